@@ -1,0 +1,17 @@
+/**
+ * The HTTP routes, as data: method, path (API Gateway syntax) and the scope a caller needs.
+ * The API handler's router, the CDK HTTP API and the local cloud all read this one list.
+ */
+export type Scope = 'none' | 'read' | 'ingest' | 'admin';
+
+export interface RouteSpec {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  scope: Scope;
+  summary: string;
+}
+
+export const routeSpecs = [
+  { method: 'GET', path: '/health', scope: 'none', summary: 'Health of every job type' },
+  { method: 'GET', path: '/health/{type}', scope: 'none', summary: 'Health of one job type' },
+] as const satisfies readonly RouteSpec[];

@@ -1,0 +1,172 @@
+import { z } from 'zod';
+import { IANAZone } from 'luxon';
+import { jobTypes } from '../jobs/job-types';
+import { parseScheduleExpression } from '../time/schedule';
+import { weekdays } from '../time/periods';
+
+const identifier = (what: string) =>
+  z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,62}$/, `${what} must be lower snake_case: a letter, then letters, digits or _ (at most 63)`);
+
+export const metricNameSchema = identifier('a metric name');
+export const dimensionNameSchema = identifier('a dimension name');
+const scheduleNameSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,62}$/, 'a schedule name must be lower kebab-case (letters, digits, -; at most 63)');
+
+export const timezoneSchema = z
+  .string()
+  .refine((zone) => IANAZone.isValidZone(zone), { message: 'not an IANA time zone (for example America/Los_Angeles)' });
+
+const expressionSchema = z.string().superRefine((text, ctx) => {
+  try {
+    parseScheduleExpression(text);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+  }
+});
+
+/** Which business period a scheduled run covers, derived from its slot time. */
+export const schedulePeriodSchema = z.enum(['none', 'previous-day', 'previous-week', 'previous-month']);
+export type SchedulePeriod = z.infer<typeof schedulePeriodSchema>;
+
+const scheduleSchema = z
+  .object({
+    job: z.enum(jobTypes),
+    expression: expressionSchema,
+    timezone: timezoneSchema.optional(),
+    enabled: z.boolean().default(true),
+    period: schedulePeriodSchema.default('none'),
+    params: z.record(z.string(), z.unknown()).default({}),
+    description: z.string().max(200).optional(),
+  })
+  .strict();
+
+const bounds = z
+  .object({ min: z.number().finite().optional(), max: z.number().finite().optional() })
+  .strict()
+  .refine((b) => b.min === undefined || b.max === undefined || b.min <= b.max, { message: 'min must be ≤ max' });
+
+const checkSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('range'), metric: metricNameSchema, hard: bounds.optional(), soft: bounds.optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('trend'),
+      metric: metricNameSchema,
+      baselinePoints: z.number().int().min(2).max(52).default(8),
+      minPoints: z.number().int().min(2).max(52).default(6),
+      warnZ: z.number().positive().default(3),
+      criticalZ: z.number().positive().default(5),
+      minChange: z.number().min(0).default(0.1),
+      criticalChange: z.number().positive().default(0.5),
+      sigmaFloor: z.number().min(0).default(0.02),
+      direction: z.enum(['both', 'up', 'down']).default('both'),
+    })
+    .strict(),
+  z.object({ kind: z.literal('freshness'), metric: metricNameSchema, maxDelayHours: z.number().positive().default(6) }).strict(),
+  z.object({ kind: z.literal('completeness'), metric: metricNameSchema, minHours: z.number().int().min(1).max(25).optional() }).strict(),
+  z
+    .object({ kind: z.literal('ratio_consistency'), numerator: metricNameSchema, denominator: metricNameSchema, ratio: metricNameSchema.optional() })
+    .strict(),
+]);
+
+const days = z.number().int().min(1).max(3650);
+
+export const configSchema = z
+  .object({
+    timezone: timezoneSchema.default('America/Los_Angeles'),
+    weekStartsOn: z.enum(weekdays).default('monday'),
+    metrics: z
+      .record(metricNameSchema, z.object({ description: z.string().max(200).optional(), unit: z.string().max(20).optional() }).strict())
+      .default({}),
+    /** Ratios of two metrics (conversion_rate = orders / sessions), usable wherever a metric is. */
+    ratios: z
+      .record(metricNameSchema, z.object({ numerator: metricNameSchema, denominator: metricNameSchema, description: z.string().max(200).optional() }).strict())
+      .default({}),
+    dimensions: z.array(dimensionNameSchema).max(10).default([]),
+    schedules: z.record(scheduleNameSchema, scheduleSchema).default({}),
+    checks: z.array(checkSchema).default([]),
+    retention: z
+      .object({
+        jobsDays: days.default(90),
+        dailySnapshotsDays: days.default(90),
+        weeklySnapshotsDays: days.default(730),
+        monthlySnapshotsDays: days.default(1825),
+        proofsDays: days.default(365),
+        exportsDays: days.default(30),
+        logsDays: days.default(30),
+        rawEventsDays: days.default(30),
+      })
+      .strict()
+      .default({
+        jobsDays: 90,
+        dailySnapshotsDays: 90,
+        weeklySnapshotsDays: 730,
+        monthlySnapshotsDays: 1825,
+        proofsDays: 365,
+        exportsDays: 30,
+        logsDays: 30,
+        rawEventsDays: 30,
+      }),
+    rollup: z
+      .object({
+        debounceMs: z.number().int().min(0).max(300_000).default(5000),
+        lookbackHours: z.number().int().min(1).max(24 * 31).default(48),
+        maxCardinalityPerMetricDay: z.number().int().min(1).max(1_000_000).default(1000),
+      })
+      .strict()
+      .default({ debounceMs: 5000, lookbackHours: 48, maxCardinalityPerMetricDay: 1000 }),
+    sweeper: z
+      .object({
+        /** How far back the sweeper looks for scheduled periods that never succeeded. */
+        catchUpWindowDays: z.number().int().min(0).max(90).default(7),
+        /** At most this many catch-up runs per sweep, oldest first, so an outage does not cause a storm. */
+        maxCatchUpPerSweep: z.number().int().min(0).max(100).default(5),
+      })
+      .strict()
+      .default({ catchUpWindowDays: 7, maxCatchUpPerSweep: 5 }),
+    health: z
+      .object({ graceMinutes: z.number().int().min(0).max(24 * 60).default(30) })
+      .strict()
+      .default({ graceMinutes: 30 }),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const metrics = new Set(Object.keys(config.metrics));
+    for (const [name, ratio] of Object.entries(config.ratios)) {
+      if (metrics.has(name)) ctx.addIssue({ code: 'custom', path: ['ratios', name], message: `"${name}" is already a metric` });
+      for (const side of ['numerator', 'denominator'] as const) {
+        if (!metrics.has(ratio[side])) {
+          ctx.addIssue({ code: 'custom', path: ['ratios', name, side], message: `unknown metric "${ratio[side]}" (declare it under metrics)` });
+        }
+      }
+    }
+    const metricsAndRatios = new Set([...metrics, ...Object.keys(config.ratios)]);
+    config.checks.forEach((check, index) => {
+      const referenced = check.kind === 'ratio_consistency' ? [check.numerator, check.denominator] : [check.metric];
+      for (const metric of referenced) {
+        if (!metricsAndRatios.has(metric)) {
+          ctx.addIssue({ code: 'custom', path: ['checks', index], message: `unknown metric "${metric}" (declare it under metrics or ratios)` });
+        }
+      }
+    });
+    const seen = new Set<string>();
+    config.dimensions.forEach((dimension, index) => {
+      if (seen.has(dimension)) ctx.addIssue({ code: 'custom', path: ['dimensions', index], message: `"${dimension}" is listed twice` });
+      seen.add(dimension);
+    });
+  });
+
+
+/** What a config file writes: every field with a default may be left out. */
+export type NightshiftConfigInput = z.input<typeof configSchema>;
+/** The validated config, defaults filled in. */
+export type NightshiftConfig = z.output<typeof configSchema>;
+export type ScheduleConfig = NightshiftConfig['schedules'][string];
+export type CheckConfig = NightshiftConfig['checks'][number];
+
+/** Types a config file without validating it; validation happens once, at load. */
+export function defineConfig(config: NightshiftConfigInput): NightshiftConfigInput {
+  return config;
+}

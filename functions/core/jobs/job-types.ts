@@ -1,0 +1,15 @@
+/** Every job type Nightshift knows. The catalog says which of them this build ships and how. */
+export const JobType = {
+  rollup: 'rollup',
+  snapshot: 'snapshot',
+  samplingProof: 'sampling-proof',
+  export: 'export',
+  scriptRun: 'script-run',
+  sweeper: 'sweeper',
+} as const;
+export type JobType = (typeof JobType)[keyof typeof JobType];
+export const jobTypes = Object.values(JobType) as [JobType, ...JobType[]];
+
+export function isJobType(value: string): value is JobType {
+  return (jobTypes as readonly string[]).includes(value);
+}

@@ -1,0 +1,118 @@
+import type { JobType } from './job-types';
+import type { JobPatch, JobRecord, NewJob } from './record';
+import type { JobStatus, JobTrigger } from './states';
+
+/** Time is injected everywhere; core never reads the system clock itself. */
+export interface Clock {
+  now(): Date;
+}
+
+/**
+ * How hard a period claim pushes:
+ * - `first`: only when no run claims the period yet (schedules, manual triggers);
+ * - `retry`: also when the claimed run ended `failed` or `timed_out` (catch-up, retries);
+ * - `force`: also when it succeeded; never while the claimed run is still active.
+ */
+export type ClaimMode = 'first' | 'retry' | 'force';
+
+export type ClaimResult =
+  | { outcome: 'claimed'; job: JobRecord }
+  | { outcome: 'skipped'; job: JobRecord; existingJobId: string };
+
+export interface PeriodState {
+  jobId: string;
+  status: JobStatus;
+}
+
+export interface JobQuery {
+  type?: JobType;
+  status?: JobStatus;
+  /** Inclusive ISO-8601 lower bound on `createdAt`. */
+  since?: string;
+  /** Inclusive ISO-8601 upper bound on `createdAt`. */
+  until?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface JobPage {
+  items: JobRecord[];
+  nextCursor?: string;
+}
+
+/** Identifies a run for a transition without reading it first. */
+export type JobKey = Pick<JobRecord, 'id' | 'type'> & { period?: string | undefined };
+
+/** The run ledger. Every method that changes state is a single conditional write. */
+export interface JobLedger {
+  /** Records a new `queued` run that claims no period. */
+  enqueue(job: NewJob): Promise<JobRecord>;
+  /**
+   * Claims `(type, period)` for a new `queued` run. A losing claim records the new run as
+   * `skipped`, pointing at the run that holds the period. Throws `RunInProgressError` for a
+   * `force` claim while the holder is still active.
+   */
+  claimPeriod(job: NewJob & { period: string }, mode: ClaimMode): Promise<ClaimResult>;
+  get(id: string): Promise<JobRecord | undefined>;
+  /** Moves a run to `to` only if it is in one of `from`; otherwise `IllegalTransitionError`. */
+  transition(job: JobKey, from: readonly JobStatus[], to: JobStatus, patch: JobPatch): Promise<JobRecord>;
+  /** The state of the runs holding these periods (absent when never claimed). */
+  periodStates(type: JobType, periods: readonly string[]): Promise<Map<string, PeriodState>>;
+  /** Newest first, through the type or status index; never a scan. */
+  list(query: JobQuery): Promise<JobPage>;
+}
+
+export type LeaseAttempt =
+  | { acquired: true; until: Date }
+  | { acquired: false; holder: string; until: Date };
+
+/** Single-flight leases: conditional writes with an owner and an expiry. */
+export interface LeaseStore {
+  /** Takes the lease if free, expired, or already ours. */
+  acquire(name: string, owner: string, ttlMs: number): Promise<LeaseAttempt>;
+  /** Extends our lease; `LeaseLostError` if it is not ours or has expired. */
+  renew(name: string, owner: string, ttlMs: number): Promise<Date>;
+  /** Gives our lease back; `LeaseLostError` if it is not ours. */
+  release(name: string, owner: string): Promise<void>;
+}
+
+export type ArtifactBody = string | Uint8Array | AsyncIterable<Uint8Array>;
+
+export interface StoredObject {
+  key: string;
+  size: number;
+  etag: string;
+  lastModified: Date;
+}
+
+/** The artifacts bucket. */
+export interface ArtifactStore {
+  /** Streams the body up (multipart for large bodies) and reports the stored size. */
+  put(key: string, body: ArtifactBody, contentType: string): Promise<{ key: string; size: number }>;
+  /** The object's bytes as a stream; `ArtifactNotFoundError` when absent. */
+  get(key: string): Promise<AsyncIterable<Uint8Array>>;
+  getText(key: string): Promise<string>;
+  /** Every object under the prefix, in key order, paging as needed. */
+  list(prefix: string, startAfter?: string): AsyncIterable<StoredObject>;
+  presignGet(key: string, expiresInSeconds: number): Promise<string>;
+}
+
+/** What a job function is invoked with, by the scheduler, the API or another job. */
+export interface JobInvocation {
+  type: JobType;
+  /** Set when the run's record already exists (API, catch-up): the function starts it. */
+  jobId?: string;
+  trigger: JobTrigger;
+  period?: string;
+  /** The slot time from the scheduler (`<aws.scheduler.scheduled-time>`). */
+  scheduledFor?: string;
+  scheduleName?: string;
+  params?: Record<string, unknown>;
+  force?: boolean;
+  triggeredBy?: string;
+}
+
+export interface Invoker {
+  /** Fire-and-forget: returns once the invocation is accepted, not when it finishes. */
+  invokeAsync(invocation: JobInvocation): Promise<void>;
+}
