@@ -1,4 +1,7 @@
+import type { z } from 'zod';
 import type { NightshiftConfig, SchedulePeriod } from './core/config';
+import type { PeriodType } from './core/time/periods';
+import { sweeperParams } from './jobs/sweeper/params';
 import { type JobType, jobTypes } from './core/jobs/job-types';
 import { UnknownJobTypeError } from './core/jobs/errors';
 import { routeSpecs, type RouteSpec } from './api/route-specs';
@@ -17,8 +20,13 @@ export interface JobTypeEntry {
   timeoutSeconds: number;
   /** At most this many runs at once (reserved concurrency in AWS, a queue locally). */
   maxConcurrency: number;
-  /** Period jobs run once per `(type, period)`; the sweeper catches up the periods they miss. */
-  periodic: boolean;
+  /**
+   * The periods a run may cover. Non-empty makes it a period job: once per `(type, period)`,
+   * and the sweeper catches up the periods its schedules missed.
+   */
+  periodTypes: readonly PeriodType[];
+  /** Validates `params` at the API, before anything is recorded, and again in the run. */
+  params: z.ZodType<Record<string, unknown>>;
 }
 
 export const jobCatalog: readonly JobTypeEntry[] = [
@@ -29,7 +37,8 @@ export const jobCatalog: readonly JobTypeEntry[] = [
     memoryMb: 256,
     timeoutSeconds: 120,
     maxConcurrency: 1,
-    periodic: false,
+    periodTypes: [],
+    params: sweeperParams,
   },
 ];
 

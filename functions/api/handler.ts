@@ -1,4 +1,50 @@
-// Placeholder until the API router lands (replaced in the same series of commits).
-export const handler = async (): Promise<void> => {
-  throw new Error('api handler not wired yet');
+import middy from '@middy/core';
+import httpRouterHandler from '@middy/http-router';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { runtime } from '../adapters/runtime';
+import { tokensFromEnvironment } from './auth';
+import { adaptRoute, toResult, type ApiContext, type RouteHandler } from './http';
+import { routeSpecs, type RouteKey } from './route-specs';
+import { getHealth, getTypeHealth } from './routes/health';
+import { getJob, listJobs, postJob } from './routes/jobs';
+
+const routeHandlers: Record<RouteKey, RouteHandler> = {
+  'GET /health': getHealth,
+  'GET /health/{type}': getTypeHealth,
+  'POST /jobs': postJob,
+  'GET /jobs': listJobs,
+  'GET /jobs/{id}': getJob,
 };
+
+let context: ApiContext | undefined;
+function apiContext(): ApiContext {
+  if (!context) {
+    const { env, deps } = runtime();
+    context = { deps, deployedAt: env.deployedAt, version: env.version, tokens: tokensFromEnvironment(process.env) };
+  }
+  return context;
+}
+
+/** Forgets tokens and dependencies read from the environment (the local cloud and tests change it). */
+export function resetApiContext(): void {
+  context = undefined;
+}
+
+const router = httpRouterHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>({
+  routes: routeSpecs.map((spec) => ({
+    method: spec.method,
+    path: spec.path,
+    handler: adaptRoute(spec, routeHandlers[`${spec.method} ${spec.path}` as RouteKey], apiContext),
+  })),
+  notFoundResponse: ({ method, path }) => {
+    throw Object.assign(new Error(`no route ${method} ${path}`), { statusCode: 404 });
+  },
+});
+
+/** The API function: one router over `routeSpecs`; every answer, errors included, is JSON. */
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(router).onError((request) => {
+  const status = (request.error as { statusCode?: number } | null)?.statusCode === 404 ? 404 : 500;
+  const message = status === 404 ? request.error?.message ?? 'no such route' : 'the server failed; the error is logged';
+  if (status === 500) console.error(JSON.stringify({ level: 'ERROR', message: 'unhandled API error', error: request.error?.message }));
+  request.response = toResult({ status, body: { error: { code: status === 404 ? 'route_not_found' : 'internal_error', message } } });
+});

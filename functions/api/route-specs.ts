@@ -14,4 +14,10 @@ export interface RouteSpec {
 export const routeSpecs = [
   { method: 'GET', path: '/health', scope: 'none', summary: 'Health of every job type' },
   { method: 'GET', path: '/health/{type}', scope: 'none', summary: 'Health of one job type' },
+  { method: 'POST', path: '/jobs', scope: 'admin', summary: 'Start a run' },
+  { method: 'GET', path: '/jobs', scope: 'read', summary: 'List runs, newest first' },
+  { method: 'GET', path: '/jobs/{id}', scope: 'read', summary: 'One run, with artifact links' },
 ] as const satisfies readonly RouteSpec[];
+
+type KeyOf<S> = S extends { method: infer M extends string; path: infer P extends string } ? `${M} ${P}` : never;
+export type RouteKey = KeyOf<(typeof routeSpecs)[number]>;

@@ -123,9 +123,11 @@ export const configSchema = z
         catchUpWindowDays: z.number().int().min(0).max(90).default(7),
         /** At most this many catch-up runs per sweep, oldest first, so an outage does not cause a storm. */
         maxCatchUpPerSweep: z.number().int().min(0).max(100).default(5),
+        /** A slot younger than this is left to its own delivery (it may still be claiming). */
+        settleMinutes: z.number().int().min(1).max(24 * 60).default(10),
       })
       .strict()
-      .default({ catchUpWindowDays: 7, maxCatchUpPerSweep: 5 }),
+      .default({ catchUpWindowDays: 7, maxCatchUpPerSweep: 5, settleMinutes: 10 }),
     health: z
       .object({ graceMinutes: z.number().int().min(0).max(24 * 60).default(30) })
       .strict()

@@ -22,6 +22,8 @@ export type ClaimResult =
 export interface PeriodState {
   jobId: string;
   status: JobStatus;
+  /** How the holding run was started: the sweeper retries a failed period once, not forever. */
+  trigger: JobTrigger;
 }
 
 export interface JobQuery {

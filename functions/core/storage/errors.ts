@@ -32,3 +32,10 @@ export class ArtifactNotFoundError extends StorageError {
     super('artifact_not_found', `no artifact at ${key}`, options);
   }
 }
+
+/** A storage failure that fits no narrower class; the SDK error is the `cause`. */
+export class StorageFailedError extends StorageError {
+  constructor(what: string, options?: { cause?: unknown }) {
+    super('storage_failed', `${what} failed`, options);
+  }
+}

@@ -1,4 +1,4 @@
-// Placeholder until the job wrapper lands (replaced in the same series of commits).
-export const handler = async (): Promise<void> => {
-  throw new Error('sweeper handler not wired yet');
-};
+import { lambdaJobHandler } from '../../adapters/lambda-job-handler';
+import { sweeperJob } from './sweeper-job';
+
+export const handler = lambdaJobHandler(sweeperJob);

@@ -1,0 +1,276 @@
+import {
+  BatchGetCommand,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { JobType } from '../../core/jobs/job-types';
+import type { JobPatch, JobRecord, NewJob } from '../../core/jobs/record';
+import type { ClaimMode, ClaimResult, JobKey, JobLedger, JobPage, JobQuery, PeriodState } from '../../core/jobs/ports';
+import { activeStatuses, retryableStatuses, type JobStatus, type JobTrigger } from '../../core/jobs/states';
+import { IllegalTransitionError, JobNotFoundError, RunInProgressError } from '../../core/jobs/errors';
+import { StorageThrottledError } from '../../core/storage/errors';
+import { cancellationReasons, isConditionalCheckFailure, translateDynamoDbError } from './errors';
+import { periodClaimId } from './keys';
+import { listJobs } from './job-listing';
+
+/** How often a transaction that lost a race to another transaction is tried again. */
+const MAX_CONFLICT_RETRIES = 12;
+
+/** The claim item of a period: which run holds it and that run's status, mirrored on every move. */
+interface PeriodClaimItem {
+  id: string;
+  jobType: JobType;
+  period: string;
+  jobId: string;
+  jobStatus: JobStatus;
+  trigger: JobTrigger;
+  updatedAt: string;
+  expiresAt: number;
+}
+
+/**
+ * The run ledger on DynamoDB. Every state change is one conditional write (a PutItem, an
+ * UpdateItem, or a TransactWriteItems when a period claim moves with its run), so two writers
+ * can never both win and a stale writer can never move a run backwards.
+ */
+export class DynamoDbJobLedger implements JobLedger {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async enqueue(job: NewJob): Promise<JobRecord> {
+    const record = newRecord(job, 'queued');
+    try {
+      await this.client.send(
+        new PutCommand({ TableName: this.tableName, Item: record, ConditionExpression: 'attribute_not_exists(id)' }),
+      );
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) throw new IllegalTransitionError(job.id, 'queued', undefined, { cause: error });
+      throw translateDynamoDbError(error, `recording job ${job.id}`);
+    }
+    return record;
+  }
+
+  async claimPeriod(job: NewJob & { period: string }, mode: ClaimMode): Promise<ClaimResult> {
+    const record = newRecord(job, 'queued');
+    const claim: PeriodClaimItem = {
+      id: periodClaimId(job.type, job.period),
+      jobType: job.type,
+      period: job.period,
+      jobId: job.id,
+      jobStatus: 'queued',
+      trigger: job.trigger,
+      updatedAt: job.createdAt,
+      expiresAt: job.expiresAt,
+    };
+    const { condition, values } = claimCondition(mode);
+    const existing = await this.withConflictRetry(`claiming ${claim.id}`, async () => {
+      try {
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: claim,
+                  ConditionExpression: condition,
+                  ExpressionAttributeValues: values,
+                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+                },
+              },
+              { Put: { TableName: this.tableName, Item: record, ConditionExpression: 'attribute_not_exists(id)' } },
+            ],
+          }),
+        );
+        return undefined;
+      } catch (error) {
+        const reasons = cancellationReasons(error);
+        if (reasons?.[0]?.Code !== 'ConditionalCheckFailed') throw error;
+        return (reasons[0].Item as PeriodClaimItem | undefined) ?? (await this.getClaim(claim.id));
+      }
+    });
+    if (!existing) return { outcome: 'claimed', job: record };
+    if (mode === 'force' && (activeStatuses as readonly string[]).includes(existing.jobStatus)) {
+      throw new RunInProgressError(existing.jobId);
+    }
+    const skipped = newRecord(job, 'skipped', { skippedFor: existing.jobId, finishedAt: job.createdAt, durationMs: 0 });
+    try {
+      await this.client.send(
+        new PutCommand({ TableName: this.tableName, Item: skipped, ConditionExpression: 'attribute_not_exists(id)' }),
+      );
+    } catch (error) {
+      throw translateDynamoDbError(error, `recording skipped job ${job.id}`);
+    }
+    return { outcome: 'skipped', job: skipped, existingJobId: existing.jobId };
+  }
+
+  async get(id: string): Promise<JobRecord | undefined> {
+    try {
+      const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }));
+      return Item && 'createdAt' in Item ? (Item as JobRecord) : undefined;
+    } catch (error) {
+      throw translateDynamoDbError(error, `reading job ${id}`);
+    }
+  }
+
+  async transition(job: JobKey, from: readonly JobStatus[], to: JobStatus, patch: JobPatch): Promise<JobRecord> {
+    const update = buildUpdate(from, to, patch);
+    if (job.period === undefined) return this.transitionAlone(job.id, to, update);
+    const claimId = periodClaimId(job.type, job.period);
+    await this.withConflictRetry(`moving job ${job.id} to ${to}`, async () => {
+      try {
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: this.tableName,
+                  Key: { id: job.id },
+                  ...update,
+                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+                },
+              },
+              {
+                Update: {
+                  TableName: this.tableName,
+                  Key: { id: claimId },
+                  UpdateExpression: 'SET jobStatus = :to, updatedAt = :now',
+                  ConditionExpression: 'jobId = :jobId',
+                  ExpressionAttributeValues: { ':to': to, ':now': new Date().toISOString(), ':jobId': job.id },
+                },
+              },
+            ],
+          }),
+        );
+      } catch (error) {
+        const reasons = cancellationReasons(error);
+        if (reasons?.[0]?.Code === 'ConditionalCheckFailed') {
+          const actual = reasons[0].Item?.['status'] as JobStatus | undefined;
+          if (!reasons[0].Item) throw new JobNotFoundError(job.id, { cause: error });
+          throw new IllegalTransitionError(job.id, to, actual, { cause: error });
+        }
+        if (reasons?.[1]?.Code === 'ConditionalCheckFailed') {
+          // The period was taken over by a forced run: this run no longer speaks for it.
+          throw new IllegalTransitionError(job.id, to, undefined, { cause: error });
+        }
+        throw error;
+      }
+    });
+    const record = await this.get(job.id);
+    if (!record) throw new JobNotFoundError(job.id);
+    return record;
+  }
+
+  async periodStates(type: JobType, periods: readonly string[]): Promise<Map<string, PeriodState>> {
+    const states = new Map<string, PeriodState>();
+    const unique = [...new Set(periods)];
+    for (let start = 0; start < unique.length; start += 100) {
+      let keys: Record<string, unknown>[] | undefined = unique.slice(start, start + 100).map((p) => ({ id: periodClaimId(type, p) }));
+      for (let attempt = 0; keys && keys.length > 0; attempt += 1) {
+        if (attempt > MAX_CONFLICT_RETRIES) throw new StorageThrottledError(`reading ${type} period claims`);
+        if (attempt > 0) await backoff(attempt);
+        try {
+          const result = await this.client.send(
+            new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+          );
+          for (const item of (result.Responses?.[this.tableName] ?? []) as PeriodClaimItem[]) {
+            states.set(item.period, { jobId: item.jobId, status: item.jobStatus, trigger: item.trigger });
+          }
+          keys = result.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
+        } catch (error) {
+          throw translateDynamoDbError(error, `reading ${type} period claims`);
+        }
+      }
+    }
+    return states;
+  }
+
+  list(query: JobQuery): Promise<JobPage> {
+    return listJobs(this.client, this.tableName, query);
+  }
+
+  private async transitionAlone(id: string, to: JobStatus, update: ReturnType<typeof buildUpdate>): Promise<JobRecord> {
+    try {
+      const result = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          ...update,
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return result.Attributes as JobRecord;
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) {
+        if (!error.Item) throw new JobNotFoundError(id, { cause: error });
+        throw new IllegalTransitionError(id, to, error.Item['status'] as JobStatus, { cause: error });
+      }
+      throw translateDynamoDbError(error, `moving job ${id} to ${to}`);
+    }
+  }
+
+  private async getClaim(id: string): Promise<PeriodClaimItem | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }));
+    return Item as PeriodClaimItem | undefined;
+  }
+
+  /** Transactions on the same item cancel each other (`TransactionConflict`); try again with jitter. */
+  private async withConflictRetry<T>(what: string, attempt: () => Promise<T>): Promise<T> {
+    for (let tries = 0; ; tries += 1) {
+      try {
+        return await attempt();
+      } catch (error) {
+        const conflict = cancellationReasons(error)?.some((reason) => reason.Code === 'TransactionConflict');
+        if (conflict && tries < MAX_CONFLICT_RETRIES) {
+          await backoff(tries + 1);
+          continue;
+        }
+        if (conflict) throw new StorageThrottledError(what, { cause: error });
+        throw translateDynamoDbError(error, what);
+      }
+    }
+  }
+}
+
+function newRecord(job: NewJob, status: JobStatus, extra: Partial<JobRecord> = {}): JobRecord {
+  return { ...job, status, artifacts: [], ...extra };
+}
+
+function claimCondition(mode: ClaimMode): { condition: string; values?: Record<string, string> } {
+  if (mode === 'first') return { condition: 'attribute_not_exists(id)' };
+  const allowed = mode === 'retry' ? [...retryableStatuses, 'skipped'] : ['succeeded', 'warning', ...retryableStatuses, 'skipped'];
+  const values = Object.fromEntries(allowed.map((status, index) => [`:s${index}`, status]));
+  return { condition: `attribute_not_exists(id) OR jobStatus IN (${Object.keys(values).join(', ')})`, values };
+}
+
+function buildUpdate(from: readonly JobStatus[], to: JobStatus, patch: JobPatch) {
+  const names: Record<string, string> = { '#status': 'status' };
+  const values: Record<string, unknown> = { ':to': to };
+  const sets = ['#status = :to'];
+  for (const [field, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    names[`#${field}`] = field;
+    values[`:${field}`] = value;
+    sets.push(`#${field} = :${field}`);
+  }
+  const fromPlaceholders = from.map((status, index) => {
+    values[`:from${index}`] = status;
+    return `:from${index}`;
+  });
+  return {
+    UpdateExpression: `SET ${sets.join(', ')}`,
+    ConditionExpression: `#status IN (${fromPlaceholders.join(', ')})`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
+
+function backoff(attempt: number): Promise<void> {
+  const ms = Math.min(1000, 10 * 2 ** attempt) * (0.5 + Math.random());
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,20 @@
+import type { Invoker, JobInvocation } from '../../core/jobs/ports';
+
+/**
+ * The local cloud's invoker lives in the local cloud process (infra/local); job code reaches it
+ * through this registry, so functions never import the local cloud.
+ */
+let registered: Invoker | undefined;
+
+export function registerInProcessInvoker(invoker: Invoker | undefined): void {
+  registered = invoker;
+}
+
+export const inProcessInvoker: Invoker = {
+  invokeAsync(invocation: JobInvocation): Promise<void> {
+    if (!registered) {
+      return Promise.reject(new Error('NIGHTSHIFT_INVOKER=in-process but no local cloud registered an invoker'));
+    }
+    return registered.invokeAsync(invocation);
+  },
+};

@@ -1,0 +1,53 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { JobDependencies } from '../core/jobs/definition';
+import type { Invoker } from '../core/jobs/ports';
+import { createDynamoDbDocumentClient, createLambdaClient, createS3Client } from './aws-clients';
+import { DynamoDbJobLedger } from './dynamodb/job-ledger';
+import { DynamoDbLeaseStore } from './dynamodb/lease-store';
+import { S3ArtifactStore } from './s3/artifact-store';
+import { LambdaInvoker } from './invoker/lambda-invoker';
+import { inProcessInvoker } from './invoker/in-process';
+import { createLogger } from './logger';
+import { systemClock } from './clock';
+import { readEnvironment, type RuntimeEnvironment } from './environment';
+
+export interface Runtime {
+  env: RuntimeEnvironment;
+  deps: JobDependencies;
+  documentClient: DynamoDBDocumentClient;
+  s3: S3Client;
+}
+
+let current: Runtime | undefined;
+
+/**
+ * The composition root: environment parsed and clients built once per process (a Lambda
+ * container or the local cloud), on first use so importing a handler has no side effects.
+ */
+export function runtime(): Runtime {
+  current ??= buildRuntime(readEnvironment());
+  return current;
+}
+
+/** Forgets the built runtime (the local cloud and tests rebuild it after changing the environment). */
+export function resetRuntime(): void {
+  current = undefined;
+}
+
+export function buildRuntime(env: RuntimeEnvironment): Runtime {
+  const documentClient = createDynamoDbDocumentClient({ region: env.region, ...(env.dynamodbEndpoint ? { endpoint: env.dynamodbEndpoint } : {}) });
+  const s3 = createS3Client({ region: env.region, ...(env.s3Endpoint ? { endpoint: env.s3Endpoint } : {}) });
+  const invoker: Invoker =
+    env.invoker === 'in-process' ? inProcessInvoker : new LambdaInvoker(createLambdaClient({ region: env.region }), env.jobFunctions);
+  const deps: JobDependencies = {
+    config: env.config,
+    ledger: new DynamoDbJobLedger(documentClient, env.jobsTable),
+    leases: new DynamoDbLeaseStore(documentClient, env.jobsTable, systemClock),
+    artifacts: new S3ArtifactStore(s3, env.bucket),
+    invoker,
+    clock: systemClock,
+    logger: createLogger(),
+  };
+  return { env, deps, documentClient, s3 };
+}

@@ -1,0 +1,61 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Scope } from './route-specs';
+import { ForbiddenError, UnauthorizedError } from './errors';
+
+export interface Principal {
+  name: string;
+  scopes: ReadonlySet<Exclude<Scope, 'none'>>;
+}
+
+/** A token as configured: only its SHA-256 is kept in memory after start. */
+export interface TokenEntry {
+  name: string;
+  sha256: Buffer;
+  scopes: ReadonlySet<Exclude<Scope, 'none'>>;
+}
+
+const scopesOf: Record<'admin' | 'read' | 'ingest', ReadonlySet<Exclude<Scope, 'none'>>> = {
+  admin: new Set(['admin', 'read', 'ingest']),
+  read: new Set(['read']),
+  ingest: new Set(['ingest']),
+};
+
+export function tokenEntry(name: string, token: string, role: keyof typeof scopesOf): TokenEntry {
+  return { name, sha256: sha256(token), scopes: scopesOf[role] };
+}
+
+/** Local tokens: NIGHTSHIFT_ADMIN_TOKEN, NIGHTSHIFT_READ_TOKEN, NIGHTSHIFT_INGEST_TOKEN. */
+export function tokensFromEnvironment(env: NodeJS.ProcessEnv): TokenEntry[] {
+  const entries: TokenEntry[] = [];
+  for (const role of ['admin', 'read', 'ingest'] as const) {
+    const token = env[`NIGHTSHIFT_${role.toUpperCase()}_TOKEN`];
+    if (token) entries.push(tokenEntry(role, token, role));
+  }
+  return entries;
+}
+
+/**
+ * Finds the caller from `Authorization: Bearer <token>`. Every configured token is compared,
+ * in constant time over fixed-length digests, so timing reveals neither which nor how much
+ * of a token matched.
+ */
+export function authenticate(authorization: string | undefined, tokens: readonly TokenEntry[]): Principal {
+  const match = /^Bearer\s+(\S{1,512})\s*$/i.exec(authorization ?? '');
+  if (!match?.[1]) throw new UnauthorizedError();
+  const presented = sha256(match[1]);
+  let found: TokenEntry | undefined;
+  for (const entry of tokens) {
+    if (timingSafeEqual(presented, entry.sha256) && !found) found = entry;
+  }
+  if (!found) throw new UnauthorizedError('unknown token');
+  return { name: found.name, scopes: found.scopes };
+}
+
+export function requireScope(principal: Principal, scope: Scope): void {
+  if (scope === 'none' || principal.scopes.has(scope)) return;
+  throw new ForbiddenError(`token "${principal.name}" lacks the ${scope} scope`);
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
+}

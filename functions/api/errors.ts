@@ -1,0 +1,65 @@
+import { NightshiftError } from '../core/errors';
+
+/** Errors that only make sense at the HTTP edge: they carry their status. */
+export class HttpError extends NightshiftError {
+  constructor(
+    readonly status: number,
+    code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+  }
+}
+
+export class BadRequestError extends HttpError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(400, 'bad_request', message, options);
+  }
+}
+
+export class UnauthorizedError extends HttpError {
+  constructor(message = 'a valid bearer token is required (Authorization: Bearer <token>)') {
+    super(401, 'unauthorized', message);
+  }
+}
+
+export class ForbiddenError extends HttpError {
+  constructor(message: string) {
+    super(403, 'forbidden', message);
+  }
+}
+
+export class NotFoundError extends HttpError {
+  constructor(message: string) {
+    super(404, 'not_found', message);
+  }
+}
+
+export class PayloadTooLargeError extends HttpError {
+  constructor(limitBytes: number) {
+    super(413, 'payload_too_large', `the request body is larger than ${limitBytes} bytes`);
+  }
+}
+
+/** Statuses for the domain's own error codes; anything unlisted is a 500 with a generic message. */
+const statusByCode: Readonly<Record<string, number>> = {
+  job_not_found: 404,
+  artifact_not_found: 404,
+  unknown_job_type: 400,
+  invalid_params: 400,
+  invalid_period: 400,
+  invalid_cursor: 400,
+  invalid_schedule_expression: 400,
+  run_in_progress: 409,
+  illegal_transition: 409,
+  storage_throttled: 503,
+  storage_unavailable: 503,
+  invoke_failed: 503,
+};
+
+export function httpStatusOf(error: unknown): number {
+  if (error instanceof HttpError) return error.status;
+  if (error instanceof NightshiftError) return statusByCode[error.code] ?? 500;
+  return 500;
+}

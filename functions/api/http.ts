@@ -1,0 +1,114 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { describeError } from '../core/errors';
+import type { JobDependencies } from '../core/jobs/definition';
+import type { Logger } from '../core/jobs/logger';
+import { authenticate, requireScope, type Principal, type TokenEntry } from './auth';
+import { BadRequestError, httpStatusOf, PayloadTooLargeError } from './errors';
+import type { RouteSpec } from './route-specs';
+
+/** API Gateway's own payload limit; the local adapter enforces the same. */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export interface ApiRequest {
+  method: string;
+  path: string;
+  pathParameters: Readonly<Record<string, string>>;
+  query: Readonly<Record<string, string>>;
+  /** Header names in lower case. */
+  headers: Readonly<Record<string, string>>;
+  body: string | undefined;
+  principal: Principal | undefined;
+}
+
+export interface ApiResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface ApiContext {
+  deps: JobDependencies;
+  deployedAt: Date;
+  version: string;
+  tokens: readonly TokenEntry[];
+}
+
+export type RouteHandler = (request: ApiRequest, context: ApiContext) => Promise<ApiResponse>;
+
+/** Wraps one route: parse the event, check the scope, run the handler, shape the answer or the error. */
+export function adaptRoute(spec: RouteSpec, handle: RouteHandler, context: () => ApiContext) {
+  return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    const ctx = context();
+    try {
+      const request = toRequest(event);
+      if (spec.scope !== 'none') {
+        const principal = authenticate(request.headers['authorization'], ctx.tokens);
+        requireScope(principal, spec.scope);
+        request.principal = principal;
+      }
+      return toResult(await handle(request, ctx));
+    } catch (error) {
+      return errorResult(error, ctx.deps.logger, `${spec.method} ${spec.path}`);
+    }
+  };
+}
+
+function toRequest(event: APIGatewayProxyEventV2): ApiRequest & { principal: Principal | undefined } {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.headers ?? {})) if (value !== undefined) headers[name.toLowerCase()] = value;
+  let body = event.body;
+  if (body !== undefined && event.isBase64Encoded) body = Buffer.from(body, 'base64').toString('utf8');
+  if (body !== undefined && Buffer.byteLength(body, 'utf8') > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
+  const query: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) if (value !== undefined) query[name] = value;
+  const pathParameters: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.pathParameters ?? {})) if (value !== undefined) pathParameters[name] = decodePathParameter(name, value);
+  return {
+    method: event.requestContext.http.method,
+    path: event.rawPath,
+    pathParameters,
+    query,
+    headers,
+    body,
+    principal: undefined,
+  };
+}
+
+function decodePathParameter(name: string, value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch (error) {
+    throw new BadRequestError(`path parameter ${name} is not valid percent-encoding`, { cause: error });
+  }
+}
+
+/** Parses a JSON body; a malformed one is a 400 that says where it broke. */
+export function jsonBody(request: ApiRequest): unknown {
+  if (request.body === undefined || request.body.trim() === '') throw new BadRequestError('a JSON body is required');
+  try {
+    return JSON.parse(request.body);
+  } catch (error) {
+    throw new BadRequestError(`the body is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+export function toResult(response: ApiResponse): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: response.status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...response.headers },
+    ...(response.body !== undefined ? { body: JSON.stringify(response.body) } : {}),
+  };
+}
+
+export function errorResult(error: unknown, logger: Logger, where: string): APIGatewayProxyStructuredResultV2 {
+  const status = httpStatusOf(error);
+  if (status >= 500) logger.error('request failed', { where, ...describeError(error), status, cause: causeOf(error) });
+  const body = status === 500 ? { code: 'internal_error', message: 'the server failed; the error is logged' } : describeError(error);
+  return toResult({ status, body: { error: body } });
+}
+
+/** For the logs only: the underlying SDK or runtime error, which responses never show. */
+function causeOf(error: unknown): string | undefined {
+  const cause = error instanceof Error ? error.cause : undefined;
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : undefined;
+}

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { catalogEntry, jobCatalog } from '../../catalog';
+import { jobStatuses } from '../../core/jobs/states';
+import { submitRun } from '../../core/jobs/submit-run';
+import type { JobRecord } from '../../core/jobs/record';
+import { BadRequestError, NotFoundError } from '../errors';
+import { jsonBody, type ApiContext, type RouteHandler } from '../http';
+
+const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+const PRESIGNED_URL_SECONDS = 900;
+
+const submitBody = z
+  .object({
+    type: z.string().min(1).max(64),
+    period: z.string().min(1).max(20).optional(),
+    params: z.record(z.string(), z.unknown()).default({}),
+    force: z.boolean().default(false),
+  })
+  .strict();
+
+const listQuery = z
+  .object({
+    type: z.string().max(64).optional(),
+    status: z.enum(jobStatuses).optional(),
+    since: z.iso.datetime({ offset: true }).optional(),
+    until: z.iso.datetime({ offset: true }).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z.string().min(1).max(4096).optional(),
+  })
+  .strict();
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => {
+    const path = i.path.join('.');
+    return i.code === 'unrecognized_keys' ? `${where}: unknown field(s) ${i.keys.join(', ')}` : `${where}${path ? '.' + path : ''}: ${i.message}`;
+  });
+  throw new BadRequestError(problems.join('; '));
+}
+
+function shippedEntry(type: string) {
+  try {
+    return catalogEntry(type);
+  } catch {
+    throw new BadRequestError(`unknown job type "${type}" (known: ${jobCatalog.map((e) => e.type).join(', ')})`);
+  }
+}
+
+/** POST /jobs: records a run and starts it; 202 with the run, or 200 with the run that already covers the period. */
+export const postJob: RouteHandler = async (request, { deps }) => {
+  const body = parse(submitBody, jsonBody(request), 'body');
+  const entry = shippedEntry(body.type);
+  const triggeredBy = request.principal?.name ?? 'api';
+  const result = await submitRun(deps, {
+    entry,
+    trigger: 'api',
+    triggeredBy,
+    params: body.params,
+    force: body.force,
+    ...(body.period !== undefined ? { period: body.period } : {}),
+  });
+  deps.logger.info('manual trigger', { audit: true, principal: triggeredBy, jobId: result.job.id, type: entry.type, period: body.period, force: body.force });
+  if (result.outcome === 'skipped') {
+    return { status: 200, body: { job: result.job, existingJobId: result.existingJobId }, headers: { location: `/jobs/${result.existingJobId}` } };
+  }
+  return { status: 202, body: { job: result.job }, headers: { location: `/jobs/${result.job.id}` } };
+};
+
+/** GET /jobs: newest first, through the type or status index, with an opaque cursor. */
+export const listJobs: RouteHandler = async (request, { deps }) => {
+  const query = parse(listQuery, request.query, 'query');
+  if (query.type !== undefined) shippedEntry(query.type);
+  if (query.since && query.until && query.since > query.until) throw new BadRequestError('query: since is after until');
+  const page = await deps.ledger.list({
+    limit: query.limit,
+    ...(query.type ? { type: catalogEntry(query.type).type } : {}),
+    ...(query.status ? { status: query.status } : {}),
+    ...(query.since ? { since: new Date(query.since).toISOString() } : {}),
+    ...(query.until ? { until: new Date(query.until).toISOString() } : {}),
+    ...(query.cursor ? { cursor: query.cursor } : {}),
+  });
+  return { status: 200, body: { items: page.items, nextCursor: page.nextCursor ?? null } };
+};
+
+/** GET /jobs/{id}: the record, with a short-lived download link per artifact. */
+export const getJob: RouteHandler = async (request, context) => {
+  const job = await findJob(request.pathParameters['id'] ?? '', context);
+  const artifacts = await Promise.all(
+    job.artifacts.map(async (artifact) => ({ ...artifact, url: await context.deps.artifacts.presignGet(artifact.key, PRESIGNED_URL_SECONDS) })),
+  );
+  return { status: 200, body: { ...job, artifacts } };
+};
+
+async function findJob(id: string, { deps }: ApiContext): Promise<JobRecord> {
+  const job = ULID.test(id) ? await deps.ledger.get(id) : undefined;
+  if (!job) throw new NotFoundError(`no job with id ${JSON.stringify(id.slice(0, 64))}`);
+  return job;
+}

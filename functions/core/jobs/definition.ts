@@ -1,0 +1,58 @@
+import type { z } from 'zod';
+import type { NightshiftConfig } from '../config';
+import type { JobType } from './job-types';
+import type { ArtifactRef, JobErrorInfo, JobRecord } from './record';
+import type { ArtifactBody, ArtifactStore, Clock, Invoker, JobLedger, LeaseStore } from './ports';
+import type { Logger } from './logger';
+
+/** Everything a run may touch; built once per process by the runtime, injected in tests. */
+export interface JobDependencies {
+  config: NightshiftConfig;
+  ledger: JobLedger;
+  leases: LeaseStore;
+  artifacts: ArtifactStore;
+  invoker: Invoker;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Artifacts written by a run are recorded on its job record when it finishes. */
+export interface RunArtifacts {
+  /** Stores `body` under `key` (default `runs/<type>/<jobId>/<name>`) and records it. */
+  put(name: string, body: ArtifactBody, contentType: string, options?: { key?: string }): Promise<ArtifactRef>;
+  readonly written: readonly ArtifactRef[];
+}
+
+export interface JobContext<P> {
+  job: JobRecord;
+  params: P;
+  /** Aborted at the deadline or when a single-flight lease is lost: stop promptly. */
+  signal: AbortSignal;
+  deadline: Date;
+  deps: JobDependencies;
+  log: Logger;
+  artifacts: RunArtifacts;
+}
+
+export interface JobOutcome {
+  /** Default `succeeded`. A job reports `warning` when it kept what it could and listed the rest. */
+  status?: 'succeeded' | 'warning' | 'failed';
+  summary?: Record<string, unknown>;
+  exitCode?: number;
+  logs?: string;
+  error?: JobErrorInfo;
+}
+
+/**
+ * What a job type brings: its parameters, its own time limit and its work. Bookkeeping (the
+ * record, claims, leases, deadline, timing, errors) is the lifecycle's, never the job's.
+ */
+export interface JobDefinition<P> {
+  type: JobType;
+  params: z.ZodType<P>;
+  /** The run's own limit; the Lambda's remaining time may cut it shorter. */
+  timeoutMs: number;
+  /** Runs of this type never overlap: they hold this lease while running. */
+  singleFlight?: { lease: string; ttlMs: number };
+  run(context: JobContext<P>): Promise<JobOutcome>;
+}

@@ -1,0 +1,157 @@
+import type { JobDefinition, JobDependencies, JobOutcome, RunArtifacts } from './definition';
+import type { ArtifactRef, JobRecord } from './record';
+import { DeadlineExceededError, IllegalTransitionError, LeaseLostError } from './errors';
+import { describeError } from '../errors';
+import { startRun } from './lifecycle/start-run';
+import { finishRun, type RunResult } from './lifecycle/finish-run';
+import { skipRun } from './lifecycle/skip-run';
+
+export interface ExecutionLimits {
+  /** Milliseconds the host gives this invocation (Lambda's remaining time). */
+  remainingMs: number;
+  /** Kept back from the remaining time so the result can still be recorded. */
+  marginMs: number;
+}
+
+/**
+ * Runs a queued run to its end: lease (single-flight types), queued → running with a deadline,
+ * the job's work under an AbortSignal, then one terminal write. The job never does its own
+ * bookkeeping. Returns the final record; a run that another invocation already started is
+ * returned untouched (duplicate deliveries do nothing).
+ */
+export async function executeRun<P>(
+  definition: JobDefinition<P>,
+  queued: JobRecord,
+  deps: JobDependencies,
+  limits: ExecutionLimits,
+): Promise<JobRecord> {
+  const log = deps.logger.child({ jobId: queued.id, type: queued.type });
+  const parsed = definition.params.safeParse(queued.params);
+  if (!parsed.success) {
+    const message = parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ');
+    return failBeforeStart(deps, queued, { code: 'invalid_params', message });
+  }
+
+  const lease = definition.singleFlight;
+  if (lease) {
+    const attempt = await deps.leases.acquire(lease.lease, queued.id, lease.ttlMs);
+    if (!attempt.acquired) {
+      log.info('lease held by another run; skipping', { holder: attempt.holder });
+      return skipRun(deps.ledger, queued, deps.clock.now(), attempt.holder, 'lease_held');
+    }
+  }
+
+  try {
+    const startedAt = deps.clock.now();
+    const budget = Math.min(definition.timeoutMs, limits.remainingMs - limits.marginMs);
+    const deadline = new Date(startedAt.getTime() + Math.max(0, budget));
+    let running: JobRecord;
+    try {
+      running = await startRun(deps.ledger, queued, startedAt, deadline);
+    } catch (error) {
+      if (error instanceof IllegalTransitionError) {
+        log.info('run already started or ended elsewhere; nothing to do', { status: error.actual });
+        return (await deps.ledger.get(queued.id)) ?? queued;
+      }
+      throw error;
+    }
+    log.info('run started', { deadline: deadline.toISOString(), trigger: running.trigger, period: running.period });
+
+    const result = await runWithDeadline(definition, running, parsed.data, deps, deadline, log);
+    try {
+      const finished = await finishRun(deps.ledger, running, deps.clock.now(), result);
+      log.info('run finished', { status: finished.status, durationMs: finished.durationMs });
+      return finished;
+    } catch (error) {
+      if (error instanceof IllegalTransitionError) {
+        // The sweeper timed it out first; its verdict stands.
+        log.warn('run ended after it was already closed', { status: error.actual });
+        return (await deps.ledger.get(queued.id)) ?? running;
+      }
+      throw error;
+    }
+  } finally {
+    if (lease) await deps.leases.release(lease.lease, queued.id).catch((error: unknown) => log.warn('lease release failed', describeError(error)));
+  }
+}
+
+async function runWithDeadline<P>(
+  definition: JobDefinition<P>,
+  job: JobRecord,
+  params: P,
+  deps: JobDependencies,
+  deadline: Date,
+  log: JobDependencies['logger'],
+): Promise<RunResult> {
+  const controller = new AbortController();
+  const artifacts = recordingArtifacts(deps, job);
+  const timers: NodeJS.Timeout[] = [];
+  const aborted = new Promise<never>((_, reject) => {
+    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+  });
+  aborted.catch(() => undefined);
+  timers.push(setTimeout(() => controller.abort(new DeadlineExceededError(deadline)), Math.max(0, deadline.getTime() - deps.clock.now().getTime())));
+  const lease = definition.singleFlight;
+  if (lease) {
+    const every = Math.max(1000, Math.floor(lease.ttlMs / 3));
+    timers.push(
+      setInterval(() => {
+        deps.leases.renew(lease.lease, job.id, lease.ttlMs).catch((error: unknown) => {
+          if (error instanceof LeaseLostError) controller.abort(error);
+          else log.warn('lease renewal failed; will retry', describeError(error));
+        });
+      }, every),
+    );
+  }
+
+  try {
+    const work = definition.run({ job, params, signal: controller.signal, deadline, deps, log, artifacts });
+    const outcome: JobOutcome = await Promise.race([work, aborted]);
+    return { ...outcomeResult(outcome), artifacts: [...artifacts.written] };
+  } catch (error) {
+    const reason = controller.signal.aborted ? controller.signal.reason : error;
+    const status = reason instanceof DeadlineExceededError ? 'timed_out' : 'failed';
+    log.error('run failed', { ...describeError(reason), status });
+    return { status, error: describeError(reason), artifacts: [...artifacts.written] };
+  } finally {
+    for (const timer of timers) clearTimeout(timer);
+    if (!controller.signal.aborted) controller.abort(new Error('run ended'));
+  }
+}
+
+function outcomeResult(outcome: JobOutcome): Omit<RunResult, 'artifacts'> {
+  const status = outcome.status ?? 'succeeded';
+  return {
+    status,
+    ...(outcome.summary !== undefined ? { summary: outcome.summary } : {}),
+    ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+    ...(outcome.exitCode !== undefined ? { exitCode: outcome.exitCode } : {}),
+    ...(outcome.logs !== undefined ? { logs: outcome.logs } : {}),
+  };
+}
+
+function recordingArtifacts(deps: JobDependencies, job: JobRecord): RunArtifacts {
+  const written: ArtifactRef[] = [];
+  return {
+    written,
+    async put(name, body, contentType, options) {
+      const key = options?.key ?? `runs/${job.type}/${job.id}/${name}`;
+      const stored = await deps.artifacts.put(key, body, contentType);
+      const ref: ArtifactRef = { name, key, size: stored.size, contentType };
+      const existing = written.findIndex((a) => a.key === key);
+      if (existing >= 0) written.splice(existing, 1, ref);
+      else written.push(ref);
+      return ref;
+    },
+  };
+}
+
+/** A run that cannot even start (bad params) still ends with one recorded transition. */
+async function failBeforeStart(deps: JobDependencies, job: JobRecord, error: { code: string; message: string }): Promise<JobRecord> {
+  const now = deps.clock.now();
+  return deps.ledger.transition(job, ['queued'], 'failed', {
+    finishedAt: now.toISOString(),
+    durationMs: 0,
+    error,
+  });
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import type { JobDefinition, JobDependencies } from './definition';
+import type { JobRecord } from './record';
+import { jobTypes } from './job-types';
+import { jobTriggers } from './states';
+import { createRun } from './lifecycle/create-run';
+import { executeRun, type ExecutionLimits } from './execute-run';
+import { InvalidJobParamsError, JobNotFoundError } from './errors';
+import { periodForSchedule } from './schedule-period';
+
+/** What a job function accepts: from the scheduler (slot time), the API or another job. */
+export const jobInvocationSchema = z
+  .object({
+    type: z.enum(jobTypes),
+    jobId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'a ULID').optional(),
+    trigger: z.enum(jobTriggers),
+    period: z.string().max(20).optional(),
+    scheduledFor: z.iso.datetime({ offset: true }).optional(),
+    scheduleName: z.string().max(64).optional(),
+    params: z.record(z.string(), z.unknown()).optional(),
+    force: z.boolean().optional(),
+    triggeredBy: z.string().max(128).optional(),
+  })
+  .strict();
+
+export type InvocationResult =
+  | { outcome: 'ran'; job: JobRecord }
+  | { outcome: 'skipped'; job: JobRecord; existingJobId: string }
+  | { outcome: 'rejected'; reason: string };
+
+/**
+ * The one entry every job function goes through. A scheduled invocation creates its run (and
+ * claims its period, derived from the slot time, not the clock); an invocation with `jobId`
+ * starts the run the API or the sweeper already recorded. Job failures are recorded, never
+ * thrown, so Lambda does not retry a run that has an answer.
+ */
+export async function handleInvocation<P>(
+  definition: JobDefinition<P>,
+  event: unknown,
+  deps: JobDependencies,
+  limits: ExecutionLimits,
+): Promise<InvocationResult> {
+  const parsed = jobInvocationSchema.safeParse(event);
+  if (!parsed.success) {
+    const reason = parsed.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`).join('; ');
+    deps.logger.error('rejected a malformed invocation', { reason, type: definition.type });
+    return { outcome: 'rejected', reason };
+  }
+  const invocation = parsed.data;
+  if (invocation.type !== definition.type) {
+    const reason = `this function runs ${definition.type} jobs, not ${invocation.type}`;
+    deps.logger.error('rejected an invocation for another type', { reason });
+    return { outcome: 'rejected', reason };
+  }
+
+  let queued: JobRecord;
+  if (invocation.jobId) {
+    const existing = await deps.ledger.get(invocation.jobId);
+    if (!existing || existing.type !== definition.type) throw new JobNotFoundError(invocation.jobId);
+    queued = existing;
+  } else {
+    let period: string | undefined;
+    try {
+      period = invocation.period ?? periodForSchedule(deps.config, invocation.scheduleName, invocation.scheduledFor);
+    } catch (error) {
+      if (error instanceof InvalidJobParamsError) return { outcome: 'rejected', reason: error.message };
+      throw error;
+    }
+    const created = await createRun(deps, {
+      type: definition.type,
+      trigger: invocation.trigger,
+      triggeredBy: invocation.triggeredBy ?? invocation.scheduleName ?? invocation.trigger,
+      params: invocation.params ?? {},
+      ...(period !== undefined ? { period } : {}),
+      ...(invocation.scheduledFor !== undefined ? { scheduledFor: invocation.scheduledFor } : {}),
+      ...(invocation.force ? { force: true } : {}),
+    });
+    if (created.outcome === 'skipped') {
+      deps.logger.info('period already claimed; skipped', { jobId: created.job.id, existingJobId: created.existingJobId, period });
+      return created;
+    }
+    queued = created.job;
+  }
+  return { outcome: 'ran', job: await executeRun(definition, queued, deps, limits) };
+}

@@ -1,0 +1,48 @@
+import { monotonicFactory } from 'ulid';
+import type { JobDependencies } from '../definition';
+import type { ClaimMode, ClaimResult } from '../ports';
+import type { JobRecord, NewJob } from '../record';
+import type { JobType } from '../job-types';
+import type { JobTrigger } from '../states';
+
+const nextUlid = monotonicFactory();
+
+export interface RunRequest {
+  type: JobType;
+  trigger: JobTrigger;
+  triggeredBy: string;
+  params: Record<string, unknown>;
+  period?: string;
+  scheduledFor?: string;
+  force?: boolean;
+}
+
+export type CreateRunResult = ClaimResult | { outcome: 'queued'; job: JobRecord };
+
+/**
+ * Records a new run. A run with a period claims `(type, period)` in the same conditional write;
+ * catch-up and retry triggers may take over a period whose run failed, `force` even a finished
+ * one. A run without a period is simply queued.
+ */
+export async function createRun(deps: Pick<JobDependencies, 'ledger' | 'clock' | 'config'>, request: RunRequest): Promise<CreateRunResult> {
+  const now = deps.clock.now();
+  const job: NewJob = {
+    id: nextUlid(now.getTime()),
+    type: request.type,
+    trigger: request.trigger,
+    params: request.params,
+    triggeredBy: request.triggeredBy,
+    createdAt: now.toISOString(),
+    expiresAt: Math.floor(now.getTime() / 1000) + deps.config.retention.jobsDays * 86_400,
+    ...(request.period !== undefined ? { period: request.period } : {}),
+    ...(request.scheduledFor !== undefined ? { scheduledFor: request.scheduledFor } : {}),
+    ...(request.force ? { force: true } : {}),
+  };
+  if (job.period === undefined) return { outcome: 'queued', job: await deps.ledger.enqueue(job) };
+  return deps.ledger.claimPeriod({ ...job, period: job.period }, claimModeFor(request));
+}
+
+function claimModeFor(request: RunRequest): ClaimMode {
+  if (request.force) return 'force';
+  return request.trigger === 'catch-up' || request.trigger === 'retry' ? 'retry' : 'first';
+}

@@ -1,0 +1,82 @@
+import type { z } from 'zod';
+import type { JobDependencies } from './definition';
+import type { JobRecord } from './record';
+import type { JobType } from './job-types';
+import type { JobTrigger } from './states';
+import { createRun } from './lifecycle/create-run';
+import { InvalidJobParamsError } from './errors';
+import { parsePeriodKey, type PeriodType } from '../time/periods';
+import { describeError } from '../errors';
+
+/** What the submitter needs to know of a job type (a catalog entry). */
+export interface SubmittableType {
+  type: JobType;
+  periodTypes: readonly PeriodType[];
+  params: z.ZodType<Record<string, unknown>>;
+}
+
+export interface SubmitRequest {
+  entry: SubmittableType;
+  trigger: JobTrigger;
+  triggeredBy: string;
+  params: Record<string, unknown>;
+  period?: string;
+  force?: boolean;
+}
+
+export type SubmitResult =
+  | { outcome: 'queued'; job: JobRecord }
+  | { outcome: 'skipped'; job: JobRecord; existingJobId: string };
+
+/**
+ * Records a run asked for by a person or another job and starts it asynchronously. Bad params
+ * or a period of the wrong shape are refused before anything is written.
+ */
+export async function submitRun(deps: JobDependencies, request: SubmitRequest): Promise<SubmitResult> {
+  const { entry } = request;
+  const params = entry.params.safeParse(request.params);
+  if (!params.success) {
+    throw new InvalidJobParamsError(params.error.issues.map((i) => `params${i.path.length ? '.' + i.path.join('.') : ''}: ${i.message}`).join('; '));
+  }
+  const period = checkPeriod(deps, entry, request.period);
+  const created = await createRun(deps, {
+    type: entry.type,
+    trigger: request.trigger,
+    triggeredBy: request.triggeredBy,
+    params: params.data,
+    ...(period !== undefined ? { period } : {}),
+    ...(request.force ? { force: true } : {}),
+  });
+  if (created.outcome === 'skipped') return created;
+  try {
+    await deps.invoker.invokeAsync({ type: entry.type, jobId: created.job.id, trigger: request.trigger, triggeredBy: request.triggeredBy });
+  } catch (error) {
+    // Nothing will ever start it: close the record so the period can be claimed again.
+    await deps.ledger.transition(created.job, ['queued'], 'failed', {
+      finishedAt: deps.clock.now().toISOString(),
+      durationMs: 0,
+      error: describeError(error),
+    });
+    throw error;
+  }
+  return { outcome: 'queued', job: created.job };
+}
+
+function checkPeriod(deps: JobDependencies, entry: SubmittableType, period: string | undefined): string | undefined {
+  if (entry.periodTypes.length === 0) {
+    if (period !== undefined) throw new InvalidJobParamsError(`${entry.type} runs do not take a period`);
+    return undefined;
+  }
+  if (period === undefined) {
+    throw new InvalidJobParamsError(`${entry.type} runs need a period (${entry.periodTypes.map(example).join(', ')})`);
+  }
+  const parsed = parsePeriodKey(period, { timezone: deps.config.timezone, weekStartsOn: deps.config.weekStartsOn });
+  if (!entry.periodTypes.includes(parsed.type)) {
+    throw new InvalidJobParamsError(`${entry.type} runs cover ${entry.periodTypes.map(example).join(', ')} periods, not "${period}"`);
+  }
+  return parsed.key;
+}
+
+function example(type: PeriodType): string {
+  return { day: 'a day like 2026-11-22', week: 'a week like 2026-W47', month: 'a month like 2026-11' }[type];
+}

@@ -1,0 +1,83 @@
+import type { ScheduledTask } from '../../catalog';
+import type { JobDependencies } from '../../core/jobs/definition';
+import type { Logger } from '../../core/jobs/logger';
+import { createRun } from '../../core/jobs/lifecycle/create-run';
+import { periodForSlot } from '../../core/jobs/schedule-period';
+import { successfulStatuses, activeStatuses } from '../../core/jobs/states';
+import { fireTimesBetween } from '../../core/time/schedule';
+
+/** Per schedule, at most this many slots are examined in one sweep. */
+const MAX_SLOTS_PER_SCHEDULE = 2000;
+
+export interface MissingPeriod {
+  schedule: string;
+  type: ScheduledTask['type'];
+  period: string;
+  scheduledFor: string;
+  params: Record<string, unknown>;
+  /** Why it counts as missing: never claimed, or its only run failed. */
+  reason: 'never_ran' | 'failed';
+}
+
+export interface CatchUpReport {
+  started: { type: string; period: string; jobId: string }[];
+  missing: number;
+}
+
+/**
+ * Slots that the schedules say should have fired (DST gaps, outages, lost deliveries) and whose
+ * period has no successful run. A period whose run failed is retried once by catch-up; after
+ * that it waits for an operator (backfill or force), so a broken job cannot loop forever.
+ */
+export async function findMissingPeriods(deps: JobDependencies, tasks: readonly ScheduledTask[]): Promise<MissingPeriod[]> {
+  const { config, clock } = deps;
+  const now = clock.now();
+  const to = new Date(now.getTime() - config.sweeper.settleMinutes * 60_000);
+  const from = new Date(now.getTime() - config.sweeper.catchUpWindowDays * 86_400_000);
+  const missing: MissingPeriod[] = [];
+  for (const task of tasks) {
+    if (!task.enabled || task.period === 'none') continue;
+    const slots = fireTimesBetween(task.expression, from, to, { timezone: task.timezone }, MAX_SLOTS_PER_SCHEDULE);
+    const byPeriod = new Map<string, string>();
+    for (const slot of slots) {
+      const period = periodForSlot(config, task.period, slot.toISOString(), task.name);
+      if (period !== undefined && !byPeriod.has(period)) byPeriod.set(period, slot.toISOString());
+    }
+    const states = await deps.ledger.periodStates(task.type, [...byPeriod.keys()]);
+    for (const [period, scheduledFor] of byPeriod) {
+      const state = states.get(period);
+      const done = state && ((successfulStatuses as readonly string[]).includes(state.status) || (activeStatuses as readonly string[]).includes(state.status));
+      if (done) continue;
+      if (state && state.trigger === 'catch-up') continue;
+      missing.push({ schedule: task.name, type: task.type, period, scheduledFor, params: task.params, reason: state ? 'failed' : 'never_ran' });
+    }
+  }
+  return missing.sort((a, b) => a.scheduledFor.localeCompare(b.scheduledFor));
+}
+
+/** Starts catch-up runs for the oldest missing periods, at most `maxCatchUpPerSweep` per sweep. */
+export async function catchUpMissingPeriods(
+  deps: JobDependencies,
+  tasks: readonly ScheduledTask[],
+  log: Logger,
+  signal: AbortSignal,
+): Promise<CatchUpReport> {
+  const missing = await findMissingPeriods(deps, tasks);
+  const started: CatchUpReport['started'] = [];
+  for (const gap of missing.slice(0, deps.config.sweeper.maxCatchUpPerSweep)) {
+    signal.throwIfAborted();
+    const created = await createRun(deps, {
+      type: gap.type,
+      trigger: 'catch-up',
+      triggeredBy: 'sweeper',
+      params: gap.params,
+      period: gap.period,
+      scheduledFor: gap.scheduledFor,
+    });
+    if (created.outcome === 'skipped') continue;
+    await deps.invoker.invokeAsync({ type: gap.type, jobId: created.job.id, trigger: 'catch-up', triggeredBy: 'sweeper' });
+    started.push({ type: gap.type, period: gap.period, jobId: created.job.id });
+    log.info('caught up a missing period', { catchUpJobId: created.job.id, catchUpType: gap.type, period: gap.period, reason: gap.reason });
+  }
+  return { started, missing: missing.length };
+}

@@ -1,0 +1,25 @@
+import { scheduledTasks } from '../../catalog';
+import type { JobDefinition } from '../../core/jobs/definition';
+import { timeOutStaleRuns } from './time-out-stale-runs';
+import { catchUpMissingPeriods } from './catch-up-missing-periods';
+import { sweeperParams, type SweeperParams } from './params';
+
+export const sweeperJob: JobDefinition<SweeperParams> = {
+  type: 'sweeper',
+  params: sweeperParams,
+  timeoutMs: 100_000,
+  singleFlight: { lease: 'sweeper', ttlMs: 60_000 },
+  async run({ deps, log, signal }) {
+    const timedOut = await timeOutStaleRuns(deps, log, signal);
+    const catchUp = await catchUpMissingPeriods(deps, scheduledTasks(deps.config), log, signal);
+    return {
+      summary: {
+        timedOut: timedOut.length,
+        timedOutJobIds: timedOut,
+        caughtUp: catchUp.started,
+        missingPeriods: catchUp.missing,
+        missingLeft: catchUp.missing - catchUp.started.length,
+      },
+    };
+  },
+};

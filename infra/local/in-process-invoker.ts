@@ -1,0 +1,77 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Invoker, JobInvocation } from '../../functions/core/jobs/ports';
+import type { JobTypeEntry } from '../../functions/catalog';
+
+type Handler = (event: unknown, context: { getRemainingTimeInMillis(): number }) => Promise<unknown>;
+
+interface Lane {
+  entry: JobTypeEntry;
+  waiting: JobInvocation[];
+  running: number;
+  handler?: Promise<Handler>;
+}
+
+/**
+ * Lambda's asynchronous invoke, in process: each job type gets a queue and runs at most its
+ * catalog concurrency at once, with the function's timeout as its remaining time. The handlers
+ * are the very modules Lambda runs.
+ */
+export class InProcessInvoker implements Invoker {
+  private readonly lanes = new Map<string, Lane>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private accepting = true;
+
+  constructor(
+    entries: readonly JobTypeEntry[],
+    private readonly root: string,
+    private readonly onError: (invocation: JobInvocation, error: unknown) => void,
+  ) {
+    for (const entry of entries) this.lanes.set(entry.type, { entry, waiting: [], running: 0 });
+  }
+
+  async invokeAsync(invocation: JobInvocation): Promise<void> {
+    if (!this.accepting) throw new Error('the local cloud is shutting down');
+    const lane = this.lanes.get(invocation.type);
+    if (!lane) throw new Error(`no function for job type ${invocation.type}`);
+    lane.waiting.push(invocation);
+    this.pump(lane);
+  }
+
+  /** Stops taking invocations and waits (bounded) for running ones to finish. */
+  async drain(timeoutMs: number): Promise<void> {
+    this.accepting = false;
+    for (const lane of this.lanes.values()) lane.waiting.length = 0;
+    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+  }
+
+  private pump(lane: Lane): void {
+    while (lane.running < lane.entry.maxConcurrency && lane.waiting.length > 0) {
+      const invocation = lane.waiting.shift()!;
+      lane.running += 1;
+      const run = this.run(lane, invocation).finally(() => {
+        lane.running -= 1;
+        this.inFlight.delete(run);
+        if (this.accepting) this.pump(lane);
+      });
+      this.inFlight.add(run);
+    }
+  }
+
+  private async run(lane: Lane, invocation: JobInvocation): Promise<void> {
+    try {
+      lane.handler ??= this.load(lane.entry);
+      const handler = await lane.handler;
+      const deadline = Date.now() + lane.entry.timeoutSeconds * 1000;
+      await handler(structuredClone(invocation), { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) });
+    } catch (error) {
+      this.onError(invocation, error);
+    }
+  }
+
+  private async load(entry: JobTypeEntry): Promise<Handler> {
+    const module = (await import(pathToFileURL(resolve(this.root, entry.entry)).href)) as { handler?: Handler };
+    if (typeof module.handler !== 'function') throw new Error(`${entry.entry} does not export a handler`);
+    return module.handler;
+  }
+}

@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdir, readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import type { NightshiftConfig } from '../../functions/core/config';
+import { jobCatalog, scheduledTasks } from '../../functions/catalog';
+import { createDynamoDbClient, createS3Client } from '../../functions/adapters/aws-clients';
+import { registerInProcessInvoker } from '../../functions/adapters/invoker/in-process';
+import { resetRuntime } from '../../functions/adapters/runtime';
+import { describeError } from '../../functions/core/errors';
+import { startEmulators, type Emulators } from './emulators';
+import { provisionStorage, type StorageNames } from './provision';
+import { findFreePort } from './free-port';
+import { InProcessInvoker } from './in-process-invoker';
+import { LocalScheduler } from './scheduler';
+import { createApiServer } from './http-adapter';
+
+export interface LocalCloudOptions {
+  config: NightshiftConfig;
+  /** Repository root: handler entries in the catalog are relative to it. */
+  root: string;
+  /** Emulator data lives here and survives restarts; default `<root>/.nightshift`. */
+  dataDir?: string;
+  /** Preferred API port (default 3000); a free one is used when it is taken. */
+  port?: number;
+  log?: (line: string) => void;
+}
+
+export interface LocalCloud {
+  apiUrl: string;
+  adminToken: string;
+  /** Whether the admin token was generated for this start (none was set in the environment). */
+  generatedToken: boolean;
+  emulators: Emulators;
+  names: StorageNames;
+  scheduler: LocalScheduler;
+  invoker: InProcessInvoker;
+  stop(): Promise<void>;
+}
+
+export const localStorageNames: StorageNames = {
+  jobsTable: 'nightshift-jobs',
+  analyticsTable: 'nightshift-analytics',
+  bucket: 'nightshift-artifacts',
+};
+
+/**
+ * The whole of Nightshift on one machine: DynamoDB Local and s3rver as child processes, tables
+ * and bucket from the stacks' definitions, the API on 127.0.0.1, the schedules, and in-process
+ * invokes. Only infrastructure is emulated; every job and route runs the code Lambda runs.
+ */
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const dataDir = resolve(options.root, options.dataDir ?? '.nightshift');
+  await mkdir(dataDir, { recursive: true });
+  const emulators = await startEmulators({ dataDir });
+  try {
+    const region = 'us-east-1';
+    await provisionStorage({
+      dynamodb: createDynamoDbClient({ region, endpoint: emulators.dynamodbEndpoint }),
+      s3: createS3Client({ region, endpoint: emulators.s3Endpoint }),
+      names: localStorageNames,
+    });
+
+    const startedAt = new Date();
+    const generatedToken = !process.env['NIGHTSHIFT_ADMIN_TOKEN'];
+    const adminToken = process.env['NIGHTSHIFT_ADMIN_TOKEN'] ?? `nsa_${randomBytes(18).toString('base64url')}`;
+    Object.assign(process.env, {
+      AWS_REGION: region,
+      JOBS_TABLE: localStorageNames.jobsTable,
+      ANALYTICS_TABLE: localStorageNames.analyticsTable,
+      ARTIFACTS_BUCKET: localStorageNames.bucket,
+      NIGHTSHIFT_INVOKER: 'in-process',
+      NIGHTSHIFT_DYNAMODB_ENDPOINT: emulators.dynamodbEndpoint,
+      NIGHTSHIFT_S3_ENDPOINT: emulators.s3Endpoint,
+      NIGHTSHIFT_CONFIG_JSON: JSON.stringify(options.config),
+      NIGHTSHIFT_DEPLOYED_AT: startedAt.toISOString(),
+      NIGHTSHIFT_VERSION: await packageVersion(options.root),
+      NIGHTSHIFT_ADMIN_TOKEN: adminToken,
+    });
+    resetRuntime();
+
+    const invoker = new InProcessInvoker(jobCatalog, options.root, (invocation, error) =>
+      log(`job ${invocation.type} (${invocation.jobId ?? invocation.scheduleName ?? invocation.trigger}) failed to run: ${describeError(error).message}`),
+    );
+    registerInProcessInvoker(invoker);
+    const scheduler = new LocalScheduler(scheduledTasks(options.config), invoker, startedAt, (task, slot, error) => {
+      if (error) log(`schedule ${task.name} could not invoke ${task.type}: ${describeError(error).message}`);
+    });
+
+    const { handler, resetApiContext } = await import('../../functions/api/handler');
+    resetApiContext();
+    const server = createApiServer(handler);
+    const port = await findFreePort(options.port ?? 3000);
+    server.listen(port, '127.0.0.1');
+    await once(server, 'listening');
+    scheduler.start();
+    const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    let stopping: Promise<void> | undefined;
+    const stop = () => {
+      stopping ??= (async () => {
+        scheduler.stop();
+        server.closeAllConnections();
+        await new Promise<void>((done) => server.close(() => done()));
+        await invoker.drain(5_000);
+        registerInProcessInvoker(undefined);
+        await emulators.stop();
+      })();
+      return stopping;
+    };
+    return { apiUrl, adminToken, generatedToken, emulators, names: localStorageNames, scheduler, invoker, stop };
+  } catch (error) {
+    await emulators.stop();
+    throw error;
+  }
+}
+
+async function packageVersion(root: string): Promise<string> {
+  const pkg = JSON.parse(await readFile(resolve(root, 'package.json'), 'utf8')) as { version?: string };
+  return pkg.version ?? '0.0.0';
+}

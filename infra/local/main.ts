@@ -1,0 +1,105 @@
+import { parseArgs } from 'node:util';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NightshiftError } from '../../functions/core/errors';
+import { scheduleWarnings } from '../../functions/core/time/schedule';
+import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../config/load-config';
+import { startLocalCloud, type LocalCloud } from './local-cloud';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+const usage = `Usage: npm start -- [options]
+
+Runs Nightshift locally: DynamoDB Local, an S3 emulator, the HTTP API and the schedules.
+
+Options:
+  --config FILE     config file (.ts, .js or .json; default ${DEFAULT_CONFIG_FILE})
+  --port N          API port (default 3000; a free one is picked when it is taken)
+  --data-dir DIR    where emulator data lives (default .nightshift)
+  -h, --help        this help
+`;
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        config: { type: 'string', default: DEFAULT_CONFIG_FILE },
+        port: { type: 'string', default: '3000' },
+        'data-dir': { type: 'string', default: '.nightshift' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${usage}`);
+    process.exit(2);
+  }
+  if (args.help) {
+    process.stdout.write(usage);
+    return;
+  }
+  const port = Number(args.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`--port must be a port number (0-65535), not "${args.port}"\n`);
+    process.exit(2);
+  }
+
+  const config = await loadConfigFile(args.config, process.cwd());
+  console.log(`Nightshift: starting the local cloud (config ${args.config}, time zone ${config.timezone})…`);
+  const cloud = await startLocalCloud({ config, root, dataDir: resolve(process.cwd(), args['data-dir']), port });
+  printBanner(cloud, config.timezone);
+
+  let signalled = false;
+  const shutdown = (signal: string) => {
+    if (signalled) return;
+    signalled = true;
+    console.log(`\n${signal}: stopping the local cloud…`);
+    cloud.stop().then(
+      () => {
+        console.log('stopped; no emulator process is left running.');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error('stopping failed:', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+function printBanner(cloud: LocalCloud, timezone: string): void {
+  const now = new Date();
+  const lines = [
+    '',
+    'Nightshift local cloud is up',
+    `  API          ${cloud.apiUrl}`,
+    cloud.generatedToken
+      ? `  Admin token  ${cloud.adminToken}   (generated; set NIGHTSHIFT_ADMIN_TOKEN to choose one)`
+      : '  Admin token  from NIGHTSHIFT_ADMIN_TOKEN',
+    `  DynamoDB     ${cloud.emulators.dynamodbEndpoint}  (tables ${cloud.names.jobsTable}, ${cloud.names.analyticsTable})`,
+    `  S3           ${cloud.emulators.s3Endpoint}  (bucket ${cloud.names.bucket}, access key S3RVER)`,
+    `  Schedules    (${timezone})`,
+  ];
+  for (const { task, next } of cloud.scheduler.list()) {
+    const when = task.enabled ? `next ${next?.toISOString() ?? 'never'}` : 'disabled';
+    lines.push(`    ${task.name.padEnd(18)} ${task.type.padEnd(15)} ${task.expression}  ${when}`);
+    for (const warning of scheduleWarnings(task.expression, { timezone: task.timezone, from: now })) {
+      lines.push(`      warning: ${warning.message}`);
+    }
+  }
+  lines.push('', `  Try: curl ${cloud.apiUrl}/health`, '  Ctrl-C stops everything.', '');
+  console.log(lines.join('\n'));
+  // Machine-readable for scripts and tests that start the local cloud as a child process.
+  console.log(
+    `NIGHTSHIFT_READY ${JSON.stringify({ apiUrl: cloud.apiUrl, dynamodbEndpoint: cloud.emulators.dynamodbEndpoint, s3Endpoint: cloud.emulators.s3Endpoint, pids: cloud.emulators.pids, names: cloud.names })}`,
+  );
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof NightshiftError) process.stderr.write(`${error.message}\n`);
+  else console.error(error);
+  process.exit(1);
+});
