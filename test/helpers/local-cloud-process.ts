@@ -1,0 +1,97 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+export interface ReadyInfo {
+  apiUrl: string;
+  dynamodbEndpoint: string;
+  s3Endpoint: string;
+  pids: { dynamodb: number; s3: number };
+  names: { jobsTable: string; analyticsTable: string; bucket: string };
+}
+
+export interface LocalCloudProcess {
+  ready: ReadyInfo;
+  child: ChildProcess;
+  adminToken: string;
+  output: string[];
+  /** Measured from spawn to the ready line. */
+  startupMs: number;
+  /** Sends `signal` and resolves with the exit code once the process has exited. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  request(path: string, init?: { method?: string; body?: unknown; token?: string | null }): Promise<{ status: number; body: any }>;
+}
+
+/**
+ * Starts the local cloud exactly as `npm start` does (a separate Node process running
+ * infra/local/main.ts under tsx), on free ports with its own data directory.
+ */
+export async function startLocalCloudProcess(options: { args?: string[]; env?: Record<string, string> } = {}): Promise<LocalCloudProcess> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'nightshift-e2e-'));
+  const adminToken = `e2e-admin-${Math.random().toString(36).slice(2)}`;
+  const started = Date.now();
+  const child = spawn(
+    process.execPath,
+    ['--openssl-legacy-provider', '--import', 'tsx', 'infra/local/main.ts', '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])],
+    {
+      cwd: ROOT,
+      env: { ...process.env, NIGHTSHIFT_ADMIN_TOKEN: adminToken, POWERTOOLS_LOG_LEVEL: 'WARN', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const output: string[] = [];
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
+  const ready = await new Promise<ReadyInfo>((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`local cloud not ready in 60 s:\n${output.slice(-30).join('\n')}`)), 60_000);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      output.push(line);
+      if (line.startsWith('NIGHTSHIFT_READY ')) {
+        clearTimeout(timer);
+        done(JSON.parse(line.slice('NIGHTSHIFT_READY '.length)) as ReadyInfo);
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      fail(new Error(`local cloud exited with ${code} before it was ready:\n${output.slice(-30).join('\n')}`));
+    });
+  });
+  const startupMs = Date.now() - started;
+
+  return {
+    ready,
+    child,
+    adminToken,
+    output,
+    startupMs,
+    async stop(signal = 'SIGINT') {
+      if (child.exitCode === null) child.kill(signal);
+      const code = await exited;
+      await rm(dataDir, { recursive: true, force: true });
+      return code;
+    },
+    async request(path, init = {}) {
+      const token = init.token === undefined ? adminToken : init.token;
+      const response = await fetch(`${ready.apiUrl}${path}`, {
+        method: init.method ?? 'GET',
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    },
+  };
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
