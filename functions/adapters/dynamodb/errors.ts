@@ -1,3 +1,5 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { NightshiftError } from '../../core/errors';
 import {
   StorageAccessDeniedError,
@@ -53,9 +55,28 @@ export interface CancellationReason {
   Item?: Record<string, unknown>;
 }
 
-/** The per-item reasons of a cancelled transaction, or undefined for any other error. */
+const attributeValueTags = new Set(['S', 'N', 'B', 'SS', 'NS', 'BS', 'M', 'L', 'NULL', 'BOOL']);
+
+/**
+ * The item a failed condition sent back (`ReturnValuesOnConditionCheckFailure: 'ALL_OLD'`) as plain
+ * values. The document client unmarshalls outputs but not errors: on a `ConditionalCheckFailedException`
+ * or a transaction's cancellation reasons the item still has AttributeValue form (`{ S: 'running' }`).
+ */
+export function conditionFailureItem(failure: { Item?: Record<string, unknown> }): Record<string, unknown> | undefined {
+  const item = failure.Item;
+  if (!item) return undefined;
+  const marshalled = Object.values(item).every((value) => {
+    if (typeof value !== 'object' || value === null) return false;
+    const tags = Object.keys(value);
+    return tags.length === 1 && attributeValueTags.has(tags[0] ?? '');
+  });
+  return marshalled ? unmarshall(item as Record<string, AttributeValue>) : item;
+}
+
+/** The per-item reasons of a cancelled transaction (items as plain values), or undefined for any other error. */
 export function cancellationReasons(error: unknown): CancellationReason[] | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   if ((error as { name?: string }).name !== 'TransactionCanceledException') return undefined;
-  return ((error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? []) as CancellationReason[];
+  const reasons = (error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
+  return reasons.map((reason) => (reason.Item ? { ...reason, Item: conditionFailureItem(reason) } : reason));
 }

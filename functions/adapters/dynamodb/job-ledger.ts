@@ -12,7 +12,7 @@ import type { ClaimMode, ClaimResult, JobKey, JobLedger, JobPage, JobQuery, Peri
 import { activeStatuses, retryableStatuses, type JobStatus, type JobTrigger } from '../../core/jobs/states';
 import { IllegalTransitionError, JobNotFoundError, RunInProgressError } from '../../core/jobs/errors';
 import { StorageThrottledError } from '../../core/storage/errors';
-import { cancellationReasons, isConditionalCheckFailure, translateDynamoDbError } from './errors';
+import { cancellationReasons, conditionFailureItem, isConditionalCheckFailure, translateDynamoDbError } from './errors';
 import { periodClaimId } from './keys';
 import { listJobs } from './job-listing';
 
@@ -207,8 +207,9 @@ export class DynamoDbJobLedger implements JobLedger {
       return result.Attributes as JobRecord;
     } catch (error) {
       if (isConditionalCheckFailure(error)) {
-        if (!error.Item) throw new JobNotFoundError(id, { cause: error });
-        throw new IllegalTransitionError(id, to, error.Item['status'] as JobStatus, { cause: error });
+        const current = conditionFailureItem(error);
+        if (!current) throw new JobNotFoundError(id, { cause: error });
+        throw new IllegalTransitionError(id, to, current['status'] as JobStatus, { cause: error });
       }
       throw translateDynamoDbError(error, `moving job ${id} to ${to}`);
     }

@@ -19,14 +19,19 @@ interface Partition {
   keyValue: string;
 }
 
-/** Per partition: the last item handed out (its index key), `null` before the first, `false` when exhausted. */
-type Position = Record<string, unknown> | null | false;
+/** Per partition: the last run handed out, `null` before the first, `false` when exhausted. */
+type Position = { createdAt: string; id: string } | null | false;
 
 /**
- * Lists runs newest first through the GSIs. With a type or a status it reads one partition;
- * with neither it merges the per-type partitions (a k-way merge), so no request ever scans.
- * The opaque cursor holds where each partition stopped, so pages never repeat or skip a run,
- * however DynamoDB's 1 MB pages and filters split the reads.
+ * Lists runs newest first (by `createdAt`, then `id`) through the GSIs. With a type or a status it
+ * reads one partition; with neither it merges the per-type partitions (a k-way merge), so no
+ * request ever scans. The opaque cursor holds the last run handed out per partition, so pages
+ * never repeat or skip a run, however DynamoDB's 1 MB pages and filters split the reads.
+ *
+ * An index does not order runs that share a `createdAt` (DynamoDB Local returns them in no id
+ * order), so a partition is read on until its last `createdAt` group is complete, each group is
+ * sorted by id, and the next page starts again at the cursor's `createdAt`, dropping the ids
+ * already handed out, rather than from a DynamoDB `ExclusiveStartKey`.
  */
 export async function listJobs(client: DynamoDBDocumentClient, tableName: string, query: JobQuery): Promise<JobPage> {
   const partitions = partitionsFor(query);
@@ -53,7 +58,8 @@ export async function listJobs(client: DynamoDBDocumentClient, tableName: string
   const next: Position[] = cursors.map((c, i) => {
     if (c.taken === c.items.length && c.exhausted) return false;
     if (c.taken === 0) return positions[i] ?? null;
-    return indexKey(c.items[c.taken - 1]!, partitions[i]!);
+    const last = c.items[c.taken - 1]!;
+    return { createdAt: last.createdAt, id: last.id };
   });
   const more = cursors.some((c, i) => c.taken < c.items.length || (next[i] !== false && !c.exhausted));
   return more ? { items, nextCursor: encodeCursor(next) } : { items };
@@ -65,7 +71,10 @@ function partitionsFor(query: JobQuery): Partition[] {
   return jobTypes.map((type) => ({ index: JOBS_BY_TYPE_INDEX, keyName: 'type' as const, keyValue: type }));
 }
 
-/** Reads up to `limit` matching runs of one partition after `position`, following LastEvaluatedKey. */
+/**
+ * Reads at least `limit` matching runs of one partition after `position` (fewer when it runs out),
+ * newest first, following LastEvaluatedKey, and only whole `createdAt` groups, each sorted by id.
+ */
 async function readPartition(
   client: DynamoDBDocumentClient,
   tableName: string,
@@ -74,19 +83,21 @@ async function readPartition(
   query: JobQuery,
 ): Promise<{ items: JobRecord[]; exhausted: boolean }> {
   if (position === false) return { items: [], exhausted: true };
+  const upper = position && (query.until === undefined || position.createdAt < query.until) ? position.createdAt : query.until;
+  if (query.since && upper && upper < query.since) return { items: [], exhausted: true };
   const names: Record<string, string> = { '#pk': partition.keyName };
-  if (query.since || query.until) names['#createdAt'] = 'createdAt';
+  if (query.since || upper) names['#createdAt'] = 'createdAt';
   const values: Record<string, unknown> = { ':pk': partition.keyValue };
   let keyCondition = '#pk = :pk';
-  if (query.since && query.until) {
+  if (query.since && upper) {
     keyCondition += ' AND #createdAt BETWEEN :since AND :until';
-    Object.assign(values, { ':since': query.since, ':until': query.until });
+    Object.assign(values, { ':since': query.since, ':until': upper });
   } else if (query.since) {
     keyCondition += ' AND #createdAt >= :since';
     values[':since'] = query.since;
-  } else if (query.until) {
+  } else if (upper) {
     keyCondition += ' AND #createdAt <= :until';
-    values[':until'] = query.until;
+    values[':until'] = upper;
   }
   let filter: string | undefined;
   if (query.type && query.status) {
@@ -96,7 +107,10 @@ async function readPartition(
   }
 
   const items: JobRecord[] = [];
-  let startKey = position ?? undefined;
+  // Runs newer than the last one DynamoDB evaluated are complete groups; `undefined` once exhausted.
+  let frontier: string | undefined;
+  let complete = 0;
+  let startKey: Record<string, unknown> | undefined;
   try {
     do {
       const page = await client.send(
@@ -108,25 +122,28 @@ async function readPartition(
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ScanIndexForward: false,
-          Limit: query.limit - items.length,
+          // One run more than needed shows whether the last group goes on.
+          Limit: query.limit + 1,
           ExclusiveStartKey: startKey,
         }),
       );
-      items.push(...((page.Items ?? []) as JobRecord[]));
+      for (const item of (page.Items ?? []) as JobRecord[]) {
+        if (position && item.createdAt === position.createdAt && item.id >= position.id) continue;
+        items.push(item);
+      }
       startKey = page.LastEvaluatedKey;
-    } while (startKey && items.length < query.limit);
+      frontier = typeof startKey?.['createdAt'] === 'string' ? startKey['createdAt'] : undefined;
+      complete = startKey ? items.filter((item) => frontier !== undefined && item.createdAt > frontier).length : items.length;
+    } while (startKey && complete < query.limit);
   } catch (error) {
     throw translateDynamoDbError(error, `listing jobs by ${partition.keyName}`);
   }
-  return { items, exhausted: startKey === undefined };
+  // Items arrive newest `createdAt` first, so the complete groups are a prefix.
+  return { items: items.slice(0, complete).sort((a, b) => (newerThan(a, b) ? -1 : 1)), exhausted: startKey === undefined };
 }
 
 function newerThan(a: JobRecord, b: JobRecord): boolean {
   return a.createdAt === b.createdAt ? a.id > b.id : a.createdAt > b.createdAt;
-}
-
-function indexKey(item: JobRecord, partition: Partition): Record<string, unknown> {
-  return { id: item.id, createdAt: item.createdAt, [partition.keyName]: partition.keyName === 'type' ? item.type : item.status };
 }
 
 function encodeCursor(positions: Position[]): string {
@@ -147,7 +164,7 @@ function decodeCursor(cursor: string, expected: number): Position[] {
       (p) =>
         p === null ||
         p === false ||
-        (typeof p === 'object' && typeof p.id === 'string' && typeof p.createdAt === 'string' && Object.keys(p).length === 3),
+        (typeof p === 'object' && typeof p.id === 'string' && typeof p.createdAt === 'string' && Object.keys(p).length === 2),
     );
   if (!valid) throw new InvalidCursorError();
   return positions as Position[];

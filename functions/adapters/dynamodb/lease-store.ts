@@ -1,7 +1,7 @@
 import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock, LeaseAttempt, LeaseStore } from '../../core/jobs/ports';
 import { LeaseLostError } from '../../core/jobs/errors';
-import { isConditionalCheckFailure, translateDynamoDbError } from './errors';
+import { conditionFailureItem, isConditionalCheckFailure, translateDynamoDbError } from './errors';
 import { leaseId } from './keys';
 
 /** Expired leases linger a day for whoever inspects them, then TTL removes them. */
@@ -42,7 +42,7 @@ export class DynamoDbLeaseStore implements LeaseStore {
       return { acquired: true, until: new Date(until) };
     } catch (error) {
       if (isConditionalCheckFailure(error)) {
-        const holder = error.Item;
+        const holder = conditionFailureItem(error);
         return {
           acquired: false,
           holder: typeof holder?.['owner'] === 'string' ? holder['owner'] : 'unknown',
