@@ -1,0 +1,93 @@
+import { readFileSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App } from 'aws-cdk-lib';
+import { ConfigLoadError, InvalidConfigError, type NightshiftConfig } from '../functions/core/config';
+import { DEFAULT_CONFIG_FILE, loadConfigFile } from './config/load-config';
+import { projectRoot } from './constructs/job-function';
+import { NightshiftStatefulStack } from './stacks/stateful-stack';
+import { NightshiftStatelessStack } from './stacks/stateless-stack';
+
+export interface BuildAppOptions {
+  config: NightshiftConfig;
+  /** Where the cloud assembly (and bundled assets) go. @default the CLI's, or a temp dir */
+  outdir?: string;
+  /** @default now */
+  deployedAt?: string;
+  /** @default the `useReservedConcurrency` context value, else true */
+  useReservedConcurrency?: boolean;
+  /** An App to add the stacks to (the CLI entry point makes one to read context first). */
+  app?: App;
+}
+
+export interface NightshiftApp {
+  app: App;
+  stateful: NightshiftStatefulStack;
+  stateless: NightshiftStatelessStack;
+}
+
+/**
+ * The two stacks. Both are environment-agnostic: the account and region come from the deploy,
+ * and nothing here looks anything up, which is what lets `cdk synth` run offline.
+ */
+export function buildApp(options: BuildAppOptions): NightshiftApp {
+  // Tests build the App directly; cdk.json's context gives them the same feature flags the CLI
+  // passes, so what they assert is what `cdk synth` produces.
+  const app = options.app ?? new App({ context: cdkJsonContext(), ...(options.outdir ? { outdir: options.outdir } : {}) });
+  const deployedAt = options.deployedAt ?? new Date().toISOString();
+  const useReservedConcurrency = options.useReservedConcurrency ?? contextFlag(app.node.tryGetContext('useReservedConcurrency'), true);
+
+  const stateful = new NightshiftStatefulStack(app, 'Nightshift-Stateful', {
+    stackName: 'Nightshift-Stateful',
+    description: 'Nightshift data: job ledger and analytics tables, artifacts bucket (retained)',
+    config: options.config,
+  });
+  const stateless = new NightshiftStatelessStack(app, 'Nightshift-Stateless', {
+    stackName: 'Nightshift-Stateless',
+    description: 'Nightshift code and triggers: job functions, HTTP API, schedules',
+    config: options.config,
+    deployedAt,
+    jobsTable: stateful.jobsTable,
+    analyticsTable: stateful.analyticsTable,
+    artifactsBucket: stateful.artifactsBucket,
+    useReservedConcurrency,
+  });
+  return { app, stateful, stateless };
+}
+
+function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(join(projectRoot, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  return cdkJson.context ?? {};
+}
+
+/** Context from `-c key=value` arrives as a string; from cdk.json as JSON. */
+function contextFlag(value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  return value !== false && value !== 'false';
+}
+
+async function main(): Promise<void> {
+  const app = new App({ context: cdkJsonContext() });
+  const configFile = app.node.tryGetContext('config') as unknown;
+  const config = await loadConfigFile(typeof configFile === 'string' && configFile !== '' ? configFile : DEFAULT_CONFIG_FILE);
+  buildApp({ config, app });
+  app.synth();
+}
+
+function runDirectly(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (runDirectly()) {
+  main().catch((error: unknown) => {
+    // The config error already lists every problem by path; a stack trace would bury it.
+    console.error(error instanceof InvalidConfigError || error instanceof ConfigLoadError ? error.message : error);
+    process.exitCode = 1;
+  });
+}

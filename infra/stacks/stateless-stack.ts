@@ -1,0 +1,184 @@
+import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { HttpApi, HttpMethod, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { CfnSchedule, CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { apiFunction, jobCatalog, scheduledTasks, type FunctionSpec, type ScheduledTask } from '../../functions/catalog';
+import type { NightshiftConfig } from '../../functions/core/config';
+import { JobFunction, type Access } from '../constructs/job-function';
+
+export interface NightshiftStatelessStackProps extends StackProps {
+  config: NightshiftConfig;
+  /** ISO time of this synth, given to every function as NIGHTSHIFT_DEPLOYED_AT. */
+  deployedAt: string;
+  jobsTable: ITable;
+  analyticsTable: ITable;
+  artifactsBucket: IBucket;
+  /** See JobFunctionProps.useReservedConcurrency. @default true */
+  useReservedConcurrency?: boolean;
+}
+
+interface FunctionAccess {
+  jobs: Access;
+  analytics: Access;
+  artifacts: Access;
+}
+
+/**
+ * Every function reads the same environment (functions/adapters/environment.ts requires all of
+ * it), so every one gets every binding; what differs is the grant. Job types not listed here do
+ * the analytics work and write both. TODO(least privilege): let catalog entries declare this.
+ */
+const accessByFunction: Record<string, FunctionAccess> = {
+  api: { jobs: 'RW', analytics: 'R', artifacts: 'RW' },
+  sweeper: { jobs: 'RW', analytics: 'R', artifacts: 'R' },
+};
+const defaultAccess: FunctionAccess = { jobs: 'RW', analytics: 'RW', artifacts: 'RW' };
+
+/** The functions that start runs of other job types (POST /jobs, catch-up runs). */
+const invokers = new Set(['api', 'sweeper']);
+
+/**
+ * Where Scheduler retries a failed delivery before giving up to the DLQ. An hour covers a
+ * throttled or briefly broken function; a slot older than that is the sweeper's to catch up.
+ */
+const scheduleRetryPolicy = { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 };
+
+/**
+ * Code and triggers: one function per catalog entry plus the API, the HTTP API, and the
+ * schedules. Nothing here holds data, so the whole stack can be replaced.
+ */
+export class NightshiftStatelessStack extends Stack {
+  readonly jobFunctions: ReadonlyMap<string, JobFunction>;
+  readonly apiFunction: JobFunction;
+  readonly httpApi: HttpApi;
+  readonly scheduleGroup: CfnScheduleGroup;
+  readonly scheduleDlq: Queue;
+
+  constructor(scope: Construct, id: string, props: NightshiftStatelessStackProps) {
+    super(scope, id, props);
+
+    // Physical names, known at synth: the map below can then go into every function's
+    // environment (the sweeper's included) without a reference to the function itself.
+    const functionNames = Object.fromEntries(jobCatalog.map((entry) => [entry.type, this.functionNameFor(entry.type)]));
+    const jobFunctionArns = Object.values(functionNames).map((name) => this.functionArnFor(name));
+
+    const makeFunction = (spec: FunctionSpec & { maxConcurrency?: number; description?: string }) => {
+      const access = accessByFunction[spec.name] ?? defaultAccess;
+      const fn = new JobFunction(this, `Fn-${spec.name}`, {
+        name: spec.name,
+        entry: spec.entry,
+        memoryMb: spec.memoryMb,
+        timeoutSeconds: spec.timeoutSeconds,
+        ...(spec.maxConcurrency === undefined ? {} : { maxConcurrency: spec.maxConcurrency }),
+        ...(spec.description === undefined ? {} : { description: spec.description }),
+        functionName: this.functionNameFor(spec.name),
+        config: props.config,
+        deployedAt: props.deployedAt,
+        ...(props.useReservedConcurrency === undefined ? {} : { useReservedConcurrency: props.useReservedConcurrency }),
+      })
+        .bindTable(props.jobsTable, access.jobs, 'JOBS_TABLE')
+        .bindTable(props.analyticsTable, access.analytics, 'ANALYTICS_TABLE')
+        .bindBucket(props.artifactsBucket, access.artifacts, 'ARTIFACTS_BUCKET')
+        .addEnvironment('NIGHTSHIFT_JOB_FUNCTIONS', JSON.stringify(functionNames));
+      if (invokers.has(spec.name)) {
+        fn.function.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: jobFunctionArns }));
+      }
+      return fn;
+    };
+
+    this.jobFunctions = new Map(jobCatalog.map((entry) => [entry.type, makeFunction({ ...entry, name: entry.type })]));
+    this.apiFunction = makeFunction(apiFunction);
+
+    this.httpApi = this.createHttpApi();
+    this.scheduleDlq = new Queue(this, 'ScheduleDlq', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // The longest SQS allows: failed deliveries stay inspectable for two weeks.
+      retentionPeriod: Duration.days(14),
+    });
+    this.scheduleGroup = new CfnScheduleGroup(this, 'ScheduleGroup', { name: this.stackName });
+    this.createSchedules(scheduledTasks(props.config));
+
+    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'JobsTableName', { value: props.jobsTable.tableName, description: 'The run ledger' });
+    new CfnOutput(this, 'ArtifactsBucketName', { value: props.artifactsBucket.bucketName, description: 'Job outputs, exports, proofs, raw events' });
+    new CfnOutput(this, 'ScheduleGroupName', { value: this.scheduleGroup.ref, description: 'EventBridge Scheduler group of every schedule' });
+  }
+
+  private functionNameFor(name: string): string {
+    return `${this.stackName}-${name}`;
+  }
+
+  private functionArnFor(functionName: string): string {
+    return this.formatArn({ service: 'lambda', resource: 'function', resourceName: functionName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  }
+
+  private createHttpApi(): HttpApi {
+    const api = new HttpApi(this, 'HttpApi', { apiName: this.stackName, description: 'Nightshift HTTP API' });
+    // One integration and one invoke permission for the whole API: a permission per route would
+    // grow the function's resource policy with every route added.
+    const integration = new HttpLambdaIntegration('Api', this.apiFunction.function, {
+      payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+      scopePermissionToRoute: false,
+    });
+    for (const route of apiFunction.routes) {
+      api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration,
+        // Authorizer: routes whose `route.scope` is not 'none' get the Lambda authorizer here
+        // (`authorizer: scopeAuthorizer`) once it exists. Until then the API handler checks the
+        // bearer token itself (functions/api/http.ts); with no tokens in its environment yet it
+        // answers 401 to every scoped route, so nothing is open by omission.
+      });
+    }
+    return api;
+  }
+
+  private createSchedules(tasks: readonly ScheduledTask[]): void {
+    if (tasks.length === 0) return;
+    const role = new Role(this, 'SchedulerRole', {
+      description: 'EventBridge Scheduler: invokes the scheduled Nightshift job functions',
+      // Only schedules in this account may use the role (confused-deputy guard).
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
+    });
+    this.scheduleDlq.grantSendMessages(role);
+    const targets = new Set<string>();
+    for (const task of tasks) {
+      const target = this.jobFunctions.get(task.type);
+      // scheduledTasks() already rejects job types the catalog does not ship.
+      if (!target) throw new Error(`schedule "${task.name}" targets "${task.type}", which has no function`);
+      if (!targets.has(task.type)) target.function.grantInvoke(role);
+      targets.add(task.type);
+      new CfnSchedule(this, `Schedule-${task.name}`, {
+        name: task.name,
+        groupName: this.scheduleGroup.ref,
+        description: task.description ?? `Nightshift ${task.type}`,
+        scheduleExpression: task.expression,
+        // Always explicit: Scheduler's default is UTC, and the periods are local.
+        scheduleExpressionTimezone: task.timezone,
+        state: task.enabled ? 'ENABLED' : 'DISABLED',
+        flexibleTimeWindow: { mode: 'OFF' },
+        target: {
+          arn: target.functionArn,
+          roleArn: role.roleArn,
+          input: JSON.stringify({
+            type: task.type,
+            trigger: 'schedule',
+            scheduleName: task.name,
+            // Scheduler substitutes the slot time, so a late retry still computes its own period.
+            scheduledFor: '<aws.scheduler.scheduled-time>',
+            params: task.params,
+          }),
+          retryPolicy: scheduleRetryPolicy,
+          deadLetterConfig: { arn: this.scheduleDlq.queueArn },
+        },
+      });
+    }
+  }
+}

@@ -1,0 +1,322 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyticsTable, jobsTable } from '../../functions/adapters/dynamodb/tables';
+import { apiFunction, jobCatalog } from '../../functions/catalog';
+import { parseConfig } from '../../functions/core/config';
+import { buildApp } from '../../infra/app';
+
+type Json = Record<string, unknown>;
+type Resource = { Type: string; Properties: Json };
+
+const deployedAt = '2026-11-22T10:00:00.000Z';
+const functionName = (name: string) => `Nightshift-Stateless-${name}`;
+
+const config = parseConfig({
+  timezone: 'America/Los_Angeles',
+  schedules: {
+    sweeper: { job: 'sweeper', expression: 'rate(5 minutes)' },
+    'nightly-sweep': { job: 'sweeper', expression: 'cron(30 3 * * ? *)', timezone: 'Europe/Berlin', enabled: false },
+  },
+  retention: { exportsDays: 14, rawEventsDays: 45 },
+});
+
+let outdir: string;
+let stateful: Template;
+let stateless: Template;
+
+beforeAll(() => {
+  // Prepare: the assembly (and every esbuild bundle) goes to a temp dir this file owns.
+  outdir = mkdtempSync(join(tmpdir(), 'nightshift-cdk-test-'));
+  // Act: one synth for the whole file; bundling each function is the slow part.
+  const built = buildApp({ config, outdir, deployedAt });
+  stateful = Template.fromStack(built.stateful);
+  stateless = Template.fromStack(built.stateless);
+});
+
+afterAll(() => {
+  rmSync(outdir, { recursive: true, force: true });
+});
+
+describe('stateful stack: tables', () => {
+  it('builds Jobs and Analytics from the shared definitions, retained and protected', () => {
+    // Assess
+    stateful.resourceCountIs('AWS::DynamoDB::Table', 2);
+    for (const definition of [jobsTable, analyticsTable]) {
+      const keySchema = [
+        { AttributeName: definition.partitionKey.name, KeyType: 'HASH' },
+        ...(definition.sortKey ? [{ AttributeName: definition.sortKey.name, KeyType: 'RANGE' }] : []),
+      ];
+      stateful.hasResource('AWS::DynamoDB::Table', {
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: Match.objectLike({
+          KeySchema: keySchema,
+          BillingMode: 'PAY_PER_REQUEST',
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          TimeToLiveSpecification: { AttributeName: definition.ttlAttribute, Enabled: true },
+          DeletionProtectionEnabled: true,
+        }),
+      });
+    }
+  });
+
+  it('gives Jobs its type and status indexes sorted by createdAt, projecting everything', () => {
+    // Assess
+    const jobs = tableWithPartitionKey(stateful, 'id');
+    expect(jobs.Properties['GlobalSecondaryIndexes']).toEqual([
+      { IndexName: 'byType', KeySchema: [{ AttributeName: 'type', KeyType: 'HASH' }, { AttributeName: 'createdAt', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } },
+      { IndexName: 'byStatus', KeySchema: [{ AttributeName: 'status', KeyType: 'HASH' }, { AttributeName: 'createdAt', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } },
+    ]);
+    expect(tableWithPartitionKey(stateful, 'pk').Properties['GlobalSecondaryIndexes']).toBeUndefined();
+  });
+});
+
+describe('stateful stack: artifacts bucket', () => {
+  it('blocks public access, encrypts, keeps no versions and is retained', () => {
+    // Assess
+    stateful.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        VersioningConfiguration: Match.absent(),
+      }),
+    });
+  });
+
+  it('denies every request that does not use TLS', () => {
+    // Assess
+    stateful.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 's3:*', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('expires each prefix after its configured days and aborts stale multipart uploads', () => {
+    // Prepare
+    const expected: Record<string, number> = {
+      'snapshots/daily/': 90,
+      'snapshots/weekly/': 730,
+      'snapshots/monthly/': 1825,
+      'sampling-proofs/': 365,
+      'exports/': 14,
+      'logs/': 30,
+      'events/': 45,
+    };
+    // Act
+    const rules = (onlyResource(stateful, 'AWS::S3::Bucket').Properties['LifecycleConfiguration'] as { Rules: Json[] }).Rules;
+    // Assess
+    const expirations = Object.fromEntries(rules.filter((rule) => rule['Prefix'] !== undefined).map((rule) => [rule['Prefix'], rule['ExpirationInDays']]));
+    expect(expirations).toEqual(expected);
+    expect(rules).toContainEqual(expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' }));
+  });
+});
+
+describe('stateless stack: functions', () => {
+  const specs = [
+    ...jobCatalog.map((entry) => ({ name: entry.type, memoryMb: entry.memoryMb, timeoutSeconds: entry.timeoutSeconds, reserved: entry.maxConcurrency })),
+    { name: apiFunction.name, memoryMb: apiFunction.memoryMb, timeoutSeconds: apiFunction.timeoutSeconds, reserved: undefined },
+  ];
+
+  it('makes one function per catalog entry plus the API', () => {
+    // Assess
+    stateless.resourceCountIs('AWS::Lambda::Function', jobCatalog.length + 1);
+  });
+
+  it.each(specs)('runs $name on Node 22 arm64 with the catalog memory, timeout and concurrency', (spec) => {
+    // Assess
+    stateless.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: functionName(spec.name),
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: spec.memoryMb,
+      Timeout: spec.timeoutSeconds,
+      ReservedConcurrentExecutions: spec.reserved ?? Match.absent(),
+    });
+  });
+
+  it.each(specs)('logs $name to its own log group kept one month', (spec) => {
+    // Act
+    const fn = functionNamed(spec.name);
+    const logGroupId = ((fn.Properties['LoggingConfig'] as Json)['LogGroup'] as { Ref: string }).Ref;
+    // Assess
+    expect(stateless.toJSON()['Resources'][logGroupId]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 } });
+  });
+
+  it.each(specs)('gives $name the environment the runtime reads', (spec) => {
+    // Act
+    const variables = (functionNamed(spec.name).Properties['Environment'] as { Variables: Json }).Variables;
+    // Assess
+    expect(variables).toMatchObject({
+      NIGHTSHIFT_JOB_TYPE: spec.name,
+      NIGHTSHIFT_DEPLOYED_AT: deployedAt,
+      NIGHTSHIFT_VERSION: (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version,
+      POWERTOOLS_SERVICE_NAME: 'nightshift',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+    expect(JSON.parse(String(variables['NIGHTSHIFT_JOB_FUNCTIONS']))).toEqual(Object.fromEntries(jobCatalog.map((e) => [e.type, functionName(e.type)])));
+    expect(statefulOutputTarget(variables['JOBS_TABLE'])).toEqual({ Ref: logicalId(stateful, 'AWS::DynamoDB::Table', (r) => keyName(r) === 'id') });
+    expect(statefulOutputTarget(variables['ANALYTICS_TABLE'])).toEqual({ Ref: logicalId(stateful, 'AWS::DynamoDB::Table', (r) => keyName(r) === 'pk') });
+    expect(statefulOutputTarget(variables['ARTIFACTS_BUCKET'])).toEqual({ Ref: logicalId(stateful, 'AWS::S3::Bucket', () => true) });
+    expect(variables['NIGHTSHIFT_CONFIG_JSON']).toBeUndefined();
+  });
+
+  it('compiles the config into an ESM bundle that loads under plain Node', () => {
+    // Prepare
+    const bundle = join(outdir, assetDirectory(functionNamed(apiFunction.name)), 'index.mjs');
+    // Act
+    const source = readFileSync(bundle, 'utf8');
+    const exported = execFileSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(bundle).href)}); console.log(typeof m.handler);`], { encoding: 'utf8' });
+    // Assess
+    expect(source.startsWith('import { createRequire')).toBe(true);
+    expect(source).not.toContain('process.env.NIGHTSHIFT_CONFIG_JSON');
+    expect(source).toContain('Europe/Berlin');
+    expect(exported.trim()).toBe('function');
+  });
+
+  it('lets only the API and the sweeper invoke functions, and only the job functions', () => {
+    // Prepare
+    const jobArns = jobCatalog.map((e) => `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${functionName(e.type)}`).sort();
+    // Act
+    const invokable = (name: string) => invokeResources(roleStatements(functionNamed(name))).sort();
+    // Assess
+    expect(invokable(apiFunction.name)).toEqual(jobArns);
+    expect(invokable('sweeper')).toEqual(jobArns);
+  });
+});
+
+describe('stateless stack: schedules', () => {
+  it('puts every schedule in one group and delivers failures to an encrypted, TLS-only DLQ', () => {
+    // Assess
+    stateless.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
+    stateless.resourceCountIs('AWS::Scheduler::Schedule', 2);
+    stateless.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    stateless.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it.each([
+    { name: 'sweeper', expression: 'rate(5 minutes)', timezone: 'America/Los_Angeles', state: 'ENABLED' },
+    { name: 'nightly-sweep', expression: 'cron(30 3 * * ? *)', timezone: 'Europe/Berlin', state: 'DISABLED' },
+  ])('schedules $name in its time zone, $state, with retries, a DLQ and the slot time', (expected) => {
+    // Act
+    const schedule = onlyResource(stateless, 'AWS::Scheduler::Schedule', (r) => r.Properties['Name'] === expected.name).Properties;
+    const target = schedule['Target'] as Json;
+    // Assess
+    expect(schedule).toMatchObject({
+      ScheduleExpression: expected.expression,
+      ScheduleExpressionTimezone: expected.timezone,
+      State: expected.state,
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      GroupName: { Ref: logicalId(stateless, 'AWS::Scheduler::ScheduleGroup', () => true) },
+    });
+    expect(target['Arn']).toEqual({ 'Fn::GetAtt': [logicalId(stateless, 'AWS::Lambda::Function', (r) => r.Properties['FunctionName'] === functionName('sweeper')), 'Arn'] });
+    expect(target['RetryPolicy']).toEqual({ MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 });
+    expect(target['DeadLetterConfig']).toEqual({ Arn: { 'Fn::GetAtt': [logicalId(stateless, 'AWS::SQS::Queue', () => true), 'Arn'] } });
+    expect(JSON.parse(String(target['Input']))).toEqual({
+      type: 'sweeper',
+      trigger: 'schedule',
+      scheduleName: expected.name,
+      scheduledFor: '<aws.scheduler.scheduled-time>',
+      params: {},
+    });
+  });
+});
+
+describe('stateless stack: HTTP API', () => {
+  it('has exactly the routes of apiFunction.routes, all on the API function with payload 2.0', () => {
+    // Act
+    const routeKeys = Object.values(resourcesOfType(stateless, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties['RouteKey']);
+    // Assess
+    expect(routeKeys.sort()).toEqual(apiFunction.routes.map((route) => `${route.method} ${route.path}`).sort());
+    const apiFunctionId = logicalId(stateless, 'AWS::Lambda::Function', (r) => r.Properties['FunctionName'] === functionName(apiFunction.name));
+    stateless.resourceCountIs('AWS::ApiGatewayV2::Integration', 1);
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+      IntegrationUri: { 'Fn::GetAtt': [apiFunctionId, 'Arn'] },
+    });
+  });
+
+  it('outputs the API URL, the Jobs table, the bucket and the schedule group', () => {
+    // Assess
+    expect(Object.keys(stateless.findOutputs('*')).sort()).toEqual(['ApiUrl', 'ArtifactsBucketName', 'JobsTableName', 'ScheduleGroupName']);
+  });
+});
+
+function resourcesOfType(template: Template, type: string): Record<string, Resource> {
+  return template.findResources(type) as Record<string, Resource>;
+}
+
+function logicalId(template: Template, type: string, predicate: (resource: Resource) => boolean): string {
+  const matches = Object.entries(resourcesOfType(template, type)).filter(([, resource]) => predicate(resource));
+  expect(matches, `exactly one ${type} matches`).toHaveLength(1);
+  return matches[0]![0];
+}
+
+function onlyResource(template: Template, type: string, predicate: (resource: Resource) => boolean = () => true): Resource {
+  return resourcesOfType(template, type)[logicalId(template, type, predicate)]!;
+}
+
+function keyName(table: Resource): unknown {
+  return (table.Properties['KeySchema'] as Array<{ AttributeName: string }>)[0]?.AttributeName;
+}
+
+function tableWithPartitionKey(template: Template, name: string): Resource {
+  return onlyResource(template, 'AWS::DynamoDB::Table', (table) => keyName(table) === name);
+}
+
+function functionNamed(name: string): Resource {
+  return onlyResource(stateless, 'AWS::Lambda::Function', (r) => r.Properties['FunctionName'] === functionName(name));
+}
+
+/** The staged asset of a function's code, looked up through the S3 key in the assets manifest. */
+function assetDirectory(fn: Resource): string {
+  const key = String((fn.Properties['Code'] as { S3Key: string }).S3Key);
+  const manifest = JSON.parse(readFileSync(join(outdir, 'Nightshift-Stateless.assets.json'), 'utf8')) as {
+    files: Record<string, { source: { path: string } }>;
+  };
+  const asset = manifest.files[key.replace(/\.zip$/, '')];
+  expect(asset, `asset for ${key}`).toBeDefined();
+  return asset!.source.path;
+}
+
+/** What a `Fn::GetStackOutput` of the stateful stack resolves to: that output's value. */
+function statefulOutputTarget(value: unknown): unknown {
+  const reference = (value as { 'Fn::GetStackOutput'?: { StackName: string; OutputName: string } })['Fn::GetStackOutput'];
+  expect(reference?.StackName).toBe('Nightshift-Stateful');
+  return (stateful.findOutputs(reference!.OutputName)[reference!.OutputName] as { Value: unknown }).Value;
+}
+
+/** Every statement of every inline policy attached to the function's role. */
+function roleStatements(fn: Resource): Json[] {
+  const roleId = (fn.Properties['Role'] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  return Object.values(resourcesOfType(stateless, 'AWS::IAM::Policy'))
+    .filter((policy) => (policy.Properties['Roles'] as Array<{ Ref: string }>).some((role) => role.Ref === roleId))
+    .flatMap((policy) => (policy.Properties['PolicyDocument'] as { Statement: Json[] }).Statement);
+}
+
+function invokeResources(statements: Json[]): string[] {
+  return statements
+    .filter((statement) => [statement['Action']].flat().some((action) => String(action).startsWith('lambda:')))
+    .flatMap((statement) => [statement['Resource']].flat().map(renderArn));
+}
+
+/** Flattens `Fn::Join` / `Ref` into a readable string such as `arn:${AWS::Partition}:lambda:...`. */
+function renderArn(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const object = value as { 'Fn::Join'?: [string, unknown[]]; Ref?: string };
+  if (object['Fn::Join']) return object['Fn::Join'][1].map(renderArn).join(object['Fn::Join'][0]);
+  if (object.Ref) return `\${${object.Ref}}`;
+  return JSON.stringify(value);
+}
