@@ -6,6 +6,9 @@ import { scheduleWarnings } from '../../functions/core/time/schedule';
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../config/load-config';
 import { startLocalCloud, type LocalCloud } from './local-cloud';
 
+// The lock file pins SDK releases that support Node 20 (see README); the reminder would bury the banner.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 const usage = `Usage: npm start -- [options]
