@@ -1,4 +1,4 @@
-import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -7,6 +7,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { CfnSchedule, CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { scheduleWarnings } from '../../functions/core/time/schedule';
 import { apiFunction, jobCatalog, scheduledTasks, type FunctionSpec, type ScheduledTask } from '../../functions/catalog';
 import type { NightshiftConfig } from '../../functions/core/config';
 import { JobFunction, type Access } from '../constructs/job-function';
@@ -155,7 +156,7 @@ export class NightshiftStatelessStack extends Stack {
       if (!target) throw new Error(`schedule "${task.name}" targets "${task.type}", which has no function`);
       if (!targets.has(task.type)) target.function.grantInvoke(role);
       targets.add(task.type);
-      new CfnSchedule(this, `Schedule-${task.name}`, {
+      const schedule = new CfnSchedule(this, `Schedule-${task.name}`, {
         name: task.name,
         groupName: this.scheduleGroup.ref,
         description: task.description ?? `Nightshift ${task.type}`,
@@ -179,6 +180,10 @@ export class NightshiftStatelessStack extends Stack {
           deadLetterConfig: { arn: this.scheduleDlq.queueArn },
         },
       });
+      // Synth-time heads-up: a slot in a DST gap silently skips a day every year.
+      for (const warning of scheduleWarnings(task.expression, { timezone: task.timezone, from: new Date() })) {
+        if (warning.code === 'dst_gap') Annotations.of(schedule).addWarningV2('nightshift:schedule-dst-gap', warning.message);
+      }
     }
   }
 }
