@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+// The global setup (emulators) runs in this process: keep the SDK's Node 22 reminder out of test output too.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
