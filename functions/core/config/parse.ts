@@ -10,5 +10,12 @@ export function parseConfig(input: unknown, source = 'config'): NightshiftConfig
 }
 
 export function toProblems(error: z.ZodError): ConfigProblem[] {
-  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), reason: issue.message }));
+  return error.issues.flatMap((issue) => {
+    const path = issue.path.map(String);
+    // One problem per unknown key, at the key's own path (not its parent's, nor '' at the root).
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: [...path, key].join('.'), reason: `unknown key "${key}" (not part of the config schema)` }));
+    }
+    return [{ path: path.join('.'), reason: issue.message }];
+  });
 }

@@ -134,32 +134,56 @@ export const configSchema = z
       .default({ graceMinutes: 30 }),
   })
   .strict()
-  .superRefine((config, ctx) => {
-    const metrics = new Set(Object.keys(config.metrics));
-    for (const [name, ratio] of Object.entries(config.ratios)) {
-      if (metrics.has(name)) ctx.addIssue({ code: 'custom', path: ['ratios', name], message: `"${name}" is already a metric` });
-      for (const side of ['numerator', 'denominator'] as const) {
-        if (!metrics.has(ratio[side])) {
-          ctx.addIssue({ code: 'custom', path: ['ratios', name, side], message: `unknown metric "${ratio[side]}" (declare it under metrics)` });
-        }
+  // Runs even when fields above failed, so one pass reports every problem: the checks read the
+  // partly parsed value defensively and leave malformed fields to their own issues.
+  .superRefine(
+    (config, ctx) => {
+      for (const issue of crossFieldIssues(config)) ctx.addIssue({ code: 'custom', ...issue });
+    },
+    { when: (payload) => isRecord(payload.value) },
+  );
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** References between sections: ratios and checks name declared metrics; dimensions are unique. */
+function crossFieldIssues(config: unknown): { path: (string | number)[]; message: string }[] {
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  if (!isRecord(config)) return issues;
+  const metricsSection = isRecord(config['metrics']) ? config['metrics'] : {};
+  const ratiosSection = isRecord(config['ratios']) ? config['ratios'] : {};
+  const metrics = new Set(Object.keys(metricsSection));
+  for (const [name, ratio] of Object.entries(ratiosSection)) {
+    if (metrics.has(name)) issues.push({ path: ['ratios', name], message: `"${name}" is already a metric` });
+    if (!isRecord(ratio)) continue;
+    for (const side of ['numerator', 'denominator'] as const) {
+      const metric = ratio[side];
+      if (typeof metric === 'string' && !metrics.has(metric)) {
+        issues.push({ path: ['ratios', name, side], message: `unknown metric "${metric}" (declare it under metrics)` });
       }
     }
-    const metricsAndRatios = new Set([...metrics, ...Object.keys(config.ratios)]);
-    config.checks.forEach((check, index) => {
-      const referenced = check.kind === 'ratio_consistency' ? [check.numerator, check.denominator] : [check.metric];
-      for (const metric of referenced) {
-        if (!metricsAndRatios.has(metric)) {
-          ctx.addIssue({ code: 'custom', path: ['checks', index], message: `unknown metric "${metric}" (declare it under metrics or ratios)` });
-        }
+  }
+  const metricsAndRatios = new Set([...metrics, ...Object.keys(ratiosSection)]);
+  const checks = Array.isArray(config['checks']) ? (config['checks'] as unknown[]) : [];
+  checks.forEach((check, index) => {
+    if (!isRecord(check)) return;
+    const fields = check['kind'] === 'ratio_consistency' ? (['numerator', 'denominator', 'ratio'] as const) : (['metric'] as const);
+    for (const field of fields) {
+      const metric = check[field];
+      if (typeof metric === 'string' && !metricsAndRatios.has(metric)) {
+        issues.push({ path: ['checks', index, field], message: `unknown metric "${metric}" (declare it under metrics or ratios)` });
       }
-    });
-    const seen = new Set<string>();
-    config.dimensions.forEach((dimension, index) => {
-      if (seen.has(dimension)) ctx.addIssue({ code: 'custom', path: ['dimensions', index], message: `"${dimension}" is listed twice` });
-      seen.add(dimension);
-    });
+    }
   });
-
+  const dimensions = Array.isArray(config['dimensions']) ? (config['dimensions'] as unknown[]) : [];
+  const seen = new Set<unknown>();
+  dimensions.forEach((dimension, index) => {
+    if (seen.has(dimension)) issues.push({ path: ['dimensions', index], message: `"${String(dimension)}" is listed twice` });
+    seen.add(dimension);
+  });
+  return issues;
+}
 
 /** What a config file writes: every field with a default may be left out. */
 export type NightshiftConfigInput = z.input<typeof configSchema>;

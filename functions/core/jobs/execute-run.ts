@@ -29,7 +29,7 @@ export async function executeRun<P>(
   const parsed = definition.params.safeParse(queued.params);
   if (!parsed.success) {
     const message = parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ');
-    return failBeforeStart(deps, queued, { code: 'invalid_params', message });
+    return failBeforeStart(deps, queued, { code: 'invalid_params', message }, log);
   }
 
   const lease = definition.singleFlight;
@@ -37,10 +37,13 @@ export async function executeRun<P>(
     const attempt = await deps.leases.acquire(lease.lease, queued.id, lease.ttlMs);
     if (!attempt.acquired) {
       log.info('lease held by another run; skipping', { holder: attempt.holder });
-      return skipRun(deps.ledger, queued, deps.clock.now(), attempt.holder, 'lease_held');
+      return alreadyDecided(deps, queued, () => skipRun(deps.ledger, queued, deps.clock.now(), attempt.holder, 'lease_held'), log);
     }
   }
 
+  // Whether this delivery may give the lease back: not when another delivery of the same run
+  // (the same lease owner) is the one running it.
+  let releaseLease = true;
   try {
     const startedAt = deps.clock.now();
     const budget = Math.min(definition.timeoutMs, limits.remainingMs - limits.marginMs);
@@ -51,7 +54,9 @@ export async function executeRun<P>(
     } catch (error) {
       if (error instanceof IllegalTransitionError) {
         log.info('run already started or ended elsewhere; nothing to do', { status: error.actual });
-        return (await deps.ledger.get(queued.id)) ?? queued;
+        const current = (await deps.ledger.get(queued.id)) ?? queued;
+        releaseLease = current.status !== 'running';
+        return current;
       }
       throw error;
     }
@@ -71,7 +76,7 @@ export async function executeRun<P>(
       throw error;
     }
   } finally {
-    if (lease) await deps.leases.release(lease.lease, queued.id).catch((error: unknown) => log.warn('lease release failed', describeError(error)));
+    if (lease && releaseLease) await deps.leases.release(lease.lease, queued.id).catch((error: unknown) => log.warn('lease release failed', describeError(error)));
   }
 }
 
@@ -119,12 +124,22 @@ async function runWithDeadline<P>(
   }
 }
 
+/**
+ * The outcome as the record stores it: the summary as plain JSON (a Date becomes its ISO string)
+ * and the error as exactly `{code, message}`, so a job's result can always be written.
+ */
 function outcomeResult(outcome: JobOutcome): Omit<RunResult, 'artifacts'> {
   const status = outcome.status ?? 'succeeded';
+  let summary: Record<string, unknown> | undefined;
+  try {
+    summary = outcome.summary === undefined ? undefined : (JSON.parse(JSON.stringify(outcome.summary)) as Record<string, unknown>);
+  } catch (error) {
+    return { status: 'failed', error: { code: 'invalid_summary', message: `the job's summary is not JSON: ${describeError(error).message}` } };
+  }
   return {
     status,
-    ...(outcome.summary !== undefined ? { summary: outcome.summary } : {}),
-    ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+    ...(summary !== undefined ? { summary } : {}),
+    ...(outcome.error !== undefined ? { error: { code: String(outcome.error.code), message: String(outcome.error.message) } } : {}),
     ...(outcome.exitCode !== undefined ? { exitCode: outcome.exitCode } : {}),
     ...(outcome.logs !== undefined ? { logs: outcome.logs } : {}),
   };
@@ -147,11 +162,27 @@ function recordingArtifacts(deps: JobDependencies, job: JobRecord): RunArtifacts
 }
 
 /** A run that cannot even start (bad params) still ends with one recorded transition. */
-async function failBeforeStart(deps: JobDependencies, job: JobRecord, error: { code: string; message: string }): Promise<JobRecord> {
-  const now = deps.clock.now();
-  return deps.ledger.transition(job, ['queued'], 'failed', {
-    finishedAt: now.toISOString(),
-    durationMs: 0,
-    error,
-  });
+function failBeforeStart(deps: JobDependencies, job: JobRecord, error: { code: string; message: string }, log: JobDependencies['logger']): Promise<JobRecord> {
+  const patch = { finishedAt: deps.clock.now().toISOString(), durationMs: 0, error };
+  return alreadyDecided(deps, job, () => deps.ledger.transition(job, ['queued'], 'failed', patch), log);
+}
+
+/**
+ * Runs a transition out of `queued`; when an earlier delivery of the same run already moved it,
+ * that delivery's verdict stands and the record is returned instead of an error (which would
+ * only make Lambda retry a run that has its answer).
+ */
+async function alreadyDecided(
+  deps: JobDependencies,
+  job: JobRecord,
+  transition: () => Promise<JobRecord>,
+  log: JobDependencies['logger'],
+): Promise<JobRecord> {
+  try {
+    return await transition();
+  } catch (error) {
+    if (!(error instanceof IllegalTransitionError)) throw error;
+    log.info('run already moved on by another delivery; nothing to do', { status: error.actual });
+    return (await deps.ledger.get(job.id)) ?? job;
+  }
 }

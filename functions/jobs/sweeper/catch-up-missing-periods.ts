@@ -5,6 +5,7 @@ import { createRun } from '../../core/jobs/lifecycle/create-run';
 import { periodForSlot } from '../../core/jobs/schedule-period';
 import { successfulStatuses, activeStatuses } from '../../core/jobs/states';
 import { fireTimesBetween } from '../../core/time/schedule';
+import { describeError } from '../../core/errors';
 
 /** Per schedule, at most this many slots are examined in one sweep. */
 const MAX_SLOTS_PER_SCHEDULE = 2000;
@@ -75,7 +76,18 @@ export async function catchUpMissingPeriods(
       scheduledFor: gap.scheduledFor,
     });
     if (created.outcome === 'skipped') continue;
-    await deps.invoker.invokeAsync({ type: gap.type, jobId: created.job.id, trigger: 'catch-up', triggeredBy: 'sweeper' });
+    try {
+      await deps.invoker.invokeAsync({ type: gap.type, jobId: created.job.id, trigger: 'catch-up', triggeredBy: 'sweeper' });
+    } catch (error) {
+      // Nothing will ever start it: a queued run would hold its period for good (even against
+      // backfill and force), so close it, as submitRun does, and let the sweep fail visibly.
+      await deps.ledger.transition(created.job, ['queued'], 'failed', {
+        finishedAt: deps.clock.now().toISOString(),
+        durationMs: 0,
+        error: describeError(error),
+      });
+      throw error;
+    }
     started.push({ type: gap.type, period: gap.period, jobId: created.job.id });
     log.info('caught up a missing period', { catchUpJobId: created.job.id, catchUpType: gap.type, period: gap.period, reason: gap.reason });
   }
