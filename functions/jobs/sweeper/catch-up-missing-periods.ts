@@ -4,7 +4,7 @@ import type { Logger } from '../../core/jobs/logger';
 import { createRun } from '../../core/jobs/lifecycle/create-run';
 import { periodForSlot } from '../../core/jobs/schedule-period';
 import { successfulStatuses, activeStatuses } from '../../core/jobs/states';
-import { fireTimesBetween } from '../../core/time/schedule';
+import { intendedSlotsBetween } from '../../core/time/schedule';
 import { describeError } from '../../core/errors';
 
 /** Per schedule, at most this many slots are examined in one sweep. */
@@ -38,7 +38,7 @@ export async function findMissingPeriods(deps: JobDependencies, tasks: readonly 
   const missing: MissingPeriod[] = [];
   for (const task of tasks) {
     if (!task.enabled || task.period === 'none') continue;
-    const slots = fireTimesBetween(task.expression, from, to, { timezone: task.timezone }, MAX_SLOTS_PER_SCHEDULE);
+    const slots = intendedSlotsBetween(task.expression, from, to, { timezone: task.timezone }, MAX_SLOTS_PER_SCHEDULE);
     const byPeriod = new Map<string, string>();
     for (const slot of slots) {
       const period = periodForSlot(config, task.period, slot.toISOString(), task.name);

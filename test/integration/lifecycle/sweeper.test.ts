@@ -220,8 +220,8 @@ describe('the sweeper', () => {
       ]);
     });
 
-    it('expects no period for a daily slot that falls in the spring-forward gap (EventBridge skips it)', async () => {
-      // Prepare: 02:30 does not exist in Los Angeles on Sun 2027-03-14.
+    it('still expects the period of a daily slot that EventBridge skips in the spring-forward gap', async () => {
+      // Prepare: 02:30 does not exist in Los Angeles on Sun 2027-03-14, so no run covers 2027-03-13.
       const d = deps('2027-03-16T20:00:00.000Z', { catchUpWindowDays: 5 });
       const early: ScheduledTask = { ...dailySnapshot, name: 'snapshot-early', expression: 'cron(30 2 * * ? *)' };
 
@@ -232,6 +232,7 @@ describe('the sweeper', () => {
       expect(missing.map((m) => [m.period, m.scheduledFor])).toEqual([
         ['2027-03-11', '2027-03-12T10:30:00.000Z'],
         ['2027-03-12', '2027-03-13T10:30:00.000Z'],
+        ['2027-03-13', '2027-03-14T10:30:00.000Z'],
         ['2027-03-14', '2027-03-15T09:30:00.000Z'],
         ['2027-03-15', '2027-03-16T09:30:00.000Z'],
       ]);

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { periodContaining } from '../../../functions/core/time/periods';
 import {
   fireTimesBetween,
+  intendedSlotsBetween,
   nextFireTimes,
   parseScheduleExpression,
   previousFireTime,
@@ -363,5 +364,28 @@ describe('scheduleWarnings', () => {
         message: 'at(2026-03-08T02:30:00) in America/Los_Angeles never fires: 2026-03-08 02:30:00 does not exist (clocks spring forward)',
       },
     ]);
+  });
+});
+
+describe('intendedSlotsBetween', () => {
+  it('keeps the slot EventBridge skips in a spring-forward gap, at the pre-gap reading of its wall time', () => {
+    // Prepare
+    const options = { timezone: 'America/Los_Angeles' };
+
+    // Act
+    const slots = intendedSlotsBetween('cron(30 2 * * ? *)', new Date('2027-03-13T00:00:00Z'), new Date('2027-03-16T00:00:00Z'), options, 10);
+    const fires = fireTimesBetween('cron(30 2 * * ? *)', new Date('2027-03-13T00:00:00Z'), new Date('2027-03-16T00:00:00Z'), options, 10);
+
+    // Assess
+    expect(slots.map((d) => d.toISOString())).toEqual(['2027-03-13T10:30:00.000Z', '2027-03-14T10:30:00.000Z', '2027-03-15T09:30:00.000Z']);
+    expect(fires.map((d) => d.toISOString())).toEqual(['2027-03-13T10:30:00.000Z', '2027-03-15T09:30:00.000Z']);
+  });
+
+  it('is the fire times for rate() schedules', () => {
+    // Act
+    const slots = intendedSlotsBetween('rate(1 hour)', new Date('2027-03-14T08:00:00Z'), new Date('2027-03-14T11:00:00Z'), { timezone: 'America/Los_Angeles' }, 10);
+
+    // Assess
+    expect(slots.map((d) => d.toISOString())).toEqual(['2027-03-14T09:00:00.000Z', '2027-03-14T10:00:00.000Z', '2027-03-14T11:00:00.000Z']);
   });
 });

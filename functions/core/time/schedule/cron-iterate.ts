@@ -63,3 +63,23 @@ export function* cronFiresBefore(cron: CronSchedule, clock: ZoneClock, beforeMs:
     if (at !== undefined && at < beforeMs) yield at;
   }
 }
+
+/**
+ * Like `cronFiresAfter`, but a slot that EventBridge skips because its wall time falls in a
+ * spring-forward gap still yields an instant: the wall time read with the offset in force just
+ * before the gap (02:30 → 03:30 the new local time). The sweeper uses it: a skipped slot is a
+ * period the schedule meant to cover.
+ */
+export function* cronSlotsAfter(cron: CronSchedule, clock: ZoneClock, afterMs: number): Generator<number> {
+  for (const slot of localSlots(cron, clock.localDate(afterMs), 1)) {
+    const at = fireInstant(clock, slot) ?? gapInstant(clock, slot);
+    if (at > afterMs) yield at;
+  }
+}
+
+const GAP_REACH_MS = 6 * 3600_000;
+
+function gapInstant(clock: ZoneClock, slot: LocalSlot): number {
+  const wall = Date.UTC(slot.year, slot.month - 1, slot.day, slot.hour, slot.minute);
+  return wall - clock.offset(wall - GAP_REACH_MS) * 60_000;
+}

@@ -1,4 +1,4 @@
-import { cronFiresAfter, cronFiresBefore } from './cron-iterate';
+import { cronFiresAfter, cronFiresBefore, cronSlotsAfter } from './cron-iterate';
 import { toScheduleExpression } from './parse';
 import type { AtSchedule, FireTimeOptions, RateSchedule, ScheduleExpression } from './types';
 import { ZoneClock } from './zone';
@@ -95,6 +95,29 @@ export function fireTimesBetween(
     if (t > toMs) break;
     result.push(new Date(t));
     if (result.length >= limit) break;
+  }
+  return result;
+}
+
+/**
+ * The slots a schedule meant to fire at, from < t <= to, ascending, at most `limit` (the oldest):
+ * the fire times, plus cron slots skipped for falling in a DST gap (at the instant the wall time
+ * reads with the pre-gap offset). For deciding which periods should exist, not when to fire.
+ */
+export function intendedSlotsBetween(
+  expression: string | ScheduleExpression,
+  from: Date,
+  to: Date,
+  options: FireTimeOptions,
+  limit: number,
+): Date[] {
+  const parsed = toScheduleExpression(expression);
+  if (parsed.kind !== 'cron') return fireTimesBetween(parsed, from, to, options, limit);
+  const toMs = millis(to, 'to');
+  const result: Date[] = [];
+  for (const t of cronSlotsAfter(parsed, clockFor(options.timezone), millis(from, 'from'))) {
+    if (t > toMs || result.length >= limit) break;
+    result.push(new Date(t));
   }
   return result;
 }

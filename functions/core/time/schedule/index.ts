@@ -12,5 +12,5 @@ export type {
   ScheduleWarning,
 } from './types';
 export { parseScheduleExpression } from './parse';
-export { nextFireTimes, fireTimesBetween, previousFireTime, typicalIntervalMs } from './fire-times';
+export { nextFireTimes, fireTimesBetween, intendedSlotsBetween, previousFireTime, typicalIntervalMs } from './fire-times';
 export { scheduleWarnings, type ScheduleWarningOptions } from './warnings';
