@@ -20,6 +20,11 @@ export default defineConfig({
   },
   dimensions: ['store', 'channel'],
   schedules: {
+    'rollup-hourly': {
+      job: 'rollup',
+      expression: 'cron(5 * * * ? *)',
+      description: 'Absorbs new event objects into daily stats (also debounced after ingest)',
+    },
     sweeper: {
       job: 'sweeper',
       expression: 'rate(5 minutes)',

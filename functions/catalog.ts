@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { NightshiftConfig, SchedulePeriod } from './core/config';
 import type { PeriodType } from './core/time/periods';
 import { sweeperParams } from './jobs/sweeper/params';
+import { rollupParams } from './jobs/rollup/params';
 import { type JobType, jobTypes } from './core/jobs/job-types';
 import { UnknownJobTypeError } from './core/jobs/errors';
 import { routeSpecs, type RouteSpec } from './api/route-specs';
@@ -30,6 +31,16 @@ export interface JobTypeEntry {
 }
 
 export const jobCatalog: readonly JobTypeEntry[] = [
+  {
+    type: 'rollup',
+    description: 'Absorbs new event objects into hour partials and daily stats per (metric, local day, kept dims); incremental, idempotent, single-flight.',
+    entry: 'functions/jobs/rollup/handler.ts',
+    memoryMb: 1024,
+    timeoutSeconds: 300,
+    maxConcurrency: 1,
+    periodTypes: [],
+    params: rollupParams,
+  },
   {
     type: 'sweeper',
     description: 'Marks runs past their deadline timed_out and catches up scheduled periods that never succeeded.',

@@ -1,0 +1,15 @@
+import { NightshiftError } from '../errors';
+
+/** A stats query naming an unknown metric or dimension, or a bad day range: the caller's mistake (400). */
+export class InvalidStatsQueryError extends NightshiftError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('invalid_params', message, options);
+  }
+}
+
+/** Stored rollup state (groups of a contribution or partial) that does not decode: a bug or a hand edit, not bad input. */
+export class CorruptRollupStateError extends NightshiftError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('corrupt_rollup_state', message, options);
+  }
+}

@@ -1,0 +1,119 @@
+import type { GroupTotals } from './groups';
+
+/**
+ * The rollup's storage. Every write is either the one that absorbs an object (its contribution
+ * and a pending mark for its hour, atomically) or a pure recomputation from what is stored, so a
+ * run stopped between any two writes and run again ends with exact totals.
+ */
+
+/** A UTC hour partition, `YYYY-MM-DDTHH` (the `events/dt=…/hour=…/` it stands for). */
+export type HourKey = string;
+
+export interface MetricDay {
+  metric: string;
+  day: string;
+}
+
+export interface ContributionCounts {
+  lines: number;
+  events: number;
+  malformed: number;
+  unknownMetric: number;
+  /** Compressed bytes read. */
+  bytes: number;
+}
+
+/** What one object added: groups keyed `${day}\u0001${metric}\u0001${dimsKey}`. */
+export interface StoredContribution extends ContributionCounts {
+  key: string;
+  etag: string;
+  groups: Map<string, GroupTotals>;
+}
+
+export interface NewContribution extends StoredContribution {
+  size: number;
+  absorbedAt: string;
+  jobId: string;
+}
+
+/** One UTC hour's share of one metric-day: groups keyed by dims key. */
+export interface HourPartial extends MetricDay {
+  hour: HourKey;
+  groups: Map<string, GroupTotals>;
+  events: number;
+  updatedAt: string;
+}
+
+/** What an hour's last recomputation produced, so the next one can tell what disappeared. */
+export interface HourSummary {
+  hour: HourKey;
+  partials: MetricDay[];
+  objects: number;
+  events: number;
+  malformed: number;
+  unknownMetric: number;
+  updatedAt: string;
+}
+
+export interface DailyStat extends MetricDay, GroupTotals {
+  /** '' when no dimension is kept; OTHER_DIMS_KEY for the overflow group. */
+  dimsKey: string;
+  dims: Record<string, string>;
+  updatedAt: string;
+  /** Only on the overflow group: how many dims groups it merges. */
+  mergedGroups?: number;
+}
+
+/** Per metric-day facts for freshness and completeness checks. */
+export interface DayMeta extends MetricDay {
+  updatedAt: string;
+  /** Local start (ISO with offset) of each UTC hour partition that holds events of this day. */
+  hoursWithData: string[];
+  /** 23, 24 or 25: the day's length in the configured zone. */
+  hoursInDay: number;
+  /** Stats items, the overflow group included. */
+  groups: number;
+  /** Distinct dims groups before the cardinality cap. */
+  distinctGroups: number;
+  events: number;
+}
+
+export interface DailyStatsChanges {
+  put: DailyStat[];
+  /** Dims keys whose items no longer exist. */
+  delete: string[];
+  /** The new meta item; absent when the metric-day has no data left (its meta is removed). */
+  meta: DayMeta | undefined;
+}
+
+export interface RollupStore {
+  /**
+   * Hours absorbed into but not yet fully recomputed, each with its pending marks (one per
+   * absorbed object version; opaque), to clear once the hour is recomputed.
+   */
+  pendingHours(): Promise<Map<HourKey, string[]>>;
+  /** Object key → ETag of every object the hour has absorbed. */
+  absorbedObjects(hour: HourKey): Promise<Map<string, string>>;
+  /**
+   * Stores the contribution and a pending mark for its hour, in one atomic write. An object
+   * already absorbed with the same ETag is left alone (`already_absorbed`); a new ETag replaces it.
+   */
+  absorb(hour: HourKey, contribution: NewContribution): Promise<'absorbed' | 'already_absorbed'>;
+  /** Every contribution of the hour, in key order. */
+  contributions(hour: HourKey): AsyncIterable<StoredContribution>;
+  hourSummary(hour: HourKey): Promise<HourSummary | undefined>;
+  putHourSummary(summary: HourSummary): Promise<void>;
+  putPartials(partials: readonly HourPartial[]): Promise<void>;
+  deletePartials(hour: HourKey, metricDays: readonly MetricDay[]): Promise<void>;
+  /** Every hour's partial of a metric-day, in hour order. */
+  partialsOf(metricDay: MetricDay): Promise<HourPartial[]>;
+  /** Clears these marks (read before the hour was recomputed); marks made since stay. */
+  clearPending(hour: HourKey, marks: readonly string[]): Promise<void>;
+  dailyStats(metricDay: MetricDay): Promise<{ items: DailyStat[]; meta: DayMeta | undefined }>;
+  writeDailyStats(metricDay: MetricDay, changes: DailyStatsChanges): Promise<void>;
+}
+
+/** What the stats query needs: a metric-day's stats items (no meta). */
+export interface StatsReader {
+  dailyStats(metricDay: MetricDay): Promise<{ items: DailyStat[] }>;
+}

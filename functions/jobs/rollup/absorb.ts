@@ -1,0 +1,160 @@
+import type { ArtifactStore, StoredObject } from '../../core/jobs/ports';
+import type { Logger } from '../../core/jobs/logger';
+import type { HourKey, RollupStore } from '../../core/rollup/ports';
+import { ArtifactNotFoundError, StorageError } from '../../core/storage/errors';
+import { describeError } from '../../core/errors';
+import { aggregateObject, type AggregateOptions } from './aggregate';
+import { hourPrefix } from './hours';
+
+export interface ObjectToRead {
+  hour: HourKey;
+  object: StoredObject;
+}
+
+export interface ScanResult {
+  toRead: ObjectToRead[];
+  listed: number;
+  skipped: number;
+}
+
+export interface AbsorbTotals {
+  objectsRead: number;
+  /** Absorbed meanwhile by another run (same key and ETag): not counted twice. */
+  objectsRaced: number;
+  objectsFailed: number;
+  /** Left for the next run because the deadline came close. */
+  objectsLeft: number;
+  bytesRead: number;
+  lines: number;
+  events: number;
+  malformedLines: number;
+  unknownMetricLines: number;
+}
+
+const LISTING_CONCURRENCY = 8;
+const READING_CONCURRENCY = 8;
+
+/** Lists each hour's partition and keeps the objects it has not absorbed under the same ETag. */
+export async function scanHours(store: RollupStore, artifacts: ArtifactStore, hours: readonly HourKey[], signal: AbortSignal): Promise<ScanResult> {
+  const result: ScanResult = { toRead: [], listed: 0, skipped: 0 };
+  const perHour = await mapConcurrent(hours, LISTING_CONCURRENCY, async (hour) => {
+    signal.throwIfAborted();
+    const objects: StoredObject[] = [];
+    // Folder placeholders some tools create are not event objects.
+    for await (const object of artifacts.list(hourPrefix(hour))) if (!object.key.endsWith('/')) objects.push(object);
+    if (objects.length === 0) return { hour, objects, absorbed: new Map<string, string>() };
+    return { hour, objects, absorbed: await store.absorbedObjects(hour) };
+  });
+  for (const { hour, objects, absorbed } of perHour) {
+    result.listed += objects.length;
+    for (const object of objects) {
+      if (absorbed.get(object.key) === object.etag) result.skipped += 1;
+      else result.toRead.push({ hour, object });
+    }
+  }
+  return result;
+}
+
+/**
+ * Reads each object once and stores its contribution with the hour's pending mark. Stops
+ * starting new objects once `keepGoing` says no (the deadline is near); what is left waits for
+ * the next run. An object that vanished or could not be read is counted and retried next run.
+ */
+export async function absorbObjects(input: {
+  store: RollupStore;
+  artifacts: ArtifactStore;
+  objects: readonly ObjectToRead[];
+  options: AggregateOptions;
+  jobId: string;
+  now: () => Date;
+  keepGoing: () => boolean;
+  signal: AbortSignal;
+  log: Logger;
+}): Promise<AbsorbTotals> {
+  const totals: AbsorbTotals = {
+    objectsRead: 0,
+    objectsRaced: 0,
+    objectsFailed: 0,
+    objectsLeft: 0,
+    bytesRead: 0,
+    lines: 0,
+    events: 0,
+    malformedLines: 0,
+    unknownMetricLines: 0,
+  };
+  await mapConcurrent(input.objects, READING_CONCURRENCY, async ({ hour, object }) => {
+    input.signal.throwIfAborted();
+    if (!input.keepGoing()) {
+      totals.objectsLeft += 1;
+      return;
+    }
+    let contribution;
+    try {
+      contribution = await aggregateObject(...(await openObject(input.artifacts, object.key)), input.options);
+    } catch (error) {
+      if (!(error instanceof StorageError)) throw error;
+      totals.objectsFailed += 1;
+      const level = error instanceof ArtifactNotFoundError ? 'info' : 'warn';
+      input.log[level]('could not read an event object; the next run tries again', { key: object.key, ...describeError(error) });
+      return;
+    }
+    input.signal.throwIfAborted();
+    const outcome = await input.store.absorb(hour, {
+      ...contribution,
+      key: object.key,
+      etag: object.etag,
+      size: object.size,
+      absorbedAt: input.now().toISOString(),
+      jobId: input.jobId,
+    });
+    totals.bytesRead += contribution.bytes;
+    if (outcome === 'already_absorbed') {
+      totals.objectsRaced += 1;
+      return;
+    }
+    totals.objectsRead += 1;
+    totals.lines += contribution.lines;
+    totals.events += contribution.events;
+    totals.malformedLines += contribution.malformed;
+    totals.unknownMetricLines += contribution.unknownMetric;
+  });
+  return totals;
+}
+
+/** The body, and whether it is gzip: told by its magic bytes, since other pipelines name files as they like. */
+async function openObject(artifacts: ArtifactStore, key: string): Promise<[AsyncIterable<Uint8Array>, boolean]> {
+  const iterator = (await artifacts.get(key))[Symbol.asyncIterator]();
+  let first = await iterator.next();
+  while (!first.done && first.value.byteLength === 0) first = await iterator.next();
+  if (first.done) return [emptyBody(), false];
+  const head = first.value;
+  const gzipped = head[0] === 0x1f && (head.byteLength < 2 || head[1] === 0x8b);
+  async function* body(): AsyncGenerator<Uint8Array> {
+    yield head;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  }
+  return [body(), gzipped];
+}
+
+async function* emptyBody(): AsyncGenerator<Uint8Array> {}
+
+/** Runs `work` over `items` with at most `limit` at once; results in input order; the first failure wins. */
+export async function mapConcurrent<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  let failed = false;
+  const lane = async (): Promise<void> => {
+    while (!failed && next < items.length) {
+      const index = next;
+      next += 1;
+      try {
+        results[index] = await work(items[index] as T);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/** An explicit range covers at most this many days (plus the lookback, always scanned). */
+export const MAX_RANGE_DAYS = 31;
+const DAY_MS = 86_400_000;
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function isCalendarDay(text: string): boolean {
+  const match = DAY.exec(text);
+  if (!match) return false;
+  const ms = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  return new Date(ms).toISOString().slice(0, 10) === text;
+}
+
+/** A local day (`2026-11-22`, whole day in the configured zone) or an ISO time with offset. */
+const dayOrInstant = z.union([
+  z.string().regex(DAY).refine(isCalendarDay, { message: 'not a calendar day' }),
+  z.iso.datetime({ offset: true }),
+], { message: 'a local day (YYYY-MM-DD) or an ISO-8601 time with offset' });
+
+export const isDayParam = (value: string): boolean => DAY.test(value);
+
+/**
+ * The span in UTC terms, days taken as whole UTC days: the zone is not known here, and this is
+ * within a day of the exact local span, which the run checks again.
+ */
+function approximateSpan(from: string, to: string): { fromMs: number; toStartMs: number; toEndMs: number } {
+  const fromMs = isDayParam(from) ? Date.parse(`${from}T00:00:00Z`) : Date.parse(from);
+  const toStartMs = isDayParam(to) ? Date.parse(`${to}T00:00:00Z`) : Date.parse(to);
+  return { fromMs, toStartMs, toEndMs: isDayParam(to) ? toStartMs + DAY_MS : toStartMs };
+}
+
+/**
+ * `from` / `to` (both optional): an extra range to scan besides the lookback, for objects that
+ * arrived later than the lookback covers. Days are inclusive; a missing `to` means now, a
+ * missing `from` the lookback before `to`.
+ */
+export const rollupParams = z
+  .object({ from: dayOrInstant.optional(), to: dayOrInstant.optional() })
+  .strict()
+  .superRefine((params, ctx) => {
+    if (params.from === undefined || params.to === undefined) return;
+    const { fromMs, toStartMs, toEndMs } = approximateSpan(params.from, params.to);
+    if (fromMs > toStartMs) ctx.addIssue({ code: 'custom', path: ['from'], message: `from (${params.from}) is after to (${params.to})` });
+    if (toEndMs - fromMs > MAX_RANGE_DAYS * DAY_MS) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `the range ${params.from}..${params.to} is longer than ${MAX_RANGE_DAYS} days` });
+    }
+  });
+
+export type RollupParams = z.infer<typeof rollupParams>;
