@@ -1,0 +1,54 @@
+/**
+ * `npm run bench -- <name>`: runs one benchmark. Benchmarks are not tests (DESIGN §8): each prints
+ * a human table and, as its last line, one JSON object with its figures.
+ */
+
+interface Benchmark {
+  description: string;
+  /** Runs the benchmark with the arguments after its name; resolves to the process exit code. */
+  run(args: readonly string[]): Promise<number>;
+}
+
+const benchmarks: Record<string, Benchmark> = {
+  rollup: {
+    description: 'rollup throughput and peak RSS vs DuckDB and the gunzip floor; read amplification of a simulated day',
+    run: async (args) => (await import('./rollup/main')).runRollupBenchmark(args),
+  },
+};
+
+function usage(): string {
+  const names = Object.keys(benchmarks);
+  const width = Math.max(...names.map((name) => name.length));
+  return [
+    'usage: npm run bench -- <name> [options]',
+    '',
+    'available benchmarks:',
+    ...names.map((name) => `  ${name.padEnd(width)}  ${benchmarks[name]?.description ?? ''}`),
+    '',
+    'options of a benchmark: npm run bench -- <name> --help',
+  ].join('\n');
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h') {
+    process.stderr.write(`${usage()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const benchmark = Object.hasOwn(benchmarks, name) ? benchmarks[name] : undefined;
+  if (benchmark === undefined) {
+    process.stderr.write(`unknown benchmark "${name}"\n\n${usage()}\n`);
+    return 2;
+  }
+  return benchmark.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
