@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export interface AwsClientOptions {
@@ -64,4 +65,9 @@ export function createS3Client(options: AwsClientOptions): S3Client {
 export function createLambdaClient(options: AwsClientOptions): LambdaClient {
   if (options.endpoint === undefined) return new LambdaClient({ region: options.region, maxAttempts: options.maxAttempts });
   return new LambdaClient({ region: options.region, maxAttempts: options.maxAttempts, endpoint: options.endpoint });
+}
+
+export function createSqsClient(options: AwsClientOptions): SQSClient {
+  if (options.endpoint === undefined) return new SQSClient({ region: options.region, maxAttempts: options.maxAttempts });
+  return new SQSClient({ region: options.region, maxAttempts: options.maxAttempts, endpoint: options.endpoint });
 }

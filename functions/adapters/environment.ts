@@ -28,6 +28,10 @@ const environmentSchema = z.object({
   NIGHTSHIFT_S3_ENDPOINT: z.url().optional(),
   NIGHTSHIFT_DEPLOYED_AT: z.iso.datetime({ offset: true }),
   NIGHTSHIFT_VERSION: z.string().min(1).default('0.0.0'),
+  /** Where delayed invocations wait (debounced rollups); without it only immediate invokes work. */
+  NIGHTSHIFT_DELAY_QUEUE_URL: z.url().optional(),
+  /** Turns on /internal/* routes for tests; never set in production. */
+  ENABLE_TEST_ENDPOINTS: z.enum(['true', 'false'], { message: 'must be "true" or "false"' }).default('false'),
 });
 
 export interface RuntimeEnvironment {
@@ -42,6 +46,8 @@ export interface RuntimeEnvironment {
   deployedAt: Date;
   version: string;
   config: NightshiftConfig;
+  delayQueueUrl?: string;
+  enableTestEndpoints: boolean;
 }
 
 /**
@@ -75,6 +81,8 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): RuntimeEn
     deployedAt: new Date(data.NIGHTSHIFT_DEPLOYED_AT),
     version: data.NIGHTSHIFT_VERSION,
     config: parseConfig(rawConfig, 'NIGHTSHIFT_CONFIG_JSON'),
+    enableTestEndpoints: data.ENABLE_TEST_ENDPOINTS === 'true',
+    ...(data.NIGHTSHIFT_DELAY_QUEUE_URL ? { delayQueueUrl: data.NIGHTSHIFT_DELAY_QUEUE_URL } : {}),
     ...(data.NIGHTSHIFT_DYNAMODB_ENDPOINT ? { dynamodbEndpoint: data.NIGHTSHIFT_DYNAMODB_ENDPOINT } : {}),
     ...(data.NIGHTSHIFT_S3_ENDPOINT ? { s3Endpoint: data.NIGHTSHIFT_S3_ENDPOINT } : {}),
   };

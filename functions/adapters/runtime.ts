@@ -2,11 +2,13 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { JobDependencies } from '../core/jobs/definition';
 import type { Invoker } from '../core/jobs/ports';
-import { createDynamoDbDocumentClient, createLambdaClient, createS3Client } from './aws-clients';
+import { createDynamoDbDocumentClient, createLambdaClient, createS3Client, createSqsClient } from './aws-clients';
+import { DynamoDbDebounceStore } from './dynamodb/debounce-store';
 import { DynamoDbJobLedger } from './dynamodb/job-ledger';
 import { DynamoDbLeaseStore } from './dynamodb/lease-store';
 import { S3ArtifactStore } from './s3/artifact-store';
 import { LambdaInvoker } from './invoker/lambda-invoker';
+import { SqsDelayInvoker } from './invoker/sqs-delay';
 import { inProcessInvoker } from './invoker/in-process';
 import { createLogger } from './logger';
 import { systemClock } from './clock';
@@ -38,8 +40,7 @@ export function resetRuntime(): void {
 export function buildRuntime(env: RuntimeEnvironment): Runtime {
   const documentClient = createDynamoDbDocumentClient({ region: env.region, ...(env.dynamodbEndpoint ? { endpoint: env.dynamodbEndpoint } : {}) });
   const s3 = createS3Client({ region: env.region, ...(env.s3Endpoint ? { endpoint: env.s3Endpoint } : {}) });
-  const invoker: Invoker =
-    env.invoker === 'in-process' ? inProcessInvoker : new LambdaInvoker(createLambdaClient({ region: env.region }), env.jobFunctions);
+  const invoker = env.invoker === 'in-process' ? inProcessInvoker : awsInvoker(env);
   const deps: JobDependencies = {
     config: env.config,
     ledger: new DynamoDbJobLedger(documentClient, env.jobsTable),
@@ -48,6 +49,13 @@ export function buildRuntime(env: RuntimeEnvironment): Runtime {
     invoker,
     clock: systemClock,
     logger: createLogger(),
+    debounce: new DynamoDbDebounceStore(documentClient, env.jobsTable),
   };
   return { env, deps, documentClient, s3 };
+}
+
+/** Lambda's async invoke, with the delay queue in front of it where the stack provides one. */
+function awsInvoker(env: RuntimeEnvironment): Invoker {
+  const lambda = new LambdaInvoker(createLambdaClient({ region: env.region }), env.jobFunctions);
+  return env.delayQueueUrl ? new SqsDelayInvoker(createSqsClient({ region: env.region }), env.delayQueueUrl, lambda) : lambda;
 }

@@ -42,6 +42,12 @@ export class PayloadTooLargeError extends HttpError {
   }
 }
 
+export class TestEndpointsDisabledError extends HttpError {
+  constructor() {
+    super(403, 'test_endpoints_disabled', 'test endpoints are disabled (set ENABLE_TEST_ENDPOINTS=true, never in production)');
+  }
+}
+
 /** Statuses for the domain's own error codes; anything unlisted is a 500 with a generic message. */
 const statusByCode: Readonly<Record<string, number>> = {
   job_not_found: 404,
@@ -56,6 +62,9 @@ const statusByCode: Readonly<Record<string, number>> = {
   storage_throttled: 503,
   storage_unavailable: 503,
   invoke_failed: 503,
+  malformed_body: 400,
+  no_valid_events: 400,
+  too_many_events: 413,
 };
 
 export function httpStatusOf(error: unknown): number {

@@ -7,6 +7,9 @@ import { adaptRoute, toResult, type ApiContext, type RouteHandler } from './http
 import { routeSpecs, type RouteKey } from './route-specs';
 import { getHealth, getTypeHealth } from './routes/health';
 import { getJob, listJobs, postJob } from './routes/jobs';
+import { postEvents } from './routes/events';
+import { getStats } from './routes/stats';
+import { triggerRollup } from './routes/internal';
 
 const routeHandlers: Record<RouteKey, RouteHandler> = {
   'GET /health': getHealth,
@@ -14,13 +17,22 @@ const routeHandlers: Record<RouteKey, RouteHandler> = {
   'POST /jobs': postJob,
   'GET /jobs': listJobs,
   'GET /jobs/{id}': getJob,
+  'POST /events': postEvents,
+  'GET /stats': getStats,
+  'POST /internal/rollup/trigger': triggerRollup,
 };
 
 let context: ApiContext | undefined;
 function apiContext(): ApiContext {
   if (!context) {
     const { env, deps } = runtime();
-    context = { deps, deployedAt: env.deployedAt, version: env.version, tokens: tokensFromEnvironment(process.env) };
+    context = {
+      deps,
+      deployedAt: env.deployedAt,
+      version: env.version,
+      tokens: tokensFromEnvironment(process.env),
+      testEndpoints: env.enableTestEndpoints,
+    };
   }
   return context;
 }

@@ -31,6 +31,8 @@ export interface ApiContext {
   deployedAt: Date;
   version: string;
   tokens: readonly TokenEntry[];
+  /** ENABLE_TEST_ENDPOINTS=true: /internal/* routes answer instead of 403. */
+  testEndpoints: boolean;
 }
 
 export type RouteHandler = (request: ApiRequest, context: ApiContext) => Promise<ApiResponse>;

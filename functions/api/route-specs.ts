@@ -17,6 +17,9 @@ export const routeSpecs = [
   { method: 'POST', path: '/jobs', scope: 'admin', summary: 'Start a run' },
   { method: 'GET', path: '/jobs', scope: 'read', summary: 'List runs, newest first' },
   { method: 'GET', path: '/jobs/{id}', scope: 'read', summary: 'One run, with artifact links' },
+  { method: 'POST', path: '/events', scope: 'ingest', summary: 'Ingest metric events (JSON or NDJSON); starts a debounced rollup' },
+  { method: 'GET', path: '/stats', scope: 'read', summary: 'Daily stats of a metric over local days' },
+  { method: 'POST', path: '/internal/rollup/trigger', scope: 'admin', summary: 'Run a rollup now and return its record (tests only)' },
 ] as const satisfies readonly RouteSpec[];
 
 type KeyOf<S> = S extends { method: infer M extends string; path: infer P extends string } ? `${M} ${P}` : never;

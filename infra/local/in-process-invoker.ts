@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Invoker, JobInvocation } from '../../functions/core/jobs/ports';
+import type { InvokeOptions, Invoker, JobInvocation } from '../../functions/core/jobs/ports';
 import type { JobTypeEntry } from '../../functions/catalog';
 
 type Handler = (event: unknown, context: { getRemainingTimeInMillis(): number }) => Promise<unknown>;
@@ -15,11 +15,13 @@ interface Lane {
 /**
  * Lambda's asynchronous invoke, in process: each job type gets a queue and runs at most its
  * catalog concurrency at once, with the function's timeout as its remaining time. The handlers
- * are the very modules Lambda runs.
+ * are the very modules Lambda runs. A delayed invoke (the delay queue in AWS) waits on a timer
+ * before it joins the queue.
  */
 export class InProcessInvoker implements Invoker {
   private readonly lanes = new Map<string, Lane>();
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly delayed = new Set<NodeJS.Timeout>();
   private accepting = true;
 
   constructor(
@@ -30,19 +32,41 @@ export class InProcessInvoker implements Invoker {
     for (const entry of entries) this.lanes.set(entry.type, { entry, waiting: [], running: 0 });
   }
 
-  async invokeAsync(invocation: JobInvocation): Promise<void> {
+  async invokeAsync(invocation: JobInvocation, options?: InvokeOptions): Promise<void> {
     if (!this.accepting) throw new Error('the local cloud is shutting down');
     const lane = this.lanes.get(invocation.type);
     if (!lane) throw new Error(`no function for job type ${invocation.type}`);
-    lane.waiting.push(invocation);
-    this.pump(lane);
+    const delayMs = Math.max(0, (options?.delaySeconds ?? 0) * 1000);
+    if (delayMs === 0) {
+      this.enqueue(lane, invocation);
+      return;
+    }
+    // Copied now, as SQS copies the message body when it is sent.
+    const message = structuredClone(invocation);
+    const timer = setTimeout(() => {
+      this.delayed.delete(timer);
+      if (this.accepting) this.enqueue(lane, message);
+    }, delayMs);
+    this.delayed.add(timer);
+  }
+
+  /** Delayed invocations still waiting for their time. */
+  get delayedCount(): number {
+    return this.delayed.size;
   }
 
   /** Stops taking invocations and waits (bounded) for running ones to finish. */
   async drain(timeoutMs: number): Promise<void> {
     this.accepting = false;
+    for (const timer of this.delayed) clearTimeout(timer);
+    this.delayed.clear();
     for (const lane of this.lanes.values()) lane.waiting.length = 0;
     await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+  }
+
+  private enqueue(lane: Lane, invocation: JobInvocation): void {
+    lane.waiting.push(invocation);
+    this.pump(lane);
   }
 
   private pump(lane: Lane): void {

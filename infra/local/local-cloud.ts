@@ -7,7 +7,7 @@ import type { NightshiftConfig } from '../../functions/core/config';
 import { jobCatalog, scheduledTasks } from '../../functions/catalog';
 import { createDynamoDbClient, createS3Client } from '../../functions/adapters/aws-clients';
 import { registerInProcessInvoker } from '../../functions/adapters/invoker/in-process';
-import { resetRuntime } from '../../functions/adapters/runtime';
+import { resetRuntime, runtime } from '../../functions/adapters/runtime';
 import { describeError } from '../../functions/core/errors';
 import { startEmulators, type Emulators } from './emulators';
 import { provisionStorage, type StorageNames } from './provision';
@@ -15,6 +15,7 @@ import { findFreePort } from './free-port';
 import { InProcessInvoker } from './in-process-invoker';
 import { LocalScheduler } from './scheduler';
 import { createApiServer } from './http-adapter';
+import { seedDemoData } from './demo-seed';
 
 export interface LocalCloudOptions {
   config: NightshiftConfig;
@@ -24,6 +25,8 @@ export interface LocalCloudOptions {
   dataDir?: string;
   /** Preferred API port (default 3000); a free one is used when it is taken. */
   port?: number;
+  /** Demo events on a first start (nothing under `events/` yet). @default true */
+  demo?: boolean;
   log?: (line: string) => void;
 }
 
@@ -88,6 +91,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const scheduler = new LocalScheduler(scheduledTasks(options.config), invoker, startedAt, (task, slot, error) => {
       if (error) log(`schedule ${task.name} could not invoke ${task.type}: ${describeError(error).message}`);
     });
+
+    if (options.demo ?? true) await seedDemoData(runtime().deps, log);
 
     const { handler, resetApiContext } = await import('../../functions/api/handler');
     resetApiContext();

@@ -19,6 +19,8 @@ Options:
   --config FILE     config file (.ts, .js or .json; default ${DEFAULT_CONFIG_FILE})
   --port N          API port (default 3000; a free one is picked when it is taken)
   --data-dir DIR    where emulator data lives (default .nightshift)
+  --no-demo         no demo events on a first start (by default, when nothing is under
+                    events/ yet, about three weeks of a demo shop's events are written)
   -h, --help        this help
 `;
 
@@ -30,6 +32,7 @@ async function main(): Promise<void> {
         config: { type: 'string', default: DEFAULT_CONFIG_FILE },
         port: { type: 'string', default: '3000' },
         'data-dir': { type: 'string', default: '.nightshift' },
+        'no-demo': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -50,7 +53,7 @@ async function main(): Promise<void> {
 
   const config = await loadConfigFile(args.config, process.cwd());
   console.log(`Nightshift: starting the local cloud (config ${args.config}, time zone ${config.timezone})…`);
-  const cloud = await startLocalCloud({ config, root, dataDir: resolve(process.cwd(), args['data-dir']), port });
+  const cloud = await startLocalCloud({ config, root, dataDir: resolve(process.cwd(), args['data-dir']), port, demo: !args['no-demo'] });
   printBanner(cloud, config.timezone);
 
   let signalled = false;

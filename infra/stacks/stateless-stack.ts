@@ -5,11 +5,13 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { CfnSchedule, CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { scheduleWarnings } from '../../functions/core/time/schedule';
 import { apiFunction, jobCatalog, scheduledTasks, type FunctionSpec, type ScheduledTask } from '../../functions/catalog';
 import type { NightshiftConfig } from '../../functions/core/config';
+import { DELAY_QUEUE_JOB_TYPE } from '../../functions/adapters/invoker/sqs-delay';
 import { JobFunction, type Access } from '../constructs/job-function';
 
 export interface NightshiftStatelessStackProps extends StackProps {
@@ -59,6 +61,8 @@ export class NightshiftStatelessStack extends Stack {
   readonly httpApi: HttpApi;
   readonly scheduleGroup: CfnScheduleGroup;
   readonly scheduleDlq: Queue;
+  /** Delayed (debounced) rollup invocations; absent when the catalog ships no rollup. */
+  readonly delayQueue: Queue | undefined;
 
   constructor(scope: Construct, id: string, props: NightshiftStatelessStackProps) {
     super(scope, id, props);
@@ -95,6 +99,7 @@ export class NightshiftStatelessStack extends Stack {
     this.jobFunctions = new Map(jobCatalog.map((entry) => [entry.type, makeFunction({ ...entry, name: entry.type })]));
     this.apiFunction = makeFunction(apiFunction);
 
+    this.delayQueue = this.createDelayQueue();
     this.httpApi = this.createHttpApi();
     this.scheduleDlq = new Queue(this, 'ScheduleDlq', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -117,6 +122,37 @@ export class NightshiftStatelessStack extends Stack {
 
   private functionArnFor(functionName: string): string {
     return this.formatArn({ service: 'lambda', resource: 'function', resourceName: functionName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  }
+
+  /**
+   * Debounced rollups wait here: a message with `DelaySeconds` becomes visible when the window is
+   * over, and the event source mapping hands it to the rollup function, so nothing sleeps or
+   * polls. The API sends (after an ingest) and so does the rollup function itself (a debounced
+   * run that found the lease held asks again).
+   */
+  private createDelayQueue(): Queue | undefined {
+    const entry = jobCatalog.find((candidate) => candidate.type === DELAY_QUEUE_JOB_TYPE);
+    const target = this.jobFunctions.get(DELAY_QUEUE_JOB_TYPE);
+    if (!entry || !target) return undefined;
+    const dlq = new Queue(this, 'DelayDlq', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    const queue = new Queue(this, 'DelayQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // Lambda's advice for SQS sources: six times the function timeout, so a throttled batch
+      // (the rollup's reserved concurrency is 1) is retried within one receive.
+      visibilityTimeout: Duration.seconds(6 * entry.timeoutSeconds),
+      deadLetterQueue: { queue: dlq, maxReceiveCount: 3 },
+    });
+    target.function.addEventSource(new SqsEventSource(queue, { batchSize: 1, reportBatchItemFailures: true }));
+    for (const sender of [this.apiFunction, target]) {
+      queue.grantSendMessages(sender.function);
+      sender.addEnvironment('NIGHTSHIFT_DELAY_QUEUE_URL', queue.queueUrl);
+    }
+    return queue;
   }
 
   private createHttpApi(): HttpApi {

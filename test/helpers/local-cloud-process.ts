@@ -24,14 +24,24 @@ export interface LocalCloudProcess {
   /** Sends `signal` and resolves with the exit code once the process has exited. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
   request(path: string, init?: { method?: string; body?: unknown; token?: string | null }): Promise<{ status: number; body: any }>;
+  /** A request with a body sent as is (NDJSON, malformed JSON), with its own content type. */
+  requestText(path: string, init: { method?: string; body: string; contentType: string; token?: string | null }): Promise<{ status: number; body: any }>;
 }
 
 /**
  * Starts the local cloud exactly as `npm start` does (a separate Node process running
  * infra/local/main.ts under tsx), on free ports with its own data directory.
  */
-export async function startLocalCloudProcess(options: { args?: string[]; env?: Record<string, string> } = {}): Promise<LocalCloudProcess> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'nightshift-e2e-'));
+export async function startLocalCloudProcess(
+  options: {
+    args?: string[];
+    env?: Record<string, string>;
+    /** Reuse a data directory (a second start); the caller owns it and removes it. @default a fresh temp dir, removed on stop */
+    dataDir?: string;
+  } = {},
+): Promise<LocalCloudProcess> {
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'nightshift-e2e-')));
   const adminToken = `e2e-admin-${Math.random().toString(36).slice(2)}`;
   const started = Date.now();
   const child = spawn(
@@ -71,7 +81,7 @@ export async function startLocalCloudProcess(options: { args?: string[]; env?: R
     async stop(signal = 'SIGINT') {
       if (child.exitCode === null) child.kill(signal);
       const code = await exited;
-      await rm(dataDir, { recursive: true, force: true });
+      if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
       return code;
     },
     async request(path, init = {}) {
@@ -80,6 +90,16 @@ export async function startLocalCloudProcess(options: { args?: string[]; env?: R
         method: init.method ?? 'GET',
         headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
         ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    },
+    async requestText(path, init) {
+      const token = init.token === undefined ? adminToken : init.token;
+      const response = await fetch(`${ready.apiUrl}${path}`, {
+        method: init.method ?? 'POST',
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': init.contentType },
+        body: init.body,
       });
       const text = await response.text();
       return { status: response.status, body: text ? JSON.parse(text) : undefined };

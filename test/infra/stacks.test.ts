@@ -222,7 +222,7 @@ describe('stateless stack: schedules', () => {
     });
     expect(target['Arn']).toEqual({ 'Fn::GetAtt': [logicalId(stateless, 'AWS::Lambda::Function', (r) => r.Properties['FunctionName'] === functionName('sweeper')), 'Arn'] });
     expect(target['RetryPolicy']).toEqual({ MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 });
-    expect(target['DeadLetterConfig']).toEqual({ Arn: { 'Fn::GetAtt': [logicalId(stateless, 'AWS::SQS::Queue', () => true), 'Arn'] } });
+    expect(target['DeadLetterConfig']).toEqual({ Arn: { 'Fn::GetAtt': [expect.stringMatching(/^ScheduleDlq/), 'Arn'] } });
     expect(JSON.parse(String(target['Input']))).toEqual({
       type: 'sweeper',
       trigger: 'schedule',
@@ -230,6 +230,62 @@ describe('stateless stack: schedules', () => {
       scheduledFor: '<aws.scheduler.scheduled-time>',
       params: {},
     });
+  });
+});
+
+describe('stateless stack: delay queue (debounced rollups)', () => {
+  const queueId = (prefix: string): string => {
+    const ids = Object.keys(resourcesOfType(stateless, 'AWS::SQS::Queue')).filter((id) => id.startsWith(prefix));
+    expect(ids, `exactly one queue ${prefix}*`).toHaveLength(1);
+    return ids[0]!;
+  };
+
+  it('is encrypted, TLS-only, and hands a message to its DLQ after three receives', () => {
+    // Act
+    const queues = resourcesOfType(stateless, 'AWS::SQS::Queue');
+    const delay = queues[queueId('DelayQueue')]!.Properties;
+    const rollupTimeout = jobCatalog.find((e) => e.type === 'rollup')!.timeoutSeconds;
+    const tlsOnly = Object.values(resourcesOfType(stateless, 'AWS::SQS::QueuePolicy')).filter((policy) =>
+      (policy.Properties['Queues'] as Array<{ Ref: string }>).some((q) => q.Ref === queueId('DelayQueue') || q.Ref === queueId('DelayDlq')),
+    );
+
+    // Assess
+    expect(delay).toMatchObject({
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 6 * rollupTimeout,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [queueId('DelayDlq'), 'Arn'] }, maxReceiveCount: 3 },
+    });
+    expect(queues[queueId('DelayDlq')]!.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86_400 });
+    expect(tlsOnly).toHaveLength(2);
+    for (const policy of tlsOnly) {
+      expect(JSON.stringify(policy.Properties['PolicyDocument'])).toContain('"aws:SecureTransport":"false"');
+    }
+  });
+
+  it('feeds the rollup function one message at a time, reporting failures per item', () => {
+    // Assess
+    stateless.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queueId('DelayQueue'), 'Arn'] },
+      FunctionName: { Ref: logicalId(stateless, 'AWS::Lambda::Function', (r) => r.Properties['FunctionName'] === functionName('rollup')) },
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('lets only the API and the rollup send to it, and tells them where it is', () => {
+    // Prepare
+    const senders = (name: string) =>
+      roleStatements(functionNamed(name)).filter((statement) => [statement['Action']].flat().includes('sqs:SendMessage'));
+    const queueUrl = (name: string) => ((functionNamed(name).Properties['Environment'] as { Variables: Json }).Variables)['NIGHTSHIFT_DELAY_QUEUE_URL'];
+
+    // Assess
+    for (const name of [apiFunction.name, 'rollup']) {
+      expect(senders(name).map((statement) => statement['Resource'])).toEqual([{ 'Fn::GetAtt': [queueId('DelayQueue'), 'Arn'] }]);
+      expect(queueUrl(name)).toEqual({ Ref: queueId('DelayQueue') });
+    }
+    expect(senders('sweeper')).toEqual([]);
+    expect(queueUrl('sweeper')).toBeUndefined();
   });
 });
 

@@ -1,3 +1,4 @@
 /** Item ids of the non-run items that share the Jobs table. */
 export const periodClaimId = (type: string, period: string): string => `period#${type}#${period}`;
 export const leaseId = (name: string): string => `lease#${name}`;
+export const debounceId = (name: string): string => `debounce#${name}`;

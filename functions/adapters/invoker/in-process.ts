@@ -1,4 +1,4 @@
-import type { Invoker, JobInvocation } from '../../core/jobs/ports';
+import type { InvokeOptions, Invoker, JobInvocation } from '../../core/jobs/ports';
 
 /**
  * The local cloud's invoker lives in the local cloud process (infra/local); job code reaches it
@@ -11,10 +11,10 @@ export function registerInProcessInvoker(invoker: Invoker | undefined): void {
 }
 
 export const inProcessInvoker: Invoker = {
-  invokeAsync(invocation: JobInvocation): Promise<void> {
+  invokeAsync(invocation: JobInvocation, options?: InvokeOptions): Promise<void> {
     if (!registered) {
       return Promise.reject(new Error('NIGHTSHIFT_INVOKER=in-process but no local cloud registered an invoker'));
     }
-    return registered.invokeAsync(invocation);
+    return registered.invokeAsync(invocation, options);
   },
 };

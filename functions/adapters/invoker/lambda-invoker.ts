@@ -1,5 +1,5 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import type { Invoker, JobInvocation } from '../../core/jobs/ports';
+import type { InvokeOptions, Invoker, JobInvocation } from '../../core/jobs/ports';
 import { NightshiftError } from '../../core/errors';
 import { UnknownJobTypeError } from '../../core/jobs/errors';
 
@@ -9,14 +9,25 @@ export class InvokeFailedError extends NightshiftError {
   }
 }
 
-/** Asynchronous Lambda invokes (`Event`): Lambda queues the payload and returns at once. */
+/** A delayed invocation with nowhere to wait: Lambda's own async invoke cannot delay. */
+export class DelayUnavailableError extends NightshiftError {
+  constructor(type: string, reason: string) {
+    super('invoke_failed', `could not schedule a delayed ${type} run: ${reason}`);
+  }
+}
+
+/**
+ * Asynchronous Lambda invokes (`Event`): Lambda queues the payload and returns at once. It cannot
+ * delay one; `SqsDelayInvoker` in front of it does that.
+ */
 export class LambdaInvoker implements Invoker {
   constructor(
     private readonly client: LambdaClient,
     private readonly functionNames: Readonly<Record<string, string>>,
   ) {}
 
-  async invokeAsync(invocation: JobInvocation): Promise<void> {
+  async invokeAsync(invocation: JobInvocation, options?: InvokeOptions): Promise<void> {
+    if ((options?.delaySeconds ?? 0) > 0) throw new DelayUnavailableError(invocation.type, 'no delay queue is configured (NIGHTSHIFT_DELAY_QUEUE_URL)');
     const functionName = this.functionNames[invocation.type];
     if (!functionName) throw new UnknownJobTypeError(invocation.type, Object.keys(this.functionNames));
     try {

@@ -5,6 +5,7 @@ import { submitRun } from '../../core/jobs/submit-run';
 import type { JobRecord } from '../../core/jobs/record';
 import { BadRequestError, NotFoundError } from '../errors';
 import { jsonBody, type ApiContext, type RouteHandler } from '../http';
+import { parseInput as parse } from '../validation';
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const PRESIGNED_URL_SECONDS = 900;
@@ -28,16 +29,6 @@ const listQuery = z
     cursor: z.string().min(1).max(4096).optional(),
   })
   .strict();
-
-function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((i) => {
-    const path = i.path.join('.');
-    return i.code === 'unrecognized_keys' ? `${where}: unknown field(s) ${i.keys.join(', ')}` : `${where}${path ? '.' + path : ''}: ${i.message}`;
-  });
-  throw new BadRequestError(problems.join('; '));
-}
 
 function shippedEntry(type: string) {
   try {

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { NightshiftConfig } from '../config';
 import type { JobType } from './job-types';
 import type { ArtifactRef, JobErrorInfo, JobRecord } from './record';
-import type { ArtifactBody, ArtifactStore, Clock, Invoker, JobLedger, LeaseStore } from './ports';
+import type { ArtifactBody, ArtifactStore, Clock, DebounceStore, Invoker, JobLedger, LeaseStore } from './ports';
 import type { Logger } from './logger';
 
 /** Everything a run may touch; built once per process by the runtime, injected in tests. */
@@ -14,6 +14,11 @@ export interface JobDependencies {
   invoker: Invoker;
   clock: Clock;
   logger: Logger;
+  /**
+   * Debounce marks for `trigger: 'debounce'` runs. The runtime always has it; dependencies built
+   * for one job (tests, benchmarks) may leave it out, and then debouncing is not available.
+   */
+  debounce?: DebounceStore;
 }
 
 /** Artifacts written by a run are recorded on its job record when it finishes. */

@@ -5,6 +5,7 @@ import { jobTypes } from './job-types';
 import { jobTriggers } from './states';
 import { createRun } from './lifecycle/create-run';
 import { executeRun, type ExecutionLimits } from './execute-run';
+import { executeDebouncedRun } from './debounce';
 import { InvalidJobParamsError, JobNotFoundError } from './errors';
 import { periodForSchedule } from './schedule-period';
 
@@ -31,7 +32,8 @@ export type InvocationResult =
 /**
  * The one entry every job function goes through. A scheduled invocation creates its run (and
  * claims its period, derived from the slot time, not the clock); an invocation with `jobId`
- * starts the run the API or the sweeper already recorded. Job failures are recorded, never
+ * starts the run the API or the sweeper already recorded. A `debounce` invocation goes through
+ * `executeDebouncedRun`, which keeps the debounce mark right. Job failures are recorded, never
  * thrown, so Lambda does not retry a run that has an answer.
  */
 export async function handleInvocation<P>(
@@ -80,6 +82,10 @@ export async function handleInvocation<P>(
       return created;
     }
     queued = created.job;
+  }
+  const { debounce } = deps;
+  if (invocation.trigger === 'debounce' && debounce) {
+    return { outcome: 'ran', job: await executeDebouncedRun(definition, queued, { ...deps, debounce }, limits) };
   }
   return { outcome: 'ran', job: await executeRun(definition, queued, deps, limits) };
 }

@@ -114,7 +114,37 @@ export interface JobInvocation {
   triggeredBy?: string;
 }
 
+export interface InvokeOptions {
+  /**
+   * Start no sooner than this many seconds from now (0–900, SQS's range). The wait is the
+   * infrastructure's (a delayed queue message in AWS, a timer locally), never a sleeping function.
+   */
+  delaySeconds?: number;
+}
+
 export interface Invoker {
   /** Fire-and-forget: returns once the invocation is accepted, not when it finishes. */
-  invokeAsync(invocation: JobInvocation): Promise<void>;
+  invokeAsync(invocation: JobInvocation, options?: InvokeOptions): Promise<void>;
+}
+
+/** The longest delay an invocation may ask for (SQS `DelaySeconds`). */
+export const MAX_INVOKE_DELAY_SECONDS = 900;
+
+/**
+ * The debounce marks of job types (`debounce#<name>`), each changed only by conditional writes.
+ * A mark is `pending` from the moment one requester wins it until the debounced run it scheduled
+ * starts; requests meanwhile coalesce into that run.
+ */
+export interface DebounceStore {
+  /**
+   * Sets the mark pending, due at `dueAt`, unless it already is (and is not stale: due before
+   * `staleBefore`, so its invocation was lost). True when this call set it: that caller, and only
+   * that one, schedules the debounced invocation.
+   */
+  arm(name: string, request: { now: Date; dueAt: Date; windowMs: number; staleBefore: Date }): Promise<boolean>;
+  /**
+   * Clears the pending mark as a debounced run starts. Reports whether it was pending (and the
+   * window it was armed with), so a run that then cannot proceed knows to request again.
+   */
+  begin(name: string, now: Date): Promise<{ wasPending: boolean; windowMs?: number }>;
 }

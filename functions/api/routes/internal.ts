@@ -1,0 +1,45 @@
+import { handleInvocation } from '../../core/jobs/handle-invocation';
+import type { JobRecord } from '../../core/jobs/record';
+import { rollupParams } from '../../jobs/rollup/params';
+import { rollupJob } from '../../jobs/rollup/rollup-job';
+import { BadRequestError, TestEndpointsDisabledError } from '../errors';
+import { jsonBody, type RouteHandler } from '../http';
+import { parseInput } from '../validation';
+
+/** The API function's own limit is 29 s (API Gateway's); the run and its recording fit inside. */
+const REQUEST_BUDGET_MS = 27_000;
+const RECORDING_MARGIN_MS = 2_000;
+/** How long to wait for a run that holds the rollup lease before answering 409. */
+const LEASE_WAIT_MS = 12_000;
+const LEASE_POLL_MS = 250;
+
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+const isLeaseSkip = (job: JobRecord): boolean => job.status === 'skipped' && job.summary?.['reason'] === 'lease_held';
+
+/**
+ * POST /internal/rollup/trigger (tests only): runs a rollup in this request, through the same
+ * lifecycle as every other run, and answers with its final record. Optional body: the rollup's
+ * params (`{from?, to?}`). When another run holds the lease it waits for it, briefly, since a
+ * test wants the totals after everything it ingested, not a `skipped` record.
+ */
+export const triggerRollup: RouteHandler = async (request, { deps, testEndpoints }) => {
+  if (!testEndpoints) throw new TestEndpointsDisabledError();
+  const params = parseInput(rollupParams, request.body === undefined || request.body.trim() === '' ? {} : jsonBody(request), 'body');
+  const triggeredBy = request.principal?.name ?? 'api';
+  const startedMs = deps.clock.now().getTime();
+  for (;;) {
+    const elapsedMs = deps.clock.now().getTime() - startedMs;
+    const result = await handleInvocation(rollupJob, { type: 'rollup', trigger: 'api', triggeredBy, params }, deps, {
+      remainingMs: REQUEST_BUDGET_MS - elapsedMs,
+      marginMs: RECORDING_MARGIN_MS,
+    });
+    if (result.outcome === 'rejected') throw new BadRequestError(result.reason);
+    const { job } = result;
+    if (!isLeaseSkip(job)) return { status: 200, body: { job } };
+    if (deps.clock.now().getTime() - startedMs > LEASE_WAIT_MS) {
+      return { status: 409, body: { error: { code: 'run_in_progress', message: `rollup ${job.skippedFor ?? ''} still holds the lease; try again` }, job } };
+    }
+    await pause(LEASE_POLL_MS);
+  }
+};

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { queryStats } from '../../jobs/rollup/query-stats';
+import { statsDependencies } from '../../jobs/rollup/stats-dependencies';
+import type { RouteHandler } from '../http';
+import { parseInput } from '../validation';
+
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** `YYYY-MM-DD` naming a real calendar day (no 2026-02-30). */
+const localDay = z
+  .string()
+  .regex(DAY, 'a local day, YYYY-MM-DD')
+  // zod runs refinements after a failed regex too: only judge what has the shape.
+  .refine((text) => {
+    const match = DAY.exec(text);
+    if (!match) return true;
+    const ms = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+    return new Date(ms).toISOString().slice(0, 10) === text;
+  }, 'not a calendar day');
+
+const statsQuery = z
+  .object({
+    metric: z.string().min(1).max(64),
+    from: localDay,
+    to: localDay,
+    groupBy: z.string().min(1).max(64).optional(),
+  })
+  .strict();
+
+/**
+ * GET /stats: daily stats of one metric over local days (both included) in the configured zone,
+ * summed across dimensions or grouped by one kept dimension. Unknown parameters, metrics and
+ * dimensions are 400s that name them.
+ */
+export const getStats: RouteHandler = async (request) => {
+  const query = parseInput(statsQuery, request.query, 'query');
+  const result = await queryStats(statsDependencies(), {
+    metric: query.metric,
+    from: query.from,
+    to: query.to,
+    ...(query.groupBy !== undefined ? { groupBy: query.groupBy } : {}),
+  });
+  return { status: 200, body: result };
+};

@@ -1,0 +1,153 @@
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectedDailyStats, generateEvents, seededRandom, type ExpectedTotals, type GeneratedEvent } from '../helpers/rollup-events';
+import { startLocalCloudProcess, type LocalCloudProcess } from '../helpers/local-cloud-process';
+
+const TIMEZONE = 'America/Los_Angeles';
+const METRICS = ['revenue', 'orders', 'sessions'] as const;
+const KEPT = ['store', 'channel'];
+const EVENTS_PER_REQUEST = 100;
+const PARALLEL_REQUESTS = 4;
+
+const day = (dt: DateTime): string => dt.toISODate() ?? '';
+
+/** The latest local day before `before` that is not 24 hours long (a DST change). */
+function lastDstDay(before: DateTime): DateTime {
+  for (let d = before.startOf('day'); d > before.minus({ days: 400 }); d = d.minus({ days: 1 })) {
+    if (d.plus({ days: 1 }).startOf('day').diff(d, 'hours').hours !== 24) return d;
+  }
+  throw new Error('no DST change in the last 400 days');
+}
+
+interface Row {
+  day: string;
+  dims: Record<string, string>;
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+}
+
+/** The independent answer for /stats: expected rows folded to one dimension (or none), sorted as the API sorts. */
+function expectedItems(expected: Map<string, ExpectedTotals>, metric: string, days: readonly string[], groupBy?: string): Row[] {
+  const rows = new Map<string, Row>();
+  for (const [key, totals] of expected) {
+    const [rowMetric, rowDay, dimsJson] = key.split('|') as [string, string, string];
+    if (rowMetric !== metric || !days.includes(rowDay)) continue;
+    const value = groupBy === undefined ? undefined : (JSON.parse(dimsJson) as Record<string, string>)[groupBy];
+    const id = `${rowDay}|${value ?? ''}`;
+    const row = rows.get(id);
+    if (!row) rows.set(id, { day: rowDay, dims: value === undefined ? {} : { [groupBy!]: value }, ...totals });
+    else {
+      row.count += totals.count;
+      row.sum += totals.sum;
+      row.min = Math.min(row.min, totals.min);
+      row.max = Math.max(row.max, totals.max);
+    }
+  }
+  return [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+}
+
+describe('events in, exact stats out (local cloud over HTTP)', () => {
+  let cloud: LocalCloudProcess;
+
+  beforeAll(async () => {
+    cloud = await startLocalCloudProcess({ args: ['--no-demo'], env: { ENABLE_TEST_ENDPOINTS: 'true' } });
+  }, 90_000);
+
+  afterAll(async () => {
+    if (cloud && cloud.child.exitCode === null) await cloud.stop('SIGKILL');
+  });
+
+  it('starts without demo data when asked', async () => {
+    // Act
+    const today = day(DateTime.now().setZone(TIMEZONE));
+    const stats = await cloud.request(`/stats?metric=revenue&from=${day(DateTime.now().setZone(TIMEZONE).minus({ days: 30 }))}&to=${today}`);
+
+    // Assess
+    expect(stats.status).toBe(200);
+    expect(stats.body.items).toEqual([]);
+    expect(cloud.output.some((line) => line.startsWith('Demo data:'))).toBe(false);
+  });
+
+  it('gives /stats equal to an independent computation over many requests, local midnights and a DST day', async () => {
+    // Prepare: three days around the last DST change, and the two days before today.
+    const now = DateTime.now().setZone(TIMEZONE);
+    const dst = lastDstDay(now.minus({ days: 3 }));
+    const dstDays = [dst.minus({ days: 1 }), dst, dst.plus({ days: 1 })].map(day);
+    const recentDays = [now.minus({ days: 2 }), now.minus({ days: 1 })].map(day);
+    const events = generateEvents(20261123, {
+      days: [...dstDays, ...recentDays],
+      timezone: TIMEZONE,
+      eventsPerDay: 400,
+      metrics: METRICS,
+      stores: 5,
+      channels: ['web', 'app', 'store'],
+      aroundMidnight: 20,
+    });
+    // Sent in time order, as a pipeline batches what it collects: a request spans an hour or two.
+    events.sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts));
+    const random = seededRandom(99);
+    const bodies: Array<{ body: string; contentType: string; valid: number }> = [];
+    for (let start = 0; start < events.length; start += EVENTS_PER_REQUEST) {
+      const chunk: Array<GeneratedEvent | Record<string, unknown>> = events.slice(start, start + EVENTS_PER_REQUEST);
+      const valid = chunk.length;
+      // Every few requests carry an invalid neighbour that must cost nothing valid.
+      if (bodies.length % 3 === 0) chunk.splice(Math.floor(random() * chunk.length), 0, { metric: 'revenue', ts: '2026-11-01T10:00:00', value: 5 });
+      const ndjson = bodies.length % 2 === 1;
+      bodies.push({
+        body: ndjson ? chunk.map((event) => JSON.stringify(event)).join('\n') : JSON.stringify({ events: chunk }),
+        contentType: ndjson ? 'application/x-ndjson' : 'application/json',
+        valid,
+      });
+    }
+
+    // Act
+    const ingestStarted = Date.now();
+    const answers: Array<{ status: number; body: any }> = [];
+    for (let start = 0; start < bodies.length; start += PARALLEL_REQUESTS) {
+      const wave = bodies.slice(start, start + PARALLEL_REQUESTS);
+      answers.push(...(await Promise.all(wave.map(({ body, contentType }) => cloud.requestText('/events', { body, contentType })))));
+    }
+    const ingestMs = Date.now() - ingestStarted;
+    // A day per trigger keeps each synchronous run far inside the API's 29 s.
+    const runs: Array<{ status: number; body: any }> = [];
+    for (const d of [...dstDays, ...recentDays]) runs.push(await cloud.request('/internal/rollup/trigger', { method: 'POST', body: { from: d, to: d } }));
+    console.log(
+      `${events.length} events in ${bodies.length} requests: ${ingestMs} ms; triggered rollups ` +
+        runs.map((run) => `${run.body.job.durationMs} ms (${run.body.job.summary?.objectsRead} objects)`).join(', ') +
+        `; total ${Date.now() - ingestStarted} ms`,
+    );
+    const stats = async (metric: string, days: string[], groupBy?: string) =>
+      (await cloud.request(`/stats?metric=${metric}&from=${days[0]}&to=${days[days.length - 1]}${groupBy ? `&groupBy=${groupBy}` : ''}`)).body.items as Row[];
+
+    // Assess
+    expect(answers.map((answer) => answer.status)).toEqual(bodies.map(() => 202));
+    expect(answers.map((answer) => answer.body.accepted)).toEqual(bodies.map((b) => b.valid));
+    expect(answers.flatMap((answer) => answer.body.rejected).every((r: { error: string }) => /offset/.test(r.error))).toBe(true);
+    expect(runs.map((run) => [run.status, run.body.job.status])).toEqual(runs.map(() => [200, 'succeeded']));
+    const expected = expectedDailyStats(events, TIMEZONE, KEPT);
+    for (const metric of METRICS) {
+      for (const days of [dstDays, recentDays]) {
+        expect(await stats(metric, days)).toEqual(expectedItems(expected, metric, days));
+        expect(await stats(metric, days, 'channel')).toEqual(expectedItems(expected, metric, days, 'channel'));
+      }
+    }
+    expect(await stats('revenue', dstDays, 'store')).toEqual(expectedItems(expected, 'revenue', dstDays, 'store'));
+    expect(bodies.length).toBeGreaterThanOrEqual(20);
+  }, 60_000);
+
+  it('ran a debounced rollup after the ingests, without being asked', async () => {
+    // Act: the first ingest asked for one, 5 s (the default window) after it.
+    let debounced: Array<{ trigger: string; status: string }> = [];
+    for (let attempt = 0; attempt < 40 && debounced.length === 0; attempt += 1) {
+      const { body } = await cloud.request('/jobs?type=rollup&limit=50');
+      debounced = body.items.filter((run: { trigger: string; status: string }) => run.trigger === 'debounce' && run.status !== 'queued');
+      if (debounced.length === 0) await new Promise((r) => setTimeout(r, 250));
+    }
+
+    // Assess
+    expect(debounced.length).toBeGreaterThanOrEqual(1);
+    expect(debounced.length).toBeLessThanOrEqual(3);
+  });
+});
