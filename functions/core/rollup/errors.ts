@@ -13,3 +13,10 @@ export class CorruptRollupStateError extends NightshiftError {
     super('corrupt_rollup_state', message, options);
   }
 }
+
+/** Another rollup held the lease for longer than a run could wait to bring the stats up to date. */
+export class RollupBusyError extends NightshiftError {
+  constructor(readonly holder: string) {
+    super('rollup_busy', `the rollup lease stayed held by ${holder}; the stats could not be brought up to date in time`);
+  }
+}

@@ -6,6 +6,8 @@ import { runtimeRollupStore } from './runtime-store';
 
 /** The catalog's limit for the function; the run keeps a share of it for recomputation. */
 export const ROLLUP_TIMEOUT_MS = 290_000;
+/** Every rollup, and every run that brings the rollup up to date, holds this lease. */
+export const ROLLUP_LEASE = { lease: 'rollup', ttlMs: 60_000 } as const;
 
 /**
  * The rollup job over a given store. Tests and benchmarks pass a store on their own tables;
@@ -16,7 +18,7 @@ export function createRollupJob(storeFor: (deps: JobDependencies) => RollupStore
     type: 'rollup',
     params: rollupParams,
     timeoutMs: ROLLUP_TIMEOUT_MS,
-    singleFlight: { lease: 'rollup', ttlMs: 60_000 },
+    singleFlight: ROLLUP_LEASE,
     async run({ job, params, deps, signal, deadline, log }) {
       const report = await runRollup({
         store: storeFor(deps),
