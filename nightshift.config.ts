@@ -25,6 +25,24 @@ export default defineConfig({
       expression: 'cron(5 * * * ? *)',
       description: 'Absorbs new event objects into daily stats (also debounced after ingest)',
     },
+    'snapshot-daily': {
+      job: 'snapshot',
+      expression: 'cron(0 3 * * ? *)',
+      period: 'previous-day',
+      description: 'Yesterday\'s metrics per scope',
+    },
+    'snapshot-weekly': {
+      job: 'snapshot',
+      expression: 'cron(30 3 ? * MON *)',
+      period: 'previous-week',
+      description: 'Last week\'s metrics per scope',
+    },
+    'snapshot-monthly': {
+      job: 'snapshot',
+      expression: 'cron(0 4 1 * ? *)',
+      period: 'previous-month',
+      description: 'Last month\'s metrics per scope',
+    },
     sweeper: {
       job: 'sweeper',
       expression: 'rate(5 minutes)',
@@ -42,5 +60,17 @@ export default defineConfig({
     { kind: 'completeness', metric: 'sessions' },
     { kind: 'ratio_consistency', numerator: 'orders', denominator: 'sessions', ratio: 'conversion_rate' },
   ],
+  snapshots: {
+    scopeDimensions: ['store'],
+    metrics: {
+      revenue: { stat: 'sum', metric: 'revenue', description: 'Revenue (USD)' },
+      orders: { stat: 'count', metric: 'orders' },
+      sessions: { stat: 'count', metric: 'sessions' },
+      average_order_value: { stat: 'avg', metric: 'revenue', description: 'Revenue per order event (USD)' },
+      largest_order: { stat: 'max', metric: 'revenue' },
+      conversion_rate: { stat: 'ratio', numerator: 'orders', denominator: 'sessions', description: 'Orders per session' },
+      refund_rate: { stat: 'ratio', numerator: 'refunds', denominator: 'orders' },
+    },
+  },
   rollup: { debounceMs: 5000, lookbackHours: 48, maxCardinalityPerMetricDay: 1000 },
 });

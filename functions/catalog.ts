@@ -3,6 +3,7 @@ import type { NightshiftConfig, SchedulePeriod } from './core/config';
 import type { PeriodType } from './core/time/periods';
 import { sweeperParams } from './jobs/sweeper/params';
 import { rollupParams } from './jobs/rollup/params';
+import { snapshotParams } from './jobs/snapshot/params';
 import { type JobType, jobTypes } from './core/jobs/job-types';
 import { UnknownJobTypeError } from './core/jobs/errors';
 import { routeSpecs, type RouteSpec } from './api/route-specs';
@@ -40,6 +41,16 @@ export const jobCatalog: readonly JobTypeEntry[] = [
     maxConcurrency: 1,
     periodTypes: [],
     params: rollupParams,
+  },
+  {
+    type: 'snapshot',
+    description: 'Computes the configured metrics per scope for a day, ISO week or month (after bringing the rollup up to date); one item per scope and a JSON artifact.',
+    entry: 'functions/jobs/snapshot/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 300,
+    maxConcurrency: 4,
+    periodTypes: ['day', 'week', 'month'],
+    params: snapshotParams,
   },
   {
     type: 'sweeper',

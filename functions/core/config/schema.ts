@@ -3,6 +3,7 @@ import { IANAZone } from 'luxon';
 import { jobTypes } from '../jobs/job-types';
 import { parseScheduleExpression } from '../time/schedule';
 import { weekdays } from '../time/periods';
+import { defaultSnapshotsConfig, snapshotsConfigIssues, snapshotsSchema } from './snapshots-schema';
 
 const identifier = (what: string) =>
   z
@@ -128,6 +129,7 @@ export const configSchema = z
       })
       .strict()
       .default({ catchUpWindowDays: 7, maxCatchUpPerSweep: 5, settleMinutes: 10 }),
+    snapshots: snapshotsSchema.default(defaultSnapshotsConfig),
     health: z
       .object({ graceMinutes: z.number().int().min(0).max(24 * 60).default(30) })
       .strict()
@@ -182,6 +184,7 @@ function crossFieldIssues(config: unknown): { path: (string | number)[]; message
     if (seen.has(dimension)) issues.push({ path: ['dimensions', index], message: `"${String(dimension)}" is listed twice` });
     seen.add(dimension);
   });
+  issues.push(...snapshotsConfigIssues(config));
   return issues;
 }
 

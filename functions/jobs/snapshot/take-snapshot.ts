@@ -1,0 +1,100 @@
+import type { NightshiftConfig } from '../../core/config';
+import { configHash } from '../../core/config/hash';
+import type { RollupStore, StatsReader } from '../../core/rollup/ports';
+import { ScopeTotals, baseMetricsOf, computeSnapshotValues } from '../../core/snapshots/compute';
+import { boundsOf, snapshotArtifactKey, snapshotItems, snapshotPeriodNames, SNAPSHOT_SCHEMA, type SnapshotDocument } from '../../core/snapshots/document';
+import type { SnapshotStore } from '../../core/snapshots/ports';
+import { localDay, periodsBetween, type Period } from '../../core/time/periods';
+import type { JobContext } from '../../core/jobs/definition';
+import { InvalidJobParamsError } from '../../core/jobs/errors';
+import { parsePeriodKey } from '../../core/time/periods';
+import { bringRollupUpToDate } from '../rollup/bring-up-to-date';
+import type { SnapshotParams } from './params';
+
+export interface SnapshotStores {
+  stats: StatsReader;
+  snapshots: SnapshotStore;
+  /** The rollup store to bring up to date first; default the runtime's. */
+  rollup?: RollupStore;
+}
+
+const DAY_SECONDS = 86_400;
+
+/**
+ * One snapshot run: bring the rollup up to date for the period's days (under the rollup lease),
+ * fold the days' stats into per-scope totals, write the artifact, then make the items the
+ * period's whole set. Values that cannot be computed are listed in `errors` and end the run
+ * `warning`; the rest are kept.
+ */
+export async function takeSnapshot(context: JobContext<SnapshotParams>, stores: SnapshotStores) {
+  const { job, deps, signal, deadline, log } = context;
+  const { config } = deps;
+  if (job.period === undefined) throw new InvalidJobParamsError('a snapshot run needs a period (2026-11-22, 2026-W47 or 2026-11)');
+  const options = { timezone: config.timezone, weekStartsOn: config.weekStartsOn };
+  const period = parsePeriodKey(job.period, options);
+  const days = daysOf(period, config);
+  const firstDay = days[0]!;
+  const lastDay = days[days.length - 1]!;
+
+  const rollup = await bringRollupUpToDate({ deps, from: firstDay, to: lastDay, jobId: job.id, signal, deadline, log, ...(stores.rollup ? { store: stores.rollup } : {}) });
+
+  const totals = new ScopeTotals(config.snapshots.scopeDimensions);
+  const declared = new Set(Object.keys(config.metrics));
+  for (const metric of baseMetricsOf(config.snapshots.metrics).filter((name) => declared.has(name))) {
+    for (const day of days) {
+      signal.throwIfAborted();
+      totals.add(metric, (await stores.stats.dailyStats({ metric, day })).items);
+    }
+  }
+  const values = computeSnapshotValues(config.snapshots.metrics, totals, declared);
+
+  const periodType = snapshotPeriodNames[period.type];
+  const document: SnapshotDocument = {
+    schema: SNAPSHOT_SCHEMA,
+    periodType,
+    period: period.key,
+    timezone: config.timezone,
+    bounds: boundsOf(period, lastDay),
+    generatedAt: deps.clock.now().toISOString(),
+    jobId: job.id,
+    configHash: configHash(config),
+    metrics: config.snapshots.metrics,
+    scopes: values.scopes,
+    errors: values.errors,
+  };
+  const key = snapshotArtifactKey(period);
+  await context.artifacts.put(`${periodType}-${period.key}.json`, `${JSON.stringify(document, null, 2)}\n`, 'application/json', { key });
+  const expiresAt = Math.floor(period.end.getTime() / 1000) + retentionDays(config, period.type) * DAY_SECONDS;
+  const written = await stores.snapshots.replacePeriod(periodType, firstDay, snapshotItems(document, key, expiresAt));
+
+  return {
+    status: values.errors.length > 0 ? ('warning' as const) : ('succeeded' as const),
+    summary: {
+      periodType,
+      period: period.key,
+      firstDay,
+      lastDay,
+      hours: period.hours,
+      scopes: Object.keys(values.scopes).length,
+      metrics: Object.keys(config.snapshots.metrics).length,
+      errors: values.errors.length,
+      firstErrors: values.errors.slice(0, 5),
+      itemsWritten: written.written,
+      itemsDeleted: written.deleted,
+      artifact: key,
+      rollup: { objectsRead: rollup.objectsRead, events: rollup.events, objectsLeft: rollup.objectsLeft },
+    },
+  };
+}
+
+/** The period's local days, in order (the last is the day before the period's end). */
+function daysOf(period: Period, config: NightshiftConfig): string[] {
+  const lastDay = localDay(new Date(period.end.getTime() - 1), config.timezone);
+  const first = period.startLocal.slice(0, 10);
+  return periodsBetween('day', first, lastDay, { timezone: config.timezone, weekStartsOn: config.weekStartsOn }, 31).map((day) => day.key);
+}
+
+function retentionDays(config: NightshiftConfig, type: Period['type']): number {
+  const { retention } = config;
+  return type === 'day' ? retention.dailySnapshotsDays : type === 'week' ? retention.weeklySnapshotsDays : retention.monthlySnapshotsDays;
+}
