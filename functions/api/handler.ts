@@ -6,7 +6,9 @@ import { tokensFromEnvironment } from './auth';
 import { adaptRoute, toResult, type ApiContext, type RouteHandler } from './http';
 import { routeSpecs, type RouteKey } from './route-specs';
 import { getHealth, getTypeHealth } from './routes/health';
-import { getJob, listJobs, postJob } from './routes/jobs';
+import { getJob, listJobs, postBackfill, postJob } from './routes/jobs';
+import { listSnapshots } from './routes/snapshots';
+import { triggerSchedule } from './routes/scheduler';
 import { postEvents } from './routes/events';
 import { getStats } from './routes/stats';
 import { triggerRollup } from './routes/internal';
@@ -16,6 +18,9 @@ const routeHandlers: Record<RouteKey, RouteHandler> = {
   'GET /health/{type}': getTypeHealth,
   'POST /jobs': postJob,
   'GET /jobs': listJobs,
+  'POST /jobs/backfill': postBackfill,
+  'POST /scheduler/trigger/{type}': triggerSchedule,
+  'GET /snapshots': listSnapshots,
   'GET /jobs/{id}': getJob,
   'POST /events': postEvents,
   'GET /stats': getStats,

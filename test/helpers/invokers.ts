@@ -17,3 +17,27 @@ export class DelayRecordingInvoker implements Invoker {
     this.calls.length = 0;
   }
 }
+
+type JobHandler = (event: unknown, context: { getRemainingTimeInMillis(): number }) => Promise<unknown>;
+
+/**
+ * Runs each invocation through a job function's real handler, in this process, as the local
+ * cloud does; `settle()` waits for every run started so far. Invocations of other types are
+ * only recorded.
+ */
+export class HandlerInvoker implements Invoker {
+  readonly invocations: JobInvocation[] = [];
+  private readonly running: Array<Promise<unknown>> = [];
+
+  constructor(private readonly handlers: Partial<Record<string, JobHandler>>) {}
+
+  async invokeAsync(invocation: JobInvocation): Promise<void> {
+    this.invocations.push(structuredClone(invocation));
+    const handler = this.handlers[invocation.type];
+    if (handler) this.running.push(handler(structuredClone(invocation), { getRemainingTimeInMillis: () => 300_000 }));
+  }
+
+  async settle(): Promise<void> {
+    while (this.running.length > 0) await Promise.all(this.running.splice(0));
+  }
+}

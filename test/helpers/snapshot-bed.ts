@@ -38,11 +38,13 @@ export function snapshotBed(storage: TestStorage, options: { config?: Nightshift
 }
 
 /** A snapshot asked for through the API path: claims the period, then runs in the shared lifecycle. */
-export function runSnapshot(bed: SnapshotBed, period: string, options: { force?: boolean } = {}): Promise<InvocationResult> {
-  return handleInvocation(bed.snapshotJob, { type: 'snapshot', trigger: 'api', period, triggeredBy: 'test', ...(options.force ? { force: true } : {}) }, bed.deps, {
+export async function runSnapshot(bed: SnapshotBed, period: string, options: { force?: boolean } = {}): Promise<Exclude<InvocationResult, { outcome: 'rejected' }>> {
+  const result = await handleInvocation(bed.snapshotJob, { type: 'snapshot', trigger: 'api', period, triggeredBy: 'test', ...(options.force ? { force: true } : {}) }, bed.deps, {
     remainingMs: 300_000,
     marginMs: 5_000,
   });
+  if (result.outcome === 'rejected') throw new Error(`snapshot invocation rejected: ${result.reason}`);
+  return result;
 }
 
 interface Totals {

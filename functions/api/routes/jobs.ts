@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { catalogEntry, jobCatalog } from '../../catalog';
 import { jobStatuses } from '../../core/jobs/states';
 import { submitRun } from '../../core/jobs/submit-run';
+import { backfill } from '../../core/jobs/backfill';
 import type { JobRecord } from '../../core/jobs/record';
 import { BadRequestError, NotFoundError } from '../errors';
 import { jsonBody, type ApiContext, type RouteHandler } from '../http';
@@ -16,6 +17,15 @@ const submitBody = z
     period: z.string().min(1).max(20).optional(),
     params: z.record(z.string(), z.unknown()).default({}),
     force: z.boolean().default(false),
+  })
+  .strict();
+
+const backfillBody = z
+  .object({
+    type: z.string().min(1).max(64),
+    from: z.string().min(1).max(20),
+    to: z.string().min(1).max(20),
+    onlyMissing: z.boolean().default(true),
   })
   .strict();
 
@@ -56,6 +66,19 @@ export const postJob: RouteHandler = async (request, { deps }) => {
     return { status: 200, body: { job: result.job, existingJobId: result.existingJobId }, headers: { location: `/jobs/${result.existingJobId}` } };
   }
   return { status: 202, body: { job: result.job }, headers: { location: `/jobs/${result.job.id}` } };
+};
+
+/**
+ * POST /jobs/backfill: one run per period of the range (at most 400), skipping periods already
+ * done unless `onlyMissing: false`; 202 with what was queued and what was skipped, and why.
+ */
+export const postBackfill: RouteHandler = async (request, { deps }) => {
+  const body = parse(backfillBody, jsonBody(request), 'body');
+  const entry = shippedEntry(body.type);
+  const triggeredBy = request.principal?.name ?? 'api';
+  const result = await backfill(deps, { entry, from: body.from, to: body.to, onlyMissing: body.onlyMissing, triggeredBy });
+  deps.logger.info('backfill', { audit: true, principal: triggeredBy, type: entry.type, from: result.from, to: result.to, queued: result.queued.length, skipped: result.skipped.length });
+  return { status: 202, body: result };
 };
 
 /** GET /jobs: newest first, through the type or status index, with an opaque cursor. */

@@ -3,20 +3,7 @@ import { queryStats } from '../../jobs/rollup/query-stats';
 import { statsDependencies } from '../../jobs/rollup/stats-dependencies';
 import type { RouteHandler } from '../http';
 import { parseInput } from '../validation';
-
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** `YYYY-MM-DD` naming a real calendar day (no 2026-02-30). */
-const localDay = z
-  .string()
-  .regex(DAY, 'a local day, YYYY-MM-DD')
-  // zod runs refinements after a failed regex too: only judge what has the shape.
-  .refine((text) => {
-    const match = DAY.exec(text);
-    if (!match) return true;
-    const ms = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
-    return new Date(ms).toISOString().slice(0, 10) === text;
-  }, 'not a calendar day');
+import { localDaySchema as localDay } from '../schemas';
 
 const statsQuery = z
   .object({

@@ -21,7 +21,7 @@ export type CreateRunResult = ClaimResult | { outcome: 'queued'; job: JobRecord 
 
 /**
  * Records a new run. A run with a period claims `(type, period)` in the same conditional write;
- * catch-up and retry triggers may take over a period whose run failed, `force` even a finished
+ * catch-up, retry and backfill triggers may take over a period whose run failed, `force` even a finished
  * one. A run without a period is simply queued.
  */
 export async function createRun(deps: Pick<JobDependencies, 'ledger' | 'clock' | 'config'>, request: RunRequest): Promise<CreateRunResult> {
@@ -44,5 +44,6 @@ export async function createRun(deps: Pick<JobDependencies, 'ledger' | 'clock' |
 
 function claimModeFor(request: RunRequest): ClaimMode {
   if (request.force) return 'force';
-  return request.trigger === 'catch-up' || request.trigger === 'retry' ? 'retry' : 'first';
+  // A backfill fills what is missing, and a period whose run failed is missing.
+  return request.trigger === 'catch-up' || request.trigger === 'retry' || request.trigger === 'backfill' ? 'retry' : 'first';
 }

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { jobCatalog, scheduledTasks, type JobTypeEntry } from '../../catalog';
+import { periodForSlot } from '../../core/jobs/schedule-period';
+import { submitRun } from '../../core/jobs/submit-run';
+import { previousPeriod, type PeriodType } from '../../core/time/periods';
+import type { NightshiftConfig } from '../../core/config';
+import { BadRequestError } from '../errors';
+import { jsonBody, type RouteHandler } from '../http';
+import { parseInput } from '../validation';
+
+const triggerBody = z.object({ force: z.boolean().default(false) }).strict();
+
+/** The snapshot kinds by name: each runs the snapshot of the previous period of that kind. */
+const snapshotKinds: Record<string, PeriodType> = { daily: 'day', weekly: 'week', monthly: 'month' };
+
+/**
+ * POST /scheduler/trigger/{type}: what a schedule would start, now. `daily`, `weekly` and
+ * `monthly` run the snapshot of the previous period of that kind; a job type runs as its
+ * schedule would (covering the previous period its schedule names, if any). The body is
+ * optional: `{"force": true}` runs again a period that already has a run.
+ */
+export const triggerSchedule: RouteHandler = async (request, { deps }) => {
+  const name = request.pathParameters['type'] ?? '';
+  const body = request.body === undefined || request.body.trim() === '' ? { force: false } : parseInput(triggerBody, jsonBody(request), 'body');
+  const { entry, period } = resolveTrigger(name, deps.config, deps.clock.now());
+  const triggeredBy = request.principal?.name ?? 'api';
+  const result = await submitRun(deps, { entry, trigger: 'api', triggeredBy, params: {}, force: body.force, ...(period !== undefined ? { period } : {}) });
+  deps.logger.info('manual trigger', { audit: true, principal: triggeredBy, route: 'scheduler', name, jobId: result.job.id, type: entry.type, period, force: body.force });
+  if (result.outcome === 'skipped') {
+    return { status: 200, body: { job: result.job, existingJobId: result.existingJobId }, headers: { location: `/jobs/${result.existingJobId}` } };
+  }
+  return { status: 202, body: { job: result.job }, headers: { location: `/jobs/${result.job.id}` } };
+};
+
+function resolveTrigger(name: string, config: NightshiftConfig, now: Date): { entry: JobTypeEntry; period?: string } {
+  const options = { timezone: config.timezone, weekStartsOn: config.weekStartsOn };
+  const snapshotKind = snapshotKinds[name];
+  const snapshot = jobCatalog.find((entry) => entry.type === 'snapshot');
+  if (snapshotKind && snapshot) return { entry: snapshot, period: previousPeriod(snapshotKind, now, options).key };
+  const entry = jobCatalog.find((candidate) => candidate.type === name);
+  if (!entry) {
+    const valid = [...(snapshot ? Object.keys(snapshotKinds) : []), ...jobCatalog.map((candidate) => candidate.type)];
+    throw new BadRequestError(`"${name.slice(0, 64)}" is not something to trigger; valid: ${valid.join(', ')}`);
+  }
+  if (entry.periodTypes.length === 0) return { entry };
+  const schedule = scheduledTasks(config).find((task) => task.type === entry.type && task.period !== 'none');
+  if (!schedule) throw new BadRequestError(`${entry.type} runs cover a period and no schedule names one; start it with POST /jobs and a period`);
+  const period = periodForSlot(config, schedule.period, now.toISOString(), schedule.name);
+  return period === undefined ? { entry } : { entry, period };
+}
