@@ -222,3 +222,10 @@ export function localHourStarts(day: string, timezone: string): Date[] {
   for (let t = period.start.getTime(); t < period.end.getTime(); t += HOUR_MS) starts.push(new Date(t));
   return starts;
 }
+
+/** The local days of a period, in order: one for a day, seven for a week, 28–31 for a month. */
+export function localDaysOf(period: Period): string[] {
+  const options = { timezone: period.timezone, weekStartsOn: 'monday' as const };
+  const lastDay = localDay(new Date(period.end.getTime() - 1), period.timezone);
+  return periodsBetween('day', period.startLocal.slice(0, 10), lastDay, options, 31).map((day) => day.key);
+}

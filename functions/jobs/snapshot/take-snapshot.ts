@@ -4,7 +4,7 @@ import type { RollupStore, StatsReader } from '../../core/rollup/ports';
 import { ScopeTotals, baseMetricsOf, computeSnapshotValues } from '../../core/snapshots/compute';
 import { boundsOf, snapshotArtifactKey, snapshotItems, snapshotPeriodNames, SNAPSHOT_SCHEMA, type SnapshotDocument } from '../../core/snapshots/document';
 import type { SnapshotStore } from '../../core/snapshots/ports';
-import { localDay, periodsBetween, type Period } from '../../core/time/periods';
+import { localDaysOf, type Period } from '../../core/time/periods';
 import type { JobContext } from '../../core/jobs/definition';
 import { InvalidJobParamsError } from '../../core/jobs/errors';
 import { parsePeriodKey } from '../../core/time/periods';
@@ -32,7 +32,7 @@ export async function takeSnapshot(context: JobContext<SnapshotParams>, stores: 
   if (job.period === undefined) throw new InvalidJobParamsError('a snapshot run needs a period (2026-11-22, 2026-W47 or 2026-11)');
   const options = { timezone: config.timezone, weekStartsOn: config.weekStartsOn };
   const period = parsePeriodKey(job.period, options);
-  const days = daysOf(period, config);
+  const days = localDaysOf(period);
   const firstDay = days[0]!;
   const lastDay = days[days.length - 1]!;
 
@@ -85,13 +85,6 @@ export async function takeSnapshot(context: JobContext<SnapshotParams>, stores: 
       rollup: { objectsRead: rollup.objectsRead, events: rollup.events, objectsLeft: rollup.objectsLeft },
     },
   };
-}
-
-/** The period's local days, in order (the last is the day before the period's end). */
-function daysOf(period: Period, config: NightshiftConfig): string[] {
-  const lastDay = localDay(new Date(period.end.getTime() - 1), config.timezone);
-  const first = period.startLocal.slice(0, 10);
-  return periodsBetween('day', first, lastDay, { timezone: config.timezone, weekStartsOn: config.weekStartsOn }, 31).map((day) => day.key);
 }
 
 function retentionDays(config: NightshiftConfig, type: Period['type']): number {
