@@ -72,6 +72,8 @@ export function artifactPrefixRetention(retention: NightshiftConfig['retention']
     { prefix: 'exports/', days: retention.exportsDays },
     { prefix: 'logs/', days: retention.logsDays },
     { prefix: 'events/', days: retention.rawEventsDays },
+    // Other artifacts of a run (runs/<type>/<job id>/…) live as long as its record.
+    { prefix: 'runs/', days: retention.jobsDays },
   ];
 }
 

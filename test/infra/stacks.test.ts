@@ -110,6 +110,7 @@ describe('stateful stack: artifacts bucket', () => {
       'exports/': 14,
       'logs/': 30,
       'events/': 45,
+      'runs/': 90,
     };
     // Act
     const rules = (onlyResource(stateful, 'AWS::S3::Bucket').Properties['LifecycleConfiguration'] as { Rules: Json[] }).Rules;
