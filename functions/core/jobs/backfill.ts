@@ -1,7 +1,7 @@
 import type { JobDependencies } from './definition';
 import type { PeriodState } from './ports';
 import { InvalidJobParamsError } from './errors';
-import { submitRun, type SubmittableType } from './submit-run';
+import { refuseUnendedPeriod, submitRun, type SubmittableType } from './submit-run';
 import { activeStatuses, successfulStatuses, type JobStatus } from './states';
 import { periodTypeOfKey, periodsBetween } from '../time/periods';
 import { InvalidPeriodError } from '../time/errors';
@@ -48,7 +48,9 @@ export async function backfill(deps: JobDependencies, request: BackfillRequest):
   let keys: string[];
   try {
     const options = { timezone: deps.config.timezone, weekStartsOn: deps.config.weekStartsOn };
-    keys = periodsBetween(periodType, request.from, request.to, options, MAX_BACKFILL_PERIODS).map((period) => period.key);
+    const periods = periodsBetween(periodType, request.from, request.to, options, MAX_BACKFILL_PERIODS);
+    refuseUnendedPeriod(periods[periods.length - 1]!, deps.clock.now());
+    keys = periods.map((period) => period.key);
   } catch (error) {
     if (error instanceof InvalidPeriodError) throw new InvalidJobParamsError(`from/to: ${error.message}`, { cause: error });
     throw error;

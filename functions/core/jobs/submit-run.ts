@@ -5,7 +5,7 @@ import type { JobType } from './job-types';
 import type { JobTrigger } from './states';
 import { createRun } from './lifecycle/create-run';
 import { InvalidJobParamsError } from './errors';
-import { parsePeriodKey, type PeriodType } from '../time/periods';
+import { parsePeriodKey, type Period, type PeriodType } from '../time/periods';
 import { describeError } from '../errors';
 
 /** What the submitter needs to know of a job type (a catalog entry). */
@@ -74,9 +74,20 @@ function checkPeriod(deps: JobDependencies, entry: SubmittableType, period: stri
   if (!entry.periodTypes.includes(parsed.type)) {
     throw new InvalidJobParamsError(`${entry.type} runs cover ${entry.periodTypes.map(example).join(', ')} periods, not "${period}"`);
   }
+  refuseUnendedPeriod(parsed, deps.clock.now());
   return parsed.key;
 }
 
 function example(type: PeriodType): string {
   return { day: 'a day like 2026-11-22', week: 'a week like 2026-W47', month: 'a month like 2026-11' }[type];
+}
+
+/**
+ * A run covers a period once: one claimed before the period ends would report part of it and
+ * keep the scheduled run, after the end, from ever covering the whole.
+ */
+export function refuseUnendedPeriod(period: Period, now: Date): void {
+  if (period.end.getTime() > now.getTime()) {
+    throw new InvalidJobParamsError(`period ${period.key} has not ended yet (it ends ${period.endLocal}); a run covers a whole period`);
+  }
 }

@@ -93,6 +93,10 @@ describe('snapshot routes: scheduler trigger, backfill, listing', () => {
     const backwards = await callApi('POST', '/jobs/backfill', { token: admin, body: { type: 'snapshot', from: '2026-11', to: '2026-09' } });
     const notPeriodic = await callApi('POST', '/jobs/backfill', { token: admin, body: { type: 'rollup', from: '2026-11-01', to: '2026-11-02' } });
     const unknownField = await callApi('POST', '/jobs/backfill', { token: admin, body: { type: 'snapshot', from: '2026-11-01', to: '2026-11-02', only: true } });
+    const today = previousPeriod('day', new Date(Date.now() + 86_400_000), options).key;
+    const unended = await callApi('POST', '/jobs/backfill', { token: admin, body: { type: 'snapshot', from: '2026-11-06', to: today } });
+    const unendedRun = await callApi('POST', '/jobs', { token: admin, body: { type: 'snapshot', period: today } });
+    const runs = await testDependencies(storage, { config }).ledger.periodStates('snapshot', ['2026-11-06', today]);
 
     // Assess
     expect([tooLong.status, mixed.status, backwards.status, notPeriodic.status, unknownField.status]).toEqual([400, 400, 400, 400, 400]);
@@ -101,6 +105,11 @@ describe('snapshot routes: scheduler trigger, backfill, listing', () => {
     expect(backwards.body.error.message).toContain('backwards');
     expect(notPeriodic.body.error.message).toContain('rollup runs do not cover periods');
     expect(unknownField.body.error.message).toContain('unknown field(s) only');
+    // Today has not ended: a run now would claim it half done and keep tonight's run from covering it.
+    expect([unended.status, unendedRun.status]).toEqual([400, 400]);
+    expect(unended.body.error.message).toContain(`period ${today} has not ended yet`);
+    expect(unendedRun.body.error.message).toContain(`period ${today} has not ended yet`);
+    expect(runs.size).toBe(0);
   });
 
   it('GET /snapshots lists items per scope with artifact links, by kind and range or by one period', async () => {
