@@ -58,6 +58,7 @@ describe('parseConfig', () => {
       },
       rollup: { debounceMs: 5000, lookbackHours: 48, maxCardinalityPerMetricDay: 1000 },
       sweeper: { catchUpWindowDays: 7, maxCatchUpPerSweep: 5, settleMinutes: 10 },
+      snapshots: { scopeDimensions: [], metrics: {} },
       health: { graceMinutes: 30 },
     });
   });
@@ -199,6 +200,22 @@ describe('parseConfig', () => {
       { path: 'ratios.per_visit.numerator', reason: 'unknown metric "refunds" (declare it under metrics)' },
       { path: 'ratios.per_visit.denominator', reason: 'unknown metric "visits" (declare it under metrics)' },
     ]);
+  });
+
+  it('refuses snapshot scopes over dimensions the rollup drops, and bad snapshot metrics', () => {
+    // Prepare
+    const input = {
+      metrics: { orders: {} },
+      dimensions: ['store'],
+      snapshots: { scopeDimensions: ['store', 'region'], metrics: { orders: { stat: 'median', metric: 'orders' } } },
+    };
+
+    // Act
+    const problems = problemsOf(input);
+
+    // Assess
+    expect(problems.map((problem) => problem.path)).toEqual(['snapshots.metrics.orders.stat', 'snapshots.scopeDimensions.1']);
+    expect(problems[1]!.reason).toBe('"region" is not a kept dimension (list it under dimensions)');
   });
 
   it('reports malformed sections as themselves, without tripping the cross-section checks', () => {
