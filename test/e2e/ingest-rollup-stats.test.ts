@@ -50,6 +50,7 @@ function expectedItems(expected: Map<string, ExpectedTotals>, metric: string, da
 
 describe('events in, exact stats out (local cloud over HTTP)', () => {
   let cloud: LocalCloudProcess;
+  let expected: Map<string, ExpectedTotals>;
 
   beforeAll(async () => {
     cloud = await startLocalCloudProcess({ args: ['--no-demo'], env: { ENABLE_TEST_ENDPOINTS: 'true' } });
@@ -126,7 +127,7 @@ describe('events in, exact stats out (local cloud over HTTP)', () => {
     expect(answers.map((answer) => answer.body.accepted)).toEqual(bodies.map((b) => b.valid));
     expect(answers.flatMap((answer) => answer.body.rejected).every((r: { error: string }) => /offset/.test(r.error))).toBe(true);
     expect(runs.map((run) => [run.status, run.body.job.status])).toEqual(runs.map(() => [200, 'succeeded']));
-    const expected = expectedDailyStats(events, TIMEZONE, KEPT);
+    expected = expectedDailyStats(events, TIMEZONE, KEPT);
     for (const metric of METRICS) {
       for (const days of [dstDays, recentDays]) {
         expect(await stats(metric, days)).toEqual(expectedItems(expected, metric, days));
@@ -150,4 +151,32 @@ describe('events in, exact stats out (local cloud over HTTP)', () => {
     expect(debounced.length).toBeGreaterThanOrEqual(1);
     expect(debounced.length).toBeLessThanOrEqual(3);
   });
+
+  it('takes yesterday\'s snapshot on a trigger, equal to the same computation, with its artifact on the record', async () => {
+    // Prepare
+    const yesterday = day(DateTime.now().setZone(TIMEZONE).minus({ days: 1 }));
+    const [revenue] = expectedItems(expected, 'revenue', [yesterday]);
+    const [orders] = expectedItems(expected, 'orders', [yesterday]);
+    const [sessions] = expectedItems(expected, 'sessions', [yesterday]);
+
+    // Act
+    const triggered = await cloud.request('/scheduler/trigger/daily', { method: 'POST' });
+    let job: any = triggered.body.job;
+    for (let attempt = 0; attempt < 120 && ['queued', 'running'].includes(job.status); attempt += 1) {
+      await new Promise((r) => setTimeout(r, 250));
+      job = (await cloud.request(`/jobs/${job.id}`)).body;
+    }
+    const items = (await cloud.request(`/snapshots?period=${yesterday}&scope=overall`)).body.items;
+    const artifact = await fetch(job.artifacts[0].url);
+
+    // Assess
+    expect(triggered.status).toBe(202);
+    expect(job).toMatchObject({ type: 'snapshot', period: yesterday, status: 'succeeded', triggeredBy: 'admin' });
+    expect(items).toHaveLength(1);
+    expect(items[0].values.revenue).toBeCloseTo(revenue!.sum, 6);
+    expect(items[0].values.orders).toBe(orders!.count);
+    expect(items[0].values.conversion_rate).toBeCloseTo(orders!.sum / sessions!.sum, 9);
+    expect(artifact.status).toBe(200);
+    expect(((await artifact.json()) as { period: string; scopes: Record<string, unknown> }).scopes['overall']).toEqual(items[0].values);
+  }, 60_000);
 });
