@@ -58,6 +58,8 @@ const statusByCode: Readonly<Record<string, number>> = {
   invalid_cursor: 400,
   invalid_schedule_expression: 400,
   run_in_progress: 409,
+  idempotency_key_in_progress: 409,
+  idempotency_key_reused: 422,
   illegal_transition: 409,
   storage_throttled: 503,
   storage_unavailable: 503,

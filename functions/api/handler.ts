@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { runtime } from '../adapters/runtime';
+import { DynamoDbIdempotencyStore } from '../adapters/dynamodb/idempotency-store';
 import { tokensFromEnvironment } from './auth';
 import { adaptRoute, toResult, type ApiContext, type RouteHandler } from './http';
 import { routeSpecs, type RouteKey } from './route-specs';
@@ -30,9 +31,10 @@ const routeHandlers: Record<RouteKey, RouteHandler> = {
 let context: ApiContext | undefined;
 function apiContext(): ApiContext {
   if (!context) {
-    const { env, deps } = runtime();
+    const { env, deps, documentClient } = runtime();
     context = {
       deps,
+      idempotency: new DynamoDbIdempotencyStore(documentClient, env.jobsTable),
       deployedAt: env.deployedAt,
       version: env.version,
       tokens: tokensFromEnvironment(process.env),

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { describeError } from '../core/errors';
+import type { IdempotencyStore } from '../core/jobs/idempotency';
 import type { JobDependencies } from '../core/jobs/definition';
 import type { Logger } from '../core/jobs/logger';
 import { authenticate, requireScope, type Principal, type TokenEntry } from './auth';
@@ -33,6 +34,8 @@ export interface ApiContext {
   tokens: readonly TokenEntry[];
   /** ENABLE_TEST_ENDPOINTS=true: /internal/* routes answer instead of 403. */
   testEndpoints: boolean;
+  /** `Idempotency-Key` memory for POST /jobs. */
+  idempotency: IdempotencyStore;
 }
 
 export type RouteHandler = (request: ApiRequest, context: ApiContext) => Promise<ApiResponse>;

@@ -2,3 +2,4 @@
 export const periodClaimId = (type: string, period: string): string => `period#${type}#${period}`;
 export const leaseId = (name: string): string => `lease#${name}`;
 export const debounceId = (name: string): string => `debounce#${name}`;
+export const idempotencyId = (hash: string): string => `idem#${hash}`;

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { catalogEntry, jobCatalog } from '../../catalog';
 import { jobStatuses } from '../../core/jobs/states';
-import { submitRun } from '../../core/jobs/submit-run';
+import { submitRun, type SubmitResult } from '../../core/jobs/submit-run';
+import { oncePerKey } from '../../core/jobs/idempotency';
 import { backfill } from '../../core/jobs/backfill';
 import type { JobRecord } from '../../core/jobs/record';
 import { BadRequestError, NotFoundError } from '../errors';
-import { jsonBody, type ApiContext, type RouteHandler } from '../http';
+import { jsonBody, type ApiContext, type ApiResponse, type RouteHandler } from '../http';
 import { parseInput as parse } from '../validation';
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -48,25 +49,50 @@ function shippedEntry(type: string) {
   }
 }
 
-/** POST /jobs: records a run and starts it; 202 with the run, or 200 with the run that already covers the period. */
-export const postJob: RouteHandler = async (request, { deps }) => {
+/** Printable ASCII, as clients generate them (UUIDs, ULIDs, hashes). */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * POST /jobs: records a run and starts it; 202 with the run, or 200 with the run that already
+ * covers the period. With an `Idempotency-Key` header, a repeat of the same request (same token,
+ * same body) answers 200 with the first request's run instead of starting another; the same key
+ * with another body is a 422.
+ */
+export const postJob: RouteHandler = async (request, context) => {
+  const { deps } = context;
+  // The parsed body, defaults filled in: requests that mean the same are the same request.
   const body = parse(submitBody, jsonBody(request), 'body');
   const entry = shippedEntry(body.type);
   const triggeredBy = request.principal?.name ?? 'api';
-  const result = await submitRun(deps, {
-    entry,
-    trigger: 'api',
-    triggeredBy,
-    params: body.params,
-    force: body.force,
-    ...(body.period !== undefined ? { period: body.period } : {}),
-  });
-  deps.logger.info('manual trigger', { audit: true, principal: triggeredBy, jobId: result.job.id, type: entry.type, period: body.period, force: body.force });
+  const submit = async () => {
+    const result = await submitRun(deps, {
+      entry,
+      trigger: 'api',
+      triggeredBy,
+      params: body.params,
+      force: body.force,
+      ...(body.period !== undefined ? { period: body.period } : {}),
+    });
+    deps.logger.info('manual trigger', { audit: true, principal: triggeredBy, jobId: result.job.id, type: entry.type, period: body.period, force: body.force });
+    return { result, jobId: result.job.id };
+  };
+
+  const key = request.headers['idempotency-key'];
+  if (key === undefined) return answerSubmit((await submit()).result);
+  if (!IDEMPOTENCY_KEY.test(key)) throw new BadRequestError('Idempotency-Key: 1 to 255 printable ASCII characters');
+  const outcome = await oncePerKey(context.idempotency, deps.clock, { principal: triggeredBy, key, body }, submit);
+  if (!outcome.replayed) return answerSubmit(outcome.value.result);
+  const job = await deps.ledger.get(outcome.jobId);
+  if (!job) throw new NotFoundError(`the run of this Idempotency-Key (${outcome.jobId}) no longer exists; use a new key`);
+  return { status: 200, body: { job }, headers: { location: `/jobs/${job.id}`, 'idempotent-replayed': 'true' } };
+};
+
+function answerSubmit(result: SubmitResult): ApiResponse {
   if (result.outcome === 'skipped') {
     return { status: 200, body: { job: result.job, existingJobId: result.existingJobId }, headers: { location: `/jobs/${result.existingJobId}` } };
   }
   return { status: 202, body: { job: result.job }, headers: { location: `/jobs/${result.job.id}` } };
-};
+}
 
 /**
  * POST /jobs/backfill: one run per period of the range (at most 400), skipping periods already

@@ -1,0 +1,65 @@
+import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { IdempotencyRecord, IdempotencyStore, Reservation } from '../../core/jobs/idempotency';
+import { conditionFailureItem, isConditionalCheckFailure, translateDynamoDbError } from './errors';
+import { idempotencyId } from './keys';
+
+/** Idempotency keys as items of the Jobs table (`idem#<hash of token name and key>`), TTL'd. */
+export class DynamoDbIdempotencyStore implements IdempotencyStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async reserve(id: string, record: IdempotencyRecord, staleBefore: Date, expiresAt: number): Promise<Reservation> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { id: idempotencyId(id), fingerprint: record.fingerprint, createdAt: record.createdAt, expiresAt },
+          ConditionExpression: 'attribute_not_exists(id) OR (attribute_not_exists(jobId) AND createdAt < :staleBefore)',
+          ExpressionAttributeValues: { ':staleBefore': staleBefore.toISOString() },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { reserved: true };
+    } catch (error) {
+      if (!isConditionalCheckFailure(error)) throw translateDynamoDbError(error, 'reserving an idempotency key');
+      const item = conditionFailureItem(error) ?? {};
+      return {
+        reserved: false,
+        existing: {
+          fingerprint: String(item['fingerprint']),
+          createdAt: String(item['createdAt']),
+          ...(typeof item['jobId'] === 'string' ? { jobId: item['jobId'] } : {}),
+        },
+      };
+    }
+  }
+
+  async complete(id: string, jobId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id: idempotencyId(id) },
+          UpdateExpression: 'SET jobId = :jobId',
+          ConditionExpression: 'attribute_exists(id)',
+          ExpressionAttributeValues: { ':jobId': jobId },
+        }),
+      );
+    } catch (error) {
+      throw translateDynamoDbError(error, 'recording the run of an idempotency key');
+    }
+  }
+
+  async release(id: string): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteCommand({ TableName: this.tableName, Key: { id: idempotencyId(id) }, ConditionExpression: 'attribute_not_exists(jobId)' }),
+      );
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) return;
+      throw translateDynamoDbError(error, 'releasing an idempotency key');
+    }
+  }
+}
