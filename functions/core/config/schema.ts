@@ -3,6 +3,7 @@ import { IANAZone } from 'luxon';
 import { jobTypes } from '../jobs/job-types';
 import { parseScheduleExpression } from '../time/schedule';
 import { weekdays } from '../time/periods';
+import { defaultScriptsConfig, scriptsConfigSchema } from './scripts-schema';
 
 const identifier = (what: string) =>
   z
@@ -128,6 +129,7 @@ export const configSchema = z
       })
       .strict()
       .default({ catchUpWindowDays: 7, maxCatchUpPerSweep: 5, settleMinutes: 10 }),
+    scripts: scriptsConfigSchema.default(defaultScriptsConfig),
     health: z
       .object({ graceMinutes: z.number().int().min(0).max(24 * 60).default(30) })
       .strict()
