@@ -10,6 +10,7 @@ import { getJob, listJobs, postJob } from './routes/jobs';
 import { postEvents } from './routes/events';
 import { getStats } from './routes/stats';
 import { triggerRollup } from './routes/internal';
+import { getJobLogs, listScripts } from './routes/scripts';
 
 const routeHandlers: Record<RouteKey, RouteHandler> = {
   'GET /health': getHealth,
@@ -17,6 +18,8 @@ const routeHandlers: Record<RouteKey, RouteHandler> = {
   'POST /jobs': postJob,
   'GET /jobs': listJobs,
   'GET /jobs/{id}': getJob,
+  'GET /jobs/{id}/logs': getJobLogs,
+  'GET /scripts': listScripts,
   'POST /events': postEvents,
   'GET /stats': getStats,
   'POST /internal/rollup/trigger': triggerRollup,

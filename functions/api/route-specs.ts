@@ -17,6 +17,8 @@ export const routeSpecs = [
   { method: 'POST', path: '/jobs', scope: 'admin', summary: 'Start a run' },
   { method: 'GET', path: '/jobs', scope: 'read', summary: 'List runs, newest first' },
   { method: 'GET', path: '/jobs/{id}', scope: 'read', summary: 'One run, with artifact links' },
+  { method: 'GET', path: '/jobs/{id}/logs', scope: 'read', summary: "A script run's full stdout and stderr" },
+  { method: 'GET', path: '/scripts', scope: 'read', summary: 'The script whitelist with argument schemas' },
   { method: 'POST', path: '/events', scope: 'ingest', summary: 'Ingest metric events (JSON or NDJSON); starts a debounced rollup' },
   { method: 'GET', path: '/stats', scope: 'read', summary: 'Daily stats of a metric over local days' },
   { method: 'POST', path: '/internal/rollup/trigger', scope: 'admin', summary: 'Run a rollup now and return its record (tests only)' },
