@@ -4,7 +4,8 @@ import type { PeriodType } from './core/time/periods';
 import { sweeperParams } from './jobs/sweeper/params';
 import { rollupParams } from './jobs/rollup/params';
 import { scriptRunParams } from './jobs/script-run/params';
-import { largestScriptMemoryMb, longestScriptTimeoutMs } from './jobs/script-run/shipped-manifest';
+import { largestScriptMemoryMb, longestScriptTimeoutMs, shippedManifest } from './jobs/script-run/shipped-manifest';
+import { scriptSchedules } from './jobs/script-run/schedules';
 import { type JobType, jobTypes } from './core/jobs/job-types';
 import { UnknownJobTypeError } from './core/jobs/errors';
 import { routeSpecs, type RouteSpec } from './api/route-specs';
@@ -113,6 +114,15 @@ export interface ScheduledTask {
 }
 
 export function scheduledTasks(config: NightshiftConfig): ScheduledTask[] {
+  const fromConfig = configuredTasks(config);
+  const fromScripts = scriptSchedules(shippedManifest, config.timezone);
+  for (const task of fromScripts) {
+    if (fromConfig.some((other) => other.name === task.name)) throw new Error(`schedule "${task.name}" is in the config and in the script manifest`);
+  }
+  return [...fromConfig, ...fromScripts];
+}
+
+function configuredTasks(config: NightshiftConfig): ScheduledTask[] {
   return Object.entries(config.schedules).map(([name, schedule]) => {
     catalogEntry(schedule.job);
     return {

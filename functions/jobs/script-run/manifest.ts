@@ -75,7 +75,7 @@ const scriptSchema = z
     /** The script's own limit; a run may ask for less, never more. */
     timeoutMs: z.number().int().min(100).max(14 * 60_000),
     memoryMb: z.number().int().min(128).max(10_240),
-    args: z.record(z.string().regex(ARG_NAME, 'an argument name is camelCase (a letter, then letters, digits or _)'), argumentSchema).default({}),
+    args: z.record(z.string(), argumentSchema).default({}),
     schedule: z
       .object({
         expression: z.string().superRefine((text, ctx) => {
@@ -102,6 +102,7 @@ const scriptSchema = z
     let optionalPositionalSeen = false;
     for (const [name, arg] of Object.entries(script.args)) {
       const path = ['args', name];
+      if (!ARG_NAME.test(name)) ctx.addIssue({ code: 'custom', path, message: 'an argument name is camelCase (a letter, then letters, digits or _; at most 41)' });
       if (arg.flag !== undefined) {
         if (flags.has(arg.flag)) ctx.addIssue({ code: 'custom', path: [...path, 'flag'], message: `flag ${arg.flag} is used twice` });
         flags.add(arg.flag);
@@ -140,9 +141,15 @@ export type ScriptSpec = z.output<typeof scriptSchema>;
 
 const manifestSchema = z
   .object({
-    scripts: z.record(z.string().regex(SCRIPT_NAME, 'a script name is lower kebab-case (a letter, then letters, digits or -; at most 63)'), scriptSchema),
+    scripts: z.record(z.string(), scriptSchema),
   })
-  .strict();
+  .strict()
+  // Checked here rather than as the record's key schema, whose failure only says "Invalid key".
+  .superRefine((manifest, ctx) => {
+    for (const name of Object.keys(manifest.scripts)) {
+      if (!SCRIPT_NAME.test(name)) ctx.addIssue({ code: 'custom', path: ['scripts', name], message: 'a script name is lower kebab-case (a letter, then letters, digits or -; at most 63)' });
+    }
+  });
 
 export interface ScriptManifest {
   scripts: Readonly<Record<string, ScriptSpec>>;
