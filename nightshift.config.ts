@@ -43,4 +43,6 @@ export default defineConfig({
     { kind: 'ratio_consistency', numerator: 'orders', denominator: 'sessions', ratio: 'conversion_rate' },
   ],
   rollup: { debounceMs: 5000, lookbackHours: 48, maxCardinalityPerMetricDay: 1000 },
+  // Whitelisted scripts (layers/scripts/manifest.json): at most 5 at once, 10 MiB of stdout and of stderr kept.
+  scripts: { maxConcurrency: 5, outputCapBytes: 10 * 1024 * 1024, killGraceMs: 5000 },
 });
