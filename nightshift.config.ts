@@ -73,4 +73,6 @@ export default defineConfig({
     },
   },
   rollup: { debounceMs: 5000, lookbackHours: 48, maxCardinalityPerMetricDay: 1000 },
+  // Whitelisted scripts (layers/scripts/manifest.json): at most 5 at once, 10 MiB of stdout and of stderr kept.
+  scripts: { maxConcurrency: 5, outputCapBytes: 10 * 1024 * 1024, killGraceMs: 5000 },
 });

@@ -4,6 +4,9 @@ import type { PeriodType } from './core/time/periods';
 import { sweeperParams } from './jobs/sweeper/params';
 import { rollupParams } from './jobs/rollup/params';
 import { snapshotParams } from './jobs/snapshot/params';
+import { scriptRunParams } from './jobs/script-run/params';
+import { largestScriptMemoryMb, longestScriptTimeoutMs, shippedManifest } from './jobs/script-run/shipped-manifest';
+import { scriptSchedules } from './jobs/script-run/schedules';
 import { type JobType, jobTypes } from './core/jobs/job-types';
 import { UnknownJobTypeError } from './core/jobs/errors';
 import { routeSpecs, type RouteSpec } from './api/route-specs';
@@ -22,6 +25,8 @@ export interface JobTypeEntry {
   timeoutSeconds: number;
   /** At most this many runs at once (reserved concurrency in AWS, a queue locally). */
   maxConcurrency: number;
+  /** When the cap is a config setting: read through `maxConcurrencyFor(entry, config)`. */
+  configuredConcurrency?: (config: NightshiftConfig) => number;
   /**
    * The periods a run may cover. Non-empty makes it a period job: once per `(type, period)`,
    * and the sweeper catches up the periods its schedules missed.
@@ -62,7 +67,24 @@ export const jobCatalog: readonly JobTypeEntry[] = [
     periodTypes: [],
     params: sweeperParams,
   },
+  {
+    type: 'script-run',
+    description: 'Runs a whitelisted Python or Node script (layers/scripts/manifest.json) without a shell, output streamed to artifacts, process group killed at its limit.',
+    entry: 'functions/jobs/script-run/handler.ts',
+    memoryMb: Math.max(512, largestScriptMemoryMb),
+    // The longest script, its kill grace and uploads; Lambda's ceiling is 15 minutes.
+    timeoutSeconds: Math.min(900, Math.ceil((longestScriptTimeoutMs + 70_000) / 1000)),
+    maxConcurrency: 5,
+    configuredConcurrency: (config) => config.scripts.maxConcurrency,
+    periodTypes: [],
+    params: scriptRunParams,
+  },
 ];
+
+/** The cap on concurrent runs of a type: its config setting when it has one, else the catalog's. */
+export function maxConcurrencyFor(entry: JobTypeEntry, config: NightshiftConfig): number {
+  return entry.configuredConcurrency?.(config) ?? entry.maxConcurrency;
+}
 
 export interface FunctionSpec {
   name: string;
@@ -103,6 +125,15 @@ export interface ScheduledTask {
 }
 
 export function scheduledTasks(config: NightshiftConfig): ScheduledTask[] {
+  const fromConfig = configuredTasks(config);
+  const fromScripts = scriptSchedules(shippedManifest, config.timezone);
+  for (const task of fromScripts) {
+    if (fromConfig.some((other) => other.name === task.name)) throw new Error(`schedule "${task.name}" is in the config and in the script manifest`);
+  }
+  return [...fromConfig, ...fromScripts];
+}
+
+function configuredTasks(config: NightshiftConfig): ScheduledTask[] {
   return Object.entries(config.schedules).map(([name, schedule]) => {
     catalogEntry(schedule.job);
     return {

@@ -13,6 +13,7 @@ import { triggerSchedule } from './routes/scheduler';
 import { postEvents } from './routes/events';
 import { getStats } from './routes/stats';
 import { triggerRollup } from './routes/internal';
+import { getJobLogs, listScripts } from './routes/scripts';
 
 const routeHandlers: Record<RouteKey, RouteHandler> = {
   'GET /health': getHealth,
@@ -23,6 +24,8 @@ const routeHandlers: Record<RouteKey, RouteHandler> = {
   'POST /scheduler/trigger/{type}': triggerSchedule,
   'GET /snapshots': listSnapshots,
   'GET /jobs/{id}': getJob,
+  'GET /jobs/{id}/logs': getJobLogs,
+  'GET /scripts': listScripts,
   'POST /events': postEvents,
   'GET /stats': getStats,
   'POST /internal/rollup/trigger': triggerRollup,

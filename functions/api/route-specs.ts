@@ -20,6 +20,8 @@ export const routeSpecs = [
   { method: 'POST', path: '/scheduler/trigger/{type}', scope: 'admin', summary: 'Run now what a schedule would: daily, weekly or monthly snapshot, or any job type' },
   { method: 'GET', path: '/snapshots', scope: 'read', summary: 'Snapshot items per scope, with artifact links' },
   { method: 'GET', path: '/jobs/{id}', scope: 'read', summary: 'One run, with artifact links' },
+  { method: 'GET', path: '/jobs/{id}/logs', scope: 'read', summary: "A script run's full stdout and stderr" },
+  { method: 'GET', path: '/scripts', scope: 'read', summary: 'The script whitelist with argument schemas' },
   { method: 'POST', path: '/events', scope: 'ingest', summary: 'Ingest metric events (JSON or NDJSON); starts a debounced rollup' },
   { method: 'GET', path: '/stats', scope: 'read', summary: 'Daily stats of a metric over local days' },
   { method: 'POST', path: '/internal/rollup/trigger', scope: 'admin', summary: 'Run a rollup now and return its record (tests only)' },

@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, DockerImageFunction, Runtime, type Function as LambdaFunction, type FunctionOptions } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { NightshiftConfig } from '../../functions/core/config';
+import { scriptRunnerImageCode } from './script-runner-image';
 
 /** The repository root: handler entries in the catalog are relative to it. */
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -52,6 +53,12 @@ export interface JobFunctionProps {
   useReservedConcurrency?: boolean;
   /** @default one month */
   logRetention?: RetentionDays;
+  /**
+   * `bundle`: a Node.js zip function bundled by esbuild. `script-runner-image`: a container image
+   * (Node.js base + Python) with the same bundle and the scripts baked in.
+   * @default 'bundle'
+   */
+  packaging?: 'bundle' | 'script-runner-image';
   description?: string;
 }
 
@@ -61,20 +68,15 @@ export interface JobFunctionProps {
  * so a variable is never set without the grant that makes it usable, nor the other way round.
  */
 export class JobFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: JobFunctionProps) {
     super(scope, id);
     this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention ?? RetentionDays.ONE_MONTH });
     const useReserved = props.useReservedConcurrency ?? true;
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: join(projectRoot, props.entry),
-      handler: 'handler',
+    const common: FunctionOptions = {
       ...(props.functionName ? { functionName: props.functionName } : {}),
-      projectRoot,
-      depsLockFilePath: join(projectRoot, 'package-lock.json'),
-      runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memoryMb,
       timeout: Duration.seconds(props.timeoutSeconds),
@@ -89,6 +91,24 @@ export class JobFunction extends Construct {
         // Stack traces point at the TypeScript sources instead of one minified line.
         NODE_OPTIONS: '--enable-source-maps',
       },
+    };
+    // The config reaches the function at build time: no 4 KB environment limit, no parse of
+    // a file at cold start, and a config change changes the asset hash, so it redeploys.
+    const define = { 'process.env.NIGHTSHIFT_CONFIG_JSON': JSON.stringify(JSON.stringify(props.config)) };
+    if (props.packaging === 'script-runner-image') {
+      this.function = new DockerImageFunction(this, 'Function', {
+        ...common,
+        code: scriptRunnerImageCode(this, { projectRoot, entry: props.entry, banner: esmRequireBanner, define }),
+      });
+      return;
+    }
+    this.function = new NodejsFunction(this, 'Function', {
+      ...common,
+      entry: join(projectRoot, props.entry),
+      handler: 'handler',
+      projectRoot,
+      depsLockFilePath: join(projectRoot, 'package-lock.json'),
+      runtime: Runtime.NODEJS_22_X,
       bundling: {
         format: OutputFormat.ESM,
         target: 'node22',
@@ -106,9 +126,7 @@ export class JobFunction extends Construct {
         // esbuild keeps only the commands we import, which loads faster than the runtime's
         // full clients on a cold start.
         bundleAwsSDK: true,
-        // The config reaches the function at build time: no 4 KB environment limit, no parse of
-        // a file at cold start, and a config change changes the asset hash, so it redeploys.
-        define: { 'process.env.NIGHTSHIFT_CONFIG_JSON': JSON.stringify(JSON.stringify(props.config)) },
+        define,
       },
     });
   }

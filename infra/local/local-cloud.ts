@@ -4,7 +4,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { NightshiftConfig } from '../../functions/core/config';
-import { jobCatalog, scheduledTasks } from '../../functions/catalog';
+import { jobCatalog, maxConcurrencyFor, scheduledTasks } from '../../functions/catalog';
 import { createDynamoDbClient, createS3Client } from '../../functions/adapters/aws-clients';
 import { registerInProcessInvoker } from '../../functions/adapters/invoker/in-process';
 import { resetRuntime, runtime } from '../../functions/adapters/runtime';
@@ -84,7 +84,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     resetRuntime();
 
-    const invoker = new InProcessInvoker(jobCatalog, options.root, (invocation, error) =>
+    const lanes = jobCatalog.map((entry) => ({ ...entry, maxConcurrency: maxConcurrencyFor(entry, options.config) }));
+    const invoker = new InProcessInvoker(lanes, options.root, (invocation, error) =>
       log(`job ${invocation.type} (${invocation.jobId ?? invocation.scheduleName ?? invocation.trigger}) failed to run: ${describeError(error).message}`),
     );
     registerInProcessInvoker(invoker);

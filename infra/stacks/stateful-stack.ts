@@ -71,6 +71,8 @@ export function artifactPrefixRetention(retention: NightshiftConfig['retention']
     { prefix: 'sampling-proofs/', days: retention.proofsDays },
     { prefix: 'exports/', days: retention.exportsDays },
     { prefix: 'logs/', days: retention.logsDays },
+    // Script runs' stdout/stderr and output files: logs.
+    { prefix: 'scripts/', days: retention.logsDays },
     { prefix: 'events/', days: retention.rawEventsDays },
     // Other artifacts of a run (runs/<type>/<job id>/…) live as long as its record.
     { prefix: 'runs/', days: retention.jobsDays },

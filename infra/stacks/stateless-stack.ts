@@ -9,7 +9,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { scheduleWarnings } from '../../functions/core/time/schedule';
-import { apiFunction, jobCatalog, scheduledTasks, type FunctionSpec, type ScheduledTask } from '../../functions/catalog';
+import { apiFunction, jobCatalog, maxConcurrencyFor, scheduledTasks, type FunctionSpec, type ScheduledTask } from '../../functions/catalog';
 import type { NightshiftConfig } from '../../functions/core/config';
 import { DELAY_QUEUE_JOB_TYPE } from '../../functions/adapters/invoker/sqs-delay';
 import { JobFunction, type Access } from '../constructs/job-function';
@@ -29,6 +29,10 @@ interface FunctionAccess {
   jobs: Access;
   analytics: Access;
   artifacts: Access;
+  /** Limits the artifacts grant to keys under this prefix. */
+  artifactsPrefix?: string;
+  /** Read-only prefixes besides `artifactsPrefix`. */
+  artifactsReads?: readonly string[];
 }
 
 /**
@@ -39,7 +43,12 @@ interface FunctionAccess {
 const accessByFunction: Record<string, FunctionAccess> = {
   api: { jobs: 'RW', analytics: 'R', artifacts: 'RW' },
   sweeper: { jobs: 'RW', analytics: 'R', artifacts: 'R' },
+  // Writes only its own `scripts/<jobId>/…`; reads the data a script may take as input.
+  'script-run': { jobs: 'RW', analytics: 'R', artifacts: 'RW', artifactsPrefix: 'scripts/', artifactsReads: ['events/', 'exports/', 'snapshots/'] },
 };
+
+/** Job types that need more than Node.js: the script runner ships Python in a container image. */
+const packagingByFunction: Record<string, 'script-runner-image'> = { 'script-run': 'script-runner-image' };
 const defaultAccess: FunctionAccess = { jobs: 'RW', analytics: 'RW', artifacts: 'RW' };
 
 /** The functions that start runs of other job types (POST /jobs, catch-up runs). */
@@ -85,18 +94,20 @@ export class NightshiftStatelessStack extends Stack {
         config: props.config,
         deployedAt: props.deployedAt,
         ...(props.useReservedConcurrency === undefined ? {} : { useReservedConcurrency: props.useReservedConcurrency }),
+        ...(packagingByFunction[spec.name] ? { packaging: packagingByFunction[spec.name] } : {}),
       })
         .bindTable(props.jobsTable, access.jobs, 'JOBS_TABLE')
         .bindTable(props.analyticsTable, access.analytics, 'ANALYTICS_TABLE')
-        .bindBucket(props.artifactsBucket, access.artifacts, 'ARTIFACTS_BUCKET')
+        .bindBucket(props.artifactsBucket, access.artifacts, 'ARTIFACTS_BUCKET', access.artifactsPrefix)
         .addEnvironment('NIGHTSHIFT_JOB_FUNCTIONS', JSON.stringify(functionNames));
+      for (const prefix of access.artifactsReads ?? []) props.artifactsBucket.grantRead(fn.function, `${prefix}*`);
       if (invokers.has(spec.name)) {
         fn.function.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: jobFunctionArns }));
       }
       return fn;
     };
 
-    this.jobFunctions = new Map(jobCatalog.map((entry) => [entry.type, makeFunction({ ...entry, name: entry.type })]));
+    this.jobFunctions = new Map(jobCatalog.map((entry) => [entry.type, makeFunction({ ...entry, name: entry.type, maxConcurrency: maxConcurrencyFor(entry, props.config) })]));
     this.apiFunction = makeFunction(apiFunction);
 
     this.delayQueue = this.createDelayQueue();

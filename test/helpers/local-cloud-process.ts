@@ -81,6 +81,10 @@ export async function startLocalCloudProcess(
     async stop(signal = 'SIGINT') {
       if (child.exitCode === null) child.kill(signal);
       const code = await exited;
+      // A SIGKILLed local cloud cannot stop its emulators (Java does not notice its parent dying):
+      // the test run must not leave them behind. Any other signal is the local cloud's own job,
+      // which the tests check.
+      if (signal === 'SIGKILL') for (const pid of [ready.pids.dynamodb, ready.pids.s3]) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
       if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
       return code;
     },

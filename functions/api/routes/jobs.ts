@@ -132,7 +132,7 @@ export const getJob: RouteHandler = async (request, context) => {
   return { status: 200, body: { ...job, artifacts } };
 };
 
-async function findJob(id: string, { deps }: ApiContext): Promise<JobRecord> {
+export async function findJob(id: string, { deps }: ApiContext): Promise<JobRecord> {
   const job = ULID.test(id) ? await deps.ledger.get(id) : undefined;
   if (!job) throw new NotFoundError(`no job with id ${JSON.stringify(id.slice(0, 64))}`);
   return job;

@@ -4,6 +4,7 @@ import { jobTypes } from '../jobs/job-types';
 import { parseScheduleExpression } from '../time/schedule';
 import { weekdays } from '../time/periods';
 import { defaultSnapshotsConfig, snapshotsConfigIssues, snapshotsSchema } from './snapshots-schema';
+import { defaultScriptsConfig, scriptsConfigSchema } from './scripts-schema';
 
 const identifier = (what: string) =>
   z
@@ -130,6 +131,7 @@ export const configSchema = z
       .strict()
       .default({ catchUpWindowDays: 7, maxCatchUpPerSweep: 5, settleMinutes: 10 }),
     snapshots: snapshotsSchema.default(defaultSnapshotsConfig),
+    scripts: scriptsConfigSchema.default(defaultScriptsConfig),
     health: z
       .object({ graceMinutes: z.number().int().min(0).max(24 * 60).default(30) })
       .strict()

@@ -40,8 +40,11 @@ export interface JobContext<P> {
 }
 
 export interface JobOutcome {
-  /** Default `succeeded`. A job reports `warning` when it kept what it could and listed the rest. */
-  status?: 'succeeded' | 'warning' | 'failed';
+  /**
+   * Default `succeeded`. A job reports `warning` when it kept what it could and listed the rest,
+   * `timed_out` when it stopped its own work at a limit shorter than the run's deadline.
+   */
+  status?: 'succeeded' | 'warning' | 'failed' | 'timed_out';
   summary?: Record<string, unknown>;
   exitCode?: number;
   logs?: string;

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { argumentsSchemaOf, issuesText, type ScriptManifest } from './manifest';
+import { shippedManifest } from './shipped-manifest';
+
+/** A run may ask for a shorter limit than its script's, never a longer one. */
+const MAX_TIMEOUT_MS = 14 * 60_000;
+
+/**
+ * `{script, args, timeoutMs?}` checked against a manifest: the name exactly (a path or a pattern
+ * is just an unknown name), the arguments against the script's schema (defaults filled in). The
+ * API calls it through the catalog, so a mismatch is a 400 before anything is recorded.
+ */
+export function scriptRunParamsFor(manifest: ScriptManifest) {
+  const argumentSchemas = new Map(Object.entries(manifest.scripts).map(([name, spec]) => [name, argumentsSchemaOf(spec.args)]));
+  const known = [...argumentSchemas.keys()].sort().join(', ');
+  return z
+    .object({
+      script: z.string().min(1).max(200),
+      args: z.record(z.string(), z.unknown()).default({}),
+      timeoutMs: z.number().int().min(100).max(MAX_TIMEOUT_MS).optional(),
+    })
+    .strict()
+    .transform((params, ctx) => {
+      const schema = argumentSchemas.get(params.script);
+      if (!schema) {
+        ctx.addIssue({ code: 'custom', path: ['script'], message: `unknown script ${JSON.stringify(params.script.slice(0, 80))} (known: ${known || 'none'})` });
+        return z.NEVER;
+      }
+      const args = schema.safeParse(params.args);
+      if (!args.success) {
+        ctx.addIssue({ code: 'custom', path: ['args'], message: issuesText(args.error, `${params.script} args`) });
+        return z.NEVER;
+      }
+      return { script: params.script, args: args.data as Record<string, unknown>, ...(params.timeoutMs !== undefined ? { timeoutMs: params.timeoutMs } : {}) };
+    });
+}
+
+export type ScriptRunParams = z.output<ReturnType<typeof scriptRunParamsFor>>;
+
+export const scriptRunParams = scriptRunParamsFor(shippedManifest);
