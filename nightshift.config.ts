@@ -25,6 +25,13 @@ export default defineConfig({
       expression: 'cron(5 * * * ? *)',
       description: 'Absorbs new event objects into daily stats (also debounced after ingest)',
     },
+    'export-weekly': {
+      job: 'export',
+      expression: 'cron(0 4 ? * MON *)',
+      period: 'previous-week',
+      params: { name: 'weekly', format: 'csv', groupBy: ['store'] },
+      description: 'Daily stats of the previous week (Monday to Sunday) per store, as CSV under exports/',
+    },
     sweeper: {
       job: 'sweeper',
       expression: 'rate(5 minutes)',

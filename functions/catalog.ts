@@ -3,6 +3,8 @@ import type { NightshiftConfig, SchedulePeriod } from './core/config';
 import type { PeriodType } from './core/time/periods';
 import { sweeperParams } from './jobs/sweeper/params';
 import { rollupParams } from './jobs/rollup/params';
+import { exportParams } from './jobs/export/params';
+import { planExport } from './jobs/export/plan';
 import { type JobType, jobTypes } from './core/jobs/job-types';
 import { UnknownJobTypeError } from './core/jobs/errors';
 import { routeSpecs, type RouteSpec } from './api/route-specs';
@@ -26,8 +28,12 @@ export interface JobTypeEntry {
    * and the sweeper catches up the periods its schedules missed.
    */
   periodTypes: readonly PeriodType[];
+  /** A period job whose runs may also go without a period (on-demand runs naming their range). */
+  periodOptional?: boolean;
   /** Validates `params` at the API, before anything is recorded, and again in the run. */
   params: z.ZodType<Record<string, unknown>>;
+  /** Checks that need the config or the period (declared names), also before anything is recorded. */
+  checkParams?: (params: Record<string, unknown>, context: { config: NightshiftConfig; period?: string | undefined }) => void;
 }
 
 export const jobCatalog: readonly JobTypeEntry[] = [
@@ -50,6 +56,18 @@ export const jobCatalog: readonly JobTypeEntry[] = [
     maxConcurrency: 1,
     periodTypes: [],
     params: sweeperParams,
+  },
+  {
+    type: 'export',
+    description: 'Streams daily stats over a range of local days to one CSV or JSON object in S3 (multipart upload); weekly for the previous week, or on demand for any range.',
+    entry: 'functions/jobs/export/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 900,
+    maxConcurrency: 2,
+    periodTypes: ['week'],
+    periodOptional: true,
+    params: exportParams,
+    checkParams: (params, context) => void planExport(params, context),
   },
 ];
 

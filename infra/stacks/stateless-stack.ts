@@ -39,6 +39,7 @@ interface FunctionAccess {
 const accessByFunction: Record<string, FunctionAccess> = {
   api: { jobs: 'RW', analytics: 'R', artifacts: 'RW' },
   sweeper: { jobs: 'RW', analytics: 'R', artifacts: 'R' },
+  export: { jobs: 'RW', analytics: 'R', artifacts: 'RW' },
 };
 const defaultAccess: FunctionAccess = { jobs: 'RW', analytics: 'RW', artifacts: 'RW' };
 
