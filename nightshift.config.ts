@@ -43,6 +43,13 @@ export default defineConfig({
       period: 'previous-month',
       description: 'Last month\'s metrics per scope',
     },
+    'export-weekly': {
+      job: 'export',
+      expression: 'cron(0 4 ? * MON *)',
+      period: 'previous-week',
+      params: { name: 'weekly', format: 'csv', groupBy: ['store'] },
+      description: 'Daily stats of the previous week (Monday to Sunday) per store, as CSV under exports/',
+    },
     sweeper: {
       job: 'sweeper',
       expression: 'rate(5 minutes)',

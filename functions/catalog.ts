@@ -7,6 +7,8 @@ import { snapshotParams } from './jobs/snapshot/params';
 import { scriptRunParams } from './jobs/script-run/params';
 import { largestScriptMemoryMb, longestScriptTimeoutMs, shippedManifest } from './jobs/script-run/shipped-manifest';
 import { scriptSchedules } from './jobs/script-run/schedules';
+import { exportParams } from './jobs/export/params';
+import { planExport } from './jobs/export/plan';
 import { type JobType, jobTypes } from './core/jobs/job-types';
 import { UnknownJobTypeError } from './core/jobs/errors';
 import { routeSpecs, type RouteSpec } from './api/route-specs';
@@ -32,8 +34,12 @@ export interface JobTypeEntry {
    * and the sweeper catches up the periods its schedules missed.
    */
   periodTypes: readonly PeriodType[];
+  /** A period job whose runs may also go without a period (on-demand runs naming their range). */
+  periodOptional?: boolean;
   /** Validates `params` at the API, before anything is recorded, and again in the run. */
   params: z.ZodType<Record<string, unknown>>;
+  /** Checks that need the config or the period (declared names), also before anything is recorded. */
+  checkParams?: (params: Record<string, unknown>, context: { config: NightshiftConfig; period?: string | undefined }) => void;
 }
 
 export const jobCatalog: readonly JobTypeEntry[] = [
@@ -78,6 +84,18 @@ export const jobCatalog: readonly JobTypeEntry[] = [
     configuredConcurrency: (config) => config.scripts.maxConcurrency,
     periodTypes: [],
     params: scriptRunParams,
+  },
+  {
+    type: 'export',
+    description: 'Streams daily stats over a range of local days to one CSV or JSON object in S3 (multipart upload); weekly for the previous week, or on demand for any range.',
+    entry: 'functions/jobs/export/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 900,
+    maxConcurrency: 2,
+    periodTypes: ['week'],
+    periodOptional: true,
+    params: exportParams,
+    checkParams: (params, context) => void planExport(params, context),
   },
 ];
 

@@ -45,6 +45,7 @@ const accessByFunction: Record<string, FunctionAccess> = {
   sweeper: { jobs: 'RW', analytics: 'R', artifacts: 'R' },
   // Writes only its own `scripts/<jobId>/…`; reads the data a script may take as input.
   'script-run': { jobs: 'RW', analytics: 'R', artifacts: 'RW', artifactsPrefix: 'scripts/', artifactsReads: ['events/', 'exports/', 'snapshots/'] },
+  export: { jobs: 'RW', analytics: 'R', artifacts: 'RW' },
 };
 
 /** Job types that need more than Node.js: the script runner ships Python in a container image. */

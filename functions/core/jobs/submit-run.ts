@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { NightshiftConfig } from '../config';
 import type { JobDependencies } from './definition';
 import type { JobRecord } from './record';
 import type { JobType } from './job-types';
@@ -12,7 +13,11 @@ import { describeError } from '../errors';
 export interface SubmittableType {
   type: JobType;
   periodTypes: readonly PeriodType[];
+  /** A period job whose runs may also go without a period (they then name their range in params). */
+  periodOptional?: boolean;
   params: z.ZodType<Record<string, unknown>>;
+  /** Checks the config decides (declared names) and the period; throws `InvalidJobParamsError`. */
+  checkParams?: (params: Record<string, unknown>, context: { config: NightshiftConfig; period?: string | undefined }) => void;
 }
 
 export interface SubmitRequest {
@@ -39,6 +44,7 @@ export async function submitRun(deps: JobDependencies, request: SubmitRequest): 
     throw new InvalidJobParamsError(params.error.issues.map((i) => `params${i.path.length ? '.' + i.path.join('.') : ''}: ${i.message}`).join('; '));
   }
   const period = checkPeriod(deps, entry, request.period);
+  entry.checkParams?.(params.data, { config: deps.config, period });
   const created = await createRun(deps, {
     type: entry.type,
     trigger: request.trigger,
@@ -68,6 +74,7 @@ function checkPeriod(deps: JobDependencies, entry: SubmittableType, period: stri
     return undefined;
   }
   if (period === undefined) {
+    if (entry.periodOptional) return undefined;
     throw new InvalidJobParamsError(`${entry.type} runs need a period (${entry.periodTypes.map(example).join(', ')})`);
   }
   const parsed = parsePeriodKey(period, { timezone: deps.config.timezone, weekStartsOn: deps.config.weekStartsOn });

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/** An export covers at most this many local days (a year, leap day included). */
+export const MAX_EXPORT_DAYS = 366;
+const DAY_MS = 86_400_000;
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function isCalendarDay(text: string): boolean {
+  const match = DAY.exec(text);
+  if (!match) return false;
+  const ms = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  return new Date(ms).toISOString().slice(0, 10) === text;
+}
+
+/** Calendar days from `from` to `to`, both included; local days count the same in any zone. */
+export function daysInRange(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS) + 1;
+}
+
+const localDay = z
+  .string()
+  .regex(DAY, 'a local day like 2026-11-22 (YYYY-MM-DD)')
+  .refine(isCalendarDay, { message: 'not a calendar day' });
+
+const nameSchema = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, 'a slug: lowercase letters, digits and inner hyphens, at most 40 characters');
+
+/** Where the rows come from. Only `stats` (the rollup's daily stats) exists for now. */
+export const exportSources = ['stats'] as const;
+export type ExportSource = (typeof exportSources)[number];
+
+export const exportFormats = ['csv', 'json'] as const;
+export type ExportFormat = (typeof exportFormats)[number];
+
+/**
+ * What to export. `from`/`to` (local days, inclusive) may be left out only by a run that covers a
+ * period (the weekly schedule): it then exports that period's days. Names of metrics and
+ * dimensions are checked against the config by `planExport`, which knows it.
+ */
+export const exportParams = z
+  .object({
+    from: localDay.optional(),
+    to: localDay.optional(),
+    format: z.enum(exportFormats, { message: `one of ${exportFormats.join(', ')}` }).default('csv'),
+    metrics: z.array(z.string().min(1).max(64)).min(1, 'name at least one metric, or leave metrics out for all').max(100).optional(),
+    groupBy: z.array(z.string().min(1).max(64)).max(10).optional(),
+    source: z.enum(exportSources, { message: `one of ${exportSources.join(', ')}` }).default('stats'),
+    name: nameSchema.optional(),
+  })
+  .strict()
+  .superRefine((params, ctx) => {
+    for (const field of ['metrics', 'groupBy'] as const) {
+      const names = params[field] ?? [];
+      const repeated = names.find((name, index) => names.indexOf(name) !== index);
+      if (repeated !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: `"${repeated}" is listed twice` });
+    }
+    if ((params.from === undefined) !== (params.to === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [params.from === undefined ? 'from' : 'to'], message: 'give both from and to, or neither (a period run)' });
+      return;
+    }
+    if (params.from === undefined || params.to === undefined || !isCalendarDay(params.from) || !isCalendarDay(params.to)) return;
+    const days = daysInRange(params.from, params.to);
+    if (days < 1) ctx.addIssue({ code: 'custom', path: ['from'], message: `from (${params.from}) is after to (${params.to})` });
+    if (days > MAX_EXPORT_DAYS) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `the range ${params.from}..${params.to} has ${days} days; at most ${MAX_EXPORT_DAYS}` });
+    }
+  });
+
+export type ExportParams = z.infer<typeof exportParams>;
