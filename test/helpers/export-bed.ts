@@ -3,19 +3,34 @@ import type { JobDependencies } from '../../functions/core/jobs/definition';
 import { executeRun } from '../../functions/core/jobs/execute-run';
 import type { ArtifactStore } from '../../functions/core/jobs/ports';
 import type { JobRecord } from '../../functions/core/jobs/record';
-import type { StatsReader } from '../../functions/core/rollup/ports';
+import type { RollupStore, StatsReader } from '../../functions/core/rollup/ports';
 import { createExportJob } from '../../functions/jobs/export/export-job';
 import { statsRowSource } from '../../functions/jobs/export/stats-rows';
+import { snapshotRowSource } from '../../functions/jobs/export/snapshot-rows';
+import type { SnapshotStore } from '../../functions/core/snapshots/ports';
 import { newJob } from './jobs';
 import type { ExpectedTotals } from './rollup-events';
 
-/** The export job reading the given stats (a test's own Analytics table, or a generator). */
-export const exportJobOver = (stats: StatsReader) => createExportJob(() => ({ stats: statsRowSource(stats) }));
+/** For exports of stats only: reading snapshots there is a test's mistake. */
+const noSnapshots: SnapshotStore = {
+  replacePeriod: () => Promise.reject(new Error('this test exports stats only')),
+  list: () => Promise.reject(new Error('this test exports stats only')),
+};
+
+export interface ExportExtras {
+  snapshots?: SnapshotStore;
+  /** The rollup to bring up to date before a stats export; without it the stats are read as they are. */
+  rollup?: RollupStore;
+}
+
+/** The export job reading the given stats (a test's own Analytics table, or a generator) and snapshots. */
+export const exportJobOver = (stats: StatsReader, extras: ExportExtras = {}) =>
+  createExportJob(() => ({ stats: statsRowSource(stats), snapshots: snapshotRowSource(extras.snapshots ?? noSnapshots), ...(extras.rollup ? { rollup: extras.rollup } : {}) }));
 
 /** Queues an on-demand export and runs it through the shared lifecycle, as the handler would. */
-export async function runExport(deps: JobDependencies, stats: StatsReader, params: Record<string, unknown>): Promise<JobRecord> {
+export async function runExport(deps: JobDependencies, stats: StatsReader, params: Record<string, unknown>, extras: ExportExtras = {}): Promise<JobRecord> {
   const queued = await deps.ledger.enqueue(newJob({ type: 'export', params }, deps.clock));
-  return executeRun(exportJobOver(stats), queued, deps, { remainingMs: 900_000, marginMs: 5_000 });
+  return executeRun(exportJobOver(stats, extras), queued, deps, { remainingMs: 900_000, marginMs: 5_000 });
 }
 
 export interface ExportedRow extends ExpectedTotals {

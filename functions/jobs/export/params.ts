@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { snapshotPeriodNameList } from '../../core/snapshots/document';
 
 /** An export covers at most this many local days (a year, leap day included). */
 export const MAX_EXPORT_DAYS = 366;
@@ -26,8 +27,8 @@ const nameSchema = z
   .string()
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, 'a slug: lowercase letters, digits and inner hyphens, at most 40 characters');
 
-/** Where the rows come from. Only `stats` (the rollup's daily stats) exists for now. */
-export const exportSources = ['stats'] as const;
+/** Where the rows come from: the rollup's daily stats, or snapshot items (one row per period and scope). */
+export const exportSources = ['stats', 'snapshots'] as const;
 export type ExportSource = (typeof exportSources)[number];
 
 export const exportFormats = ['csv', 'json'] as const;
@@ -46,10 +47,22 @@ export const exportParams = z
     metrics: z.array(z.string().min(1).max(64)).min(1, 'name at least one metric, or leave metrics out for all').max(100).optional(),
     groupBy: z.array(z.string().min(1).max(64)).max(10).optional(),
     source: z.enum(exportSources, { message: `one of ${exportSources.join(', ')}` }).default('stats'),
+    /** With `source: snapshots`: which snapshots (default daily); `from`/`to` pick periods by their first day. */
+    periodType: z.enum(snapshotPeriodNameList, { message: `one of ${snapshotPeriodNameList.join(', ')}` }).optional(),
+    /** With `source: snapshots`: only this scope (`overall`, `store=s01`). */
+    scope: z.string().min(1).max(200).optional(),
     name: nameSchema.optional(),
   })
   .strict()
   .superRefine((params, ctx) => {
+    if (params.source === 'stats') {
+      for (const field of ['periodType', 'scope'] as const) {
+        if (params[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'only with source "snapshots"' });
+      }
+    }
+    if (params.source === 'snapshots' && params.groupBy !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['groupBy'], message: 'snapshots are already one row per scope: pick one with scope instead' });
+    }
     for (const field of ['metrics', 'groupBy'] as const) {
       const names = params[field] ?? [];
       const repeated = names.find((name, index) => names.indexOf(name) !== index);

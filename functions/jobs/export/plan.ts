@@ -3,6 +3,7 @@ import type { NightshiftConfig } from '../../core/config';
 import { InvalidJobParamsError } from '../../core/jobs/errors';
 import { InvalidPeriodError } from '../../core/time/errors';
 import { localDay, parsePeriodKey, periodsBetween } from '../../core/time/periods';
+import type { SnapshotPeriodName } from '../../core/snapshots/document';
 import { MAX_EXPORT_DAYS, exportParams, type ExportFormat, type ExportParams, type ExportSource } from './params';
 
 /** Columns every row has; a groupBy dimension may not take one of these names. */
@@ -17,8 +18,12 @@ export interface ExportPlan {
   to: string;
   /** Local days, in order. */
   days: string[];
+  /** Base metrics for `stats`; snapshot metric names for `snapshots`. */
   metrics: string[];
   groupBy: string[];
+  /** `snapshots` only: which snapshots, and optionally one scope. */
+  snapshotPeriod?: SnapshotPeriodName;
+  scope?: string;
   key: string;
   contentType: string;
 }
@@ -37,9 +42,12 @@ export function planExport(raw: unknown, context: { config: NightshiftConfig; pe
   const { config } = context;
   const { from, to } = rangeOf(params, context.period, config);
   const days = daysOf(config, from, to);
-  const metrics = checkedMetrics(config, params.metrics);
+  const snapshots = params.source === 'snapshots';
+  const metrics = snapshots ? checkedSnapshotMetrics(config, params.metrics) : checkedMetrics(config, params.metrics);
   const groupBy = checkedGroupBy(config, params.groupBy ?? []);
-  const label = `${params.name ?? DEFAULT_NAME}-${fingerprint({ source: params.source, from, to, metrics, groupBy })}`;
+  const snapshotPeriod = snapshots ? (params.periodType ?? 'daily') : undefined;
+  const identity = { source: params.source, from, to, metrics, groupBy, ...(snapshots ? { snapshotPeriod, scope: params.scope } : {}) };
+  const label = `${params.name ?? (snapshots ? `snapshots-${snapshotPeriod}` : DEFAULT_NAME)}-${fingerprint(identity)}`;
   return {
     source: params.source,
     format: params.format,
@@ -48,6 +56,8 @@ export function planExport(raw: unknown, context: { config: NightshiftConfig; pe
     days,
     metrics,
     groupBy,
+    ...(snapshotPeriod !== undefined ? { snapshotPeriod } : {}),
+    ...(params.scope !== undefined ? { scope: params.scope } : {}),
     key: `exports/metrics-${label}-${to.replaceAll('-', '')}.${params.format}`,
     contentType: params.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json',
   };
@@ -98,6 +108,17 @@ function checkedMetrics(config: NightshiftConfig, requested: readonly string[] |
   return [...requested];
 }
 
+function checkedSnapshotMetrics(config: NightshiftConfig, requested: readonly string[] | undefined): string[] {
+  const known = Object.keys(config.snapshots.metrics).sort();
+  if (requested === undefined) {
+    if (known.length === 0) throw new InvalidJobParamsError('the config declares no snapshot metrics to export (snapshots.metrics)');
+    return known;
+  }
+  const unknown = requested.find((metric) => !Object.hasOwn(config.snapshots.metrics, metric));
+  if (unknown !== undefined) throw new InvalidJobParamsError(`params.metrics: unknown snapshot metric "${unknown}" (configured: ${known.join(', ') || 'none'})`);
+  return [...requested];
+}
+
 function checkedGroupBy(config: NightshiftConfig, requested: readonly string[]): string[] {
   for (const dimension of requested) {
     if (!config.dimensions.includes(dimension)) {
@@ -114,6 +135,6 @@ function checkedGroupBy(config: NightshiftConfig, requested: readonly string[]):
  * Eight hex digits of what the export contains, in the key: the same export run again replaces
  * its object, and two different exports with the same name and end day do not overwrite each other.
  */
-function fingerprint(identity: { source: string; from: string; to: string; metrics: string[]; groupBy: string[] }): string {
+function fingerprint(identity: Record<string, unknown>): string {
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 8);
 }

@@ -17,10 +17,10 @@ export interface ExportRow {
 
 /**
  * Where an export's rows come from, in order (day, then metric in plan order, then group),
- * read lazily: a source never holds more than a bounded window of the range. Adding a source
- * (snapshots) is one module implementing this and one entry in the job's source table.
+ * read lazily: a source never holds more than a bounded window of the range. Each source comes
+ * with the `ExportShape` its rows are written in.
  */
-export type RowSource = (plan: ExportPlan, signal: AbortSignal) => AsyncIterable<ExportRow>;
+export type RowSource<R = ExportRow> = (plan: ExportPlan, signal: AbortSignal) => AsyncIterable<R>;
 
 /**
  * Runs `read` over `units` with at most `window` reads in flight and yields the results in

@@ -1,5 +1,6 @@
 import { OTHER_DIMS_KEY, addTotals, type GroupTotals } from '../../core/rollup/groups';
 import type { DailyStat, MetricDay, StatsReader } from '../../core/rollup/ports';
+import type { ExportShape } from './encode';
 import { readAhead, type ExportRow, type RowSource } from './rows';
 
 /** Metric-days read at once: enough to hide DynamoDB latency, few enough to keep memory flat. */
@@ -43,4 +44,13 @@ function groupDims(item: DailyStat, groupBy: readonly string[]): Record<string, 
     if (value !== undefined) dims[name] = value;
   }
   return dims;
+}
+
+/** Stats rows: `day, metric, <each groupBy dimension>, count, sum, min, max, avg`. */
+export function statsShape(groupBy: readonly string[]): ExportShape<ExportRow> {
+  return {
+    columns: ['day', 'metric', ...groupBy, 'count', 'sum', 'min', 'max', 'avg'],
+    cells: (row) => [row.day, row.metric, ...groupBy.map((name) => row.dims[name] ?? ''), row.count, row.sum, row.min, row.max, row.sum / row.count],
+    json: (row) => ({ ...row, avg: row.sum / row.count }),
+  };
 }

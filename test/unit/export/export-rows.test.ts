@@ -4,7 +4,7 @@ import { OTHER_DIMS, OTHER_DIMS_KEY } from '../../../functions/core/rollup/group
 import type { DailyStat } from '../../../functions/core/rollup/ports';
 import { encodeRows } from '../../../functions/jobs/export/encode';
 import { readAhead, type ExportRow } from '../../../functions/jobs/export/rows';
-import { groupRows } from '../../../functions/jobs/export/stats-rows';
+import { groupRows, statsShape } from '../../../functions/jobs/export/stats-rows';
 
 const unit = { metric: 'revenue', day: '2026-11-22' };
 
@@ -77,7 +77,7 @@ describe('encodeRows', () => {
 
   it('writes RFC 4180 CSV: header, CRLF, quoted fields, numbers in round-trip form', async () => {
     // Act
-    const encoded = encodeRows(from(rows), 'csv', ['store']);
+    const encoded = encodeRows(from(rows), 'csv', statsShape(['store']));
     const csv = await text(encoded.bytes);
 
     // Assess
@@ -94,9 +94,9 @@ describe('encodeRows', () => {
 
   it('writes JSON as one array, and an empty export as a header or []', async () => {
     // Act
-    const json = await text(encodeRows(from(rows), 'json', ['store']).bytes);
-    const emptyJson = await text(encodeRows(from([]), 'json', []).bytes);
-    const emptyCsv = await text(encodeRows(from([]), 'csv', ['store']).bytes);
+    const json = await text(encodeRows(from(rows), 'json', statsShape(['store'])).bytes);
+    const emptyJson = await text(encodeRows(from<ExportRow>([]), 'json', statsShape([])).bytes);
+    const emptyCsv = await text(encodeRows(from<ExportRow>([]), 'csv', statsShape(['store'])).bytes);
 
     // Assess
     expect(JSON.parse(json)).toEqual(rows.map((row) => ({ ...row, avg: row.sum / row.count })));
