@@ -29,9 +29,9 @@ const schedules: Command = {
   positionals: [0, 0],
   examples: ['nightshift schedules', 'nightshift schedules --check   # in CI, after changing schedules'],
   async run(context) {
-    const { tasks } = await context.client.schedulerTasks();
     const check = booleanOption(context, 'check');
     if (booleanOption(context, 'strict') && !check) context.usage('--strict goes with --check');
+    const { tasks } = await context.client.schedulerTasks();
     const problems = check ? scheduleProblems(tasks, booleanOption(context, 'strict')) : [];
     if (context.json) {
       json(context.io, check ? { tasks, problems } : { tasks });
