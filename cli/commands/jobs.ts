@@ -159,6 +159,8 @@ const logs: Command = {
 export async function watchJob(context: CommandContext, id: string, intervalMs: number): Promise<JobRecord> {
   let last: JobStatus | undefined;
   let current = id;
+  const timeoutSeconds = integerOption(context, 'timeout', 1, 86_400);
+  const deadline = timeoutSeconds === undefined ? Number.POSITIVE_INFINITY : context.io.now().getTime() + timeoutSeconds * 1000;
   for (;;) {
     const job = await context.client.getJob(current);
     if (job.status !== last) {
@@ -172,11 +174,24 @@ export async function watchJob(context: CommandContext, id: string, intervalMs: 
       continue;
     }
     if (TERMINAL_STATUSES.includes(job.status)) return job;
+    if (context.io.now().getTime() >= deadline) throw new WatchTimeoutError(`run ${job.id} is still ${job.status} after ${timeoutSeconds} s (--timeout); it goes on without us watching`);
     await context.io.sleep(intervalMs);
   }
 }
 
+/** Waiting ran out; the run itself goes on. Exit code 1, like any failure to get an answer. */
+export class WatchTimeoutError extends Error {
+  override readonly name = 'WatchTimeoutError';
+}
+
 export const intervalOption = { type: 'string', description: 'seconds between polls (default 1)', valueName: 'S' } as const;
+export const timeoutOption = { type: 'string', description: 'stop waiting after S seconds (exit 1; the run goes on)', valueName: 'S' } as const;
+
+/** Checks --interval and --timeout up front, so a typo is a usage error before anything is started. */
+export function checkWaitOptions(context: CommandContext): void {
+  intervalMs(context);
+  integerOption(context, 'timeout', 1, 86_400);
+}
 
 export function intervalMs(context: CommandContext): number {
   const seconds = integerOption(context, 'interval', 1, 3600);
@@ -197,11 +212,12 @@ export function reportFinal(context: CommandContext, job: JobRecord): number {
 
 const watch: Command = {
   path: ['jobs', 'watch'],
-  synopsis: 'ID [--interval S]',
+  synopsis: 'ID [--interval S] [--timeout S]',
   summary: 'Follow a run until it ends; exit 0 succeeded/warning/skipped, 1 failed/timed_out',
-  options: { interval: intervalOption },
+  options: { interval: intervalOption, timeout: timeoutOption },
   positionals: [1, 1],
   async run(context) {
+    checkWaitOptions(context);
     const job = await watchJob(context, context.positionals[0]!, intervalMs(context));
     return reportFinal(context, job);
   },

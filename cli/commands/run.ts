@@ -1,7 +1,7 @@
 import type { JobRecord, SubmitJobResult } from '../../functions/client/types';
 import { booleanOption, EXIT, listOption, requiredOption, stringOption, type Command, type CommandContext } from '../command';
 import { formatTable, json, line } from '../output';
-import { exitCodeForStatus, intervalMs, intervalOption, reportFinal, watchJob } from './jobs';
+import { checkWaitOptions, exitCodeForStatus, intervalMs, intervalOption, reportFinal, timeoutOption, watchJob } from './jobs';
 
 /** Names `POST /scheduler/trigger/{name}` knows besides job types: the previous period's snapshot. */
 const SNAPSHOT_KINDS = ['daily', 'weekly', 'monthly'];
@@ -59,10 +59,12 @@ const run: Command = {
     force: { type: 'boolean', description: 'run a period again even if it already has a run' },
     wait: { type: 'boolean', description: 'follow the run until it ends; exit 1 if it failed or timed out' },
     interval: intervalOption,
+    timeout: timeoutOption,
   },
   positionals: [1, 1],
   examples: ['nightshift run sweeper --wait', 'nightshift run snapshot --period 2026-W47 --force', 'nightshift run rollup --param from=2026-11-01 --param to=2026-11-03', 'nightshift run daily'],
   async run(context) {
+    checkWaitOptions(context);
     const type = context.positionals[0]!;
     const period = stringOption(context, 'period');
     const params = parseParams(listOption(context, 'param'), context);
@@ -89,10 +91,12 @@ const backfill: Command = {
     'all-periods': { type: 'boolean', description: 'run every period again, done or not' },
     wait: { type: 'boolean', description: 'follow the queued runs until they end; exit 1 if any failed' },
     interval: intervalOption,
+    timeout: timeoutOption,
   },
   positionals: [1, 1],
   examples: ['nightshift backfill snapshot --from 2026-11-01 --to 2026-11-22', 'nightshift backfill snapshot --from 2026-W40 --to 2026-W47 --all-periods --wait'],
   async run(context) {
+    checkWaitOptions(context);
     const from = requiredOption(context, 'from');
     const to = requiredOption(context, 'to');
     if (booleanOption(context, 'only-missing') && booleanOption(context, 'all-periods')) context.usage('--only-missing and --all-periods do not go together');

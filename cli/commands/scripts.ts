@@ -1,7 +1,7 @@
 import type { JsonSchemaObject } from '../../functions/client/types';
 import { booleanOption, EXIT, integerOption, type Command, type CommandContext } from '../command';
 import { formatTable, json, line } from '../output';
-import { exitCodeForStatus, intervalMs, intervalOption, reportFinal, watchJob } from './jobs';
+import { checkWaitOptions, exitCodeForStatus, intervalMs, intervalOption, reportFinal, timeoutOption, watchJob } from './jobs';
 import { parseValue } from './run';
 
 const list: Command = {
@@ -100,11 +100,13 @@ const run: Command = {
     'timeout-ms': { type: 'string', description: "a shorter limit than the script's own", valueName: 'MS' },
     wait: { type: 'boolean', description: 'follow the run, then print its stdout/stderr' },
     interval: intervalOption,
+    timeout: timeoutOption,
   },
   positionals: [1, 1],
   passthrough: true,
   examples: ['nightshift scripts run weekly-summary --wait -- --days 7', 'nightshift scripts run export-check -- metric=revenue'],
   async run(context) {
+    checkWaitOptions(context);
     const name = context.positionals[0]!;
     const { scripts } = await context.client.listScripts();
     const script = scripts.find((candidate) => candidate.name === name);

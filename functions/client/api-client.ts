@@ -141,11 +141,11 @@ export class NightshiftClient {
 
   /** `POST /jobs`; `idempotencyKey` makes a retried submit return the same run. */
   async submitJob(request: SubmitJobRequest, options: { idempotencyKey?: string } = {}): Promise<SubmitJobResult> {
-    const answer = await this.request<Omit<SubmitJobResult, 'status'>>('POST', '/jobs', {
+    const answer = await this.request<Omit<SubmitJobResult, 'httpStatus'>>('POST', '/jobs', {
       json: request,
       ...(options.idempotencyKey ? { headers: { 'idempotency-key': options.idempotencyKey } } : {}),
     });
-    return { ...answer.body, status: answer.status };
+    return { ...answer.body, httpStatus: answer.status };
   }
 
   async backfill(request: BackfillRequest): Promise<BackfillResult> {
@@ -160,8 +160,8 @@ export class NightshiftClient {
 
   /** `POST /scheduler/trigger/{name}`: `daily`/`weekly`/`monthly` snapshot or a job type. */
   async triggerSchedule(name: string, options: { force?: boolean } = {}): Promise<SubmitJobResult> {
-    const answer = await this.request<Omit<SubmitJobResult, 'status'>>('POST', `/scheduler/trigger/${segment(name)}`, options.force ? { json: { force: true } } : {});
-    return { ...answer.body, status: answer.status };
+    const answer = await this.request<Omit<SubmitJobResult, 'httpStatus'>>('POST', `/scheduler/trigger/${segment(name)}`, options.force ? { json: { force: true } } : {});
+    return { ...answer.body, httpStatus: answer.status };
   }
 
   // --- events and stats ---------------------------------------------------------------------

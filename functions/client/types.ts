@@ -75,8 +75,8 @@ export interface SubmitJobResult {
   job: JobRecord;
   /** Set when the period already had a run (the new record is `skipped`, pointing at it). */
   existingJobId?: string;
-  /** The HTTP status: 202 started, 200 already covered. */
-  status: number;
+  /** 202 started, 200 already covered. */
+  httpStatus: number;
 }
 
 export interface BackfillRequest {

@@ -68,10 +68,11 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the CLI in-process against `url` with captured output; sleeps are instant. */
+/** Runs the CLI in-process against `url` with captured output; sleeps are instant and advance a virtual clock. */
 export async function runCli(args: readonly string[], options: { url?: string; token?: string; env?: Record<string, string>; now?: Date; tty?: boolean } = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
+  let clock = (options.now ?? new Date()).getTime();
   const io: CliIo = {
     stdout: (text) => {
       stdout += text;
@@ -81,8 +82,10 @@ export async function runCli(args: readonly string[], options: { url?: string; t
     },
     stderrIsTty: options.tty ?? false,
     env: { ...(options.url ? { NIGHTSHIFT_URL: options.url } : {}), NIGHTSHIFT_TOKEN: options.token ?? 'test-token', ...options.env },
-    sleep: async () => {},
-    now: () => options.now ?? new Date(),
+    sleep: async (ms) => {
+      clock += ms;
+    },
+    now: () => new Date(clock),
   };
   const code = await main(args, io);
   return { code, stdout, stderr };

@@ -67,6 +67,7 @@ describe('nightshift CLI (against a fake API)', () => {
       [['events', 'send', '/no/such/file.ndjson'], 'no such file'],
       [['proofs', 'show', '22-11-2026'], 'DATE must be a day'],
       [['schedules', '--strict'], '--strict goes with --check'],
+      [['jobs', 'watch', ID, '--interval', '0'], '--interval must be a whole number from 1'],
     ])('%j exits 2 with the message and the usage line, without calling the API', async (args, message) => {
       // Act
       const result = await cli(args);
@@ -174,6 +175,22 @@ describe('nightshift CLI (against a fake API)', () => {
       expect(result.code).toBe(1);
       const lines = result.stdout.trim().split('\n');
       expect(lines.map((text) => text.split('  ').at(-1))).toEqual(['queued', 'running', 'failed', `sweeper run ${ID} ended failed — boom: it broke`]);
+    });
+
+    it('--timeout stops waiting with exit 1 and leaves the run alone; a bad --timeout is a usage error before anything starts', async () => {
+      // Prepare
+      api.route(`GET /jobs/${ID}`, () => ({ status: 200, body: job({ status: 'running' }) }));
+
+      // Act
+      const watched = await cli(['jobs', 'watch', ID, '--timeout', '5', '--interval', '2']);
+      const typo = await cli(['run', 'sweeper', '--wait', '--timeout', 'soon']);
+
+      // Assess
+      expect(watched.code).toBe(1);
+      expect(watched.stderr).toContain(`run ${ID} is still running after 5 s (--timeout)`);
+      expect(api.requests.filter((request) => request.path === `/jobs/${ID}`)).toHaveLength(4); // t = 0, 2, 4, 6 s
+      expect(typo.code).toBe(2);
+      expect(api.requests.some((request) => request.method === 'POST')).toBe(false);
     });
 
     it('run --wait follows the run holding an already covered period, and exits 0 when it succeeded', async () => {

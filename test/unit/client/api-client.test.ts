@@ -86,7 +86,7 @@ describe('NightshiftClient', () => {
     expect(page.echo).toEqual({ type: 'snapshot', limit: '5' });
     expect(api.requests.some((request) => request.path === '/jobs/..%2Fhealth')).toBe(true);
     expect(missing).toBeInstanceOf(ApiError);
-    expect(submitted.status).toBe(202);
+    expect(submitted.httpStatus).toBe(202);
     expect(submitted.job).toMatchObject({ id: 'J1', echo: { type: 'sweeper' }, key: 'k-1' });
   });
 

@@ -28,3 +28,22 @@ describe('client types', () => {
     expect([...TERMINAL_STATUSES].sort()).toEqual([...terminalStatuses].sort());
   });
 });
+
+describe('client module', () => {
+  it('imports nothing but its own files (no server code, no AWS SDK), so a browser console and an MCP server can use it', async () => {
+    // Prepare
+    const { readdir, readFile } = await import('node:fs/promises');
+    const dir = new URL('../../../functions/client/', import.meta.url);
+
+    // Act
+    const imports: string[] = [];
+    for (const name of await readdir(dir)) {
+      const source = await readFile(new URL(name, dir), 'utf8');
+      for (const match of source.matchAll(/^(?:import|export)[^'"]*from\s+['"]([^'"]+)['"]/gm)) imports.push(match[1]!);
+    }
+
+    // Assess
+    expect(imports.length).toBeGreaterThan(0);
+    expect(imports.filter((specifier) => !specifier.startsWith('./'))).toEqual([]);
+  });
+});
