@@ -3,6 +3,7 @@ import { ApiConnectionError, ApiError, NightshiftClient } from '../functions/cli
 import { EXIT, UsageError, usageLine, type Command, type CommandContext, type OptionSpec } from './command';
 import { dataCommands } from './commands/data';
 import { eventsCommands } from './commands/events';
+import { healthCommands } from './commands/health';
 import { jobsCommands } from './commands/jobs';
 import { proofCommands } from './commands/proofs';
 import { runCommands } from './commands/run';
@@ -12,7 +13,7 @@ import { json, type CliIo } from './output';
 
 export const DEFAULT_URL = 'http://127.0.0.1:3000';
 
-export const commands: readonly Command[] = [...jobsCommands, ...runCommands, ...scheduleCommands, ...eventsCommands, ...dataCommands, ...proofCommands, ...scriptCommands];
+export const commands: readonly Command[] = [...healthCommands, ...jobsCommands, ...runCommands, ...scheduleCommands, ...eventsCommands, ...dataCommands, ...proofCommands, ...scriptCommands];
 
 const globalOptions: Readonly<Record<string, OptionSpec>> = {
   url: { type: 'string', description: `API base URL (default NIGHTSHIFT_URL, else ${DEFAULT_URL})`, valueName: 'URL' },
@@ -174,7 +175,7 @@ function apiFailure(io: CliIo, error: unknown, asJson: boolean, token: string | 
 function mainHelp(): string {
   const width = Math.max(...commands.map((command) => command.path.join(' ').length));
   return [
-    'nightshift — drive Nightshift from the command line (jobs, schedules, events, stats, snapshots, proofs, scripts)',
+    'nightshift — drive Nightshift from the command line (health, jobs, schedules, events, stats, snapshots, proofs, scripts)',
     '',
     'usage: nightshift <command> [options]',
     '',
@@ -185,7 +186,7 @@ function mainHelp(): string {
     ...optionLines(globalOptions),
     '',
     'environment: NIGHTSHIFT_URL, NIGHTSHIFT_TOKEN (a token with the scope the command needs: read, ingest or admin)',
-    'exit codes: 0 ok; 1 job failed or timed out, proof critical, events rejected, API or connection error; 2 usage error',
+    'exit codes: 0 ok; 1 job failed or timed out, proof critical, events rejected, health degraded, API or connection error; 2 usage error',
     'nightshift <command> --help shows a command\'s options and examples.',
     '',
   ].join('\n');

@@ -57,6 +57,7 @@ const run: Command = {
     period: { type: 'string', description: 'the period a period job covers: 2026-11-22, 2026-W47, 2026-11', valueName: 'P' },
     param: { type: 'string', multiple: true, description: 'a parameter, repeatable; JSON values are parsed (days=7, dry=true)', valueName: 'k=v' },
     force: { type: 'boolean', description: 'run a period again even if it already has a run' },
+    'idempotency-key': { type: 'string', description: 'sent as Idempotency-Key: a retried submit with the same key and body gets the same run', valueName: 'KEY' },
     wait: { type: 'boolean', description: 'follow the run until it ends; exit 1 if it failed or timed out' },
     interval: intervalOption,
     timeout: timeoutOption,
@@ -74,7 +75,8 @@ const run: Command = {
       if (period !== undefined || Object.keys(params).length > 0) context.usage(`${type} runs the previous period's snapshot; for a chosen one: nightshift run snapshot --period P`);
       result = await context.client.triggerSchedule(type, { force });
     } else {
-      result = await context.client.submitJob({ type, ...(period !== undefined ? { period } : {}), params, force });
+      const idempotencyKey = stringOption(context, 'idempotency-key');
+      result = await context.client.submitJob({ type, ...(period !== undefined ? { period } : {}), params, force }, idempotencyKey ? { idempotencyKey } : {});
     }
     return reportSubmitted(context, result, booleanOption(context, 'wait'));
   },

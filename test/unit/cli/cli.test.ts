@@ -92,7 +92,7 @@ describe('nightshift CLI (against a fake API)', () => {
 
       // Assess
       expect(main.code).toBe(0);
-      for (const name of ['jobs list', 'jobs watch', 'run', 'backfill', 'schedules', 'events send', 'stats', 'snapshots', 'proofs show', 'proofs list', 'scripts list', 'scripts run']) {
+      for (const name of ['health', 'jobs list', 'jobs watch', 'run', 'backfill', 'schedules', 'events send', 'stats', 'snapshots', 'proofs show', 'proofs list', 'scripts list', 'scripts run']) {
         expect(main.stdout).toContain(`  ${name} `);
       }
       expect(command).toMatchObject({ code: 0 });
@@ -199,11 +199,12 @@ describe('nightshift CLI (against a fake API)', () => {
       api.route(`GET /jobs/${OTHER}`, () => ({ status: 200, body: job({ id: OTHER, type: 'snapshot', period: '2026-11-22', status: 'succeeded' }) }));
 
       // Act
-      const result = await cli(['run', 'snapshot', '--period', '2026-11-22', '--param', 'days=7', '--param', 'note=from=here', '--wait']);
+      const result = await cli(['run', 'snapshot', '--period', '2026-11-22', '--param', 'days=7', '--param', 'note=from=here', '--idempotency-key', 'nightly-7', '--wait']);
 
       // Assess
       expect(result.code).toBe(0);
       expect(JSON.parse(api.requests[0]!.body)).toEqual({ type: 'snapshot', period: '2026-11-22', params: { days: 7, note: 'from=here' }, force: false });
+      expect(api.requests[0]!.headers['idempotency-key']).toBe('nightly-7');
       expect(result.stdout).toContain(`already covered by run ${OTHER}`);
       expect(result.stdout).toContain(`snapshot run ${OTHER} ended succeeded`);
     });
@@ -219,6 +220,29 @@ describe('nightshift CLI (against a fake API)', () => {
       expect(result.code).toBe(0);
       expect(JSON.parse(api.requests[0]!.body)).toEqual({ force: true });
       expect(result.stdout).toBe(`started snapshot 2026-11-22: run ${ID} (queued)\n`);
+    });
+  });
+
+  describe('health', () => {
+    it('shows each type and exits 1 when degraded', async () => {
+      // Prepare
+      const jobs = {
+        rollup: { healthy: true, reason: 'succeeded 20 min ago', schedules: ['rollup-hourly'], lastRun: { id: ID, status: 'succeeded', createdAt: '2026-11-23T10:00:00.000Z' }, lastSuccess: { id: ID, status: 'succeeded', createdAt: '2026-11-23T10:00:00.000Z', finishedAt: '2026-11-23T10:00:05.000Z' } },
+        snapshot: { healthy: false, reason: 'no success in 48 h', schedules: ['snapshot-daily'], lastRun: null, lastSuccess: null },
+      };
+      api.route('GET /health', () => ({ status: 503, body: { status: 'degraded', version: '1', time: 't', jobs } }));
+      api.route('GET /health/rollup', () => ({ status: 200, body: { status: 'ok', version: '1', type: 'rollup', ...jobs.rollup } }));
+
+      // Act
+      const all = await cli(['health']);
+      const one = await cli(['health', 'rollup']);
+
+      // Assess
+      expect(all.code).toBe(1);
+      expect(all.stdout).toMatch(/snapshot\s+NO\s+—\s+—\s+no success in 48 h/);
+      expect(all.stdout.trim().endsWith('degraded')).toBe(true);
+      expect(one.code).toBe(0);
+      expect(one.stdout).toMatch(/rollup\s+yes\s+succeeded 2026-11-23 10:00:00Z\s+2026-11-23 10:00:05Z/);
     });
   });
 
