@@ -67,7 +67,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return EXIT.ok;
     }
     const [min, max] = command.positionals;
-    if (positionals.length < min) throw new UsageError(`missing argument${min - positionals.length > 1 ? 's' : ''}`, usageLine(command));
+    if (positionals.length < min) throw new UsageError(`missing ${positionalNames(command).slice(positionals.length, min).join(' ') || 'argument'}`, usageLine(command));
     if (positionals.length > max) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[max])}`, usageLine(command));
     if (passthrough.length > 0 && !command.passthrough) throw new UsageError('arguments after -- are not taken by this command', usageLine(command));
   } catch (error) {
@@ -125,6 +125,16 @@ function findCommand(args: readonly string[]): { command: Command | undefined; w
   return { command: undefined, words, rest: [...args] };
 }
 
+/** The positional names a synopsis starts with: `ID`, `<type>`, `METRIC`, `FILE.ndjson`. */
+function positionalNames(command: Command): string[] {
+  const names: string[] = [];
+  for (const token of command.synopsis.split(' ')) {
+    if (token === '' || token.startsWith('-') || token.startsWith('[')) break;
+    names.push(token);
+  }
+  return names;
+}
+
 function isGlobalFlag(token: string): boolean {
   return ['--json', '--help', '-h'].includes(token) || token.startsWith('--url=') || token.startsWith('--token=');
 }
@@ -149,8 +159,13 @@ function parseArgsMessage(error: unknown): string {
 }
 
 function usageFailure(io: CliIo, error: UsageError): number {
-  const command = error.usage.split(' [')[0]!.split(' <')[0];
-  io.stderr(`nightshift: ${error.message}\nusage: ${error.usage}\n(${command} --help for more)\n`);
+  // The command's own words: `nightshift jobs show ID …` → `nightshift jobs show`.
+  const words: string[] = [];
+  for (const word of error.usage.split(' ')) {
+    if (!/^[a-z][a-z-]*$/.test(word)) break;
+    words.push(word);
+  }
+  io.stderr(`nightshift: ${error.message}\nusage: ${error.usage}\n(${words.join(' ')} --help for more)\n`);
   return EXIT.usage;
 }
 

@@ -54,7 +54,8 @@ describe('nightshift CLI (against a fake API)', () => {
     it.each([
       [['frobnicate'], 'unknown command "frobnicate"'],
       [['jobs', 'list', '--bogus'], 'unknown option --bogus'],
-      [['jobs', 'show'], 'missing argument'],
+      [['jobs', 'show'], 'missing ID'],
+      [['run'], 'missing <type>'],
       [['jobs', 'show', ID, 'extra'], 'unexpected argument "extra"'],
       [['jobs', 'list', '--', 'x'], 'arguments after -- are not taken'],
       [['jobs', 'list', '--limit', 'ten'], '--limit must be a whole number'],
