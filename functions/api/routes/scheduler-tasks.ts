@@ -1,10 +1,12 @@
 import { DateTime } from 'luxon';
+import { z } from 'zod';
 import { scheduledTasks, type ScheduledTask } from '../../catalog';
 import { describeError } from '../../core/errors';
 import type { JobRecord } from '../../core/jobs/record';
 import type { JobDependencies } from '../../core/jobs/definition';
 import { fireTimesBetween, nextFireTimes, scheduleWarnings } from '../../core/time/schedule';
 import type { RouteHandler } from '../http';
+import { parseInput } from '../validation';
 
 const NEXT_RUNS = 5;
 /**
@@ -14,6 +16,8 @@ const NEXT_RUNS = 5;
  */
 const LAST_RUN_LOOKBACK = 200;
 const PAGE = 100;
+/** No parameters: an unknown one is a 400 that names it, as on every route. */
+const tasksQuery = z.object({}).strict();
 
 interface TaskWarning {
   code: 'dst_gap' | 'dst_overlap' | 'invalid_expression';
@@ -31,7 +35,8 @@ interface TaskWarning {
  * module's, DST rules included; rate() counts from the deploy, as the deployed schedule does
  * from its creation), its last run, and its DST warnings over the next two years.
  */
-export const listSchedulerTasks: RouteHandler = async (_request, context) => {
+export const listSchedulerTasks: RouteHandler = async (request, context) => {
+  parseInput(tasksQuery, request.query, 'query');
   const { deps } = context;
   const now = deps.clock.now();
   const tasks = scheduledTasks(deps.config);

@@ -100,13 +100,16 @@ describe('GET /scheduler/tasks', () => {
     expect(byName.get('sweeper')!.lastRun).toEqual({ id: sweep.id, status: 'queued', createdAt: sweep.createdAt, finishedAt: null });
   });
 
-  it('answers 401 without a token and 403 to a token without read', async () => {
+  it('answers 401 without a token, 403 to a token without read, and 400 naming an unknown parameter', async () => {
     // Act
     const anonymous = await callApi('GET', '/scheduler/tasks');
     const ingestOnly = await callApi('GET', '/scheduler/tasks', { token: TEST_TOKENS.ingest });
+    const unknownParameter = await callApi('GET', '/scheduler/tasks', { token: TEST_TOKENS.read, query: { name: 'sweeper' } });
 
     // Assess
     expect(anonymous.status).toBe(401);
     expect(ingestOnly.status).toBe(403);
+    expect(unknownParameter.status).toBe(400);
+    expect(unknownParameter.body.error.message).toBe('query: unknown field(s) name');
   });
 });
