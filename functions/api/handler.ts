@@ -10,6 +10,7 @@ import { getHealth, getTypeHealth } from './routes/health';
 import { getJob, listJobs, postBackfill, postJob } from './routes/jobs';
 import { listSnapshots } from './routes/snapshots';
 import { triggerSchedule } from './routes/scheduler';
+import { listSchedulerTasks } from './routes/scheduler-tasks';
 import { postEvents } from './routes/events';
 import { getStats } from './routes/stats';
 import { triggerRollup } from './routes/internal';
@@ -21,6 +22,7 @@ const routeHandlers: Record<RouteKey, RouteHandler> = {
   'POST /jobs': postJob,
   'GET /jobs': listJobs,
   'POST /jobs/backfill': postBackfill,
+  'GET /scheduler/tasks': listSchedulerTasks,
   'POST /scheduler/trigger/{type}': triggerSchedule,
   'GET /snapshots': listSnapshots,
   'GET /jobs/{id}': getJob,

@@ -1,0 +1,226 @@
+import { TERMINAL_STATUSES, type JobDetail, type JobRecord, type JobStatus } from '../../functions/client/types';
+import { booleanOption, EXIT, integerOption, stringOption, type Command, type CommandContext } from '../command';
+import { formatDuration, formatFields, formatPairs, formatTable, formatTime, json, line, type Column } from '../output';
+
+const STATUSES: readonly JobStatus[] = ['queued', 'running', 'succeeded', 'warning', 'failed', 'timed_out', 'skipped'];
+const FAILED: readonly JobStatus[] = ['failed', 'timed_out'];
+
+export const jobColumns: readonly Column<JobRecord>[] = [
+  { header: 'ID', value: (job) => job.id },
+  { header: 'TYPE', value: (job) => job.type },
+  { header: 'STATUS', value: (job) => job.status },
+  { header: 'TRIGGER', value: (job) => job.trigger },
+  { header: 'PERIOD', value: (job) => job.period ?? '' },
+  { header: 'CREATED', value: (job) => formatTime(job.createdAt) },
+  { header: 'DURATION', value: (job) => formatDuration(job.durationMs), align: 'right' },
+  { header: 'BY', value: (job) => job.triggeredBy, maxWidth: 24 },
+];
+
+/** Exit code for a run that has ended: 1 when it failed or timed out. */
+export function exitCodeForStatus(status: JobStatus): number {
+  return FAILED.includes(status) ? EXIT.failed : EXIT.ok;
+}
+
+/** `2h`, `30m`, `7d` ago, or an ISO time with an offset, as the API wants it. */
+export function parseSince(text: string, now: Date, context: CommandContext, name: string): string {
+  const relative = /^(\d+)([mhd])$/.exec(text);
+  if (relative) {
+    const unitMs = { m: 60_000, h: 3_600_000, d: 86_400_000 }[relative[2] as 'm' | 'h' | 'd'];
+    return new Date(now.getTime() - Number(relative[1]) * unitMs).toISOString();
+  }
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) && !Number.isNaN(Date.parse(text))) return text;
+  return context.usage(`--${name} must be an ISO time with an offset (2026-11-23T08:00:00Z) or an age like 30m, 6h, 7d; got ${JSON.stringify(text)}`);
+}
+
+const list: Command = {
+  path: ['jobs', 'list'],
+  synopsis: '[--type T] [--status S] [--since WHEN] [--until WHEN] [--limit N | --all]',
+  summary: 'List runs, newest first',
+  options: {
+    type: { type: 'string', description: 'only runs of this job type', valueName: 'T' },
+    status: { type: 'string', description: `only runs in this status (${STATUSES.join(', ')})`, valueName: 'S' },
+    since: { type: 'string', description: 'created at or after: ISO time with offset, or an age (30m, 6h, 7d)', valueName: 'WHEN' },
+    until: { type: 'string', description: 'created at or before: ISO time with offset, or an age', valueName: 'WHEN' },
+    limit: { type: 'string', description: 'at most N runs (default 20; 1-100 per request, more pages as needed)', valueName: 'N' },
+    all: { type: 'boolean', description: 'every matching run (pages through them all)' },
+  },
+  positionals: [0, 0],
+  examples: ['nightshift jobs list --type snapshot --status failed --since 7d', 'nightshift jobs list --all --json'],
+  async run(context) {
+    const status = stringOption(context, 'status');
+    if (status !== undefined && !STATUSES.includes(status as JobStatus)) context.usage(`--status must be one of ${STATUSES.join(', ')}`);
+    const all = booleanOption(context, 'all');
+    const limit = integerOption(context, 'limit', 1, 100_000);
+    if (all && limit !== undefined) context.usage('--all and --limit do not go together');
+    const now = context.io.now();
+    const since = stringOption(context, 'since');
+    const until = stringOption(context, 'until');
+    const type = stringOption(context, 'type');
+    const query = {
+      ...(type ? { type } : {}),
+      ...(status ? { status: status as JobStatus } : {}),
+      ...(since ? { since: parseSince(since, now, context, 'since') } : {}),
+      ...(until ? { until: parseSince(until, now, context, 'until') } : {}),
+    };
+    const max = all ? Number.POSITIVE_INFINITY : (limit ?? 20);
+    const jobs: JobRecord[] = [];
+    for await (const job of context.client.allJobs({ ...query, limit: Math.min(100, max) }, max)) jobs.push(job);
+    if (context.json) json(context.io, { items: jobs });
+    else line(context.io, jobs.length === 0 ? 'no runs match' : formatTable(jobs, jobColumns));
+    return EXIT.ok;
+  },
+};
+
+/** The record as `key  value` lines: what an operator needs first, then summary, error, artifacts. */
+export function describeJob(job: JobDetail | JobRecord): string {
+  const fields = formatFields([
+    ['id', job.id],
+    ['type', job.type],
+    ['status', job.status + (job.skippedFor ? ` (period held by ${job.skippedFor})` : '')],
+    ['trigger', job.trigger],
+    ['by', job.triggeredBy],
+    ['period', job.period],
+    ['scheduled for', formatTime(job.scheduledFor)],
+    ['params', formatPairs(job.params)],
+    ['force', job.force ? 'yes' : undefined],
+    ['created', formatTime(job.createdAt)],
+    ['started', formatTime(job.startedAt)],
+    ['finished', formatTime(job.finishedAt)],
+    ['duration', formatDuration(job.durationMs)],
+    ['exit code', job.exitCode === undefined ? undefined : String(job.exitCode)],
+    ['error', job.error ? `${job.error.code}: ${job.error.message}` : undefined],
+  ]);
+  const parts = [fields];
+  if (job.summary && Object.keys(job.summary).length > 0) parts.push(`summary\n${indent(JSON.stringify(job.summary, null, 2))}`);
+  if (job.artifacts.length > 0) {
+    parts.push(
+      `artifacts\n${indent(
+        job.artifacts.map((artifact) => `${artifact.name}  ${artifact.size} B  ${artifact.key}${'url' in artifact && typeof artifact.url === 'string' ? `\n  ${artifact.url}` : ''}`).join('\n'),
+      )}`,
+    );
+  }
+  if (job.logs) parts.push(`logs (last 4 KiB)\n${indent(job.logs.trimEnd())}`);
+  return parts.join('\n');
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((row) => `  ${row}`)
+    .join('\n');
+}
+
+const show: Command = {
+  path: ['jobs', 'show'],
+  synopsis: 'ID',
+  summary: 'One run: status, timings, summary, error, artifacts with download links',
+  positionals: [1, 1],
+  examples: ['nightshift jobs show 01KAXYZ…'],
+  async run(context) {
+    const job = await context.client.getJob(context.positionals[0]!);
+    if (context.json) json(context.io, job);
+    else line(context.io, describeJob(job));
+    return EXIT.ok;
+  },
+};
+
+const logs: Command = {
+  path: ['jobs', 'logs'],
+  synopsis: 'ID',
+  summary: "A run's whole stdout (to stdout) and stderr (to stderr); script runs write them",
+  positionals: [1, 1],
+  async run(context) {
+    const logs = await context.client.getJobLogs(context.positionals[0]!);
+    if (context.json) {
+      json(context.io, logs);
+      return EXIT.ok;
+    }
+    if (!logs.available) {
+      context.io.stderr(`${logs.message}\n`);
+      return EXIT.ok;
+    }
+    for (const [name, stream, write] of [
+      ['stdout', logs.stdout, context.io.stdout],
+      ['stderr', logs.stderr, context.io.stderr],
+    ] as const) {
+      if (!stream) continue;
+      if (stream.text !== undefined) write(stream.text.endsWith('\n') || stream.text === '' ? stream.text : `${stream.text}\n`);
+      else context.io.stderr(`${name} is ${stream.size} bytes, too big to show inline: ${stream.url}\n`);
+      if (stream.truncated) context.io.stderr(`(${name} was cut at the output cap: ${stream.bytesWritten} bytes written)\n`);
+    }
+    return EXIT.ok;
+  },
+};
+
+/**
+ * Polls a run until it ends, printing each status change; returns the final record. A `skipped`
+ * run (its period was covered) is followed to the run that holds the period.
+ */
+export async function watchJob(context: CommandContext, id: string, intervalMs: number): Promise<JobRecord> {
+  let last: JobStatus | undefined;
+  let current = id;
+  const timeoutSeconds = integerOption(context, 'timeout', 1, 86_400);
+  const deadline = timeoutSeconds === undefined ? Number.POSITIVE_INFINITY : context.io.now().getTime() + timeoutSeconds * 1000;
+  for (;;) {
+    const job = await context.client.getJob(current);
+    if (job.status !== last) {
+      last = job.status;
+      if (!context.json) line(context.io, `${formatTime(context.io.now().toISOString())}  ${job.id}  ${job.type}${job.period ? ` ${job.period}` : ''}  ${job.status}`);
+    }
+    if (job.status === 'skipped' && job.skippedFor && job.skippedFor !== current) {
+      if (!context.json) line(context.io, `  period already covered by ${job.skippedFor}; following it`);
+      current = job.skippedFor;
+      last = undefined;
+      continue;
+    }
+    if (TERMINAL_STATUSES.includes(job.status)) return job;
+    if (context.io.now().getTime() >= deadline) throw new WatchTimeoutError(`run ${job.id} is still ${job.status} after ${timeoutSeconds} s (--timeout); it goes on without us watching`);
+    await context.io.sleep(intervalMs);
+  }
+}
+
+/** Waiting ran out; the run itself goes on. Exit code 1, like any failure to get an answer. */
+export class WatchTimeoutError extends Error {
+  override readonly name = 'WatchTimeoutError';
+}
+
+export const intervalOption = { type: 'string', description: 'seconds between polls (default 1)', valueName: 'S' } as const;
+export const timeoutOption = { type: 'string', description: 'stop waiting after S seconds (exit 1; the run goes on)', valueName: 'S' } as const;
+
+/** Checks --interval and --timeout up front, so a typo is a usage error before anything is started. */
+export function checkWaitOptions(context: CommandContext): void {
+  intervalMs(context);
+  integerOption(context, 'timeout', 1, 86_400);
+}
+
+export function intervalMs(context: CommandContext): number {
+  const seconds = integerOption(context, 'interval', 1, 3600);
+  return (seconds ?? 1) * 1000;
+}
+
+/** The end of a watched run: one line (or the record as JSON) and the exit code its status implies. */
+export function reportFinal(context: CommandContext, job: JobRecord): number {
+  if (context.json) json(context.io, job);
+  else {
+    const outcome = [job.status, job.durationMs !== undefined ? `in ${formatDuration(job.durationMs)}` : '', job.error ? `— ${job.error.code}: ${job.error.message}` : '']
+      .filter(Boolean)
+      .join(' ');
+    line(context.io, `${job.type} run ${job.id} ended ${outcome}`);
+  }
+  return exitCodeForStatus(job.status);
+}
+
+const watch: Command = {
+  path: ['jobs', 'watch'],
+  synopsis: 'ID [--interval S] [--timeout S]',
+  summary: 'Follow a run until it ends; exit 0 succeeded/warning/skipped, 1 failed/timed_out',
+  options: { interval: intervalOption, timeout: timeoutOption },
+  positionals: [1, 1],
+  async run(context) {
+    checkWaitOptions(context);
+    const job = await watchJob(context, context.positionals[0]!, intervalMs(context));
+    return reportFinal(context, job);
+  },
+};
+
+export const jobsCommands: readonly Command[] = [list, show, logs, watch];

@@ -1,0 +1,99 @@
+import { dayOption, EXIT, isCalendarDay, localDayOf, stringOption, type Command, type CommandContext } from '../command';
+import { formatFields, formatNumber, formatTable, formatTime, json, line } from '../output';
+
+/** Days are local to the business zone; the CLI cannot ask the API for it, so it is an option. */
+const timezoneOption = {
+  type: 'string',
+  description: 'zone that "yesterday" and the defaults are counted in (default NIGHTSHIFT_TIMEZONE, else this machine\'s)',
+  valueName: 'ZONE',
+} as const;
+
+function timezoneOf(context: CommandContext): string {
+  const zone = stringOption(context, 'timezone') ?? context.io.env['NIGHTSHIFT_TIMEZONE'] ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: zone });
+  } catch {
+    context.usage(`not a time zone: ${JSON.stringify(zone)} (e.g. America/Los_Angeles)`);
+  }
+  return zone;
+}
+
+const show: Command = {
+  path: ['proofs', 'show'],
+  synopsis: '[DATE] [--timezone ZONE]',
+  summary: "A day's sampling proof (default yesterday); exit 1 when it is critical",
+  options: { timezone: timezoneOption },
+  positionals: [0, 1],
+  examples: ['nightshift proofs show', 'nightshift proofs show 2026-11-22 --json'],
+  async run(context) {
+    const date = context.positionals[0] ?? localDayOf(context.io.now(), timezoneOf(context), -1);
+    if (!isCalendarDay(date)) context.usage(`DATE must be a day YYYY-MM-DD, got ${JSON.stringify(date)}`);
+    const proof = await context.client.getProof(date);
+    if (context.json) json(context.io, proof);
+    else {
+      line(
+        context.io,
+        formatFields([
+          ['date', `${proof.date} (${proof.timezone})`],
+          ['status', `${proof.status} (exit code ${proof.exitCode})`],
+          ['checks', `${proof.summary.pass} pass, ${proof.summary.warn} warn, ${proof.summary.critical} critical, ${proof.summary.skipped} skipped of ${proof.summary.total}`],
+          ['generated', formatTime(proof.generatedAt)],
+        ]),
+      );
+      const notable = proof.checks.filter((check) => check.status !== 'pass');
+      if (notable.length > 0) {
+        line(context.io);
+        line(
+          context.io,
+          formatTable(notable, [
+            { header: 'CHECK', value: (check) => check.id },
+            { header: 'STATUS', value: (check) => check.status },
+            { header: 'OBSERVED', value: (check) => formatNumber(check.observed), align: 'right' },
+            { header: 'EXPECTED', value: (check) => (check.expected ? `${formatNumber(check.expected.min)}..${formatNumber(check.expected.max)}` : '') },
+            { header: 'MESSAGE', value: (check) => check.message },
+          ]),
+        );
+      }
+    }
+    return proof.status === 'critical' ? EXIT.failed : EXIT.ok;
+  },
+};
+
+const list: Command = {
+  path: ['proofs', 'list'],
+  synopsis: '[--from DAY] [--to DAY] [--timezone ZONE]',
+  summary: 'Proven days and their status (default the last 14 days)',
+  options: {
+    from: { type: 'string', description: 'first local day (default 14 days before --to)', valueName: 'DAY' },
+    to: { type: 'string', description: 'last local day (default yesterday)', valueName: 'DAY' },
+    timezone: timezoneOption,
+  },
+  positionals: [0, 0],
+  async run(context) {
+    const explicitTo = dayOption(context, 'to');
+    const explicitFrom = dayOption(context, 'from');
+    const to = explicitTo ?? localDayOf(context.io.now(), timezoneOf(context), -1);
+    const from = explicitFrom ?? new Date(Date.parse(`${to}T00:00:00Z`) - 13 * 86_400_000).toISOString().slice(0, 10);
+    const { items } = await context.client.listProofs(from, to);
+    if (context.json) json(context.io, { from, to, items });
+    else if (items.length === 0) line(context.io, `no proofs for ${from}..${to}`);
+    else {
+      line(
+        context.io,
+        formatTable(items, [
+          { header: 'DATE', value: (item) => item.date },
+          { header: 'STATUS', value: (item) => item.status },
+          { header: 'PASS', value: (item) => String(item.summary.pass), align: 'right' },
+          { header: 'WARN', value: (item) => String(item.summary.warn), align: 'right' },
+          { header: 'CRITICAL', value: (item) => String(item.summary.critical), align: 'right' },
+          { header: 'SKIPPED', value: (item) => String(item.summary.skipped), align: 'right' },
+          { header: 'RUN', value: (item) => item.jobId },
+          { header: 'CRITICAL METRICS', value: (item) => item.criticalMetrics.join(', ') },
+        ]),
+      );
+    }
+    return EXIT.ok;
+  },
+};
+
+export const proofCommands: readonly Command[] = [show, list];

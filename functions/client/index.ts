@@ -1,0 +1,3 @@
+/** The Nightshift HTTP API client: `new NightshiftClient({baseUrl, token})`. No server code, no AWS SDK. */
+export { ApiConnectionError, ApiError, NightshiftClient, type ApiClientOptions } from './api-client';
+export * from './types';

@@ -1,0 +1,301 @@
+/**
+ * What the Nightshift HTTP API answers, as the client sees it. Declared here rather than
+ * imported from the server so the client stays free of server code (the CLI, a browser console
+ * and an MCP server all use it); `test/unit/client/types-match-server.test.ts` checks at compile
+ * time that the server's records still fit these shapes.
+ */
+
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'warning' | 'failed' | 'timed_out' | 'skipped';
+export type JobTrigger = 'schedule' | 'api' | 'debounce' | 'catch-up' | 'backfill' | 'retry';
+
+/** A run is over in these states; `watch` stops there. */
+export const TERMINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'warning', 'failed', 'timed_out', 'skipped'];
+
+export interface ArtifactRef {
+  name: string;
+  key: string;
+  size: number;
+  contentType: string;
+}
+
+export interface JobRecord {
+  id: string;
+  type: string;
+  status: JobStatus;
+  trigger: JobTrigger;
+  period?: string;
+  scheduledFor?: string;
+  params: Record<string, unknown>;
+  force?: boolean;
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  durationMs?: number;
+  deadlineAt?: string;
+  summary?: Record<string, unknown>;
+  error?: { code: string; message: string };
+  exitCode?: number;
+  artifacts: ArtifactRef[];
+  logs?: string;
+  triggeredBy: string;
+  skippedFor?: string;
+  expiresAt: number;
+}
+
+/** `GET /jobs/{id}`: the record, each artifact with a short-lived download link. */
+export interface JobDetail extends Omit<JobRecord, 'artifacts'> {
+  artifacts: Array<ArtifactRef & { url: string }>;
+}
+
+export interface JobPage {
+  items: JobRecord[];
+  nextCursor: string | null;
+}
+
+export interface JobListQuery {
+  type?: string;
+  status?: JobStatus;
+  /** ISO-8601 with an offset. */
+  since?: string;
+  until?: string;
+  /** 1–100 per page. */
+  limit?: number;
+  cursor?: string;
+}
+
+export interface SubmitJobRequest {
+  type: string;
+  period?: string;
+  params?: Record<string, unknown>;
+  force?: boolean;
+}
+
+/** `POST /jobs` and `POST /scheduler/trigger/{type}`: 202 a new run, or 200 the run that already covers the period. */
+export interface SubmitJobResult {
+  job: JobRecord;
+  /** Set when the period already had a run (the new record is `skipped`, pointing at it). */
+  existingJobId?: string;
+  /** 202 started, 200 already covered. */
+  httpStatus: number;
+}
+
+export interface BackfillRequest {
+  type: string;
+  /** Period keys of one type (`2026-11-01`, `2026-W40`, `2026-09`), both included. */
+  from: string;
+  to: string;
+  /** Default true: skip periods already done; false re-runs them. */
+  onlyMissing?: boolean;
+}
+
+export interface BackfillResult {
+  type: string;
+  periodType: string;
+  from: string;
+  to: string;
+  periods: number;
+  queued: Array<{ period: string; jobId: string }>;
+  skipped: Array<{ period: string; reason: 'done' | 'in_progress'; jobId: string }>;
+}
+
+/** `GET /jobs/{id}/logs`: a script run's whole stdout/stderr, or why there is none. */
+export type JobLogs =
+  | { jobId: string; type: string; status: JobStatus; available: false; message: string }
+  | {
+      jobId: string;
+      type: string;
+      status: JobStatus;
+      available: true;
+      stdout: LogStream | null;
+      stderr: LogStream | null;
+    };
+
+export interface LogStream {
+  key: string;
+  size: number;
+  bytesWritten: number;
+  truncated: boolean;
+  url: string;
+  inline: boolean;
+  text?: string;
+}
+
+export interface RunBrief {
+  id: string;
+  status: string;
+  createdAt: string;
+  finishedAt?: string;
+  period?: string;
+}
+
+export interface JobHealth {
+  healthy: boolean;
+  reason: string;
+  schedules: string[];
+  intervalMs?: number;
+  lastRun: RunBrief | null;
+  lastSuccess: RunBrief | null;
+}
+
+export interface HealthReport {
+  status: 'ok' | 'degraded';
+  version: string;
+  time: string;
+  jobs: Record<string, JobHealth>;
+}
+
+export interface EventsResult {
+  accepted: number;
+  /** `index`: the event's position in the request (among non-blank NDJSON lines). */
+  rejected: Array<{ index: number; error: string }>;
+  objects: string[];
+}
+
+export interface StatsQuery {
+  metric: string;
+  /** Local days `YYYY-MM-DD`, both included. */
+  from: string;
+  to: string;
+  groupBy?: string;
+}
+
+export interface StatsResult {
+  metric: string;
+  timezone: string;
+  items: Array<{ day: string; dims: Record<string, string>; count: number; sum: number; min: number; max: number }>;
+}
+
+export interface ScheduledRun {
+  /** ISO-8601 UTC. */
+  utc: string;
+  /** The same instant in the schedule's zone, with its offset. */
+  local: string;
+}
+
+export interface SchedulerTask {
+  name: string;
+  type: string;
+  expression: string;
+  timezone: string;
+  enabled: boolean;
+  period: string;
+  description: string | null;
+  /** The next 5 fire times (fewer when the schedule ends; none when disabled). */
+  nextRuns: ScheduledRun[];
+  lastRun: { id: string; status: JobStatus; createdAt: string; finishedAt: string | null } | null;
+  /** `missedDays`: of `dates`, the local days the schedule does not fire at all (a gap costing a whole day, not one slot of many). */
+  warnings: Array<{ code: 'dst_gap' | 'dst_overlap' | 'invalid_expression'; message: string; dates: string[]; missedDays: string[] }>;
+}
+
+export interface SchedulerTasks {
+  tasks: SchedulerTask[];
+}
+
+export interface SnapshotsQuery {
+  /** `daily` (default), `weekly`, `monthly`, or one period key. */
+  period?: string;
+  from?: string;
+  to?: string;
+  scope?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface SnapshotItem {
+  periodType: 'daily' | 'weekly' | 'monthly';
+  period: string;
+  periodStart: string;
+  periodEnd: string;
+  scope: string;
+  values: Record<string, number | null>;
+  errors: Array<{ metric: string; scope?: string; code: string; message: string }>;
+  generatedAt: string;
+  jobId: string;
+  artifactKey: string;
+  artifactUrl?: string;
+  expiresAt: number;
+}
+
+export interface SnapshotPage {
+  periodType: 'daily' | 'weekly' | 'monthly';
+  from: string;
+  to: string;
+  timezone: string;
+  items: SnapshotItem[];
+  nextCursor: string | null;
+}
+
+export type ProofStatus = 'pass' | 'warn' | 'critical';
+
+export interface ProofSummary {
+  pass: number;
+  warn: number;
+  critical: number;
+  skipped: number;
+  total: number;
+}
+
+/** `GET /proofs`: one index entry per proven day. */
+export interface ProofIndexEntry {
+  date: string;
+  status: ProofStatus;
+  exitCode: 0 | 1 | 2;
+  generatedAt: string;
+  key: string;
+  jobId: string;
+  summary: ProofSummary;
+  criticalMetrics: string[];
+}
+
+export interface ProofCheck {
+  id: string;
+  kind: string;
+  metric: string;
+  status: 'pass' | 'warn' | 'critical' | 'skipped';
+  reason: string | null;
+  message: string;
+  observed: number | null;
+  expected: { min: number | null; max: number | null } | null;
+  score: number | null;
+  parameters: Record<string, unknown>;
+}
+
+/** `GET /proofs/{date}`: the proof artifact as stored. */
+export interface ProofDocument {
+  schema: string;
+  date: string;
+  timezone: string;
+  generatedAt: string;
+  configHash: string;
+  status: ProofStatus;
+  exitCode: 0 | 1 | 2;
+  summary: ProofSummary;
+  checks: ProofCheck[];
+  anomalies: Array<{ checkId: string; metric: string; kind: string; severity: 'warn' | 'critical'; reason: string | null; message: string }>;
+}
+
+/** A JSON Schema object as `GET /scripts` describes a script's arguments. */
+export interface JsonSchemaObject {
+  type?: string;
+  properties?: Record<string, { type?: string | string[]; description?: string; default?: unknown; enum?: unknown[] }>;
+  required?: string[];
+  [keyword: string]: unknown;
+}
+
+export interface ScriptDescription {
+  name: string;
+  description: string;
+  interpreter: string;
+  timeoutMs: number;
+  memoryMb: number;
+  schedule?: unknown;
+  args: JsonSchemaObject;
+  argv: Record<string, string>;
+}
+
+export interface ScriptList {
+  scripts: ScriptDescription[];
+  maxConcurrency: number;
+  outputCapBytes: number;
+  run: string;
+}

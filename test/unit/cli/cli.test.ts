@@ -1,0 +1,421 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FakeApi, runCli, type FakeRequest } from '../../helpers/fake-api';
+
+const ID = '01KAZ3Q0M8W1Y2X3V4T5S6R7P8';
+const OTHER = '01KAZ3Q0M8W1Y2X3V4T5S6R7P9';
+
+function job(overrides: Record<string, unknown> = {}) {
+  return { id: ID, type: 'sweeper', status: 'queued', trigger: 'api', params: {}, createdAt: '2026-11-23T10:00:00.000Z', artifacts: [], triggeredBy: 'admin', expiresAt: 1, ...overrides };
+}
+
+/** The server's NDJSON rules in small: non-blank lines are events; "bad" lines and non-JSON are rejected by index. */
+function fakeIngest(request: FakeRequest) {
+  const rejected: Array<{ index: number; error: string }> = [];
+  let index = 0;
+  let accepted = 0;
+  request.body.split('\n').forEach((text, lineIndex) => {
+    if (text.trim() === '') return;
+    try {
+      const event = JSON.parse(text) as { metric?: string };
+      if (event.metric === 'bad') rejected.push({ index, error: 'metric "bad" is not declared' });
+      else accepted += 1;
+    } catch {
+      rejected.push({ index, error: `line ${lineIndex + 1} is not valid JSON: Unexpected token` });
+    }
+    index += 1;
+  });
+  if (accepted === 0) return { status: 400, body: { error: { code: 'no_valid_events', message: 'no event is valid' }, accepted: 0, rejected, objects: [] } };
+  return { status: 202, body: { accepted, rejected, objects: ['events/o'] } };
+}
+
+describe('nightshift CLI (against a fake API)', () => {
+  const api = new FakeApi();
+  let dir: string;
+  const cli = (args: string[], options: Parameters<typeof runCli>[1] = {}) => runCli(args, { url: api.url, ...options });
+
+  beforeAll(async () => {
+    await api.start();
+    dir = await mkdtemp(join(tmpdir(), 'nightshift-cli-'));
+  });
+
+  afterAll(async () => {
+    await api.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  beforeEach(() => {
+    api.requests.length = 0;
+  });
+
+  describe('usage', () => {
+    it.each([
+      [['frobnicate'], 'unknown command "frobnicate"'],
+      [['jobs', 'list', '--bogus'], 'unknown option --bogus'],
+      [['jobs', 'show'], 'missing ID'],
+      [['run'], 'missing <type>'],
+      [['jobs', 'show', ID, 'extra'], 'unexpected argument "extra"'],
+      [['jobs', 'list', '--', 'x'], 'arguments after -- are not taken'],
+      [['jobs', 'list', '--limit', 'ten'], '--limit must be a whole number'],
+      [['jobs', 'list', '--since', 'yesterday'], '--since must be an ISO time'],
+      [['jobs', 'list', '--status', 'done'], '--status must be one of'],
+      [['backfill', 'snapshot', '--to', '2026-11-02'], '--from is required'],
+      [['backfill', 'snapshot', '--from', 'a', '--to', 'b', '--only-missing', '--all-periods'], 'do not go together'],
+      [['stats', 'revenue', '--from', '2026-02-30', '--to', '2026-03-01'], '--from must be a day'],
+      [['run', 'sweeper', '--param', 'novalue'], '--param takes key=value'],
+      [['events', 'send', '/no/such/file.ndjson'], 'no such file'],
+      [['proofs', 'show', '22-11-2026'], 'DATE must be a day'],
+      [['schedules', '--strict'], '--strict goes with --check'],
+      [['jobs', 'watch', ID, '--interval', '0'], '--interval must be a whole number from 1'],
+    ])('%j exits 2 with the message and the usage line, without calling the API', async (args, message) => {
+      // Act
+      const result = await cli(args);
+
+      // Assess
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(message);
+      expect(result.stderr).toMatch(/usage: nightshift /);
+      expect(api.requests).toEqual([]);
+    });
+
+    it('prints help with exit 0 for --help, -h and help <command>, and the command list on stderr with 2 for nothing', async () => {
+      // Act
+      const [main, command, short, viaHelp, group, nothing] = await Promise.all([
+        cli(['--help']),
+        cli(['events', 'send', '--help']),
+        cli(['jobs', 'watch', '-h']),
+        cli(['help', 'backfill']),
+        cli(['jobs']),
+        cli([]),
+      ]);
+
+      // Assess
+      expect(main.code).toBe(0);
+      for (const name of ['health', 'jobs list', 'jobs watch', 'run', 'backfill', 'schedules', 'events send', 'stats', 'snapshots', 'proofs show', 'proofs list', 'scripts list', 'scripts run']) {
+        expect(main.stdout).toContain(`  ${name} `);
+      }
+      expect(command).toMatchObject({ code: 0 });
+      expect(command.stdout).toContain('usage: nightshift events send FILE.ndjson');
+      expect(command.stdout).toContain('--batch-lines N');
+      expect(short.stdout).toContain('usage: nightshift jobs watch ID');
+      expect(viaHelp.stdout).toContain('--all-periods');
+      expect(group.code).toBe(2);
+      expect(group.stderr).toContain('nightshift jobs <list|show|logs|watch>');
+      expect(nothing.code).toBe(2);
+      expect(nothing.stderr).toContain('usage: nightshift <command>');
+    });
+  });
+
+  describe('API errors', () => {
+    it("exit 1 with the API's message; --json also puts the error on stdout", async () => {
+      // Prepare
+      api.route(`GET /jobs/${OTHER}`, () => ({ status: 404, body: { error: { code: 'not_found', message: `no job with id "${OTHER}"` } } }));
+
+      // Act
+      const human = await cli(['jobs', 'show', OTHER]);
+      const machine = await cli(['--json', 'jobs', 'show', OTHER]);
+
+      // Assess
+      expect(human.code).toBe(1);
+      expect(human.stderr).toBe(`error: no job with id "${OTHER}" (HTTP 404 not_found)\n`);
+      expect(machine.code).toBe(1);
+      expect(JSON.parse(machine.stdout)).toEqual({ error: { status: 404, code: 'not_found', message: `no job with id "${OTHER}"` } });
+    });
+
+    it('hints at NIGHTSHIFT_TOKEN on a 401 without a token, and uses --token and --url over the environment', async () => {
+      // Prepare
+      api.route('GET /scheduler/tasks', (request) =>
+        request.headers['authorization'] ? { status: 200, body: { tasks: [] } } : { status: 401, body: { error: { code: 'unauthorized', message: 'a valid bearer token is required' } } },
+      );
+
+      // Act
+      const anonymous = await runCli(['schedules'], { url: api.url, token: '' });
+      const flagged = await runCli(['schedules', '--token', 'flag-token', '--url', api.url], { url: 'http://127.0.0.1:1' });
+
+      // Assess
+      expect(anonymous.code).toBe(1);
+      expect(anonymous.stderr).toContain('set NIGHTSHIFT_TOKEN');
+      expect(flagged.code).toBe(0);
+      expect(api.requests.at(-1)?.headers['authorization']).toBe('Bearer flag-token');
+    });
+  });
+
+  describe('jobs', () => {
+    it('lists runs as a table, and --all follows the cursor', async () => {
+      // Prepare
+      api.route('GET /jobs', (request) =>
+        request.query['cursor'] === 'page2'
+          ? { status: 200, body: { items: [job({ id: OTHER, status: 'failed' })], nextCursor: null } }
+          : { status: 200, body: { items: [job({ status: 'succeeded', durationMs: 1500 })], nextCursor: 'page2' } },
+      );
+
+      // Act
+      const first = await cli(['jobs', 'list', '--type', 'sweeper', '--limit', '1']);
+      const all = await cli(['jobs', 'list', '--all', '--json']);
+
+      // Assess
+      expect(first.code).toBe(0);
+      expect(first.stdout.split('\n')[0]).toMatch(/^ID\s+TYPE\s+STATUS\s+TRIGGER\s+PERIOD\s+CREATED\s+DURATION\s+BY$/);
+      expect(first.stdout).toContain(`${ID}  sweeper  succeeded`);
+      expect(first.stdout).not.toContain(OTHER);
+      expect(api.requests[0]?.query).toEqual({ type: 'sweeper', limit: '1' });
+      expect((JSON.parse(all.stdout) as { items: Array<{ id: string }> }).items.map((item) => item.id)).toEqual([ID, OTHER]);
+    });
+
+    it('watch prints each status change and exits by the final status', async () => {
+      // Prepare
+      const sequence = ['queued', 'running', 'running', 'failed'];
+      api.route(`GET /jobs/${ID}`, () => ({ status: 200, body: job({ status: sequence.shift() ?? 'failed', error: { code: 'boom', message: 'it broke' } }) }));
+
+      // Act
+      const result = await cli(['jobs', 'watch', ID]);
+
+      // Assess
+      expect(result.code).toBe(1);
+      const lines = result.stdout.trim().split('\n');
+      expect(lines.map((text) => text.split('  ').at(-1))).toEqual(['queued', 'running', 'failed', `sweeper run ${ID} ended failed — boom: it broke`]);
+    });
+
+    it('--timeout stops waiting with exit 1 and leaves the run alone; a bad --timeout is a usage error before anything starts', async () => {
+      // Prepare
+      api.route(`GET /jobs/${ID}`, () => ({ status: 200, body: job({ status: 'running' }) }));
+
+      // Act
+      const watched = await cli(['jobs', 'watch', ID, '--timeout', '5', '--interval', '2']);
+      const typo = await cli(['run', 'sweeper', '--wait', '--timeout', 'soon']);
+
+      // Assess
+      expect(watched.code).toBe(1);
+      expect(watched.stderr).toContain(`run ${ID} is still running after 5 s (--timeout)`);
+      expect(api.requests.filter((request) => request.path === `/jobs/${ID}`)).toHaveLength(4); // t = 0, 2, 4, 6 s
+      expect(typo.code).toBe(2);
+      expect(api.requests.some((request) => request.method === 'POST')).toBe(false);
+    });
+
+    it('run --wait follows the run holding an already covered period, and exits 0 when it succeeded', async () => {
+      // Prepare
+      api.route('POST /jobs', () => ({ status: 200, body: { job: job({ id: ID, type: 'snapshot', period: '2026-11-22', status: 'skipped', skippedFor: OTHER }), existingJobId: OTHER } }));
+      api.route(`GET /jobs/${OTHER}`, () => ({ status: 200, body: job({ id: OTHER, type: 'snapshot', period: '2026-11-22', status: 'succeeded' }) }));
+
+      // Act
+      const result = await cli(['run', 'snapshot', '--period', '2026-11-22', '--param', 'days=7', '--param', 'note=from=here', '--idempotency-key', 'nightly-7', '--wait']);
+
+      // Assess
+      expect(result.code).toBe(0);
+      expect(JSON.parse(api.requests[0]!.body)).toEqual({ type: 'snapshot', period: '2026-11-22', params: { days: 7, note: 'from=here' }, force: false });
+      expect(api.requests[0]!.headers['idempotency-key']).toBe('nightly-7');
+      expect(result.stdout).toContain(`already covered by run ${OTHER}`);
+      expect(result.stdout).toContain(`snapshot run ${OTHER} ended succeeded`);
+    });
+
+    it('run daily goes through the scheduler trigger', async () => {
+      // Prepare
+      api.route('POST /scheduler/trigger/daily', () => ({ status: 202, body: { job: job({ type: 'snapshot', period: '2026-11-22' }) } }));
+
+      // Act
+      const result = await cli(['run', 'daily', '--force']);
+
+      // Assess
+      expect(result.code).toBe(0);
+      expect(JSON.parse(api.requests[0]!.body)).toEqual({ force: true });
+      expect(result.stdout).toBe(`started snapshot 2026-11-22: run ${ID} (queued)\n`);
+    });
+  });
+
+  describe('health', () => {
+    it('shows each type and exits 1 when degraded', async () => {
+      // Prepare
+      const jobs = {
+        rollup: { healthy: true, reason: 'succeeded 20 min ago', schedules: ['rollup-hourly'], lastRun: { id: ID, status: 'succeeded', createdAt: '2026-11-23T10:00:00.000Z' }, lastSuccess: { id: ID, status: 'succeeded', createdAt: '2026-11-23T10:00:00.000Z', finishedAt: '2026-11-23T10:00:05.000Z' } },
+        snapshot: { healthy: false, reason: 'no success in 48 h', schedules: ['snapshot-daily'], lastRun: null, lastSuccess: null },
+      };
+      api.route('GET /health', () => ({ status: 503, body: { status: 'degraded', version: '1', time: 't', jobs } }));
+      api.route('GET /health/rollup', () => ({ status: 200, body: { status: 'ok', version: '1', type: 'rollup', ...jobs.rollup } }));
+
+      // Act
+      const all = await cli(['health']);
+      const one = await cli(['health', 'rollup']);
+
+      // Assess
+      expect(all.code).toBe(1);
+      expect(all.stdout).toMatch(/snapshot\s+NO\s+—\s+—\s+no success in 48 h/);
+      expect(all.stdout.trim().endsWith('degraded')).toBe(true);
+      expect(one.code).toBe(0);
+      expect(one.stdout).toMatch(/rollup\s+yes\s+succeeded 2026-11-23 10:00:00Z\s+2026-11-23 10:00:05Z/);
+    });
+  });
+
+  describe('schedules --check', () => {
+    const task = (name: string, warnings: unknown[], enabled = true) => ({ name, type: 'snapshot', expression: 'cron(30 2 * * ? *)', timezone: 'America/Los_Angeles', enabled, period: 'previous-day', description: null, nextRuns: [{ utc: '2026-11-24T10:30:00.000Z', local: '2026-11-24T02:30:00-08:00' }], lastRun: null, warnings });
+    const gap = (missedDays: string[]) => ({ code: 'dst_gap', message: 'gap message', dates: ['2027-03-14'], missedDays });
+
+    it.each([
+      ['a schedule that misses a whole day', 1, [task('daily', [gap(['2027-03-14'])])], []],
+      ['an hourly schedule losing one slot', 0, [task('hourly', [gap([])])], []],
+      ['an hourly schedule losing one slot, --strict', 1, [task('hourly', [gap([])])], ['--strict']],
+      ['a disabled schedule in a gap', 0, [task('off', [gap(['2027-03-14'])], false)], []],
+      ['an invalid expression', 1, [task('broken', [{ code: 'invalid_expression', message: 'bad cron', dates: [], missedDays: [] }])], []],
+    ])('%s exits %i', async (_name, code, tasks, extra) => {
+      // Prepare
+      api.route('GET /scheduler/tasks', () => ({ status: 200, body: { tasks } }));
+
+      // Act
+      const result = await cli(['schedules', '--check', ...extra]);
+
+      // Assess
+      expect(result.code).toBe(code);
+      expect(result.stdout).toContain(code === 0 ? 'check: ok' : 'check: 1 problem(s)');
+    });
+  });
+
+  describe('events send', () => {
+    it("sends the file in batches and reports rejected lines by the file's line numbers", async () => {
+      // Prepare: 23 lines, blank ones included; bad events on file lines 4, 12 and 21 (not JSON).
+      const lines: string[] = [];
+      for (let number = 1; number <= 23; number += 1) {
+        if (number === 3 || number === 10) lines.push('');
+        else if (number === 4 || number === 12) lines.push('{"metric":"bad"}');
+        else if (number === 21) lines.push('{not json');
+        else lines.push(`{"metric":"orders","n":${number}}`);
+      }
+      const file = join(dir, 'events.ndjson');
+      await writeFile(file, `${lines.join('\n')}\n`);
+      api.route('POST /events', fakeIngest);
+
+      // Act
+      const result = await cli(['events', 'send', file, '--batch-lines', '5', '--json']);
+
+      // Assess
+      expect(result.code).toBe(1);
+      const report = JSON.parse(result.stdout) as Record<string, any>;
+      expect(report).toMatchObject({ lines: 23, events: 21, accepted: 18, rejectedCount: 3, requests: 5 });
+      expect(report['rejected']).toEqual([
+        { line: 4, error: 'metric "bad" is not declared' },
+        { line: 12, error: 'metric "bad" is not declared' },
+        { line: 21, error: 'not valid JSON: Unexpected token' },
+      ]);
+      expect(api.requests.map((request) => request.body.split('\n').length)).toEqual([5, 5, 5, 5, 1]);
+      expect(api.requests.every((request) => request.headers['content-type'] === 'application/x-ndjson')).toBe(true);
+    });
+
+    it('keeps each request under --batch-bytes, exits 0 when all is accepted and draws progress only on a terminal', async () => {
+      // Prepare: 100 lines of ~1 KiB, a file without a final newline.
+      const file = join(dir, 'wide.ndjson');
+      await writeFile(file, Array.from({ length: 100 }, (_, index) => JSON.stringify({ metric: 'orders', pad: 'x'.repeat(1000), index })).join('\n'));
+      api.route('POST /events', fakeIngest);
+
+      // Act
+      const result = await cli(['events', 'send', file, '--batch-bytes', '10240'], { tty: true });
+
+      // Assess
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('accepted 100, rejected 0');
+      expect(Math.max(...api.requests.map((request) => Buffer.byteLength(request.body)))).toBeLessThanOrEqual(10240);
+      expect(api.requests.length).toBeGreaterThanOrEqual(10);
+    });
+
+    it('stops at a failed request and says from which line to resend', async () => {
+      // Prepare
+      const file = join(dir, 'fail.ndjson');
+      await writeFile(file, `${Array.from({ length: 30 }, () => '{"metric":"orders"}').join('\n')}\n`);
+      let calls = 0;
+      api.route('POST /events', (request) => (++calls === 2 ? { status: 503, body: { error: { code: 'storage_unavailable', message: 'S3 is down' } } } : fakeIngest(request)));
+
+      // Act
+      const result = await cli(['events', 'send', file, '--batch-lines', '10', '--concurrency', '1']);
+
+      // Assess
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain('accepted 10, rejected 0');
+      expect(result.stderr).toContain('error: S3 is down');
+      expect(result.stderr).toContain('lines from 11 on may not be stored');
+      expect(calls).toBe(2);
+    });
+  });
+
+  describe('proofs', () => {
+    const proof = (status: string, exitCode: number) => ({
+      schema: 'nightshift.sampling-proof/v1', date: '2026-11-22', timezone: 'America/Los_Angeles', generatedAt: '2026-11-23T11:00:00.000Z', configHash: 'h', status, exitCode,
+      summary: { pass: 3, warn: 0, critical: status === 'critical' ? 1 : 0, skipped: 0, total: 4 },
+      checks: [{ id: 'range:revenue', kind: 'range', metric: 'revenue', status: status === 'critical' ? 'critical' : 'pass', reason: null, message: 'revenue 12 is below 100', observed: 12, expected: { min: 100, max: null }, score: null, parameters: {} }],
+      anomalies: [],
+    });
+
+    it("shows yesterday's proof in the given zone and exits 1 when it is critical", async () => {
+      // Prepare
+      api.route('GET /proofs/2026-11-22', () => ({ status: 200, body: proof('critical', 2) }));
+
+      // Act: 2026-11-23 05:00Z is still the 22nd in Los Angeles, so yesterday is the 21st there; UTC says the 22nd.
+      const critical = await cli(['proofs', 'show', '--timezone', 'UTC'], { now: new Date('2026-11-23T05:00:00Z') });
+
+      // Assess
+      expect(critical.code).toBe(1);
+      expect(api.requests[0]?.path).toBe('/proofs/2026-11-22');
+      expect(critical.stdout).toContain('critical (exit code 2)');
+      expect(critical.stdout).toMatch(/range:revenue\s+critical\s+12\s+100\.\.—\s+revenue 12 is below 100/);
+    });
+
+    it('exits 0 for a passing proof and lists the last 14 days by default', async () => {
+      // Prepare
+      api.route('GET /proofs/2026-11-22', () => ({ status: 200, body: proof('pass', 0) }));
+      api.route('GET /proofs', () => ({ status: 200, body: { items: [{ date: '2026-11-22', status: 'warn', exitCode: 1, generatedAt: 'g', key: 'k', jobId: ID, summary: { pass: 1, warn: 1, critical: 0, skipped: 0, total: 2 }, criticalMetrics: [] }] } }));
+
+      // Act
+      const pass = await cli(['proofs', 'show', '2026-11-22']);
+      const list = await cli(['proofs', 'list', '--to', '2026-11-22']);
+
+      // Assess
+      expect(pass.code).toBe(0);
+      expect(list.code).toBe(0);
+      expect(api.requests.at(-1)?.query).toEqual({ from: '2026-11-09', to: '2026-11-22' });
+      expect(list.stdout).toMatch(/2026-11-22\s+warn\s+1\s+1\s+0\s+0/);
+    });
+  });
+
+  describe('scripts', () => {
+    const scripts = {
+      scripts: [
+        {
+          name: 'weekly-summary', description: 'Sums a week', interpreter: 'python3', timeoutMs: 60_000, memoryMb: 256,
+          args: { type: 'object', properties: { days: { type: 'integer', default: 7 }, metric: { type: 'string' }, dry: { type: 'boolean' } }, required: ['metric'] },
+          argv: { days: '--days', metric: '--metric', dry: '--dry-run' },
+        },
+      ],
+      maxConcurrency: 2, outputCapBytes: 1_048_576, run: 'POST /jobs …',
+    };
+
+    it('lists scripts with their arguments', async () => {
+      // Prepare
+      api.route('GET /scripts', () => ({ status: 200, body: scripts }));
+
+      // Act
+      const result = await cli(['scripts', 'list']);
+
+      // Assess
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/weekly-summary\s+python3\s+60 s\s+days:integer=7 metric:string\* dry:boolean\s+Sums a week/);
+    });
+
+    it('runs a script with the arguments after -- typed by its schema, then prints its output', async () => {
+      // Prepare
+      api.route('GET /scripts', () => ({ status: 200, body: scripts }));
+      api.route('POST /jobs', () => ({ status: 202, body: { job: job({ type: 'script-run' }) } }));
+      api.route(`GET /jobs/${ID}`, () => ({ status: 200, body: job({ type: 'script-run', status: 'succeeded' }) }));
+      api.route(`GET /jobs/${ID}/logs`, () => ({ status: 200, body: { jobId: ID, type: 'script-run', status: 'succeeded', available: true, stdout: { key: 'k', size: 6, bytesWritten: 6, truncated: false, url: 'u', inline: true, text: 'total 42' }, stderr: null } }));
+
+      // Act
+      const result = await cli(['scripts', 'run', 'weekly-summary', '--wait', '--', '--days', '14', 'metric=revenue', '--dry']);
+      const unknown = await cli(['scripts', 'run', 'weekly-summary', '--', '--weeks', '2']);
+
+      // Assess
+      expect(result.code).toBe(0);
+      const submitted = api.requests.find((request) => request.method === 'POST')!;
+      expect(JSON.parse(submitted.body)).toEqual({ type: 'script-run', params: { script: 'weekly-summary', args: { days: 14, metric: 'revenue', dry: true } } });
+      expect(result.stdout).toContain('total 42\n');
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain('unknown argument "weeks"; known: days, metric, dry');
+    });
+  });
+});
