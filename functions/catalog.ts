@@ -3,6 +3,7 @@ import type { NightshiftConfig, SchedulePeriod } from './core/config';
 import type { PeriodType } from './core/time/periods';
 import { sweeperParams } from './jobs/sweeper/params';
 import { rollupParams } from './jobs/rollup/params';
+import { samplingProofParams } from './jobs/sampling-proof/params';
 import { type JobType, jobTypes } from './core/jobs/job-types';
 import { UnknownJobTypeError } from './core/jobs/errors';
 import { routeSpecs, type RouteSpec } from './api/route-specs';
@@ -50,6 +51,16 @@ export const jobCatalog: readonly JobTypeEntry[] = [
     maxConcurrency: 1,
     periodTypes: [],
     params: sweeperParams,
+  },
+  {
+    type: 'sampling-proof',
+    description: 'Checks one local day of stats (range, trend, freshness, completeness, ratio consistency) and writes sampling-proofs/sampling-proof-YYYYMMDD.json; alerts on warn and critical.',
+    entry: 'functions/jobs/sampling-proof/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 600,
+    maxConcurrency: 2,
+    periodTypes: ['day'],
+    params: samplingProofParams,
   },
 ];
 

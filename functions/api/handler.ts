@@ -10,6 +10,7 @@ import { getJob, listJobs, postJob } from './routes/jobs';
 import { postEvents } from './routes/events';
 import { getStats } from './routes/stats';
 import { triggerRollup } from './routes/internal';
+import { getProof, listProofs } from './routes/proofs';
 
 const routeHandlers: Record<RouteKey, RouteHandler> = {
   'GET /health': getHealth,
@@ -19,6 +20,8 @@ const routeHandlers: Record<RouteKey, RouteHandler> = {
   'GET /jobs/{id}': getJob,
   'POST /events': postEvents,
   'GET /stats': getStats,
+  'GET /proofs': listProofs,
+  'GET /proofs/{date}': getProof,
   'POST /internal/rollup/trigger': triggerRollup,
 };
 

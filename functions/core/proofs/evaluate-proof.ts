@@ -113,3 +113,16 @@ function runCheck(check: CheckConfig, input: ProofEvaluationInput, dayEnd: Date,
 export function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * "Earlier critical" from earlier proofs (date → metrics with a critical check): a day leaves a
+ * metric's baseline when that metric, or for a ratio either of its parts, was critical. Days
+ * without an earlier proof are judged by the trend check's own outlier rule instead.
+ */
+export function earlierCriticalFrom(config: NightshiftConfig, criticalByDay: ReadonlyMap<string, readonly string[]>): EarlierCriticalLookup {
+  return (metric, day) => {
+    const critical = criticalByDay.get(day);
+    if (!critical || critical.length === 0) return false;
+    return [metric, ...(isRatio(config, metric) ? baseMetricsOf(config, metric) : [])].some((subject) => critical.includes(subject));
+  };
+}
