@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { CheckConfig, NightshiftConfig } from '../config';
+import { InvalidPeriodError } from '../time/errors';
 import { parsePeriodKey } from '../time/periods';
 import { checkCompleteness } from './completeness-check';
 import { baseMetricsOf, dailyValue, isRatio } from './daily-value';
@@ -30,10 +31,37 @@ export interface ProofEvaluation {
   criticalMetrics: string[];
 }
 
-/** The same-weekday days before `day`, newest first: `points` of them. */
-export function baselineDays(day: string, points: number): string[] {
-  const start = DateTime.fromISO(day, { zone: 'utc' });
-  return Array.from({ length: points }, (_, index) => start.minus({ weeks: index + 1 }).toISODate() ?? '');
+/** Entries each memo keeps before starting over (days are few; a long-lived process stays small). */
+const CACHE_LIMIT = 10_000;
+const periodCache = new Map<string, { end: Date; hours: number }>();
+
+/** The day's end and length in the zone (23/24/25 hours), remembered: backfills and the benchmark ask often. */
+function localDayPeriod(day: string, timezone: string): { end: Date; hours: number } {
+  const cacheKey = `${timezone}|${day}`;
+  let period = periodCache.get(cacheKey);
+  if (!period) {
+    const parsed = parsePeriodKey(day, { timezone, weekStartsOn: 'monday' });
+    if (parsed.type !== 'day') throw new InvalidPeriodError(`"${day}" is not a local day`);
+    period = { end: parsed.end, hours: parsed.hours };
+    if (periodCache.size >= CACHE_LIMIT) periodCache.clear();
+    periodCache.set(cacheKey, period);
+  }
+  return period;
+}
+
+const baselineDaysCache = new Map<string, readonly string[]>();
+
+/** The same-weekday days before `day`, newest first: `points` of them (calendar dates, no zone). */
+export function baselineDays(day: string, points: number): readonly string[] {
+  const cacheKey = `${day}|${points}`;
+  let days = baselineDaysCache.get(cacheKey);
+  if (!days) {
+    const start = DateTime.fromISO(day, { zone: 'utc' });
+    days = Array.from({ length: points }, (_, index) => start.minus({ weeks: index + 1 }).toISODate() ?? '');
+    if (baselineDaysCache.size >= CACHE_LIMIT) baselineDaysCache.clear();
+    baselineDaysCache.set(cacheKey, days);
+  }
+  return days;
 }
 
 /** Every (base metric, day) the checks read: the job fetches exactly these from the stats. */
@@ -62,7 +90,7 @@ export function subjectsOf(check: CheckConfig): string[] {
  */
 export function evaluateProof(input: ProofEvaluationInput): ProofEvaluation {
   const { config, day } = input;
-  const period = parsePeriodKey(day, { timezone: config.timezone, weekStartsOn: config.weekStartsOn });
+  const period = localDayPeriod(day, config.timezone);
   const ids = new Map<string, number>();
   const checks = config.checks.map((check): CheckResult => {
     const subject = check.kind === 'ratio_consistency' ? `${check.numerator}/${check.denominator}` : check.metric;

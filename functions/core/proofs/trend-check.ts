@@ -16,7 +16,8 @@ export interface BaselineCandidate {
  * (candidates are earlier days), nor days without data, nor earlier critical days, nor points
  * that are critical outliers against the median of the others (zero where it is positive, or
  * off by `criticalChange`): a past outage must not drag the expectation down. σ is the
- * baseline's sample standard deviation, floored at `sigmaFloor` × |mean| and, for a ratio, at
+ * baseline's sample standard deviation widened by √(1 + 1/n) (the spread of a new day around a
+ * mean estimated from n points), floored at `sigmaFloor` × |mean| and, for a ratio, at
  * the binomial √(p(1−p)/n) with p the baseline mean and n the day's denominator.
  *
  * Warn: |z| ≥ warnZ and |change| ≥ minChange. Critical: |z| ≥ criticalZ and |change| ≥
@@ -42,7 +43,9 @@ export function checkTrend(check: TrendCheck, observed: DailyValue, candidates: 
   const mean = average(values);
   const median = medianOf(values);
   const binomialFloor = ratio && observed.denominator !== undefined && observed.denominator > 0 ? Math.sqrt(Math.max(0, mean * (1 - mean)) / observed.denominator) : 0;
-  const sigma = Math.max(sampleStdDev(values, mean), check.sigmaFloor * Math.abs(mean), binomialFloor);
+  // A new day's spread around an estimated mean: the sample σ widened by √(1 + 1/n).
+  const predictive = sampleStdDev(values, mean) * Math.sqrt(1 + 1 / values.length);
+  const sigma = Math.max(predictive, check.sigmaFloor * Math.abs(mean), binomialFloor);
   const z = sigma > 0 ? (value - mean) / sigma : value === mean ? 0 : Math.sign(value - mean) * Infinity;
   const change = mean !== 0 ? (value - mean) / Math.abs(mean) : value === 0 ? 0 : Math.sign(value) * Infinity;
   const filled: BaselineReport = { ...baseline, mean, median, sigma };
