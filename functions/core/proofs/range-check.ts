@@ -1,4 +1,5 @@
 import type { CheckConfig } from '../config';
+import { formatValue, undefinedRatioMessage } from './daily-value';
 import type { CheckVerdict, DailyValue, ExpectedBand } from './types';
 
 type RangeCheck = Extract<CheckConfig, { kind: 'range' }>;
@@ -12,16 +13,17 @@ type RangeCheck = Extract<CheckConfig, { kind: 'range' }>;
 export function checkRange(check: RangeCheck, observed: DailyValue, ratio: boolean): CheckVerdict {
   const expected = expectedBand(check);
   if (!observed.defined) {
-    return verdict('warn', 'zero_denominator', `undefined: the denominator is 0 (numerator ${observed.numerator})`, null, expected);
+    return verdict('warn', observed.reason, undefinedRatioMessage(observed), null, expected);
   }
   const value = observed.value;
   if (!Number.isFinite(value)) return verdict('critical', 'not_a_number', `${value} is not a finite number`, null, expected);
-  if (ratio && (value < 0 || value > 1)) return verdict('critical', 'ratio_out_of_bounds', `ratio ${value} is outside [0, 1]`, value, expected);
+  const shown = formatValue(value);
+  if (ratio && (value < 0 || value > 1)) return verdict('critical', 'ratio_out_of_bounds', `ratio ${shown} is outside [0, 1]`, value, expected);
   const hard = outside(value, check.hard);
-  if (hard) return verdict('critical', `${hard.side}_hard_${hard.which}`, `${value} is ${hard.side} the hard ${hard.which} ${hard.bound}`, value, expected);
+  if (hard) return verdict('critical', `${hard.side}_hard_${hard.which}`, `${shown} is ${hard.side} the hard ${hard.which} ${hard.bound}`, value, expected);
   const soft = outside(value, check.soft);
-  if (soft) return verdict('warn', `${soft.side}_soft_${soft.which}`, `${value} is ${soft.side} the soft ${soft.which} ${soft.bound}`, value, expected);
-  return verdict('pass', null, `${value} is within bounds`, value, expected);
+  if (soft) return verdict('warn', `${soft.side}_soft_${soft.which}`, `${shown} is ${soft.side} the soft ${soft.which} ${soft.bound}`, value, expected);
+  return verdict('pass', null, `${shown} is within bounds`, value, expected);
 }
 
 function outside(value: number, bounds: { min?: number; max?: number } | undefined): { side: 'below' | 'above'; which: 'min' | 'max'; bound: number } | undefined {

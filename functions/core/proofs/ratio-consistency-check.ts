@@ -1,4 +1,5 @@
 import type { CheckConfig } from '../config';
+import { formatValue } from './daily-value';
 import type { CheckVerdict } from './types';
 
 type RatioConsistencyCheck = Extract<CheckConfig, { kind: 'ratio_consistency' }>;
@@ -28,7 +29,7 @@ export function checkRatioConsistency(check: RatioConsistencyCheck, numerator: n
   const ratio = numerator / denominator;
   const base = { observed: ratio, expected, score: null };
   if (numerator > denominator * (1 + check.tolerance)) {
-    return { ...base, status: 'critical', reason: 'numerator_exceeds_denominator', message: `${check.numerator} ${numerator} > ${check.denominator} ${denominator}` };
+    return { ...base, status: 'critical', reason: 'numerator_exceeds_denominator', message: `${check.numerator} ${formatValue(numerator)} > ${check.denominator} ${formatValue(denominator)}` };
   }
-  return { ...base, status: 'pass', reason: null, message: `${check.numerator} ${numerator} ≤ ${check.denominator} ${denominator}` };
+  return { ...base, status: 'pass', reason: null, message: `${check.numerator} ${formatValue(numerator)} ≤ ${check.denominator} ${formatValue(denominator)}` };
 }

@@ -1,4 +1,5 @@
 import type { CheckConfig } from '../config';
+import { formatValue, undefinedRatioMessage } from './daily-value';
 import type { BaselineReport, CheckVerdict, DailyValue, ExpectedBand } from './types';
 
 type TrendCheck = Extract<CheckConfig, { kind: 'trend' }>;
@@ -28,7 +29,7 @@ export interface BaselineCandidate {
 export function checkTrend(check: TrendCheck, observed: DailyValue, candidates: readonly BaselineCandidate[], ratio: boolean): CheckVerdict {
   const baseline = buildBaseline(check, candidates);
   if (!observed.defined) {
-    return { status: 'skipped', reason: 'zero_denominator', message: `undefined: the denominator is 0 (numerator ${observed.numerator})`, observed: null, expected: null, score: null, baseline };
+    return { status: 'skipped', reason: observed.reason, message: undefinedRatioMessage(observed), observed: null, expected: null, score: null, baseline };
   }
   const value = observed.value;
   if (!Number.isFinite(value)) {
@@ -51,7 +52,7 @@ export function checkTrend(check: TrendCheck, observed: DailyValue, candidates: 
   const filled: BaselineReport = { ...baseline, mean, median, sigma };
   const expected = expectedBand(check, mean, sigma);
   const score = Number.isFinite(z) ? z : null;
-  const describe = `z ${formatNumber(z)}, ${formatPercent(change)} vs the same-weekday mean ${formatNumber(mean)} (${values.length} points)`;
+  const describe = `z ${formatNumber(z)}, ${formatPercent(change)} vs the same-weekday mean ${formatValue(mean)} (${values.length} points)`;
 
   const counts = check.direction === 'both' || (check.direction === 'up' ? value > mean : value < mean);
   const bigZ = (limit: number) => Math.abs(z) >= limit && Math.abs(change) >= check.minChange;
@@ -69,7 +70,7 @@ function buildBaseline(check: TrendCheck, candidates: readonly BaselineCandidate
   const usable: { day: string; value: number }[] = [];
   for (const candidate of candidates) {
     const { value } = candidate;
-    if (!value.defined) excluded.push({ day: candidate.day, reason: 'zero_denominator' });
+    if (!value.defined) excluded.push({ day: candidate.day, reason: value.reason });
     else if (!value.hasData || !Number.isFinite(value.value)) excluded.push({ day: candidate.day, reason: 'no_data' });
     else if (candidate.earlierCritical) excluded.push({ day: candidate.day, reason: 'earlier_critical' });
     else usable.push({ day: candidate.day, value: value.value });

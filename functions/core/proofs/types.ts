@@ -31,7 +31,8 @@ export type EarlierCriticalLookup = (metric: string, day: string) => boolean;
 /** The daily value of a metric or ratio. */
 export type DailyValue =
   | { defined: true; value: number; hasData: boolean; /** For ratios: the denominator's sum (binomial n). */ denominator?: number }
-  | { defined: false; reason: 'zero_denominator'; numerator: number };
+  /** A ratio whose denominator is 0: `no_data` when the denominator has no stats at all that day. */
+  | { defined: false; reason: 'zero_denominator' | 'no_data'; numerator: number };
 
 export interface ExpectedBand {
   min: number | null;

@@ -49,15 +49,22 @@ describe('range check', () => {
   it('reports a ratio with a zero denominator as undefined (warn), never dividing', () => {
     // Prepare
     const config = proofConfig();
-    const facts = new FactsTable().set('orders', '2026-11-22', dayFacts(3)).set('sessions', '2026-11-22', { sum: 0, count: 0 });
+    const facts = new FactsTable()
+      .set('orders', '2026-11-22', dayFacts(3))
+      .set('sessions', '2026-11-22', { ...dayFacts(0), count: 0 })
+      .set('orders', '2026-11-23', dayFacts(3));
+    const check = parsedCheck({ kind: 'range', metric: 'conversion_rate', hard: { min: 0, max: 1 } });
 
     // Act
     const observed = dailyValue(config, 'conversion_rate', '2026-11-22', facts.lookup);
-    const verdict = checkRange(parsedCheck({ kind: 'range', metric: 'conversion_rate', hard: { min: 0, max: 1 } }), observed, true);
+    const verdict = checkRange(check, observed, true);
+    const withoutStats = dailyValue(config, 'conversion_rate', '2026-11-23', facts.lookup);
 
     // Assess
     expect(observed).toEqual({ defined: false, reason: 'zero_denominator', numerator: 3 });
     expect([verdict.status, verdict.reason, verdict.observed]).toEqual(['warn', 'zero_denominator', null]);
+    expect(withoutStats).toEqual({ defined: false, reason: 'no_data', numerator: 3 });
+    expect(checkRange(check, withoutStats, true).reason).toBe('no_data');
   });
 });
 
