@@ -6,7 +6,9 @@ export class LoggingAlerter implements Alerter {
   constructor(private readonly log: Logger) {}
 
   async publish(alert: ProofAlert): Promise<void> {
-    const line = { ...alert };
+    // `message` is the log line's own field: the alert's text goes under `detail`.
+    const { message, ...rest } = alert;
+    const line = { ...rest, detail: message };
     if (alert.status === 'warn') this.log.warn(`ALERT ${alert.subject}`, line);
     else this.log.error(`ALERT ${alert.subject}`, line);
   }
