@@ -35,8 +35,13 @@ export function createSamplingProofJob(wiring: SamplingProofWiring): JobDefiniti
     async run({ job, deps, signal, deadline, log, artifacts }): Promise<JobOutcome> {
       const { config } = deps;
       const day = job.period;
-      if (day === undefined || parsePeriodKey(day, config).type !== 'day') {
+      const period = day === undefined ? undefined : parsePeriodKey(day, config);
+      if (day === undefined || period?.type !== 'day') {
         throw new InvalidJobParamsError(`a sampling proof covers a local day (2026-11-22), not ${day === undefined ? 'no period' : `"${day}"`}`);
+      }
+      // A day still open would only prove that it is incomplete (and alert about it).
+      if (deps.clock.now().getTime() < period.end.getTime()) {
+        throw new InvalidJobParamsError(`${day} has not closed yet (it ends ${period.endLocal}); prove it after that`);
       }
       const alerter = wiring.alerter(deps);
       let document;

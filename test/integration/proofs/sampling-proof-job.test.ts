@@ -179,6 +179,20 @@ describe('sampling-proof job on DynamoDB Local and s3rver', () => {
     expect(alerter.alerts.at(-1)).toMatchObject({ date: '2026-12-13', status: 'error', exitCode: 3 });
   });
 
+  it('refuses a day that has not closed yet, without a proof or an alert', async () => {
+    // Prepare
+    const alertsBefore = alerter.alerts.length;
+
+    // Act
+    const run = await prove('2026-12-20', '2026-12-21T07:59:00.000Z');
+
+    // Assess
+    expect([run.status, run.error?.code]).toEqual(['failed', 'invalid_params']);
+    expect(run.error?.message).toContain('2026-12-20 has not closed yet');
+    expect(await index.get('2026-12-20')).toBeUndefined();
+    expect(alerter.alerts).toHaveLength(alertsBefore);
+  });
+
   describe('GET /proofs', () => {
     let restore: () => void;
     beforeAll(() => {
