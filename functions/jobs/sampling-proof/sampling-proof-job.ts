@@ -3,7 +3,7 @@ import { describeError } from '../../core/errors';
 import { InvalidJobParamsError } from '../../core/jobs/errors';
 import type { RollupStore } from '../../core/rollup/ports';
 import { baselineDays, earlierCriticalFrom, evaluateProof, factsNeeded } from '../../core/proofs/evaluate-proof';
-import { proofDocument, proofKey, serializeProof } from '../../core/proofs/document';
+import { proofDocument, proofKey, serializeProof, type ProofDocument } from '../../core/proofs/document';
 import type { Alerter, ProofIndex } from '../../core/proofs/ports';
 import { parsePeriodKey } from '../../core/time/periods';
 import { bringRollupUpToDate } from '../rollup/bring-up-to-date';
@@ -44,8 +44,9 @@ export function createSamplingProofJob(wiring: SamplingProofWiring): JobDefiniti
         throw new InvalidJobParamsError(`${day} has not closed yet (it ends ${period.endLocal}); prove it after that`);
       }
       const alerter = wiring.alerter(deps);
-      let document;
+      let document: ProofDocument;
       let criticalMetrics: string[];
+      let alreadyAlerted = false;
       try {
         const store = wiring.store(deps);
         const rollup = await bringRollupUpToDate({ deps, from: day, to: day, jobId: job.id, signal, deadline, log, store });
@@ -64,6 +65,14 @@ export function createSamplingProofJob(wiring: SamplingProofWiring): JobDefiniti
         });
         document = proofDocument(evaluation, { day, config, generatedAt: now });
         criticalMetrics = evaluation.criticalMetrics;
+        // A re-run (the sweeper retries a failed period once, or a forced run) that finds the same
+        // verdict does not page anyone twice; a changed verdict alerts again.
+        const previous = earlier.find((entry) => entry.date === day);
+        alreadyAlerted =
+          previous !== undefined &&
+          previous.status === document.status &&
+          (['pass', 'warn', 'critical', 'skipped'] as const).every((status) => previous.summary[status] === document.summary[status]) &&
+          previous.criticalMetrics.join() === criticalMetrics.join();
         const ref = await artifacts.put(proofKey(day).split('/').at(-1) ?? 'proof.json', serializeProof(document), 'application/json', { key: proofKey(day) });
         await index.put({
           date: day,
@@ -85,7 +94,8 @@ export function createSamplingProofJob(wiring: SamplingProofWiring): JobDefiniti
       }
 
       const summary = { date: day, status: document.status, ...document.summary, key: proofKey(day), anomalies: document.anomalies.map((a) => `${a.severity} ${a.checkId}: ${a.message}`) };
-      if (document.status !== 'pass') {
+      if (document.status !== 'pass' && alreadyAlerted) log.info('same verdict as the earlier proof of this day; not alerting again', { day, status: document.status });
+      if (document.status !== 'pass' && !alreadyAlerted) {
         const status = document.status;
         await publishAlert(alerter, log, {
           date: day,

@@ -148,6 +148,18 @@ describe('sampling-proof job on DynamoDB Local and s3rver', () => {
     expect(alerter.alerts.map((a) => [a.date, a.status, a.exitCode, a.key])).toEqual([['2026-11-29', 'critical', 2, proofKey('2026-11-29')]]);
   });
 
+  it('does not alert again when a re-run finds the same verdict', async () => {
+    // Prepare
+    const alertsBefore = alerter.alerts.length;
+
+    // Act
+    const rerun = await prove('2026-11-29', '2026-11-30T11:30:00.000Z');
+
+    // Assess
+    expect([rerun.status, rerun.exitCode]).toEqual(['failed', 2]);
+    expect(alerter.alerts).toHaveLength(alertsBefore);
+  });
+
   it('keeps the earlier critical day out of the next baseline', async () => {
     // Act
     const run = await prove('2026-12-06', '2026-12-07T11:15:00.000Z');
