@@ -55,6 +55,12 @@ export default defineConfig({
       expression: 'rate(5 minutes)',
       description: 'Times out stuck runs and catches up missed periods',
     },
+    'sampling-proof-daily': {
+      job: 'sampling-proof',
+      expression: 'cron(15 3 * * ? *)',
+      period: 'previous-day',
+      description: "Proves yesterday's numbers sane (checks below); alerts on warn and critical",
+    },
   },
   checks: [
     { kind: 'range', metric: 'revenue', hard: { min: 0 }, soft: { min: 100 } },

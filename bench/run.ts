@@ -14,6 +14,10 @@ const benchmarks: Record<string, Benchmark> = {
     description: 'rollup throughput and peak RSS vs DuckDB and the gunzip floor; read amplification of a simulated day',
     run: async (args) => (await import('./rollup/main')).runRollupBenchmark(args),
   },
+  proofs: {
+    description: 'sampling-proof quality: recall per injected anomaly, false warns/criticals per metric-month on clean series, precision of criticals',
+    run: async (args) => (await import('./proofs/main')).runProofsBenchmark(args),
+  },
 };
 
 function usage(): string {

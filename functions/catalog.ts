@@ -9,6 +9,7 @@ import { largestScriptMemoryMb, longestScriptTimeoutMs, shippedManifest } from '
 import { scriptSchedules } from './jobs/script-run/schedules';
 import { exportParams } from './jobs/export/params';
 import { planExport } from './jobs/export/plan';
+import { samplingProofParams } from './jobs/sampling-proof/params';
 import { type JobType, jobTypes } from './core/jobs/job-types';
 import { UnknownJobTypeError } from './core/jobs/errors';
 import { routeSpecs, type RouteSpec } from './api/route-specs';
@@ -96,6 +97,16 @@ export const jobCatalog: readonly JobTypeEntry[] = [
     periodOptional: true,
     params: exportParams,
     checkParams: (params, context) => void planExport(params, context),
+  },
+  {
+    type: 'sampling-proof',
+    description: 'Checks one local day of stats (range, trend, freshness, completeness, ratio consistency) and writes sampling-proofs/sampling-proof-YYYYMMDD.json; alerts on warn and critical.',
+    entry: 'functions/jobs/sampling-proof/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 600,
+    maxConcurrency: 2,
+    periodTypes: ['day'],
+    params: samplingProofParams,
   },
 ];
 

@@ -12,6 +12,8 @@ import { SqsDelayInvoker } from './invoker/sqs-delay';
 import { inProcessInvoker } from './invoker/in-process';
 import { createLogger } from './logger';
 import { systemClock } from './clock';
+import { proofAlerter } from './alerts/proof-alerter';
+import type { Alerter } from '../core/proofs/ports';
 import { readEnvironment, type RuntimeEnvironment } from './environment';
 
 export interface Runtime {
@@ -19,6 +21,8 @@ export interface Runtime {
   deps: JobDependencies;
   documentClient: DynamoDBDocumentClient;
   s3: S3Client;
+  /** Where sampling-proof alerts go. */
+  alerter: Alerter;
 }
 
 let current: Runtime | undefined;
@@ -51,7 +55,7 @@ export function buildRuntime(env: RuntimeEnvironment): Runtime {
     logger: createLogger(),
     debounce: new DynamoDbDebounceStore(documentClient, env.jobsTable),
   };
-  return { env, deps, documentClient, s3 };
+  return { env, deps, documentClient, s3, alerter: proofAlerter(env, deps.logger) };
 }
 
 /** Lambda's async invoke, with the delay queue in front of it where the stack provides one. */

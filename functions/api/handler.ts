@@ -15,6 +15,7 @@ import { postEvents } from './routes/events';
 import { getStats } from './routes/stats';
 import { triggerRollup } from './routes/internal';
 import { getJobLogs, listScripts } from './routes/scripts';
+import { getProof, listProofs } from './routes/proofs';
 
 const routeHandlers: Record<RouteKey, RouteHandler> = {
   'GET /health': getHealth,
@@ -30,6 +31,8 @@ const routeHandlers: Record<RouteKey, RouteHandler> = {
   'GET /scripts': listScripts,
   'POST /events': postEvents,
   'GET /stats': getStats,
+  'GET /proofs': listProofs,
+  'GET /proofs/{date}': getProof,
   'POST /internal/rollup/trigger': triggerRollup,
 };
 

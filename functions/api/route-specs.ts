@@ -25,6 +25,8 @@ export const routeSpecs = [
   { method: 'GET', path: '/scripts', scope: 'read', summary: 'The script whitelist with argument schemas' },
   { method: 'POST', path: '/events', scope: 'ingest', summary: 'Ingest metric events (JSON or NDJSON); starts a debounced rollup' },
   { method: 'GET', path: '/stats', scope: 'read', summary: 'Daily stats of a metric over local days' },
+  { method: 'GET', path: '/proofs', scope: 'read', summary: 'Sampling proofs of local days from..to (index entries)' },
+  { method: 'GET', path: '/proofs/{date}', scope: 'read', summary: "One day's sampling proof artifact" },
   { method: 'POST', path: '/internal/rollup/trigger', scope: 'admin', summary: 'Run a rollup now and return its record (tests only)' },
 ] as const satisfies readonly RouteSpec[];
 

@@ -7,6 +7,8 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { CfnSchedule, CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Alias } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { scheduleWarnings } from '../../functions/core/time/schedule';
 import { apiFunction, jobCatalog, maxConcurrencyFor, scheduledTasks, type FunctionSpec, type ScheduledTask } from '../../functions/catalog';
@@ -73,6 +75,8 @@ export class NightshiftStatelessStack extends Stack {
   readonly scheduleDlq: Queue;
   /** Delayed (debounced) rollup invocations; absent when the catalog ships no rollup. */
   readonly delayQueue: Queue | undefined;
+  /** Sampling-proof alerts (warn, critical, not computed); absent when the catalog ships no proof. */
+  readonly alertTopic: Topic | undefined;
 
   constructor(scope: Construct, id: string, props: NightshiftStatelessStackProps) {
     super(scope, id, props);
@@ -112,6 +116,7 @@ export class NightshiftStatelessStack extends Stack {
     this.apiFunction = makeFunction(apiFunction);
 
     this.delayQueue = this.createDelayQueue();
+    this.alertTopic = this.createAlertTopic();
     this.httpApi = this.createHttpApi();
     this.scheduleDlq = new Queue(this, 'ScheduleDlq', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -165,6 +170,21 @@ export class NightshiftStatelessStack extends Stack {
       sender.addEnvironment('NIGHTSHIFT_DELAY_QUEUE_URL', queue.queueUrl);
     }
     return queue;
+  }
+
+  /** Encrypted with the account's SNS key, TLS only; the proof function publishes to it. */
+  private createAlertTopic(): Topic | undefined {
+    const publisher = this.jobFunctions.get('sampling-proof');
+    if (!publisher) return undefined;
+    const topic = new Topic(this, 'AlertTopic', {
+      displayName: 'Nightshift sampling-proof alerts',
+      masterKey: Alias.fromAliasName(this, 'AlertTopicKey', 'alias/aws/sns'),
+      enforceSSL: true,
+    });
+    topic.grantPublish(publisher.function);
+    publisher.addEnvironment('NIGHTSHIFT_ALERT_TOPIC_ARN', topic.topicArn);
+    new CfnOutput(this, 'AlertTopicArn', { value: topic.topicArn, description: 'Subscribe here for sampling-proof alerts' });
+    return topic;
   }
 
   private createHttpApi(): HttpApi {

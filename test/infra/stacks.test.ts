@@ -308,9 +308,32 @@ describe('stateless stack: HTTP API', () => {
     });
   });
 
-  it('outputs the API URL, the Jobs table, the bucket and the schedule group', () => {
+  it('outputs the API URL, the Jobs table, the bucket, the schedule group and the alert topic', () => {
     // Assess
-    expect(Object.keys(stateless.findOutputs('*')).sort()).toEqual(['ApiUrl', 'ArtifactsBucketName', 'JobsTableName', 'ScheduleGroupName']);
+    expect(Object.keys(stateless.findOutputs('*')).sort()).toEqual(['AlertTopicArn', 'ApiUrl', 'ArtifactsBucketName', 'JobsTableName', 'ScheduleGroupName']);
+  });
+});
+
+describe('stateless stack: sampling-proof alert topic', () => {
+  it('is encrypted, TLS-only, and only the proof function may publish, knowing where', () => {
+    // Prepare
+    const topics = resourcesOfType(stateless, 'AWS::SNS::Topic');
+    const [topicId] = Object.keys(topics);
+    const publishers = (name: string) => roleStatements(functionNamed(name)).filter((statement) => [statement['Action']].flat().includes('sns:Publish'));
+    const topicArnOf = (name: string) => ((functionNamed(name).Properties['Environment'] as { Variables: Json }).Variables)['NIGHTSHIFT_ALERT_TOPIC_ARN'];
+    const policies = Object.values(resourcesOfType(stateless, 'AWS::SNS::TopicPolicy'));
+
+    // Assess
+    expect(Object.keys(topics)).toHaveLength(1);
+    expect(JSON.stringify(topics[topicId!]!.Properties['KmsMasterKeyId'])).toContain('alias/aws/sns');
+    expect(policies).toHaveLength(1);
+    expect(JSON.stringify(policies[0]!.Properties['PolicyDocument'])).toContain('"aws:SecureTransport":"false"');
+    expect(publishers('sampling-proof').map((statement) => statement['Resource'])).toEqual([{ Ref: topicId }]);
+    expect(topicArnOf('sampling-proof')).toEqual({ Ref: topicId });
+    for (const other of [apiFunction.name, 'rollup', 'sweeper']) {
+      expect(publishers(other)).toEqual([]);
+      expect(topicArnOf(other)).toBeUndefined();
+    }
   });
 });
 

@@ -50,26 +50,74 @@ const bounds = z
   .strict()
   .refine((b) => b.min === undefined || b.max === undefined || b.min <= b.max, { message: 'min must be ≤ max' });
 
+/**
+ * Sampling-proof checks (DESIGN §4). Every parameter has a default; `functions/core/proofs/`
+ * holds the semantics, the README's "Sampling proofs" section explains how to tune them.
+ */
 const checkSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('range'), metric: metricNameSchema, hard: bounds.optional(), soft: bounds.optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('range'),
+      metric: metricNameSchema,
+      /** Outside → critical. A ratio is always held to [0, 1] as well. */
+      hard: bounds.optional(),
+      /** Outside → warn. */
+      soft: bounds.optional(),
+    })
+    .strict(),
   z
     .object({
       kind: z.literal('trend'),
       metric: metricNameSchema,
+      /** Same-weekday days before the scored day the baseline is drawn from (8 → 8 weeks back). */
       baselinePoints: z.number().int().min(2).max(52).default(8),
+      /** Fewer usable baseline points → `skipped` (`insufficient_history`). */
       minPoints: z.number().int().min(2).max(52).default(6),
       warnZ: z.number().positive().default(3),
       criticalZ: z.number().positive().default(5),
+      /** |change| vs the baseline mean a z-score needs to count (0.1 = 10%). */
       minChange: z.number().min(0).default(0.1),
+      /** |change| that is critical whatever the z-score (0.5 = 50%). */
       criticalChange: z.number().positive().default(0.5),
+      /** σ is at least this share of the baseline mean. */
       sigmaFloor: z.number().min(0).default(0.02),
       direction: z.enum(['both', 'up', 'down']).default('both'),
     })
-    .strict(),
-  z.object({ kind: z.literal('freshness'), metric: metricNameSchema, maxDelayHours: z.number().positive().default(6) }).strict(),
-  z.object({ kind: z.literal('completeness'), metric: metricNameSchema, minHours: z.number().int().min(1).max(25).optional() }).strict(),
+    .strict()
+    .refine((check) => check.minPoints <= check.baselinePoints, { message: 'minPoints must be ≤ baselinePoints', path: ['minPoints'] })
+    .refine((check) => check.warnZ <= check.criticalZ, { message: 'warnZ must be ≤ criticalZ', path: ['warnZ'] })
+    .refine((check) => check.minChange <= check.criticalChange, { message: 'minChange must be ≤ criticalChange', path: ['minChange'] }),
   z
-    .object({ kind: z.literal('ratio_consistency'), numerator: metricNameSchema, denominator: metricNameSchema, ratio: metricNameSchema.optional() })
+    .object({
+      kind: z.literal('freshness'),
+      metric: metricNameSchema,
+      /**
+       * Stats last updated before the day closed: warn when within this many hours of the close
+       * (a quiet end of day), critical when older (the data stopped).
+       */
+      maxDelayHours: z.number().positive().max(24).default(6),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('completeness'),
+      metric: metricNameSchema,
+      /** Hours of the day with data below this → warn. Default: every hour of the day (23/24/25). */
+      minHours: z.number().int().min(1).max(25).optional(),
+      /** Below this → critical. Default 18 (a quarter of the day missing). */
+      criticalMinHours: z.number().int().min(0).max(25).default(18),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('ratio_consistency'),
+      numerator: metricNameSchema,
+      denominator: metricNameSchema,
+      /** The configured ratio these two make up; its definition must match. */
+      ratio: metricNameSchema.optional(),
+      /** The numerator may exceed the denominator by this share before it is critical. */
+      tolerance: z.number().min(0).max(1).default(0),
+    })
     .strict(),
 ]);
 
@@ -179,6 +227,7 @@ function crossFieldIssues(config: unknown): { path: (string | number)[]; message
         issues.push({ path: ['checks', index, field], message: `unknown metric "${metric}" (declare it under metrics or ratios)` });
       }
     }
+    if (check['kind'] === 'ratio_consistency') issues.push(...ratioConsistencyIssues(check, index, metrics, ratiosSection));
   });
   const dimensions = Array.isArray(config['dimensions']) ? (config['dimensions'] as unknown[]) : [];
   const seen = new Set<unknown>();
@@ -187,6 +236,34 @@ function crossFieldIssues(config: unknown): { path: (string | number)[]; message
     seen.add(dimension);
   });
   issues.push(...snapshotsConfigIssues(config));
+  return issues;
+}
+
+/** A consistency check compares two base metrics; the ratio it names must be made of them. */
+function ratioConsistencyIssues(
+  check: Record<string, unknown>,
+  index: number,
+  metrics: Set<string>,
+  ratiosSection: Record<string, unknown>,
+): { path: (string | number)[]; message: string }[] {
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  for (const side of ['numerator', 'denominator'] as const) {
+    const metric = check[side];
+    if (typeof metric === 'string' && Object.hasOwn(ratiosSection, metric)) {
+      issues.push({ path: ['checks', index, side], message: `"${metric}" is a ratio; ratio_consistency compares two metrics` });
+    }
+  }
+  const ratioName = check['ratio'];
+  if (typeof ratioName === 'string' && metrics.has(ratioName)) {
+    issues.push({ path: ['checks', index, 'ratio'], message: `"${ratioName}" is a metric, not a ratio (declare it under ratios)` });
+  }
+  const ratio = typeof ratioName === 'string' && Object.hasOwn(ratiosSection, ratioName) ? ratiosSection[ratioName] : undefined;
+  if (isRecord(ratio) && (ratio['numerator'] !== check['numerator'] || ratio['denominator'] !== check['denominator'])) {
+    issues.push({
+      path: ['checks', index, 'ratio'],
+      message: `ratio "${String(ratioName)}" is ${String(ratio['numerator'])} / ${String(ratio['denominator'])}, not ${String(check['numerator'])} / ${String(check['denominator'])}`,
+    });
+  }
   return issues;
 }
 
