@@ -1,3 +1,4 @@
+import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -70,4 +71,9 @@ export function createLambdaClient(options: AwsClientOptions): LambdaClient {
 export function createSqsClient(options: AwsClientOptions): SQSClient {
   if (options.endpoint === undefined) return new SQSClient({ region: options.region, maxAttempts: options.maxAttempts });
   return new SQSClient({ region: options.region, maxAttempts: options.maxAttempts, endpoint: options.endpoint });
+}
+
+export function createSnsClient(options: AwsClientOptions): SNSClient {
+  if (options.endpoint === undefined) return new SNSClient({ region: options.region, maxAttempts: options.maxAttempts });
+  return new SNSClient({ region: options.region, maxAttempts: options.maxAttempts, endpoint: options.endpoint });
 }

@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { AlertPublishError } from '../../../functions/adapters/alerts/sns-alerter';
+import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidEnvironmentError, readEnvironment } from '../../../functions/adapters/environment';
 import { proofAlerter } from '../../../functions/adapters/alerts/proof-alerter';
 import type { Logger } from '../../../functions/core/jobs/logger';
@@ -42,16 +45,54 @@ describe('the alert topic in the environment', () => {
   it('logs alerts with their text under detail, warn as a warning and the rest as errors', async () => {
     // Prepare
     const lines: Array<{ level: string; message: string; fields: Record<string, unknown> }> = [];
-    const alerter = proofAlerter({ alertTopicArn: 'arn:aws:sns:us-east-1:123456789012:t' }, recordingLogger(lines));
+    const alerter = proofAlerter({ region: 'us-east-1' }, recordingLogger(lines));
 
     // Act
     await alerter.publish({ date: '2026-11-22', status: 'warn', exitCode: 1, subject: 'Sampling proof 2026-11-22: warn', message: 'warn trend:revenue', jobId: 'j1' });
     await alerter.publish({ date: '2026-11-23', status: 'error', exitCode: 3, subject: 'Sampling proof 2026-11-23 could not be computed', message: 'boom', jobId: 'j2' });
 
     // Assess
-    expect(lines.map((line) => [line.level, line.message, line.fields['detail'], line.fields['alertTopicArn']])).toEqual([
-      ['warn', 'ALERT Sampling proof 2026-11-22: warn', 'warn trend:revenue', 'arn:aws:sns:us-east-1:123456789012:t'],
-      ['error', 'ALERT Sampling proof 2026-11-23 could not be computed', 'boom', 'arn:aws:sns:us-east-1:123456789012:t'],
+    expect(lines.map((line) => [line.level, line.message, line.fields['detail']])).toEqual([
+      ['warn', 'ALERT Sampling proof 2026-11-22: warn', 'warn trend:revenue'],
+      ['error', 'ALERT Sampling proof 2026-11-23 could not be computed', 'boom'],
     ]);
+  });
+
+  describe('with an alert topic', () => {
+    const sns = mockClient(SNSClient);
+    afterEach(() => sns.reset());
+    const topic = 'arn:aws:sns:us-east-1:123456789012:t';
+    const alert = { date: '2026-11-22', status: 'critical', exitCode: 2, subject: 'Sampling proof 2026-11-22: critical — revenue', message: 'critical range:revenue', jobId: 'j1', key: 'sampling-proofs/sampling-proof-20261122.json' } as const;
+
+    it('publishes to SNS (ASCII subject, the alert as JSON, status and date as attributes) and still logs', async () => {
+      // Prepare
+      sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+      const lines: Array<{ level: string; message: string; fields: Record<string, unknown> }> = [];
+
+      // Act
+      await proofAlerter({ region: 'us-east-1', alertTopicArn: topic }, recordingLogger(lines)).publish(alert);
+
+      // Assess
+      const input = sns.commandCalls(PublishCommand)[0]!.args[0].input;
+      expect(input).toMatchObject({ TopicArn: topic, Subject: 'Sampling proof 2026-11-22: critical ? revenue' });
+      expect(JSON.parse(input.Message!)).toEqual(alert);
+      expect(input.MessageAttributes).toEqual({ status: { DataType: 'String', StringValue: 'critical' }, date: { DataType: 'String', StringValue: '2026-11-22' } });
+      expect(lines.map((line) => line.message)).toEqual(['ALERT Sampling proof 2026-11-22: critical — revenue']);
+    });
+
+    it('turns an SNS failure into AlertPublishError with the cause, after logging the alert', async () => {
+      // Prepare
+      const denied = Object.assign(new Error('not authorized to publish'), { name: 'AuthorizationErrorException' });
+      sns.on(PublishCommand).rejects(denied);
+      const lines: Array<{ level: string; message: string; fields: Record<string, unknown> }> = [];
+
+      // Act
+      const failure = await proofAlerter({ region: 'us-east-1', alertTopicArn: topic }, recordingLogger(lines)).publish(alert).catch((error: unknown) => error);
+
+      // Assess
+      expect(failure).toBeInstanceOf(AlertPublishError);
+      expect((failure as AlertPublishError).cause).toBe(denied);
+      expect(lines).toHaveLength(1);
+    });
   });
 });
