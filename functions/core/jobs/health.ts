@@ -79,11 +79,21 @@ export async function jobHealth(input: HealthInput, type: JobType, schedules: re
   };
 }
 
+/**
+ * Whether a run did its work. A critical sampling proof (exit code 2) ends `failed` so it stands
+ * out, but the job ran and judged the data: health is about the job running, and the proof's
+ * own alert reports the data.
+ */
+function ranToTheEnd(job: JobRecord): boolean {
+  if ((successfulStatuses as readonly string[]).includes(job.status)) return true;
+  return job.type === 'sampling-proof' && job.status === 'failed' && job.exitCode === 2;
+}
+
 async function findLastSuccess(ledger: JobLedger, type: JobType): Promise<JobRecord | undefined> {
   let cursor: string | undefined;
   for (let page = 0; page < SUCCESS_SEARCH_PAGES; page += 1) {
     const result = await ledger.list({ type, limit: PAGE, ...(cursor ? { cursor } : {}) });
-    const found = result.items.find((job) => (successfulStatuses as readonly string[]).includes(job.status));
+    const found = result.items.find(ranToTheEnd);
     if (found) return found;
     if (!result.nextCursor) return undefined;
     cursor = result.nextCursor;

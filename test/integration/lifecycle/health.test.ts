@@ -34,11 +34,27 @@ describe('jobHealth', () => {
   }
 
   /** A run of `type` created at `createdAt` that ended in `status`. */
-  async function runAt(type: JobType, createdAt: Date, status: JobStatus): Promise<JobRecord> {
+  async function runAt(type: JobType, createdAt: Date, status: JobStatus, exitCode?: number): Promise<JobRecord> {
     const job = await ledger.enqueue(newJob({ type }, new FakeClock(createdAt)));
     const running = await ledger.transition(job, ['queued'], 'running', {});
-    return ledger.transition(running, ['running'], status, { finishedAt: new Date(createdAt.getTime() + 60_000).toISOString() });
+    return ledger.transition(running, ['running'], status, { finishedAt: new Date(createdAt.getTime() + 60_000).toISOString(), ...(exitCode !== undefined ? { exitCode } : {}) });
   }
+
+  describe('the sampling proof', () => {
+    it('counts a critical proof (failed, exit code 2) as a run that did its work, but not one that could not compute (exit code 3)', async () => {
+      // Prepare: last night's proof was critical; the night before, it could not be computed.
+      await runAt('sampling-proof', ago(40 * HOUR), 'failed', 3);
+      const critical = await runAt('sampling-proof', ago(17 * HOUR), 'failed', 2);
+
+      // Act
+      const health = await jobHealth(input(ago(30 * 24 * HOUR)), 'sampling-proof', [daily('sampling-proof-daily')]);
+
+      // Assess
+      expect(health.healthy).toBe(true);
+      expect(health.lastSuccess?.id).toBe(critical.id);
+      expect(health.lastRun?.status).toBe('failed');
+    });
+  });
 
   describe('a scheduled job type', () => {
     it('is healthy without any run while the deploy is within its grace period and first window', async () => {
