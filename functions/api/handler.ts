@@ -7,6 +7,7 @@ import { tokensFromEnvironment } from './auth';
 import { adaptRoute, toResult, type ApiContext, type RouteHandler } from './http';
 import { routeSpecs, type RouteKey } from './route-specs';
 import { getHealth, getTypeHealth } from './routes/health';
+import { getOpenApi } from './routes/openapi';
 import { getJob, listJobs, postBackfill, postJob } from './routes/jobs';
 import { listSnapshots } from './routes/snapshots';
 import { triggerSchedule } from './routes/scheduler';
@@ -20,6 +21,7 @@ import { getProof, listProofs } from './routes/proofs';
 const routeHandlers: Record<RouteKey, RouteHandler> = {
   'GET /health': getHealth,
   'GET /health/{type}': getTypeHealth,
+  'GET /openapi.json': getOpenApi,
   'POST /jobs': postJob,
   'GET /jobs': listJobs,
   'POST /jobs/backfill': postBackfill,

@@ -14,6 +14,7 @@ export interface RouteSpec {
 export const routeSpecs = [
   { method: 'GET', path: '/health', scope: 'none', summary: 'Health of every job type' },
   { method: 'GET', path: '/health/{type}', scope: 'none', summary: 'Health of one job type' },
+  { method: 'GET', path: '/openapi.json', scope: 'none', summary: 'This API as an OpenAPI 3.1 document' },
   { method: 'POST', path: '/jobs', scope: 'admin', summary: 'Start a run' },
   { method: 'GET', path: '/jobs', scope: 'read', summary: 'List runs, newest first' },
   { method: 'POST', path: '/jobs/backfill', scope: 'admin', summary: 'Start one run per period of a range (at most 400), skipping periods already done' },

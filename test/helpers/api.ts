@@ -3,6 +3,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { handler, resetApiContext } from '../../functions/api/handler';
 import { resetRuntime } from '../../functions/adapters/runtime';
 import type { NightshiftConfig } from '../../functions/core/config';
+import { routeContracts } from '../../functions/api/contract/route-contracts';
+import { errorBody } from '../../functions/api/contract/responses';
+import type { RouteKey } from '../../functions/api/route-specs';
 import type { TestStorage } from './storage';
 
 export interface ApiCall {
@@ -123,4 +126,18 @@ export async function eventObjectKeys(storage: TestStorage): Promise<string[]> {
   const keys: string[] = [];
   for await (const object of storage.artifactStore.list('events/')) keys.push(object.key);
   return keys.sort();
+}
+
+/**
+ * Checks an answer against the route's contract (the schemas the OpenAPI document is built
+ * from): its status must be one the contract declares (or a 400/401/403 error), and its body
+ * must parse. Returns the problems, empty when it conforms.
+ */
+export function contractProblems(routeKey: RouteKey, answer: ApiAnswer): string[] {
+  const contract = routeContracts[routeKey];
+  const declared = contract.responses[answer.status];
+  const schema = declared?.schema ?? ([400, 401, 403].includes(answer.status) ? errorBody : undefined);
+  if (!schema) return [`${routeKey}: status ${answer.status} is not in its contract (${Object.keys(contract.responses).join(', ')})`];
+  const parsed = schema.safeParse(answer.body);
+  return parsed.success ? [] : parsed.error.issues.map((issue) => `${routeKey} ${answer.status}: ${issue.path.join('.') || 'body'}: ${issue.message}`);
 }

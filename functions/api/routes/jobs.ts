@@ -12,7 +12,7 @@ import { parseInput as parse } from '../validation';
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const PRESIGNED_URL_SECONDS = 900;
 
-const submitBody = z
+export const submitJobBody = z
   .object({
     type: z.string().min(1).max(64),
     period: z.string().min(1).max(20).optional(),
@@ -21,7 +21,7 @@ const submitBody = z
   })
   .strict();
 
-const backfillBody = z
+export const backfillBody = z
   .object({
     type: z.string().min(1).max(64),
     from: z.string().min(1).max(20),
@@ -30,7 +30,7 @@ const backfillBody = z
   })
   .strict();
 
-const listQuery = z
+export const listJobsQuery = z
   .object({
     type: z.string().max(64).optional(),
     status: z.enum(jobStatuses).optional(),
@@ -61,7 +61,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 export const postJob: RouteHandler = async (request, context) => {
   const { deps } = context;
   // The parsed body, defaults filled in: requests that mean the same are the same request.
-  const body = parse(submitBody, jsonBody(request), 'body');
+  const body = parse(submitJobBody, jsonBody(request), 'body');
   const entry = shippedEntry(body.type);
   const triggeredBy = request.principal?.name ?? 'api';
   const submit = async () => {
@@ -109,7 +109,7 @@ export const postBackfill: RouteHandler = async (request, { deps }) => {
 
 /** GET /jobs: newest first, through the type or status index, with an opaque cursor. */
 export const listJobs: RouteHandler = async (request, { deps }) => {
-  const query = parse(listQuery, request.query, 'query');
+  const query = parse(listJobsQuery, request.query, 'query');
   if (query.type !== undefined) shippedEntry(query.type);
   if (query.since && query.until && query.since > query.until) throw new BadRequestError('query: since is after until');
   const page = await deps.ledger.list({

@@ -6,26 +6,18 @@ import { runtimeProofIndex } from '../../jobs/sampling-proof/runtime-wiring';
 import { BadRequestError, NotFoundError } from '../errors';
 import type { RouteHandler } from '../http';
 import { parseInput } from '../validation';
+import { localDaySchema } from '../schemas';
 
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MAX_LIST_DAYS = 366;
 
-/** `YYYY-MM-DD` naming a real calendar day (no 2026-02-30). */
-const localDay = z
-  .string()
-  .regex(DAY, 'a local day, YYYY-MM-DD')
-  .refine((text) => {
-    const match = DAY.exec(text);
-    if (!match) return true;
-    const ms = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
-    return new Date(ms).toISOString().slice(0, 10) === text;
-  }, 'not a calendar day');
+/** A proof's day: `YYYY-MM-DD`, a real calendar day. */
+export const proofDate = localDaySchema;
 
-const listQuery = z.object({ from: localDay, to: localDay }).strict();
+export const listProofsQuery = z.object({ from: proofDate, to: proofDate }).strict();
 
 /** GET /proofs?from=&to=: the index entries of the proven days in the range (both included), oldest first. */
 export const listProofs: RouteHandler = async (request, { deps }) => {
-  const query = parseInput(listQuery, request.query, 'query');
+  const query = parseInput(listProofsQuery, request.query, 'query');
   try {
     periodsBetween('day', query.from, query.to, { timezone: deps.config.timezone, weekStartsOn: deps.config.weekStartsOn }, MAX_LIST_DAYS);
   } catch (error) {
@@ -38,7 +30,7 @@ export const listProofs: RouteHandler = async (request, { deps }) => {
 
 /** GET /proofs/{date}: the proof artifact of that local day, as stored; 404 when the day has none. */
 export const getProof: RouteHandler = async (request, { deps }) => {
-  const date = parseInput(localDay, request.pathParameters['date'] ?? '', 'path.date');
+  const date = parseInput(proofDate, request.pathParameters['date'] ?? '', 'path.date');
   const entry = await runtimeProofIndex().get(date);
   if (!entry) throw new NotFoundError(`no sampling proof for ${date}`);
   try {

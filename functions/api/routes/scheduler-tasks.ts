@@ -17,7 +17,7 @@ const NEXT_RUNS = 5;
 const LAST_RUN_LOOKBACK = 200;
 const PAGE = 100;
 /** No parameters: an unknown one is a 400 that names it, as on every route. */
-const tasksQuery = z.object({}).strict();
+export const schedulerTasksQuery = z.object({}).strict();
 
 interface TaskWarning {
   code: 'dst_gap' | 'dst_overlap' | 'invalid_expression';
@@ -36,7 +36,7 @@ interface TaskWarning {
  * from its creation), its last run, and its DST warnings over the next two years.
  */
 export const listSchedulerTasks: RouteHandler = async (request, context) => {
-  parseInput(tasksQuery, request.query, 'query');
+  parseInput(schedulerTasksQuery, request.query, 'query');
   const { deps } = context;
   const now = deps.clock.now();
   const tasks = scheduledTasks(deps.config);

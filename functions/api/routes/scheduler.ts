@@ -8,7 +8,7 @@ import { BadRequestError } from '../errors';
 import { jsonBody, type RouteHandler } from '../http';
 import { parseInput } from '../validation';
 
-const triggerBody = z.object({ force: z.boolean().default(false) }).strict();
+export const triggerScheduleBody = z.object({ force: z.boolean().default(false) }).strict();
 
 /** The snapshot kinds by name: each runs the snapshot of the previous period of that kind. */
 const snapshotKinds: Record<string, PeriodType> = { daily: 'day', weekly: 'week', monthly: 'month' };
@@ -21,7 +21,7 @@ const snapshotKinds: Record<string, PeriodType> = { daily: 'day', weekly: 'week'
  */
 export const triggerSchedule: RouteHandler = async (request, { deps }) => {
   const name = request.pathParameters['type'] ?? '';
-  const body = request.body === undefined || request.body.trim() === '' ? { force: false } : parseInput(triggerBody, jsonBody(request), 'body');
+  const body = request.body === undefined || request.body.trim() === '' ? { force: false } : parseInput(triggerScheduleBody, jsonBody(request), 'body');
   const { entry, period } = resolveTrigger(name, deps.config, deps.clock.now());
   const triggeredBy = request.principal?.name ?? 'api';
   const result = await submitRun(deps, { entry, trigger: 'api', triggeredBy, params: {}, force: body.force, ...(period !== undefined ? { period } : {}) });

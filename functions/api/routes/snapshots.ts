@@ -12,7 +12,7 @@ const PRESIGNED_URL_SECONDS = 900;
 const DEFAULT_LOOKBACK_DAYS: Record<SnapshotPeriodName, number> = { daily: 31, weekly: 7 * 13, monthly: 366 };
 const DAY_MS = 86_400_000;
 
-const snapshotsQuery = z
+export const snapshotsQuery = z
   .object({
     period: z.string().min(1).max(20).default('daily'),
     from: localDaySchema.optional(),

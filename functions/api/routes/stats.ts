@@ -5,7 +5,7 @@ import type { RouteHandler } from '../http';
 import { parseInput } from '../validation';
 import { localDaySchema as localDay } from '../schemas';
 
-const statsQuery = z
+export const statsQuery = z
   .object({
     metric: z.string().min(1).max(64),
     from: localDay,

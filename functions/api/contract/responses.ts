@@ -1,0 +1,208 @@
+import { z } from 'zod';
+import { jobTypes } from '../../core/jobs/job-types';
+import { jobStatuses, jobTriggers } from '../../core/jobs/states';
+
+/**
+ * What the API answers, as zod schemas: they document the responses in the OpenAPI document and
+ * tests parse real answers with them, so the document cannot drift from the server. Objects are
+ * loose (extra fields allowed) where the server passes stored items through.
+ */
+const isoTime = z.string().describe('ISO-8601 UTC time');
+
+export const errorBody = z
+  .object({ error: z.object({ code: z.string().describe('stable, machine-readable'), message: z.string().describe('for people') }).strict() })
+  .strict()
+  .meta({ id: 'Error' });
+
+export const artifactRef = z
+  .looseObject({
+    name: z.string(),
+    key: z.string().describe('object key in the artifacts bucket'),
+    size: z.number().int().min(0),
+    contentType: z.string(),
+    url: z.string().optional().describe('presigned GET, valid 15 minutes (GET /jobs/{id} only)'),
+  })
+  .meta({ id: 'Artifact' });
+
+export const jobRecord = z
+  .looseObject({
+    id: z.string().describe('ULID'),
+    type: z.enum(jobTypes),
+    status: z.enum(jobStatuses),
+    trigger: z.enum(jobTriggers),
+    period: z.string().optional(),
+    scheduledFor: isoTime.optional(),
+    params: z.record(z.string(), z.unknown()),
+    force: z.boolean().optional(),
+    createdAt: isoTime,
+    startedAt: isoTime.optional(),
+    finishedAt: isoTime.optional(),
+    durationMs: z.number().int().min(0).optional(),
+    deadlineAt: isoTime.optional(),
+    summary: z.record(z.string(), z.unknown()).optional(),
+    error: z.object({ code: z.string(), message: z.string() }).optional(),
+    exitCode: z.number().int().optional(),
+    artifacts: z.array(artifactRef),
+    logs: z.string().optional(),
+    triggeredBy: z.string(),
+    skippedFor: z.string().optional(),
+    expiresAt: z.number().int().describe('TTL, epoch seconds'),
+  })
+  .meta({ id: 'JobRecord' });
+
+export const submittedJob = z.object({ job: jobRecord, existingJobId: z.string().optional() }).strict();
+
+export const jobPage = z.object({ items: z.array(jobRecord), nextCursor: z.string().nullable() }).strict();
+
+const runBrief = z.looseObject({ id: z.string(), status: z.enum(jobStatuses), createdAt: isoTime, finishedAt: isoTime.optional(), period: z.string().optional() });
+
+const jobHealth = z
+  .object({
+    healthy: z.boolean(),
+    reason: z.string(),
+    schedules: z.array(z.string()),
+    intervalMs: z.number().optional(),
+    lastRun: runBrief.nullable(),
+    lastSuccess: runBrief.nullable(),
+  })
+  .strict();
+
+export const healthBody = z
+  .object({ status: z.enum(['ok', 'degraded']), version: z.string(), time: isoTime, jobs: z.record(z.string(), jobHealth) })
+  .strict()
+  .meta({ id: 'Health' });
+
+export const typeHealthBody = jobHealth.extend({ status: z.enum(['ok', 'degraded']), version: z.string(), type: z.enum(jobTypes) }).strict();
+
+export const eventsAccepted = z
+  .object({
+    accepted: z.number().int().min(0),
+    rejected: z.array(z.object({ index: z.number().int().min(0), error: z.string() }).strict()),
+    objects: z.array(z.string()).describe('the event objects written, one per UTC hour'),
+  })
+  .strict();
+
+export const statsBody = z
+  .object({
+    metric: z.string(),
+    timezone: z.string(),
+    items: z.array(
+      z.object({ day: z.string(), dims: z.record(z.string(), z.string()), count: z.number(), sum: z.number(), min: z.number(), max: z.number() }).strict(),
+    ),
+  })
+  .strict();
+
+export const backfillBody = z
+  .object({
+    type: z.enum(jobTypes),
+    periodType: z.enum(['day', 'week', 'month']),
+    from: z.string(),
+    to: z.string(),
+    periods: z.number().int(),
+    queued: z.array(z.object({ period: z.string(), jobId: z.string() }).strict()),
+    skipped: z.array(z.object({ period: z.string(), reason: z.enum(['done', 'in_progress']), jobId: z.string() }).strict()),
+  })
+  .strict();
+
+export const schedulerTasksBody = z
+  .object({
+    tasks: z.array(
+      z
+        .object({
+          name: z.string(),
+          type: z.enum(jobTypes),
+          expression: z.string(),
+          timezone: z.string(),
+          enabled: z.boolean(),
+          period: z.enum(['none', 'previous-day', 'previous-week', 'previous-month']),
+          description: z.string().nullable(),
+          nextRuns: z.array(z.object({ utc: isoTime, local: z.string() }).strict()),
+          lastRun: z.object({ id: z.string(), status: z.enum(jobStatuses), createdAt: isoTime, finishedAt: isoTime.nullable() }).strict().nullable(),
+          warnings: z.array(
+            z.object({ code: z.enum(['dst_gap', 'dst_overlap', 'invalid_expression']), message: z.string(), dates: z.array(z.string()), missedDays: z.array(z.string()) }).strict(),
+          ),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
+const snapshotError = z.object({ metric: z.string(), scope: z.string().optional(), code: z.string(), message: z.string() }).strict();
+
+export const snapshotsPage = z
+  .object({
+    periodType: z.enum(['daily', 'weekly', 'monthly']),
+    from: z.string(),
+    to: z.string(),
+    timezone: z.string(),
+    items: z.array(
+      z.looseObject({
+        period: z.string(),
+        periodType: z.enum(['daily', 'weekly', 'monthly']),
+        periodStart: z.string(),
+        periodEnd: z.string(),
+        scope: z.string(),
+        values: z.record(z.string(), z.number().nullable()),
+        errors: z.array(snapshotError),
+        generatedAt: isoTime,
+        jobId: z.string(),
+        artifactKey: z.string(),
+        artifactUrl: z.string().describe('presigned GET of the period artifact, valid 15 minutes'),
+        expiresAt: z.number().int(),
+      }),
+    ),
+    nextCursor: z.string().nullable(),
+  })
+  .strict();
+
+const proofIndexEntry = z.looseObject({
+  date: z.string(),
+  status: z.enum(['pass', 'warn', 'critical']),
+  exitCode: z.number().int(),
+  generatedAt: isoTime,
+  key: z.string(),
+  jobId: z.string(),
+  summary: z.record(z.string(), z.number()),
+  criticalMetrics: z.array(z.string()),
+});
+
+export const proofsPage = z.object({ items: z.array(proofIndexEntry) }).strict();
+
+export const proofDocument = z
+  .looseObject({
+    schema: z.string(),
+    date: z.string(),
+    status: z.enum(['pass', 'warn', 'critical']),
+    exitCode: z.number().int(),
+    checks: z.array(z.record(z.string(), z.unknown())),
+    anomalies: z.array(z.unknown()),
+  })
+  .meta({ id: 'SamplingProof' });
+
+export const scriptsBody = z.looseObject({
+  scripts: z.array(z.looseObject({ name: z.string(), interpreter: z.enum(['python3', 'node']), description: z.string() })),
+  maxConcurrency: z.number().int(),
+  outputCapBytes: z.number().int(),
+});
+
+const logStream = z
+  .object({
+    key: z.string(),
+    size: z.number().int(),
+    bytesWritten: z.number().int(),
+    truncated: z.boolean(),
+    url: z.string(),
+    inline: z.boolean(),
+    text: z.string().optional(),
+  })
+  .strict()
+  .nullable();
+
+export const logsBody = z.union([
+  z.object({ jobId: z.string(), type: z.enum(jobTypes), status: z.enum(jobStatuses), available: z.literal(true), stdout: logStream, stderr: logStream }).strict(),
+  z.object({ jobId: z.string(), type: z.enum(jobTypes), status: z.enum(jobStatuses), available: z.literal(false), message: z.string() }).strict(),
+]);
+
+export const rollupTriggered = z.object({ job: jobRecord }).strict();
+
+export const openApiDocument = z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) });

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { rollupParams } from '../../jobs/rollup/params';
+import type { RouteKey } from '../route-specs';
+import { backfillBody as backfillRequest, listJobsQuery, submitJobBody } from '../routes/jobs';
+import { listProofsQuery, proofDate } from '../routes/proofs';
+import { triggerScheduleBody } from '../routes/scheduler';
+import { schedulerTasksQuery } from '../routes/scheduler-tasks';
+import { snapshotsQuery } from '../routes/snapshots';
+import { statsQuery } from '../routes/stats';
+import * as answers from './responses';
+
+export interface ResponseContract {
+  description: string;
+  schema?: z.ZodType;
+  /** Default `application/json`. */
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+export interface RouteContract {
+  /** Path parameters (`{id}`), each validated by the route. */
+  path?: Record<string, z.ZodType>;
+  query?: z.ZodType;
+  body?: { schema: z.ZodType; required: boolean; description?: string; alternatives?: Record<string, { schema: z.ZodType; description: string }> };
+  /** Besides 400 (bad input), 401 and 403 (auth; scoped routes) and 500, which every route may answer. */
+  responses: Record<number, ResponseContract>;
+}
+
+const jobId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/).describe('a run id (ULID)');
+const location = { location: 'the run: /jobs/{id}' };
+
+/** What an event looks like on the way in; each one is checked on its own (bad ones are listed, not fatal). */
+const metricEvent = z
+  .object({
+    metric: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/).describe('a configured metric'),
+    ts: z.string().describe('ISO-8601 with an offset (Z or ±hh:mm)'),
+    value: z.number().optional().describe('finite; default 1'),
+    dims: z.record(z.string(), z.string().max(256)).optional().describe('at most 10; only configured dimensions are kept'),
+  })
+  .strict()
+  .meta({ id: 'MetricEvent' });
+
+/**
+ * Every route's input and answers. Keyed by the route table's keys, so a route without a
+ * contract does not compile; the input schemas are the ones the routes validate with.
+ */
+export const routeContracts: Record<RouteKey, RouteContract> = {
+  'GET /health': {
+    responses: { 200: { description: 'every job type is healthy', schema: answers.healthBody }, 503: { description: 'a scheduled job type is stale', schema: answers.healthBody } },
+  },
+  'GET /health/{type}': {
+    path: { type: z.string().describe('a job type') },
+    responses: {
+      200: { description: 'healthy', schema: answers.typeHealthBody },
+      503: { description: 'stale: no success within twice its interval', schema: answers.typeHealthBody },
+      404: { description: 'no such job type', schema: answers.errorBody },
+    },
+  },
+  'GET /openapi.json': {
+    responses: { 200: { description: 'this document', schema: answers.openApiDocument } },
+  },
+  'POST /jobs': {
+    body: { schema: submitJobBody, required: true },
+    responses: {
+      202: { description: 'recorded and started', schema: answers.submittedJob, headers: location },
+      200: { description: 'the period is already covered (the new record is `skipped`), or a replay of the same Idempotency-Key', schema: answers.submittedJob, headers: location },
+      409: { description: 'a forced run while the period\'s run is active, or a repeat racing its Idempotency-Key', schema: answers.errorBody },
+      422: { description: 'the Idempotency-Key was used with another body', schema: answers.errorBody },
+    },
+  },
+  'GET /jobs': { query: listJobsQuery, responses: { 200: { description: 'runs, newest first', schema: answers.jobPage } } },
+  'POST /jobs/backfill': {
+    body: { schema: backfillRequest, required: true },
+    responses: { 202: { description: 'what was queued and what was skipped, and why', schema: answers.backfillBody } },
+  },
+  'GET /scheduler/tasks': { query: schedulerTasksQuery, responses: { 200: { description: 'every schedule', schema: answers.schedulerTasksBody } } },
+  'POST /scheduler/trigger/{type}': {
+    path: { type: z.string().describe('daily, weekly, monthly, or a job type') },
+    body: { schema: triggerScheduleBody, required: false },
+    responses: {
+      202: { description: 'started', schema: answers.submittedJob, headers: location },
+      200: { description: 'the period is already covered', schema: answers.submittedJob, headers: location },
+      409: { description: 'a forced run while the period\'s run is active', schema: answers.errorBody },
+    },
+  },
+  'GET /snapshots': { query: snapshotsQuery, responses: { 200: { description: 'snapshot items, oldest period first', schema: answers.snapshotsPage } } },
+  'GET /jobs/{id}': {
+    path: { id: jobId },
+    responses: { 200: { description: 'the run, artifacts with presigned URLs', schema: answers.jobRecord }, 404: { description: 'no such run', schema: answers.errorBody } },
+  },
+  'GET /jobs/{id}/logs': {
+    path: { id: jobId },
+    responses: { 200: { description: "a script run's stdout and stderr, or why there are none", schema: answers.logsBody }, 404: { description: 'no such run', schema: answers.errorBody } },
+  },
+  'GET /scripts': { responses: { 200: { description: 'the script whitelist with argument schemas', schema: answers.scriptsBody } } },
+  'GET /proofs': { query: listProofsQuery, responses: { 200: { description: 'the proven days of the range', schema: answers.proofsPage } } },
+  'GET /proofs/{date}': {
+    path: { date: proofDate },
+    responses: { 200: { description: "the day's proof artifact", schema: answers.proofDocument }, 404: { description: 'no proof for that day', schema: answers.errorBody } },
+  },
+  'POST /events': {
+    body: {
+      schema: z.object({ events: z.array(metricEvent).max(10_000) }).strict(),
+      required: true,
+      description: 'JSON, or NDJSON (one event per line) with Content-Type application/x-ndjson',
+      alternatives: { 'application/x-ndjson': { schema: z.string(), description: 'one MetricEvent per line' } },
+    },
+    responses: {
+      202: { description: 'the valid events are stored (one object per UTC hour); the invalid ones are listed by index', schema: answers.eventsAccepted },
+      413: { description: 'the body or the event count is over the limit', schema: answers.errorBody },
+    },
+  },
+  'GET /stats': { query: statsQuery, responses: { 200: { description: 'daily stats over local days', schema: answers.statsBody } } },
+  'POST /internal/rollup/trigger': {
+    body: { schema: rollupParams, required: false },
+    responses: {
+      200: { description: 'the rollup ran; its final record', schema: answers.rollupTriggered },
+      403: { description: 'test endpoints are disabled (ENABLE_TEST_ENDPOINTS)', schema: answers.errorBody },
+      409: { description: 'another rollup kept the lease', schema: answers.errorBody },
+    },
+  },
+};

@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerInProcessInvoker } from '../../../functions/adapters/invoker/in-process';
+import type { RouteKey } from '../../../functions/api/route-specs';
+import { routeSpecs } from '../../../functions/api/route-specs';
+import { handler as snapshotHandler } from '../../../functions/jobs/snapshot/handler';
+import { handler as sweeperHandler } from '../../../functions/jobs/sweeper/handler';
+import { OPENAPI_FILE, openApiText } from '../../../infra/openapi/write-openapi';
+import { callApi, contractProblems, TEST_TOKENS, useApiEnvironment, type ApiAnswer, type ApiCall } from '../../helpers/api';
+import { HandlerInvoker } from '../../helpers/invokers';
+import { snapshotConfig } from '../../helpers/snapshot-bed';
+import { createTestStorage, type TestStorage } from '../../helpers/storage';
+
+const admin = TEST_TOKENS.admin;
+const read = TEST_TOKENS.read;
+
+describe('the API answers as its OpenAPI contract says', () => {
+  let storage: TestStorage;
+  let restore: () => void;
+  const invoker = new HandlerInvoker({ snapshot: snapshotHandler as never, sweeper: sweeperHandler as never });
+  const seen = new Set<RouteKey>();
+  const problems: string[] = [];
+
+  /** One request, its answer checked against the route's contract. */
+  async function call(routeKey: RouteKey, path: string, request: ApiCall = {}): Promise<ApiAnswer> {
+    const answer = await callApi(routeKey.split(' ')[0]!, path, request);
+    seen.add(routeKey);
+    problems.push(...contractProblems(routeKey, answer));
+    return answer;
+  }
+
+  beforeAll(async () => {
+    storage = await createTestStorage('api-contract');
+    restore = useApiEnvironment(storage, snapshotConfig());
+    registerInProcessInvoker(invoker);
+  });
+
+  afterAll(async () => {
+    registerInProcessInvoker(undefined);
+    restore();
+    await storage.destroy();
+  });
+
+  it('docs/openapi.json is the document the server serves (run `npm run openapi` after changing a route)', async () => {
+    // Act
+    const served = await call('GET /openapi.json', '/openapi.json');
+
+    // Assess
+    expect(readFileSync(OPENAPI_FILE, 'utf8')).toBe(openApiText());
+    expect(served.body).toEqual(JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')));
+    expect(Object.keys(served.body.paths).sort()).toEqual([...new Set(routeSpecs.map((spec) => spec.path))].sort());
+  });
+
+  it('every route, on its success and error paths, answers with a status and body its contract declares', async () => {
+    // Act: a tour of the API, successes and failures.
+    await call('GET /health', '/health');
+    await call('GET /health/{type}', '/health/rollup', { pathParameters: { type: 'rollup' } });
+    await call('GET /health/{type}', '/health/nope', { pathParameters: { type: 'nope' } });
+    const started = await call('POST /jobs', '/jobs', { token: admin, body: { type: 'sweeper' }, headers: { 'idempotency-key': 'tour-1' } });
+    await call('POST /jobs', '/jobs', { token: admin, body: { type: 'sweeper' }, headers: { 'idempotency-key': 'tour-1' } });
+    await call('POST /jobs', '/jobs', { token: admin, body: { type: 'sweeper', params: { x: 1 } }, headers: { 'idempotency-key': 'tour-1' } });
+    await call('POST /jobs', '/jobs', { token: admin, body: { type: 'teleport' } });
+    await call('POST /jobs', '/jobs', { token: read, body: { type: 'sweeper' } });
+    await call('POST /jobs', '/jobs', { body: { type: 'sweeper' } });
+    await call('POST /jobs/backfill', '/jobs/backfill', { token: admin, body: { type: 'snapshot', from: '2026-11-01', to: '2026-11-02' } });
+    await call('POST /scheduler/trigger/{type}', '/scheduler/trigger/daily', { token: admin, pathParameters: { type: 'daily' } });
+    await call('POST /scheduler/trigger/{type}', '/scheduler/trigger/daily', { token: admin, pathParameters: { type: 'daily' } });
+    await call('POST /scheduler/trigger/{type}', '/scheduler/trigger/yearly', { token: admin, pathParameters: { type: 'yearly' } });
+    await invoker.settle();
+    await call('POST /jobs', '/jobs', { token: admin, body: { type: 'snapshot', period: '2026-11-01', force: true } });
+    await invoker.settle();
+    const id = started.body.job.id as string;
+    await call('GET /jobs', '/jobs', { token: read, query: { limit: '2' } });
+    await call('GET /jobs', '/jobs', { token: read, query: { status: 'nonsense' } });
+    await call('GET /jobs/{id}', `/jobs/${id}`, { token: read, pathParameters: { id } });
+    await call('GET /jobs/{id}', '/jobs/01ARZ3NDEKTSV4RRFFQ69G5FAV', { token: read, pathParameters: { id: '01ARZ3NDEKTSV4RRFFQ69G5FAV' } });
+    await call('GET /jobs/{id}/logs', `/jobs/${id}/logs`, { token: read, pathParameters: { id } });
+    await call('GET /scheduler/tasks', '/scheduler/tasks', { token: read });
+    await call('GET /snapshots', '/snapshots', { token: read, query: { period: 'daily', from: '2026-11-01', to: '2026-11-30' } });
+    await call('GET /snapshots', '/snapshots', { token: read, query: { period: 'hourly' } });
+    await call('GET /scripts', '/scripts', { token: read });
+    await call('GET /proofs', '/proofs', { token: read, query: { from: '2026-11-01', to: '2026-11-22' } });
+    await call('GET /proofs/{date}', '/proofs/2026-11-01', { token: read, pathParameters: { date: '2026-11-01' } });
+    await call('GET /proofs/{date}', '/proofs/2026-02-30', { token: read, pathParameters: { date: '2026-02-30' } });
+    const now = new Date().toISOString();
+    await call('POST /events', '/events', { token: TEST_TOKENS.ingest, body: { events: [{ metric: 'orders', ts: now, dims: { store: 's1' } }, { metric: 'orders', ts: 'yesterday' }] } });
+    await call('POST /events', '/events', { token: TEST_TOKENS.ingest, body: '{"events": [' });
+    await call('GET /stats', '/stats', { token: read, query: { metric: 'orders', from: '2026-11-01', to: '2026-11-02' } });
+    await call('GET /stats', '/stats', { token: read, query: { metric: 'visits', from: '2026-11-01', to: '2026-11-02' } });
+    await call('POST /internal/rollup/trigger', '/internal/rollup/trigger', { token: admin });
+    await invoker.settle();
+
+    // Assess
+    expect(problems).toEqual([]);
+    const untested = routeSpecs.map((spec) => `${spec.method} ${spec.path}` as RouteKey).filter((key) => !seen.has(key));
+    expect(untested).toEqual([]);
+  });
+});
