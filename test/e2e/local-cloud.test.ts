@@ -3,6 +3,8 @@ import { createDynamoDbDocumentClient } from '../../functions/adapters/aws-clien
 import { DynamoDbJobLedger } from '../../functions/adapters/dynamodb/job-ledger';
 import type { JobRecord } from '../../functions/core/jobs/record';
 import { newJob } from '../helpers/jobs';
+import { malformedRequest, type MalformedRequest } from '../helpers/malformed-requests';
+import { seededRandom } from '../helpers/rollup-events';
 import { isAlive, startLocalCloudProcess, type LocalCloudProcess } from '../helpers/local-cloud-process';
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
@@ -65,6 +67,44 @@ describe('the local cloud (npm start)', () => {
     expect(after.body.status).toBe('timed_out');
     expect(after.body.error.code).toBe('deadline_exceeded');
   });
+
+  it('answers 1,000 random malformed requests without a 5xx, and keeps serving', async () => {
+    // Prepare
+    const requests = Array.from({ length: 1000 }, (_, index) => malformedRequest(seededRandom(20261123 + index), cloud.adminToken));
+    const answers: Array<{ request: MalformedRequest; status: number; text: string }> = [];
+
+    // Act: eight at a time, as a noisy client would.
+    for (let start = 0; start < requests.length; start += 8) {
+      await Promise.all(
+        requests.slice(start, start + 8).map(async (request) => {
+          const response = await fetch(`${cloud.ready.apiUrl}${request.path}`, {
+            method: request.method,
+            headers: request.headers,
+            ...(request.body !== undefined ? { body: request.body } : {}),
+          });
+          answers.push({ request, status: response.status, text: await response.text() });
+        }),
+      );
+    }
+    const health = await cloud.request('/health', { token: null });
+
+    // Assess
+    const serverErrors = answers.filter((answer) => answer.status >= 500);
+    expect(serverErrors.map((a) => `${a.request.method} ${a.request.path.slice(0, 80)} → ${a.status} ${a.text.slice(0, 120)}`)).toEqual([]);
+    const badErrorBodies = answers.filter((answer) => {
+      if (answer.status < 400 || answer.request.method === 'HEAD') return false;
+      try {
+        const body = JSON.parse(answer.text) as { error?: { code?: unknown; message?: unknown } };
+        return typeof body.error?.code !== 'string' || typeof body.error.message !== 'string';
+      } catch {
+        return true;
+      }
+    });
+    expect(badErrorBodies.map((a) => `${a.request.method} ${a.request.path.slice(0, 80)} → ${a.status} ${a.text.slice(0, 120)}`)).toEqual([]);
+    expect(new Set(answers.map((answer) => answer.status)).size).toBeGreaterThan(3);
+    expect(health.status).toBe(200);
+    expect(cloud.child.exitCode).toBeNull();
+  }, 120_000);
 
   it('stops cleanly on Ctrl-C and leaves no emulator process behind', async () => {
     // Prepare
