@@ -5,9 +5,10 @@ import type { JobDependencies } from '../core/jobs/definition';
 import type { Logger } from '../core/jobs/logger';
 import { authenticate, requireScope, type Principal, type TokenEntry } from './auth';
 import { BadRequestError, httpStatusOf, PayloadTooLargeError } from './errors';
-import type { RouteSpec } from './route-specs';
+import { MAX_CONTROL_BODY_BYTES, type RouteSpec } from './route-specs';
 
 /** API Gateway's own payload limit; the local adapter enforces the same. */
+/** The largest body any route takes (events; API Gateway's own limit is 10 MB): the local adapter stops reading past it. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export interface ApiRequest {
@@ -45,7 +46,7 @@ export function adaptRoute(spec: RouteSpec, handle: RouteHandler, context: () =>
   return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const ctx = context();
     try {
-      const request = toRequest(event);
+      const request = toRequest(event, spec.maxBodyBytes ?? MAX_CONTROL_BODY_BYTES);
       if (spec.scope !== 'none') {
         const principal = authenticate(request.headers['authorization'], ctx.tokens);
         requireScope(principal, spec.scope);
@@ -58,12 +59,12 @@ export function adaptRoute(spec: RouteSpec, handle: RouteHandler, context: () =>
   };
 }
 
-function toRequest(event: APIGatewayProxyEventV2): ApiRequest & { principal: Principal | undefined } {
+function toRequest(event: APIGatewayProxyEventV2, maxBodyBytes: number): ApiRequest & { principal: Principal | undefined } {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(event.headers ?? {})) if (value !== undefined) headers[name.toLowerCase()] = value;
   let body = event.body;
   if (body !== undefined && event.isBase64Encoded) body = Buffer.from(body, 'base64').toString('utf8');
-  if (body !== undefined && Buffer.byteLength(body, 'utf8') > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
+  if (body !== undefined && Buffer.byteLength(body, 'utf8') > maxBodyBytes) throw new PayloadTooLargeError(maxBodyBytes);
   const query: Record<string, string> = {};
   for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) if (value !== undefined) query[name] = value;
   const pathParameters: Record<string, string> = {};

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { routeContracts, type RouteContract } from './contract/route-contracts';
 import { errorBody } from './contract/responses';
-import { routeSpecs, type RouteKey, type RouteSpec } from './route-specs';
+import { MAX_CONTROL_BODY_BYTES, routeSpecs, type RouteKey, type RouteSpec } from './route-specs';
 
 /** The API's own version: it changes when the contract does, not with every build. */
 export const API_VERSION = '1.0.0';
@@ -46,6 +46,10 @@ function operation(spec: RouteSpec, contract: RouteContract, components: Record<
   if (spec.scope !== 'none') {
     responses['401'] ??= { description: 'no token, or an unknown one', content: errorContent };
     responses['403'] ??= { description: `the token lacks the ${spec.scope} scope`, content: errorContent };
+  }
+  if (contract.body) {
+    const limit = spec.maxBodyBytes ?? MAX_CONTROL_BODY_BYTES;
+    responses['413'] ??= { description: `the body is larger than ${limit} bytes`, content: errorContent };
   }
   responses['500'] ??= { description: 'the server failed (the error is logged; the answer says no more)', content: errorContent };
   const body = contract.body;

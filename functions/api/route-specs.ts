@@ -9,7 +9,12 @@ export interface RouteSpec {
   path: string;
   scope: Scope;
   summary: string;
+  /** The largest body the route reads; default `MAX_CONTROL_BODY_BYTES`. */
+  maxBodyBytes?: number;
 }
+
+/** Control requests (start a run, a backfill) are small: anything bigger is a mistake or an attack. */
+export const MAX_CONTROL_BODY_BYTES = 64 * 1024;
 
 export const routeSpecs = [
   { method: 'GET', path: '/health', scope: 'none', summary: 'Health of every job type' },
@@ -24,7 +29,7 @@ export const routeSpecs = [
   { method: 'GET', path: '/jobs/{id}', scope: 'read', summary: 'One run, with artifact links' },
   { method: 'GET', path: '/jobs/{id}/logs', scope: 'read', summary: "A script run's full stdout and stderr" },
   { method: 'GET', path: '/scripts', scope: 'read', summary: 'The script whitelist with argument schemas' },
-  { method: 'POST', path: '/events', scope: 'ingest', summary: 'Ingest metric events (JSON or NDJSON); starts a debounced rollup' },
+  { method: 'POST', path: '/events', scope: 'ingest', summary: 'Ingest metric events (JSON or NDJSON); starts a debounced rollup', maxBodyBytes: 10 * 1024 * 1024 },
   { method: 'GET', path: '/stats', scope: 'read', summary: 'Daily stats of a metric over local days' },
   { method: 'GET', path: '/proofs', scope: 'read', summary: 'Sampling proofs of local days from..to (index entries)' },
   { method: 'GET', path: '/proofs/{date}', scope: 'read', summary: "One day's sampling proof artifact" },

@@ -62,6 +62,7 @@ describe('the API answers as its OpenAPI contract says', () => {
     await call('POST /jobs', '/jobs', { token: admin, body: { type: 'teleport' } });
     await call('POST /jobs', '/jobs', { token: read, body: { type: 'sweeper' } });
     await call('POST /jobs', '/jobs', { body: { type: 'sweeper' } });
+    const oversized = await call('POST /jobs', '/jobs', { token: admin, body: { type: 'sweeper', params: { note: 'x'.repeat(70_000) } } });
     await call('POST /jobs/backfill', '/jobs/backfill', { token: admin, body: { type: 'snapshot', from: '2026-11-01', to: '2026-11-02' } });
     await call('POST /scheduler/trigger/{type}', '/scheduler/trigger/daily', { token: admin, pathParameters: { type: 'daily' } });
     await call('POST /scheduler/trigger/{type}', '/scheduler/trigger/daily', { token: admin, pathParameters: { type: 'daily' } });
@@ -92,6 +93,7 @@ describe('the API answers as its OpenAPI contract says', () => {
 
     // Assess
     expect(problems).toEqual([]);
+    expect([oversized.status, oversized.body.error.code]).toEqual([413, 'payload_too_large']);
     const untested = routeSpecs.map((spec) => `${spec.method} ${spec.path}` as RouteKey).filter((key) => !seen.has(key));
     expect(untested).toEqual([]);
   });
