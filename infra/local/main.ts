@@ -89,9 +89,16 @@ function printBanner(cloud: LocalCloud, timezone: string): void {
     `  S3           ${cloud.emulators.s3Endpoint}  (bucket ${cloud.names.bucket}, access key S3RVER)`,
     `  Schedules    (${timezone})`,
   ];
-  for (const { task, next } of cloud.scheduler.list()) {
+  const schedules = cloud.scheduler.list();
+  const width = (values: string[]) => Math.max(0, ...values.map((value) => value.length)) + 1;
+  const [nameWidth, typeWidth, expressionWidth] = [
+    width(schedules.map(({ task }) => task.name)),
+    width(schedules.map(({ task }) => task.type)),
+    width(schedules.map(({ task }) => task.expression)),
+  ];
+  for (const { task, next } of schedules) {
     const when = task.enabled ? `next ${next?.toISOString() ?? 'never'}` : 'disabled';
-    lines.push(`    ${task.name.padEnd(18)} ${task.type.padEnd(15)} ${task.expression}  ${when}`);
+    lines.push(`    ${task.name.padEnd(nameWidth)} ${task.type.padEnd(typeWidth)} ${task.expression.padEnd(expressionWidth)} ${when}`);
     for (const warning of scheduleWarnings(task.expression, { timezone: task.timezone, from: now })) {
       lines.push(`      warning: ${warning.message}`);
     }
