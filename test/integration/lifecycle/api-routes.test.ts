@@ -206,6 +206,25 @@ describe('the API handler', () => {
       expect(await ledger.get(job.id)).toEqual(job);
     });
 
+    it('answers 200 pointing at the run that covers a period, and 409 to a forced run while that run is still active', async () => {
+      // Prepare: a snapshot of a day long gone; this test's invoker never runs it, so it stays queued.
+      const body = (force: boolean) => JSON.stringify({ type: 'snapshot', period: '2026-10-01', force });
+
+      // Act
+      const first = await call('POST', '/jobs', { token: ADMIN_TOKEN, body: body(false) });
+      const again = await call('POST', '/jobs', { token: ADMIN_TOKEN, body: body(false) });
+      const forced = await call('POST', '/jobs', { token: ADMIN_TOKEN, body: body(true) });
+
+      // Assess
+      expect(first.status).toBe(202);
+      expect(again.status).toBe(200);
+      expect(again.body.existingJobId).toBe(first.body.job.id);
+      expect(again.body.job).toMatchObject({ status: 'skipped', skippedFor: first.body.job.id });
+      expect(forced.status).toBe(409);
+      expect(forced.body.error.code).toBe('run_in_progress');
+      invoker.invocations.length = 0;
+    });
+
     it('answers 403 to the read token and records nothing', async () => {
       // Prepare
       const body = JSON.stringify({ type: 'sweeper' });
