@@ -3,12 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createSecretsManagerClient, SecretsManagerTokenStore } from '../../functions/adapters/secrets/token-secret-store';
 import { tokenRoles, type TokenRole } from '../../functions/api/auth';
-import { DEFAULT_SECRET_CACHE_MS } from '../../functions/api/authorizer-core';
+import { AUTHORIZER_RESULT_CACHE_SECONDS, DEFAULT_SECRET_CACHE_MS } from '../../functions/api/authorizer-core';
 import { addToken, formatTokenSecret, generateToken, parseTokenSecret, revokeToken, type TokenSecretStore } from '../../functions/api/token-secret';
 import { NightshiftError } from '../../functions/core/errors';
-
-/** API Gateway's cache of authorizer answers (infra/stacks/stateless-stack.ts). */
-export const AUTHORIZER_RESULT_CACHE_SECONDS = 300;
 
 export const usage = `Manage the HTTP API's tokens in AWS (the token secret of the stateless stack).
 
