@@ -20,8 +20,16 @@ const scopesOf: Record<'admin' | 'read' | 'ingest', ReadonlySet<Exclude<Scope, '
   ingest: new Set(['ingest']),
 };
 
-export function tokenEntry(name: string, token: string, role: keyof typeof scopesOf): TokenEntry {
+export type TokenRole = keyof typeof scopesOf;
+export const tokenRoles = ['admin', 'read', 'ingest'] as const satisfies readonly TokenRole[];
+
+export function tokenEntry(name: string, token: string, role: TokenRole): TokenEntry {
   return { name, sha256: sha256(token), scopes: scopesOf[role] };
+}
+
+/** The scopes a set of roles grants: admin implies read and ingest. */
+export function scopesOfRoles(roles: readonly TokenRole[]): ReadonlySet<Exclude<Scope, 'none'>> {
+  return new Set(roles.flatMap((role) => [...scopesOf[role]]));
 }
 
 /** Local tokens: NIGHTSHIFT_ADMIN_TOKEN, NIGHTSHIFT_READ_TOKEN, NIGHTSHIFT_INGEST_TOKEN. */
@@ -51,11 +59,28 @@ export function authenticate(authorization: string | undefined, tokens: readonly
   return { name: found.name, scopes: found.scopes };
 }
 
+/**
+ * The caller as the Lambda authorizer found it (`requestContext.authorizer.lambda`), or
+ * `undefined` when no authorizer ran (the local cloud, tests). API Gateway builds that part of
+ * the event itself from the authorizer's answer; a client cannot supply it. An empty name means
+ * the authorizer did not know the token: the API's own 401.
+ */
+export function principalFromAuthorizer(context: Readonly<Record<string, unknown>> | undefined): Principal | undefined {
+  if (context === undefined) return undefined;
+  const name = context['name'];
+  if (typeof name !== 'string' || name === '') {
+    throw context['problem'] === 'malformed_header' ? new UnauthorizedError() : new UnauthorizedError('unknown token');
+  }
+  const listed = typeof context['scopes'] === 'string' ? context['scopes'].split(',') : [];
+  const known = listed.filter((scope): scope is TokenRole => (tokenRoles as readonly string[]).includes(scope));
+  return { name, scopes: scopesOfRoles(known) };
+}
+
 export function requireScope(principal: Principal, scope: Scope): void {
   if (scope === 'none' || principal.scopes.has(scope)) return;
   throw new ForbiddenError(`token "${principal.name}" lacks the ${scope} scope`);
 }
 
-function sha256(text: string): Buffer {
+export function sha256(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
 }

@@ -3,7 +3,7 @@ import { describeError } from '../core/errors';
 import type { IdempotencyStore } from '../core/jobs/idempotency';
 import type { JobDependencies } from '../core/jobs/definition';
 import type { Logger } from '../core/jobs/logger';
-import { authenticate, requireScope, type Principal, type TokenEntry } from './auth';
+import { authenticate, principalFromAuthorizer, requireScope, type Principal, type TokenEntry } from './auth';
 import { BadRequestError, httpStatusOf, PayloadTooLargeError } from './errors';
 import { MAX_CONTROL_BODY_BYTES, type RouteSpec } from './route-specs';
 
@@ -39,16 +39,25 @@ export interface ApiContext {
   idempotency: IdempotencyStore;
 }
 
+/** The 2.0 event as API Gateway sends it when a Lambda authorizer (simple response) ran first. */
+type ApiGatewayEvent = APIGatewayProxyEventV2 & {
+  requestContext: { authorizer?: { lambda?: Readonly<Record<string, unknown>> } };
+};
+
 export type RouteHandler = (request: ApiRequest, context: ApiContext) => Promise<ApiResponse>;
 
 /** Wraps one route: parse the event, check the scope, run the handler, shape the answer or the error. */
 export function adaptRoute(spec: RouteSpec, handle: RouteHandler, context: () => ApiContext) {
-  return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  return async (event: ApiGatewayEvent): Promise<APIGatewayProxyStructuredResultV2> => {
     const ctx = context();
     try {
       const request = toRequest(event, spec.maxBodyBytes ?? MAX_CONTROL_BODY_BYTES);
       if (spec.scope !== 'none') {
-        const principal = authenticate(request.headers['authorization'], ctx.tokens);
+        // In AWS the authorizer has authenticated the token; locally the function does it from
+        // the env tokens. Either way the route's scope is checked here (the authorizer's answer
+        // is cached per token, so it cannot know the route).
+        const principal =
+          principalFromAuthorizer(event.requestContext.authorizer?.lambda) ?? authenticate(request.headers['authorization'], ctx.tokens);
         requireScope(principal, spec.scope);
         request.principal = principal;
       }

@@ -60,6 +60,8 @@ function toEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEventV2
     rawQueryString: url.search.slice(1),
     headers,
     ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+    // No `authorizer` here, ever: in AWS only API Gateway adds it (from the Lambda authorizer's
+    // answer), and the API function trusts it. Locally the function checks the env tokens itself.
     requestContext: {
       accountId: 'local',
       apiId: 'local',

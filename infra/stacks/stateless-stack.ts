@@ -1,5 +1,6 @@
-import { Annotations, ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import { HttpApi, HttpMethod, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Annotations, ArnFormat, CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, type StackProps } from 'aws-cdk-lib';
+import { HttpApi, HttpMethod, HttpNoneAuthorizer, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -9,11 +10,14 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Alias } from 'aws-cdk-lib/aws-kms';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { scheduleWarnings } from '../../functions/core/time/schedule';
 import { apiFunction, jobCatalog, maxConcurrencyFor, scheduledTasks, type FunctionSpec, type ScheduledTask } from '../../functions/catalog';
 import type { NightshiftConfig } from '../../functions/core/config';
 import { DELAY_QUEUE_JOB_TYPE } from '../../functions/adapters/invoker/sqs-delay';
+import { emptyTokenSecret, formatTokenSecret } from '../../functions/api/token-secret';
+import { AUTHORIZER_RESULT_CACHE_SECONDS } from '../../functions/api/authorizer-core';
 import { JobFunction, type Access } from '../constructs/job-function';
 
 export interface NightshiftStatelessStackProps extends StackProps {
@@ -63,6 +67,9 @@ const invokers = new Set(['api', 'sweeper']);
  */
 const scheduleRetryPolicy = { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 };
 
+/** The HTTP API's Lambda authorizer: small and quick, it only hashes and compares. */
+const authorizerFunctionSpec: FunctionSpec = { name: 'authorizer', entry: 'functions/api/authorizer.ts', memoryMb: 256, timeoutSeconds: 10 };
+
 /**
  * Code and triggers: one function per catalog entry plus the API, the HTTP API, and the
  * schedules. Nothing here holds data, so the whole stack can be replaced.
@@ -71,6 +78,9 @@ export class NightshiftStatelessStack extends Stack {
   readonly jobFunctions: ReadonlyMap<string, JobFunction>;
   readonly apiFunction: JobFunction;
   readonly httpApi: HttpApi;
+  /** Names and SHA-256 digests of the API tokens (`npm run token`); read by the authorizer only. */
+  readonly tokensSecret: Secret;
+  readonly authorizerFunction: JobFunction;
   readonly scheduleGroup: CfnScheduleGroup;
   readonly scheduleDlq: Queue;
   /** Delayed (debounced) rollup invocations; absent when the catalog ships no rollup. */
@@ -117,6 +127,8 @@ export class NightshiftStatelessStack extends Stack {
 
     this.delayQueue = this.createDelayQueue();
     this.alertTopic = this.createAlertTopic();
+    this.tokensSecret = this.createTokensSecret();
+    this.authorizerFunction = this.createAuthorizerFunction(props);
     this.httpApi = this.createHttpApi();
     this.scheduleDlq = new Queue(this, 'ScheduleDlq', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -187,6 +199,37 @@ export class NightshiftStatelessStack extends Stack {
     return topic;
   }
 
+  private createTokensSecret(): Secret {
+    const secret = new Secret(this, 'ApiTokens', {
+      description: 'Nightshift API tokens: names, scopes and SHA-256 digests (npm run token); never raw tokens',
+      // Plain text in the template is safe here: it is the empty list, no token and no digest.
+      // Tokens are added later with PutSecretValue, outside CloudFormation, and a deploy does not
+      // touch the value while this initial one stays the same (so never change it).
+      secretStringValue: SecretValue.unsafePlainText(formatTokenSecret(emptyTokenSecret)),
+      // The tokens outlive the code: replacing or deleting the stateless stack keeps them.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    new CfnOutput(this, 'TokensSecretArn', { value: secret.secretArn, description: 'The API token secret (names and SHA-256 digests only)' });
+    new CfnOutput(this, 'TokenCommand', {
+      value: `npm run token -- create --name NAME --scope admin|read|ingest --secret-id ${secret.secretArn}`,
+      description: 'Creates an API token (printed once); list and revoke --name NAME take the same --secret-id',
+    });
+    return secret;
+  }
+
+  /** The same bundle and defaults as every function, but no table, bucket or invoke grant. */
+  private createAuthorizerFunction(props: NightshiftStatelessStackProps): JobFunction {
+    const fn = new JobFunction(this, `Fn-${authorizerFunctionSpec.name}`, {
+      ...authorizerFunctionSpec,
+      description: 'Nightshift HTTP API authorizer: bearer token -> token name and scopes',
+      config: props.config,
+      deployedAt: props.deployedAt,
+    }).addEnvironment('NIGHTSHIFT_TOKENS_SECRET_ARN', this.tokensSecret.secretArn);
+    // GetSecretValue only (grantRead would add DescribeSecret, which it does not need).
+    fn.function.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.tokensSecret.secretArn] }));
+    return fn;
+  }
+
   private createHttpApi(): HttpApi {
     const api = new HttpApi(this, 'HttpApi', { apiName: this.stackName, description: 'Nightshift HTTP API' });
     // One integration and one invoke permission for the whole API: a permission per route would
@@ -195,15 +238,22 @@ export class NightshiftStatelessStack extends Stack {
       payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
       scopePermissionToRoute: false,
     });
+    // Authenticates only; the API function checks each route's scope from the authorizer's
+    // context, because API Gateway caches an answer per Authorization header, not per route.
+    // A request without the header gets API Gateway's own 401 without a call to the authorizer.
+    const tokenAuthorizer = new HttpLambdaAuthorizer('TokenAuthorizer', this.authorizerFunction.function, {
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: ['$request.header.Authorization'],
+      resultsCacheTtl: Duration.seconds(AUTHORIZER_RESULT_CACHE_SECONDS),
+    });
+    // Explicit, so a default authorizer added to the API later cannot close the health checks.
+    const noAuthorizer = new HttpNoneAuthorizer();
     for (const route of apiFunction.routes) {
       api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration,
-        // Authorizer: routes whose `route.scope` is not 'none' get the Lambda authorizer here
-        // (`authorizer: scopeAuthorizer`) once it exists. Until then the API handler checks the
-        // bearer token itself (functions/api/http.ts); with no tokens in its environment yet it
-        // answers 401 to every scoped route, so nothing is open by omission.
+        authorizer: route.scope === 'none' ? noAuthorizer : tokenAuthorizer,
       });
     }
     return api;

@@ -128,9 +128,10 @@ describe('stateless stack: functions', () => {
     { name: apiFunction.name, memoryMb: apiFunction.memoryMb, timeoutSeconds: apiFunction.timeoutSeconds, reserved: undefined },
   ];
 
-  it('makes one function per catalog entry plus the API', () => {
+  it('makes one function per catalog entry plus the API and its authorizer', () => {
     // Assess
-    stateless.resourceCountIs('AWS::Lambda::Function', jobCatalog.length + 1);
+    // The authorizer is tested in test/infra/auth.test.ts.
+    stateless.resourceCountIs('AWS::Lambda::Function', jobCatalog.length + 2);
   });
 
   it.each(specs)('runs $name on Node 22 arm64 with the catalog memory, timeout and concurrency', (spec) => {
@@ -310,7 +311,7 @@ describe('stateless stack: HTTP API', () => {
 
   it('outputs the API URL, the Jobs table, the bucket, the schedule group and the alert topic', () => {
     // Assess
-    expect(Object.keys(stateless.findOutputs('*')).sort()).toEqual(['AlertTopicArn', 'ApiUrl', 'ArtifactsBucketName', 'JobsTableName', 'ScheduleGroupName']);
+    expect(Object.keys(stateless.findOutputs('*')).sort()).toEqual(['AlertTopicArn', 'ApiUrl', 'ArtifactsBucketName', 'JobsTableName', 'ScheduleGroupName', 'TokenCommand', 'TokensSecretArn']);
   });
 });
 
