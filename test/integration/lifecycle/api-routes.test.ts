@@ -1,6 +1,6 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { handler, resetApiContext } from '../../../functions/api/handler';
+import { resetApiContext } from '../../../functions/api/handler';
+import { callApi, type ApiAnswer } from '../../helpers/api';
 import { jobCatalog } from '../../../functions/catalog';
 import { registerInProcessInvoker } from '../../../functions/adapters/invoker/in-process';
 import { resetRuntime } from '../../../functions/adapters/runtime';
@@ -17,64 +17,9 @@ const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const KNOWN = jobCatalog.map((entry) => entry.type).join(', ');
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-interface Request {
-  token?: string;
-  body?: string;
-  query?: Record<string, string>;
-  pathParameters?: Record<string, string>;
-  headers?: Record<string, string>;
-}
-
-interface Response {
-  status: number;
-  headers: Record<string, string>;
-  body: any;
-}
-
-/** The event API Gateway (HTTP API, payload 2.0) gives the function for one request. */
-function apiEvent(method: string, rawPath: string, request: Request = {}): APIGatewayProxyEventV2 {
-  const query = request.query ?? {};
-  const rawQueryString = new URLSearchParams(query).toString();
-  const now = new Date();
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath,
-    rawQueryString,
-    headers: {
-      host: 'api.example.test',
-      'user-agent': 'vitest',
-      ...(request.token ? { authorization: `Bearer ${request.token}` } : {}),
-      ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...request.headers,
-    },
-    ...(rawQueryString ? { queryStringParameters: query } : {}),
-    ...(request.pathParameters ? { pathParameters: request.pathParameters } : {}),
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'api-test',
-      domainName: 'api.example.test',
-      domainPrefix: 'api',
-      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' },
-      requestId: `req-${now.getTime()}`,
-      routeKey: '$default',
-      stage: '$default',
-      time: now.toUTCString(),
-      timeEpoch: now.getTime(),
-    },
-    isBase64Encoded: false,
-    ...(request.body !== undefined ? { body: request.body } : {}),
-  };
-}
-
-async function call(method: string, rawPath: string, request: Request = {}): Promise<Response> {
-  const result = (await handler(apiEvent(method, rawPath, request), {} as Context)) as APIGatewayProxyStructuredResultV2;
-  return {
-    status: result.statusCode ?? 0,
-    headers: (result.headers ?? {}) as Record<string, string>,
-    body: result.body ? JSON.parse(result.body) : undefined,
-  };
-}
+/** One request through the API function, as Lambda would run it (the shared test helper). */
+const call = callApi;
+type Response = ApiAnswer;
 
 const ENV_KEYS = [
   'JOBS_TABLE',
