@@ -117,7 +117,8 @@ export class Observability extends Construct {
     this.savedQueries(displayName, allFunctions.map((fn) => fn.logGroup));
 
     const region = Stack.of(this).region;
-    new CfnOutput(this, 'DashboardUrl', {
+    // On the stack itself, so the output is plainly `DashboardUrl` next to the other operator links.
+    new CfnOutput(Stack.of(this), 'DashboardUrl', {
       value: `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${displayName}`,
       description: 'CloudWatch dashboard: runs, durations, rows per job type; alarms; DLQs; API',
     });

@@ -175,8 +175,7 @@ describe('observability: dashboard, queries, output', () => {
 
   it('outputs the dashboard\'s console URL', () => {
     // Assess
-    const outputs = template.findOutputs('*');
-    const url = Object.entries(outputs).find(([id]) => id.includes('DashboardUrl'))?.[1] as { Value: unknown } | undefined;
+    const url = template.findOutputs('DashboardUrl')['DashboardUrl'] as { Value: unknown } | undefined;
     expect(JSON.stringify(url?.Value)).toContain(`#dashboards/dashboard/${stackName}`);
   });
 });
