@@ -13,6 +13,7 @@ import { inProcessInvoker } from './invoker/in-process';
 import { createLogger } from './logger';
 import { systemClock } from './clock';
 import { proofAlerter } from './alerts/proof-alerter';
+import { PowertoolsRunMetrics } from './metrics/powertools-run-metrics';
 import type { Alerter } from '../core/proofs/ports';
 import { readEnvironment, type RuntimeEnvironment } from './environment';
 
@@ -54,6 +55,10 @@ export function buildRuntime(env: RuntimeEnvironment): Runtime {
     clock: systemClock,
     logger: createLogger(),
     debounce: new DynamoDbDebounceStore(documentClient, env.jobsTable),
+    deployedAt: env.deployedAt,
+    // EMF lines only mean something where CloudWatch Logs turns them into metrics: in Lambda.
+    // The local cloud (in-process invoker) would just print them into its log, so it goes without.
+    ...(env.invoker === 'lambda' ? { runMetrics: new PowertoolsRunMetrics() } : {}),
   };
   return { env, deps, documentClient, s3, alerter: proofAlerter(env, deps.logger) };
 }

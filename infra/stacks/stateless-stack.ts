@@ -19,6 +19,7 @@ import { DELAY_QUEUE_JOB_TYPE } from '../../functions/adapters/invoker/sqs-delay
 import { emptyTokenSecret, formatTokenSecret } from '../../functions/api/token-secret';
 import { AUTHORIZER_RESULT_CACHE_SECONDS } from '../../functions/api/authorizer-core';
 import { JobFunction, type Access } from '../constructs/job-function';
+import { Observability } from '../constructs/observability';
 
 export interface NightshiftStatelessStackProps extends StackProps {
   config: NightshiftConfig;
@@ -87,6 +88,8 @@ export class NightshiftStatelessStack extends Stack {
   readonly delayQueue: Queue | undefined;
   /** Sampling-proof alerts (warn, critical, not computed); absent when the catalog ships no proof. */
   readonly alertTopic: Topic | undefined;
+  /** Alarms (to the alert topic), the dashboard and the saved Logs Insights queries. */
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: NightshiftStatelessStackProps) {
     super(scope, id, props);
@@ -138,6 +141,15 @@ export class NightshiftStatelessStack extends Stack {
     });
     this.scheduleGroup = new CfnScheduleGroup(this, 'ScheduleGroup', { name: this.stackName });
     this.createSchedules(scheduledTasks(props.config));
+    this.observability = new Observability(this, 'Observability', {
+      jobFunctions: this.jobFunctions,
+      otherFunctions: [this.apiFunction, this.authorizerFunction],
+      scheduledTypes: [...new Set(scheduledTasks(props.config).filter((task) => task.enabled).map((task) => task.type))],
+      httpApi: this.httpApi,
+      deadLetterQueues: [{ name: 'schedule', queue: this.scheduleDlq }, ...(this.delayQueue?.deadLetterQueue ? [{ name: 'delay', queue: this.delayQueue.deadLetterQueue.queue }] : [])],
+      workQueues: this.delayQueue ? [{ name: 'delay', queue: this.delayQueue }] : [],
+      ...(this.alertTopic ? { alertTopic: this.alertTopic } : {}),
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'JobsTableName', { value: props.jobsTable.tableName, description: 'The run ledger' });

@@ -311,7 +311,7 @@ describe('stateless stack: HTTP API', () => {
 
   it('outputs the API URL, the Jobs table, the bucket, the schedule group and the alert topic', () => {
     // Assess
-    expect(Object.keys(stateless.findOutputs('*')).sort()).toEqual(['AlertTopicArn', 'ApiUrl', 'ArtifactsBucketName', 'JobsTableName', 'ScheduleGroupName', 'TokenCommand', 'TokensSecretArn']);
+    expect(Object.keys(stateless.findOutputs('*')).sort()).toEqual(['AlertTopicArn', 'ApiUrl', 'ArtifactsBucketName', 'DashboardUrl', 'JobsTableName', 'ScheduleGroupName', 'TokenCommand', 'TokensSecretArn']);
   });
 });
 

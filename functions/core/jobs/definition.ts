@@ -4,6 +4,7 @@ import type { JobType } from './job-types';
 import type { ArtifactRef, JobErrorInfo, JobRecord } from './record';
 import type { ArtifactBody, ArtifactStore, Clock, DebounceStore, Invoker, JobLedger, LeaseStore } from './ports';
 import type { Logger } from './logger';
+import type { RunMetrics } from './run-metrics';
 
 /** Everything a run may touch; built once per process by the runtime, injected in tests. */
 export interface JobDependencies {
@@ -19,6 +20,13 @@ export interface JobDependencies {
    * for one job (tests, benchmarks) may leave it out, and then debouncing is not available.
    */
   debounce?: DebounceStore;
+  /**
+   * Where ended runs and the sweeper's health verdicts are counted (CloudWatch in AWS). Optional:
+   * the local cloud and tests run without metrics.
+   */
+  runMetrics?: RunMetrics;
+  /** When this build was deployed: the sweeper judges job health from it, as `GET /health` does. */
+  deployedAt?: Date;
 }
 
 /** Artifacts written by a run are recorded on its job record when it finishes. */

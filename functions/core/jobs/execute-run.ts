@@ -5,6 +5,7 @@ import { describeError } from '../errors';
 import { startRun } from './lifecycle/start-run';
 import { finishRun, type RunResult } from './lifecycle/finish-run';
 import { skipRun } from './lifecycle/skip-run';
+import { reportRunEnded } from './run-metrics';
 
 export interface ExecutionLimits {
   /** Milliseconds the host gives this invocation (Lambda's remaining time). */
@@ -66,6 +67,7 @@ export async function executeRun<P>(
     try {
       const finished = await finishRun(deps.ledger, running, deps.clock.now(), result);
       log.info('run finished', { status: finished.status, durationMs: finished.durationMs });
+      reportRunEnded(deps.runMetrics, finished, log);
       return finished;
     } catch (error) {
       if (error instanceof IllegalTransitionError) {
@@ -179,7 +181,9 @@ async function alreadyDecided(
   log: JobDependencies['logger'],
 ): Promise<JobRecord> {
   try {
-    return await transition();
+    const ended = await transition();
+    reportRunEnded(deps.runMetrics, ended, log);
+    return ended;
   } catch (error) {
     if (!(error instanceof IllegalTransitionError)) throw error;
     log.info('run already moved on by another delivery; nothing to do', { status: error.actual });

@@ -2,6 +2,7 @@ import { scheduledTasks } from '../../catalog';
 import type { JobDefinition } from '../../core/jobs/definition';
 import { timeOutStaleRuns } from './time-out-stale-runs';
 import { catchUpMissingPeriods } from './catch-up-missing-periods';
+import { publishJobHealth } from './publish-job-health';
 import { sweeperParams, type SweeperParams } from './params';
 
 export const sweeperJob: JobDefinition<SweeperParams> = {
@@ -11,7 +12,10 @@ export const sweeperJob: JobDefinition<SweeperParams> = {
   singleFlight: { lease: 'sweeper', ttlMs: 60_000 },
   async run({ deps, log, signal }) {
     const timedOut = await timeOutStaleRuns(deps, log, signal);
-    const catchUp = await catchUpMissingPeriods(deps, scheduledTasks(deps.config), log, signal);
+    const tasks = scheduledTasks(deps.config);
+    const catchUp = await catchUpMissingPeriods(deps, tasks, log, signal);
+    // Last, so the verdicts read a ledger that already holds this sweep's time-outs and catch-ups.
+    const health = await publishJobHealth(deps, tasks);
     return {
       summary: {
         timedOut: timedOut.length,
@@ -19,6 +23,7 @@ export const sweeperJob: JobDefinition<SweeperParams> = {
         caughtUp: catchUp.started,
         missingPeriods: catchUp.missing,
         missingLeft: catchUp.missing - catchUp.started.length,
+        ...(Object.keys(health).length > 0 ? { healthy: health } : {}),
       },
     };
   },

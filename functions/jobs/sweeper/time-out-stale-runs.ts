@@ -2,6 +2,7 @@ import type { JobDependencies } from '../../core/jobs/definition';
 import { IllegalTransitionError } from '../../core/jobs/errors';
 import { timeOutRun } from '../../core/jobs/lifecycle/time-out-run';
 import type { Logger } from '../../core/jobs/logger';
+import { reportRunEnded } from '../../core/jobs/run-metrics';
 
 const PAGE = 100;
 
@@ -19,7 +20,9 @@ export async function timeOutStaleRuns(deps: JobDependencies, log: Logger, signa
     for (const job of page.items) {
       if (job.status !== 'running' || !job.deadlineAt || Date.parse(job.deadlineAt) > now.getTime()) continue;
       try {
-        await timeOutRun(deps.ledger, job, now);
+        const ended = await timeOutRun(deps.ledger, job, now);
+        // A hard timeout never reaches executeRun's own terminal write: this is where it ends.
+        reportRunEnded(deps.runMetrics, ended, log);
         timedOut.push(job.id);
         log.warn('timed out a run past its deadline', { staleJobId: job.id, staleType: job.type, deadlineAt: job.deadlineAt });
       } catch (error) {
