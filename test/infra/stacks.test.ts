@@ -309,9 +309,22 @@ describe('stateless stack: HTTP API', () => {
     });
   });
 
-  it('outputs the API URL, the Jobs table, the bucket, the schedule group and the alert topic', () => {
+  it('outputs the API URL, the Jobs table, the bucket, the schedule group, the alert topic and their console links', () => {
     // Assess
-    expect(Object.keys(stateless.findOutputs('*')).sort()).toEqual(['AlertTopicArn', 'ApiUrl', 'ArtifactsBucketName', 'JobsTableName', 'ScheduleGroupName', 'TokenCommand', 'TokensSecretArn']);
+    expect(Object.keys(stateless.findOutputs('*')).sort()).toEqual([
+      'AlertTopicArn',
+      'ApiConsoleUrl',
+      'ApiUrl',
+      'ArtifactsBucketConsoleUrl',
+      'ArtifactsBucketName',
+      'JobsTableConsoleUrl',
+      'JobsTableName',
+      'ScheduleGroupConsoleUrl',
+      'ScheduleGroupName',
+      'TokenCommand',
+      'TokensSecretArn',
+      'TokensSecretConsoleUrl',
+    ]);
   });
 });
 
