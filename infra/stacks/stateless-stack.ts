@@ -223,14 +223,18 @@ export class NightshiftStatelessStack extends Stack {
 
   /** The same bundle and defaults as every function, but no table, bucket or invoke grant. */
   private createAuthorizerFunction(props: NightshiftStatelessStackProps): JobFunction {
-    const fn = new JobFunction(this, `Fn-${authorizerFunction.name}`, {
-      ...authorizerFunction,
+    const { name, entry, memoryMb, timeoutSeconds, access } = authorizerFunction;
+    const fn = new JobFunction(this, `Fn-${name}`, {
+      name,
+      entry,
+      memoryMb,
+      timeoutSeconds,
       description: 'Nightshift HTTP API authorizer: bearer token -> token name and scopes',
       config: props.config,
       deployedAt: props.deployedAt,
     }).addEnvironment('NIGHTSHIFT_TOKENS_SECRET_ARN', this.tokensSecret.secretArn);
     // GetSecretValue only (grantRead would add DescribeSecret, which it does not need).
-    if (authorizerFunction.access.readsTokens) {
+    if (access.readsTokens) {
       fn.function.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.tokensSecret.secretArn] }));
     }
     return fn;

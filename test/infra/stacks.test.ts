@@ -188,7 +188,7 @@ describe('stateless stack: functions', () => {
     expect(exported.trim()).toBe('function');
   });
 
-  it('lets only the API and the sweeper invoke functions, and only the job functions', () => {
+  it('lets the API and the sweeper invoke every job function, and nothing else', () => {
     // Prepare
     const jobArns = jobCatalog.map((e) => `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${functionName(e.type)}`).sort();
     // Act
