@@ -19,7 +19,11 @@ const artifactPrefixReasons: Readonly<Record<string, string>> = {
   'runs/': 'key prefix: default artifacts of a run (runs/<type>/<jobId>/), presigned by the API',
 };
 
-const prefixFinding = /^AwsSolutions-IAM5\[Resource::.*"Fn::GetStackOutput".*\}\/([a-z-]+\/)\*\]$/;
+/**
+ * `<artifacts bucket ARN>/<prefix>/*`, the ARN as cdk-nag renders it: a cross-stack reference to
+ * the stateful stack's `Artifacts` bucket (or, were both in one stack, `<Artifacts….Arn>`).
+ */
+const prefixFinding = /^AwsSolutions-IAM5\[Resource::(?:<Artifacts[A-Za-z0-9]*\.Arn>|\{"Fn::GetStackOutput":\{[^{}]*\{[^{}]*\}[^{}]*"OutputName":"PublishOutputFnGetAttArtifacts[A-Za-z0-9]*Arn[A-Za-z0-9]*"\}\})\/([a-z-]+\/)\*\]$/;
 
 /**
  * The AwsSolutions pack as a CDK validation plugin: `app.synth()` (and so `cdk synth`) fails on
