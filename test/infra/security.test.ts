@@ -231,6 +231,13 @@ describe('operator links', () => {
     // Act
     const url = (id: string) => JSON.stringify(stateless.Outputs[id]?.Value);
     // Assess
+    expect(Object.keys(stateless.Outputs).filter((id) => id.endsWith('ConsoleUrl')).sort()).toEqual([
+      'ApiConsoleUrl',
+      'ArtifactsBucketConsoleUrl',
+      'JobsTableConsoleUrl',
+      'ScheduleGroupConsoleUrl',
+      'TokensSecretConsoleUrl',
+    ]);
     expect(url('JobsTableConsoleUrl')).toContain(
       '"https://",{"Ref":"AWS::Region"},".console.aws.amazon.com/dynamodbv2/home?region=",{"Ref":"AWS::Region"},"#item-explorer?table=",{"Fn::GetStackOutput"',
     );
