@@ -13,6 +13,17 @@ import { samplingProofParams } from './jobs/sampling-proof/params';
 import { type JobType, jobTypes } from './core/jobs/job-types';
 import { UnknownJobTypeError } from './core/jobs/errors';
 import { routeSpecs, type RouteSpec } from './api/route-specs';
+import {
+  apiAccess,
+  authorizerAccess,
+  exportAccess,
+  rollupAccess,
+  samplingProofAccess,
+  scriptRunAccess,
+  snapshotAccess,
+  sweeperAccess,
+  type FunctionAccess,
+} from './function-access';
 
 /**
  * THE list of job types this build ships: where each handler lives and how it runs. The CDK
@@ -41,6 +52,8 @@ export interface JobTypeEntry {
   params: z.ZodType<Record<string, unknown>>;
   /** Checks that need the config or the period (declared names), also before anything is recorded. */
   checkParams?: (params: Record<string, unknown>, context: { config: NightshiftConfig; period?: string | undefined }) => void;
+  /** What its function may touch in AWS: the stack grants exactly this (function-access.ts). */
+  access: FunctionAccess;
 }
 
 export const jobCatalog: readonly JobTypeEntry[] = [
@@ -53,6 +66,7 @@ export const jobCatalog: readonly JobTypeEntry[] = [
     maxConcurrency: 1,
     periodTypes: [],
     params: rollupParams,
+    access: rollupAccess,
   },
   {
     type: 'snapshot',
@@ -63,6 +77,7 @@ export const jobCatalog: readonly JobTypeEntry[] = [
     maxConcurrency: 4,
     periodTypes: ['day', 'week', 'month'],
     params: snapshotParams,
+    access: snapshotAccess,
   },
   {
     type: 'sweeper',
@@ -73,6 +88,7 @@ export const jobCatalog: readonly JobTypeEntry[] = [
     maxConcurrency: 1,
     periodTypes: [],
     params: sweeperParams,
+    access: sweeperAccess,
   },
   {
     type: 'script-run',
@@ -85,6 +101,7 @@ export const jobCatalog: readonly JobTypeEntry[] = [
     configuredConcurrency: (config) => config.scripts.maxConcurrency,
     periodTypes: [],
     params: scriptRunParams,
+    access: scriptRunAccess,
   },
   {
     type: 'export',
@@ -97,6 +114,7 @@ export const jobCatalog: readonly JobTypeEntry[] = [
     periodOptional: true,
     params: exportParams,
     checkParams: (params, context) => void planExport(params, context),
+    access: exportAccess,
   },
   {
     type: 'sampling-proof',
@@ -107,6 +125,7 @@ export const jobCatalog: readonly JobTypeEntry[] = [
     maxConcurrency: 2,
     periodTypes: ['day'],
     params: samplingProofParams,
+    access: samplingProofAccess,
   },
 ];
 
@@ -120,6 +139,7 @@ export interface FunctionSpec {
   entry: string;
   memoryMb: number;
   timeoutSeconds: number;
+  access: FunctionAccess;
 }
 
 /** The API function serves every route in `routes`. */
@@ -129,6 +149,16 @@ export const apiFunction: FunctionSpec & { routes: readonly RouteSpec[] } = {
   memoryMb: 512,
   timeoutSeconds: 29,
   routes: routeSpecs,
+  access: apiAccess,
+};
+
+/** The HTTP API's Lambda authorizer: small and quick, it only hashes and compares. */
+export const authorizerFunction: FunctionSpec = {
+  name: 'authorizer',
+  entry: 'functions/api/authorizer.ts',
+  memoryMb: 256,
+  timeoutSeconds: 10,
+  access: authorizerAccess,
 };
 
 export function catalogEntry(type: string): JobTypeEntry {

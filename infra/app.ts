@@ -5,6 +5,7 @@ import { App } from 'aws-cdk-lib';
 import { ConfigLoadError, InvalidConfigError, type NightshiftConfig } from '../functions/core/config';
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from './config/load-config';
 import { projectRoot } from './constructs/job-function';
+import { addNagChecks } from './nag';
 import { NightshiftStatefulStack } from './stacks/stateful-stack';
 import { NightshiftStatelessStack } from './stacks/stateless-stack';
 
@@ -18,6 +19,12 @@ export interface BuildAppOptions {
   useReservedConcurrency?: boolean;
   /** An App to add the stacks to (the CLI entry point makes one to read context first). */
   app?: App;
+  /**
+   * Runs cdk-nag's AwsSolutions pack on synth, which then fails on any unacknowledged finding.
+   * Off for tests that only read templates: the pack walks every resource.
+   * @default true
+   */
+  nag?: boolean;
 }
 
 export interface NightshiftApp {
@@ -52,6 +59,7 @@ export function buildApp(options: BuildAppOptions): NightshiftApp {
     artifactsBucket: stateful.artifactsBucket,
     useReservedConcurrency,
   });
+  if (options.nag ?? true) addNagChecks(app);
   return { app, stateful, stateless };
 }
 

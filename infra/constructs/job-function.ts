@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Architecture, DockerImageFunction, Runtime, type Function as LambdaFunction, type FunctionOptions } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { NightshiftConfig } from '../../functions/core/config';
@@ -25,6 +26,16 @@ const esmRequireBanner =
   "import { createRequire as __nightshiftCreateRequire } from 'node:module'; const require = __nightshiftCreateRequire(import.meta.url);";
 
 export type Access = 'R' | 'RW';
+
+/** What the adapters call (functions/adapters/dynamodb): reads, and the writes on top for RW. */
+const tableReadActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
+const tableWriteActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+
+/** Key prefixes of a bucket, each ending in `/`. */
+export interface BucketPrefixes {
+  read?: readonly string[];
+  write?: readonly string[];
+}
 
 export interface JobFunctionProps {
   /** Job type, or `api`: becomes NIGHTSHIFT_JOB_TYPE. */
@@ -74,6 +85,13 @@ export class JobFunction extends Construct {
   constructor(scope: Construct, id: string, props: JobFunctionProps) {
     super(scope, id);
     this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention ?? RetentionDays.ONE_MONTH });
+    // Our own role instead of Lambda's default with AWSLambdaBasicExecutionRole, whose log
+    // permissions cover every log group in the account: this one writes to its own group only.
+    const role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Nightshift ${props.name}: only what its catalog access declaration lists`,
+    });
+    role.addToPolicy(new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }));
     const useReserved = props.useReservedConcurrency ?? true;
     const common: FunctionOptions = {
       ...(props.functionName ? { functionName: props.functionName } : {}),
@@ -81,6 +99,7 @@ export class JobFunction extends Construct {
       memorySize: props.memoryMb,
       timeout: Duration.seconds(props.timeoutSeconds),
       logGroup: this.logGroup,
+      role,
       description: props.description ?? `Nightshift ${props.name}`,
       ...(useReserved && props.maxConcurrency !== undefined ? { reservedConcurrentExecutions: props.maxConcurrency } : {}),
       environment: {
@@ -129,6 +148,10 @@ export class JobFunction extends Construct {
         define,
       },
     });
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'Node.js 22 on purpose (DESIGN.md section 6): the version the tests and the local cloud run on; a newer runtime comes with a tested upgrade.',
+    });
   }
 
   get functionName(): string {
@@ -144,19 +167,43 @@ export class JobFunction extends Construct {
     return this;
   }
 
-  bindTable(table: ITable, access: Access, envName: string): this {
+  /**
+   * Names the table in `envName` and grants `access`. Without `access` the variable is still set
+   * (the runtime's environment requires every name) but nothing is granted, so any call fails
+   * with AccessDenied instead of quietly working.
+   */
+  bindTable(table: ITable, envName: string, access: Access | undefined, indexNames: readonly string[] = []): this {
     this.function.addEnvironment(envName, table.tableName);
-    if (access === 'RW') table.grantReadWriteData(this.function);
-    else table.grantReadData(this.function);
+    if (access === undefined) return this;
+    // Written out rather than `grantReadData`: that grants `<table>/index/*`; naming the
+    // indexes keeps every resource free of wildcards.
+    const resources = [table.tableArn, ...indexNames.map((name) => `${table.tableArn}/index/${name}`)];
+    this.function.addToRolePolicy(new PolicyStatement({ actions: [...tableReadActions, ...(access === 'RW' ? tableWriteActions : [])], resources }));
     return this;
   }
 
-  /** With `prefix`, the grant covers only keys under it (`events/`), the variable still names the bucket. */
-  bindBucket(bucket: IBucket, access: Access, envName: string, prefix?: string): this {
+  /**
+   * Names the bucket in `envName` and grants reads and writes under key prefixes only. Written
+   * out rather than `grantRead`/`grantPut`: those add `s3:GetBucket*`, `s3:List*`, object
+   * tagging, legal hold and retention, which no Nightshift function uses.
+   */
+  bindBucket(bucket: IBucket, envName: string, prefixes: BucketPrefixes = {}): this {
     this.function.addEnvironment(envName, bucket.bucketName);
-    const pattern = prefix === undefined ? '*' : `${prefix}*`;
-    if (access === 'RW') bucket.grantReadWrite(this.function, pattern);
-    else bucket.grantRead(this.function, pattern);
+    const read = prefixes.read ?? [];
+    const write = prefixes.write ?? [];
+    if (read.length > 0) {
+      this.function.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: read.map((prefix) => bucket.arnForObjects(`${prefix}*`)) }));
+      // ListBucket on the bucket itself: the rollup lists `events/` hours, and without it S3
+      // answers a GET of a missing key with 403 instead of 404 (NoSuchKey), which the artifact
+      // store reports as a permission problem. Key names are not data.
+      this.function.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+    }
+    if (write.length > 0) {
+      // Uploads over 5 MiB go multipart (artifact-store.ts); a failed one is aborted.
+      this.function.addToRolePolicy(
+        new PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: write.map((prefix) => bucket.arnForObjects(`${prefix}*`)) }),
+      );
+    }
     return this;
   }
 }

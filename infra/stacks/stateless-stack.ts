@@ -1,5 +1,6 @@
-import { Annotations, ArnFormat, CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, type StackProps } from 'aws-cdk-lib';
-import { HttpApi, HttpMethod, HttpNoneAuthorizer, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Annotations, ArnFormat, Aws, CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnStage, HttpApi, HttpMethod, HttpNoneAuthorizer, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -9,17 +10,19 @@ import { CfnSchedule, CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
-import { Alias } from 'aws-cdk-lib/aws-kms';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { scheduleWarnings } from '../../functions/core/time/schedule';
-import { apiFunction, jobCatalog, maxConcurrencyFor, scheduledTasks, type FunctionSpec, type ScheduledTask } from '../../functions/catalog';
+import { apiFunction, authorizerFunction, catalogEntry, jobCatalog, maxConcurrencyFor, scheduledTasks, type FunctionSpec, type ScheduledTask } from '../../functions/catalog';
+import type { FunctionAccess } from '../../functions/function-access';
 import type { NightshiftConfig } from '../../functions/core/config';
 import { DELAY_QUEUE_JOB_TYPE } from '../../functions/adapters/invoker/sqs-delay';
 import { emptyTokenSecret, formatTokenSecret } from '../../functions/api/token-secret';
 import { AUTHORIZER_RESULT_CACHE_SECONDS } from '../../functions/api/authorizer-core';
-import { JobFunction, type Access } from '../constructs/job-function';
+import { JobFunction } from '../constructs/job-function';
 import { Observability } from '../constructs/observability';
+import { bindRuntimeAccess } from '../constructs/function-access';
 
 export interface NightshiftStatelessStackProps extends StackProps {
   config: NightshiftConfig;
@@ -32,44 +35,14 @@ export interface NightshiftStatelessStackProps extends StackProps {
   useReservedConcurrency?: boolean;
 }
 
-interface FunctionAccess {
-  jobs: Access;
-  analytics: Access;
-  artifacts: Access;
-  /** Limits the artifacts grant to keys under this prefix. */
-  artifactsPrefix?: string;
-  /** Read-only prefixes besides `artifactsPrefix`. */
-  artifactsReads?: readonly string[];
-}
-
-/**
- * Every function reads the same environment (functions/adapters/environment.ts requires all of
- * it), so every one gets every binding; what differs is the grant. Job types not listed here do
- * the analytics work and write both. TODO(least privilege): let catalog entries declare this.
- */
-const accessByFunction: Record<string, FunctionAccess> = {
-  api: { jobs: 'RW', analytics: 'R', artifacts: 'RW' },
-  sweeper: { jobs: 'RW', analytics: 'R', artifacts: 'R' },
-  // Writes only its own `scripts/<jobId>/…`; reads the data a script may take as input.
-  'script-run': { jobs: 'RW', analytics: 'R', artifacts: 'RW', artifactsPrefix: 'scripts/', artifactsReads: ['events/', 'exports/', 'snapshots/'] },
-  export: { jobs: 'RW', analytics: 'R', artifacts: 'RW' },
-};
-
 /** Job types that need more than Node.js: the script runner ships Python in a container image. */
 const packagingByFunction: Record<string, 'script-runner-image'> = { 'script-run': 'script-runner-image' };
-const defaultAccess: FunctionAccess = { jobs: 'RW', analytics: 'RW', artifacts: 'RW' };
-
-/** The functions that start runs of other job types (POST /jobs, catch-up runs). */
-const invokers = new Set(['api', 'sweeper']);
 
 /**
  * Where Scheduler retries a failed delivery before giving up to the DLQ. An hour covers a
  * throttled or briefly broken function; a slot older than that is the sweeper's to catch up.
  */
 const scheduleRetryPolicy = { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 };
-
-/** The HTTP API's Lambda authorizer: small and quick, it only hashes and compares. */
-const authorizerFunctionSpec: FunctionSpec = { name: 'authorizer', entry: 'functions/api/authorizer.ts', memoryMb: 256, timeoutSeconds: 10 };
 
 /**
  * Code and triggers: one function per catalog entry plus the API, the HTTP API, and the
@@ -78,6 +51,8 @@ const authorizerFunctionSpec: FunctionSpec = { name: 'authorizer', entry: 'funct
 export class NightshiftStatelessStack extends Stack {
   readonly jobFunctions: ReadonlyMap<string, JobFunction>;
   readonly apiFunction: JobFunction;
+  /** Each runtime function's catalog access declaration (functions/function-access.ts). */
+  private readonly accessByFunction: ReadonlyMap<JobFunction, FunctionAccess>;
   readonly httpApi: HttpApi;
   /** Names and SHA-256 digests of the API tokens (`npm run token`); read by the authorizer only. */
   readonly tokensSecret: Secret;
@@ -96,11 +71,15 @@ export class NightshiftStatelessStack extends Stack {
 
     // Physical names, known at synth: the map below can then go into every function's
     // environment (the sweeper's included) without a reference to the function itself.
-    const functionNames = Object.fromEntries(jobCatalog.map((entry) => [entry.type, this.functionNameFor(entry.type)]));
-    const jobFunctionArns = Object.values(functionNames).map((name) => this.functionArnFor(name));
+    const jobFunctions = new Map(
+      jobCatalog.map((entry) => {
+        const name = this.functionNameFor(entry.type);
+        return [entry.type, { name, arn: this.functionArnFor(name) }];
+      }),
+    );
+    const resources = { jobsTable: props.jobsTable, analyticsTable: props.analyticsTable, artifactsBucket: props.artifactsBucket, jobFunctions };
 
     const makeFunction = (spec: FunctionSpec & { maxConcurrency?: number; description?: string }) => {
-      const access = accessByFunction[spec.name] ?? defaultAccess;
       const fn = new JobFunction(this, `Fn-${spec.name}`, {
         name: spec.name,
         entry: spec.entry,
@@ -113,20 +92,14 @@ export class NightshiftStatelessStack extends Stack {
         deployedAt: props.deployedAt,
         ...(props.useReservedConcurrency === undefined ? {} : { useReservedConcurrency: props.useReservedConcurrency }),
         ...(packagingByFunction[spec.name] ? { packaging: packagingByFunction[spec.name] } : {}),
-      })
-        .bindTable(props.jobsTable, access.jobs, 'JOBS_TABLE')
-        .bindTable(props.analyticsTable, access.analytics, 'ANALYTICS_TABLE')
-        .bindBucket(props.artifactsBucket, access.artifacts, 'ARTIFACTS_BUCKET', access.artifactsPrefix)
-        .addEnvironment('NIGHTSHIFT_JOB_FUNCTIONS', JSON.stringify(functionNames));
-      for (const prefix of access.artifactsReads ?? []) props.artifactsBucket.grantRead(fn.function, `${prefix}*`);
-      if (invokers.has(spec.name)) {
-        fn.function.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: jobFunctionArns }));
-      }
+      });
+      bindRuntimeAccess(fn, spec.access, resources);
       return fn;
     };
 
     this.jobFunctions = new Map(jobCatalog.map((entry) => [entry.type, makeFunction({ ...entry, name: entry.type, maxConcurrency: maxConcurrencyFor(entry, props.config) })]));
     this.apiFunction = makeFunction(apiFunction);
+    this.accessByFunction = new Map([...[...this.jobFunctions].map(([type, fn]) => [fn, catalogEntry(type).access] as const), [this.apiFunction, apiFunction.access]]);
 
     this.delayQueue = this.createDelayQueue();
     this.alertTopic = this.createAlertTopic();
@@ -139,6 +112,7 @@ export class NightshiftStatelessStack extends Stack {
       // The longest SQS allows: failed deliveries stay inspectable for two weeks.
       retentionPeriod: Duration.days(14),
     });
+    Validations.of(this.scheduleDlq).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'It is the dead-letter queue of the schedules; nothing consumes it to redrive.' });
     this.scheduleGroup = new CfnScheduleGroup(this, 'ScheduleGroup', { name: this.stackName });
     this.createSchedules(scheduledTasks(props.config));
     this.observability = new Observability(this, 'Observability', {
@@ -155,6 +129,28 @@ export class NightshiftStatelessStack extends Stack {
     new CfnOutput(this, 'JobsTableName', { value: props.jobsTable.tableName, description: 'The run ledger' });
     new CfnOutput(this, 'ArtifactsBucketName', { value: props.artifactsBucket.bucketName, description: 'Job outputs, exports, proofs, raw events' });
     new CfnOutput(this, 'ScheduleGroupName', { value: this.scheduleGroup.ref, description: 'EventBridge Scheduler group of every schedule' });
+    this.addOperatorLinks(props);
+  }
+
+  /**
+   * Console pages an operator opens first. Built from `Aws.REGION` and the resources' names, so
+   * one template serves every region; CloudFormation substitutes them at deploy.
+   */
+  private addOperatorLinks(props: NightshiftStatelessStackProps): void {
+    const console = `https://${Aws.REGION}.console.aws.amazon.com`;
+    const links: Record<string, [string, string]> = {
+      JobsTableConsoleUrl: [`${console}/dynamodbv2/home?region=${Aws.REGION}#item-explorer?table=${props.jobsTable.tableName}`, 'Run records: item explorer of the Jobs table'],
+      ArtifactsBucketConsoleUrl: [`https://s3.console.aws.amazon.com/s3/buckets/${props.artifactsBucket.bucketName}?region=${Aws.REGION}`, 'Artifacts: snapshots, proofs, exports, script logs, raw events'],
+      ScheduleGroupConsoleUrl: [`${console}/scheduler/home?region=${Aws.REGION}#schedules?scheduleGroup=${this.scheduleGroup.ref}`, 'The schedules (time zones, state, targets)'],
+      ApiConsoleUrl: [`${console}/apigateway/main/develop/routes?api=${this.httpApi.apiId}&region=${Aws.REGION}`, 'HTTP API routes and authorizer'],
+      TokensSecretConsoleUrl: [`${console}/secretsmanager/secret?name=${this.tokensSecret.secretName}&region=${Aws.REGION}`, 'API token secret (names and digests)'],
+    };
+    for (const [id, [value, description]] of Object.entries(links)) new CfnOutput(this, id, { value, description });
+  }
+
+  /** The runtime functions (jobs and API) whose catalog declaration passes `test`. */
+  private functionsWhose(test: (access: FunctionAccess) => boolean): JobFunction[] {
+    return [...this.accessByFunction].filter(([, access]) => test(access)).map(([fn]) => fn);
   }
 
   private functionNameFor(name: string): string {
@@ -189,7 +185,7 @@ export class NightshiftStatelessStack extends Stack {
       deadLetterQueue: { queue: dlq, maxReceiveCount: 3 },
     });
     target.function.addEventSource(new SqsEventSource(queue, { batchSize: 1, reportBatchItemFailures: true }));
-    for (const sender of [this.apiFunction, target]) {
+    for (const sender of this.functionsWhose((access) => access.sendsDelayed === true)) {
       queue.grantSendMessages(sender.function);
       sender.addEnvironment('NIGHTSHIFT_DELAY_QUEUE_URL', queue.queueUrl);
     }
@@ -198,15 +194,31 @@ export class NightshiftStatelessStack extends Stack {
 
   /** Encrypted with the account's SNS key, TLS only; the proof function publishes to it. */
   private createAlertTopic(): Topic | undefined {
-    const publisher = this.jobFunctions.get('sampling-proof');
-    if (!publisher) return undefined;
-    const topic = new Topic(this, 'AlertTopic', {
-      displayName: 'Nightshift sampling-proof alerts',
-      masterKey: Alias.fromAliasName(this, 'AlertTopicKey', 'alias/aws/sns'),
-      enforceSSL: true,
-    });
-    topic.grantPublish(publisher.function);
-    publisher.addEnvironment('NIGHTSHIFT_ALERT_TOPIC_ARN', topic.topicArn);
+    const publishers = this.functionsWhose((access) => access.publishesAlerts === true);
+    if (publishers.length === 0) return undefined;
+    // A key of our own, not the AWS-managed SNS key: CloudWatch alarms publish to the topic, and
+    // only a customer-managed key's policy can let the CloudWatch service use the key
+    // (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
+    const key = new Key(this, 'AlertTopicKey', { description: 'Nightshift alert topic (proof alerts and alarms)', enableKeyRotation: true });
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnLike: { 'aws:SourceArn': this.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+        },
+      }),
+    );
+    const topic = new Topic(this, 'AlertTopic', { displayName: 'Nightshift sampling-proof alerts', masterKey: key, enforceSSL: true });
+    for (const publisher of publishers) {
+      // Publishing to a topic under a customer-managed key needs that key's data-key rights.
+      publisher.function.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
+      key.grant(publisher.function, 'kms:Decrypt', 'kms:GenerateDataKey');
+      publisher.addEnvironment('NIGHTSHIFT_ALERT_TOPIC_ARN', topic.topicArn);
+    }
     new CfnOutput(this, 'AlertTopicArn', { value: topic.topicArn, description: 'Subscribe here for sampling-proof alerts' });
     return topic;
   }
@@ -221,6 +233,10 @@ export class NightshiftStatelessStack extends Stack {
       // The tokens outlive the code: replacing or deleting the stateless stack keeps them.
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'It holds digests of API tokens, not a credential Secrets Manager could rotate; tokens are rotated by `npm run token create` then `revoke`.',
+    });
     new CfnOutput(this, 'TokensSecretArn', { value: secret.secretArn, description: 'The API token secret (names and SHA-256 digests only)' });
     new CfnOutput(this, 'TokenCommand', {
       value: `npm run token -- create --name NAME --scope admin|read|ingest --secret-id ${secret.secretArn}`,
@@ -231,14 +247,20 @@ export class NightshiftStatelessStack extends Stack {
 
   /** The same bundle and defaults as every function, but no table, bucket or invoke grant. */
   private createAuthorizerFunction(props: NightshiftStatelessStackProps): JobFunction {
-    const fn = new JobFunction(this, `Fn-${authorizerFunctionSpec.name}`, {
-      ...authorizerFunctionSpec,
+    const { name, entry, memoryMb, timeoutSeconds, access } = authorizerFunction;
+    const fn = new JobFunction(this, `Fn-${name}`, {
+      name,
+      entry,
+      memoryMb,
+      timeoutSeconds,
       description: 'Nightshift HTTP API authorizer: bearer token -> token name and scopes',
       config: props.config,
       deployedAt: props.deployedAt,
     }).addEnvironment('NIGHTSHIFT_TOKENS_SECRET_ARN', this.tokensSecret.secretArn);
     // GetSecretValue only (grantRead would add DescribeSecret, which it does not need).
-    fn.function.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.tokensSecret.secretArn] }));
+    if (access.readsTokens) {
+      fn.function.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.tokensSecret.secretArn] }));
+    }
     return fn;
   }
 
@@ -261,14 +283,37 @@ export class NightshiftStatelessStack extends Stack {
     // Explicit, so a default authorizer added to the API later cannot close the health checks.
     const noAuthorizer = new HttpNoneAuthorizer();
     for (const route of apiFunction.routes) {
-      api.addRoutes({
+      const [added] = api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration,
         authorizer: route.scope === 'none' ? noAuthorizer : tokenAuthorizer,
       });
+      if (route.scope === 'none' && added) {
+        Validations.of(added).acknowledge({ id: 'AwsSolutions-APIG4', reason: `${route.method} ${route.path} is public by design (health checks, the OpenAPI document); it reveals no data.` });
+      }
     }
+    this.addAccessLogs(api);
     return api;
+  }
+
+  /** One JSON line per request: who (token name), what route, status, latency, integration error. */
+  private addAccessLogs(api: HttpApi): void {
+    const logGroup = new LogGroup(this, 'HttpApiAccessLogs', { retention: RetentionDays.ONE_MONTH });
+    const stage = api.defaultStage?.node.defaultChild as CfnStage | undefined;
+    if (!stage) return;
+    stage.accessLogSettings = {
+      destinationArn: logGroup.logGroupArn,
+      format: JSON.stringify({
+        requestId: '$context.requestId',
+        ip: '$context.identity.sourceIp',
+        routeKey: '$context.routeKey',
+        status: '$context.status',
+        latencyMs: '$context.responseLatency',
+        tokenName: '$context.authorizer.name',
+        integrationError: '$context.integrationErrorMessage',
+      }),
+    };
   }
 
   private createSchedules(tasks: readonly ScheduledTask[]): void {
@@ -284,7 +329,9 @@ export class NightshiftStatelessStack extends Stack {
       const target = this.jobFunctions.get(task.type);
       // scheduledTasks() already rejects job types the catalog does not ship.
       if (!target) throw new Error(`schedule "${task.name}" targets "${task.type}", which has no function`);
-      if (!targets.has(task.type)) target.function.grantInvoke(role);
+      // The unqualified ARN only: grantInvoke adds `<arn>:*` (every version and alias), and the
+      // schedules target the unqualified function.
+      if (!targets.has(task.type)) role.addToPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [target.functionArn] }));
       targets.add(task.type);
       const schedule = new CfnSchedule(this, `Schedule-${task.name}`, {
         name: task.name,

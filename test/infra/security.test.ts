@@ -1,0 +1,309 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiFunction, authorizerFunction, jobCatalog } from '../../functions/catalog';
+import { parseConfig } from '../../functions/core/config';
+import { buildApp, type NightshiftApp } from '../../infra/app';
+import { addNagChecks } from '../../infra/nag';
+
+type Json = Record<string, unknown>;
+type Resource = { Type: string; Properties: Json };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+
+const functionName = (name: string) => `Nightshift-Stateless-${name}`;
+const zipFunctions = [...jobCatalog.map((entry) => entry.type).filter((type) => type !== 'script-run'), apiFunction.name, authorizerFunction.name];
+const allFunctions = [...jobCatalog.map((entry) => entry.type), apiFunction.name, authorizerFunction.name];
+
+/**
+ * Actions that may have `Resource: "*"`, each because AWS offers no resource-level permission
+ * for it. None is granted today (metrics go out as EMF log lines, tracing is off); the list is
+ * where such a grant must be justified before the test lets it through.
+ */
+const wildcardResourceAllowList: Readonly<Record<string, string>> = {
+  'xray:PutTraceSegments': 'X-Ray has no resource-level permissions',
+  'xray:PutTelemetryRecords': 'X-Ray has no resource-level permissions',
+  'cloudwatch:PutMetricData': 'no resource-level permissions; scope it with a cloudwatch:namespace condition',
+};
+
+/**
+ * Budgets for the minified `index.mjs` of each zip function, measured on 2026-11-23 with esbuild's
+ * metafile: API 1,337 KB, job functions 1,257–1,286 KB, authorizer 785 KB. zod 4 is ~445 KB of
+ * every bundle, the AWS SDK clients with @smithy ~450 KB, luxon 70 KB; our own code ~140 KB.
+ * About 12% headroom: a new dependency or a whole-SDK import fails here first.
+ */
+const bundleBudgetBytes: Readonly<Record<string, number>> = {
+  [apiFunction.name]: 1_500_000,
+  [authorizerFunction.name]: 900_000,
+};
+const jobBundleBudgetBytes = 1_450_000;
+
+const config = parseConfig({
+  timezone: 'America/Los_Angeles',
+  schedules: { sweeper: { job: 'sweeper', expression: 'rate(5 minutes)' }, nightly: { job: 'sampling-proof', expression: 'cron(0 4 * * ? *)' } },
+});
+
+let outdir: string;
+let built: NightshiftApp;
+let stateless: { Resources: Record<string, Resource>; Outputs: Record<string, { Value: unknown }> };
+
+beforeAll(() => {
+  // Prepare: the assembly and every bundle go to a temp dir this file owns.
+  outdir = mkdtempSync(join(tmpdir(), 'nightshift-security-test-'));
+  built = buildApp({ config, outdir, deployedAt: '2026-11-22T10:00:00.000Z' });
+  // Act: one synth, with cdk-nag as a validation plugin (it throws on an unacknowledged finding).
+  const assembly = built.app.synth();
+  stateless = assembly.getStackByName('Nightshift-Stateless').template as typeof stateless;
+});
+
+afterAll(() => {
+  rmSync(outdir, { recursive: true, force: true });
+});
+
+describe('least privilege', () => {
+  it('grants no function a "*" resource except the allow-listed actions', () => {
+    // Act
+    const offending = allFunctions.flatMap((name) =>
+      roleStatements(name)
+        .filter((statement) => [statement.Resource].flat().includes('*'))
+        .flatMap((statement) => [statement.Action].flat().filter((action) => !(action in wildcardResourceAllowList)).map((action) => `${name}: ${action}`)),
+    );
+    // Assess
+    expect(offending).toEqual([]);
+  });
+
+  it('gives no function role a managed policy (its log permissions would cover every log group)', () => {
+    // Assess
+    for (const name of allFunctions) expect(roleOf(name).Properties['ManagedPolicyArns'], name).toBeUndefined();
+  });
+
+  it('lets each function write logs to its own log group only', () => {
+    for (const name of allFunctions) {
+      // Prepare
+      const logGroupId = ((functionNamed(name).Properties['LoggingConfig'] as Json)['LogGroup'] as { Ref: string }).Ref;
+      // Act
+      const logStatements = roleStatements(name).filter((statement) => actionsOf(statement).some((action) => action.startsWith('logs:')));
+      // Assess
+      expect(logStatements.map((statement) => statement.Resource), name).toEqual([{ 'Fn::GetAtt': [logGroupId, 'Arn'] }]);
+    }
+  });
+
+  it('writes artifacts only under the prefixes each job produces', () => {
+    // Act
+    const written = Object.fromEntries(allFunctions.map((name) => [name, bucketPrefixes(name, 's3:PutObject')]));
+    // Assess
+    expect(written).toEqual({
+      rollup: ['rollup/'],
+      snapshot: ['rollup/', 'snapshots/'],
+      sweeper: [],
+      'script-run': ['scripts/'],
+      export: ['exports/', 'rollup/'],
+      'sampling-proof': ['rollup/', 'sampling-proofs/'],
+      api: ['events/'],
+      authorizer: [],
+    });
+  });
+
+  it('reads artifacts only under the prefixes each function opens or presigns', () => {
+    // Act
+    const read = Object.fromEntries(allFunctions.map((name) => [name, bucketPrefixes(name, 's3:GetObject')]));
+    // Assess
+    expect(read).toEqual({
+      rollup: ['events/', 'rollup/'],
+      snapshot: ['events/', 'rollup/'],
+      sweeper: [],
+      'script-run': ['events/', 'exports/', 'scripts/', 'snapshots/'],
+      export: ['events/', 'rollup/'],
+      'sampling-proof': ['events/', 'rollup/'],
+      api: ['exports/', 'runs/', 'sampling-proofs/', 'scripts/', 'snapshots/'],
+      authorizer: [],
+    });
+    // No function deletes artifacts: lifecycle rules do.
+    for (const name of allFunctions) expect(roleStatements(name).flatMap(actionsOf).filter((action) => action.startsWith('s3:Delete')), name).toEqual([]);
+  });
+
+  it('writes Analytics only from the rollup and the jobs that run it inline; the API and sweeper write Jobs', () => {
+    // Act
+    const access = Object.fromEntries(allFunctions.map((name) => [name, { jobs: tableAccess(name, 'Jobs'), analytics: tableAccess(name, 'Analytics') }]));
+    // Assess
+    expect(access).toEqual({
+      rollup: { jobs: 'RW', analytics: 'RW' },
+      snapshot: { jobs: 'RW', analytics: 'RW' },
+      sweeper: { jobs: 'RW', analytics: 'none' },
+      'script-run': { jobs: 'RW', analytics: 'none' },
+      export: { jobs: 'RW', analytics: 'RW' },
+      'sampling-proof': { jobs: 'RW', analytics: 'RW' },
+      api: { jobs: 'RW', analytics: 'R' },
+      authorizer: { jobs: 'none', analytics: 'none' },
+    });
+  });
+
+  it('names the Jobs indexes instead of granting index/*', () => {
+    // Act
+    const indexResources = roleStatements('api')
+      .flatMap((statement) => [statement.Resource].flat())
+      .map((resource) => JSON.stringify(resource))
+      .filter((resource) => resource.includes('/index/'));
+    // Assess
+    expect(indexResources.map((resource) => /\/index\/([^"]+)"/.exec(resource)?.[1]).sort()).toEqual(['byStatus', 'byType']);
+  });
+
+  it('lets only the proof publish alerts, only the authorizer read tokens, and the rollup invoke only itself', () => {
+    // Act
+    const holders = (action: string) => allFunctions.filter((name) => roleStatements(name).some((statement) => actionsOf(statement).includes(action)));
+    const invoked = (name: string) =>
+      roleStatements(name)
+        .filter((statement) => actionsOf(statement).includes('lambda:InvokeFunction'))
+        .flatMap((statement) => [statement.Resource].flat().map((resource) => JSON.stringify(resource).match(/function:([\w-]+)/)?.[1]));
+    // Assess
+    expect(holders('sns:Publish')).toEqual(['sampling-proof']);
+    expect(holders('secretsmanager:GetSecretValue')).toEqual(['authorizer']);
+    expect(holders('sqs:SendMessage').sort()).toEqual(['api', 'rollup']);
+    expect(holders('lambda:InvokeFunction').sort()).toEqual(['api', 'rollup', 'sweeper']);
+    expect(invoked('rollup')).toEqual([functionName('rollup')]);
+    // No KMS grant rides along with the topic: the AWS managed SNS key's policy covers publishers.
+    expect(holders('kms:GenerateDataKey*')).toEqual([]);
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('finds nothing unacknowledged after synth', () => {
+    // Act: synth already ran the pack as a validation plugin; run it once more on the tree.
+    const report = new AwsSolutionsChecks().validateScope(built.app);
+    // Assess
+    expect(report.violations.map((violation) => `${violation.ruleName} at ${violation.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+  });
+
+  it('gives every acknowledgement a written reason', () => {
+    // Act
+    const acknowledgements = built.app.node
+      .findAll()
+      .flatMap((construct) => construct.node.metadata.filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
+      .flatMap((entry) => Object.entries(entry.data as Record<string, string>));
+    const rules = new Set(acknowledgements.map(([id]) => id.replace(/^Annotation::/, '').replace(/\[.*$/, '')));
+    // Assess
+    expect([...rules].sort()).toEqual(['AwsSolutions-APIG4', 'AwsSolutions-IAM5', 'AwsSolutions-L1', 'AwsSolutions-S1', 'AwsSolutions-SMG4', 'AwsSolutions-SQS3']);
+    for (const [id, reason] of acknowledgements) expect(reason.length, id).toBeGreaterThan(40);
+    // IAM5 is acknowledged only for artifact key prefixes, never for an action or a whole bucket.
+    for (const [id] of acknowledgements.filter(([id]) => id.includes('IAM5'))) expect(id).toMatch(/\}\/[a-z-]+\/\*\]$/);
+  });
+
+  it('fails the synth of an app with an unacknowledged finding', () => {
+    // Prepare: a bucket without TLS enforcement or access logs, and nothing acknowledged.
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'nightshift-nag-negative-')) });
+    new Bucket(new Stack(app, 'Unacknowledged'), 'Plain');
+    addNagChecks(app);
+    // Act + Assess
+    expect(() => app.synth()).toThrow(/AwsSolutions-S1'/);
+  });
+});
+
+describe('JobFunction bundles', () => {
+  it.each(zipFunctions)('bundles %s for Node 22 on arm64 with a source map, the SDK inside', (name) => {
+    // Prepare
+    const fn = functionNamed(name);
+    const directory = assetDirectory(fn);
+    // Act
+    const bundle = readFileSync(join(directory, 'index.mjs'), 'utf8');
+    // Assess
+    expect(fn.Properties['Runtime']).toBe('nodejs22.x');
+    expect(fn.Properties['Architectures']).toEqual(['arm64']);
+    expect(((fn.Properties['Environment'] as { Variables: Json }).Variables)['NODE_OPTIONS']).toBe('--enable-source-maps');
+    expect(existsSync(join(directory, 'index.mjs.map'))).toBe(true);
+    expect(bundle).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+    // Bundled, not imported from the runtime's copy.
+    expect(bundle).not.toMatch(/from\s*["']@aws-sdk\//);
+  });
+
+  it.each(zipFunctions)('keeps the %s bundle under its budget', (name) => {
+    // Act
+    const size = statSync(join(assetDirectory(functionNamed(name)), 'index.mjs')).size;
+    // Assess
+    expect(size).toBeLessThanOrEqual(bundleBudgetBytes[name] ?? jobBundleBudgetBytes);
+  });
+});
+
+describe('operator links', () => {
+  it('outputs console URLs for the Jobs items, the bucket, the schedule group, the API and the token secret', () => {
+    // Act
+    const url = (id: string) => JSON.stringify(stateless.Outputs[id]?.Value);
+    // Assess
+    expect(Object.keys(stateless.Outputs).filter((id) => id.endsWith('ConsoleUrl')).sort()).toEqual([
+      'ApiConsoleUrl',
+      'ArtifactsBucketConsoleUrl',
+      'JobsTableConsoleUrl',
+      'ScheduleGroupConsoleUrl',
+      'TokensSecretConsoleUrl',
+    ]);
+    expect(url('JobsTableConsoleUrl')).toContain(
+      '"https://",{"Ref":"AWS::Region"},".console.aws.amazon.com/dynamodbv2/home?region=",{"Ref":"AWS::Region"},"#item-explorer?table=",{"Fn::GetStackOutput"',
+    );
+    expect(url('JobsTableConsoleUrl')).toMatch(/"OutputName":"PublishOutputRefJobs/);
+    expect(url('ArtifactsBucketConsoleUrl')).toContain('https://s3.console.aws.amazon.com/s3/buckets/');
+    expect(url('ScheduleGroupConsoleUrl')).toContain('/scheduler/home?region=');
+    expect(url('ScheduleGroupConsoleUrl')).toContain('ScheduleGroup');
+    expect(url('ApiConsoleUrl')).toContain('/apigateway/main/develop/routes?api=');
+    expect(url('TokensSecretConsoleUrl')).toContain('/secretsmanager/secret?name=');
+  });
+});
+
+function functionNamed(name: string): Resource {
+  const matches = Object.values(stateless.Resources).filter(
+    (resource) =>
+      resource.Type === 'AWS::Lambda::Function' &&
+      (resource.Properties['FunctionName'] === functionName(name) || (name === authorizerFunction.name && String(resource.Properties['Description']).includes('authorizer'))),
+  );
+  expect(matches, name).toHaveLength(1);
+  return matches[0]!;
+}
+
+function roleIdOf(name: string): string {
+  return (functionNamed(name).Properties['Role'] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+}
+
+function roleOf(name: string): Resource {
+  return stateless.Resources[roleIdOf(name)]!;
+}
+
+/** Every statement of every inline policy attached to the function's role. */
+function roleStatements(name: string): Statement[] {
+  const roleId = roleIdOf(name);
+  return Object.values(stateless.Resources)
+    .filter((resource) => resource.Type === 'AWS::IAM::Policy' && (resource.Properties['Roles'] as Array<{ Ref: string }>).some((role) => role.Ref === roleId))
+    .flatMap((policy) => (policy.Properties['PolicyDocument'] as { Statement: Statement[] }).Statement);
+}
+
+function actionsOf(statement: Statement): string[] {
+  return [statement.Action].flat();
+}
+
+/** The artifact key prefixes (`events/`) of the statements granting `action`. */
+function bucketPrefixes(name: string, action: string): string[] {
+  const prefixes = roleStatements(name)
+    .filter((statement) => actionsOf(statement).includes(action))
+    .flatMap((statement) => [statement.Resource].flat())
+    .map((resource) => /"\/([a-z-]+\/)\*"/.exec(JSON.stringify(resource))?.[1] ?? `unexpected resource ${JSON.stringify(resource)}`);
+  return [...new Set(prefixes)].sort();
+}
+
+/** 'RW', 'R' or 'none' for the table whose stateful output name contains `table` (Jobs, Analytics). */
+function tableAccess(name: string, table: string): 'RW' | 'R' | 'none' {
+  const onTable = roleStatements(name).filter((statement) =>
+    [statement.Resource].flat().some((resource) => new RegExp(`OutputName":"[^"]*${table}[^"]*Arn`).test(JSON.stringify(resource))),
+  );
+  const actions = onTable.flatMap(actionsOf);
+  if (actions.includes('dynamodb:PutItem')) return 'RW';
+  return actions.includes('dynamodb:Query') ? 'R' : 'none';
+}
+
+/** The staged asset of a function's code, looked up through the S3 key in the assets manifest. */
+function assetDirectory(fn: Resource): string {
+  const key = String((fn.Properties['Code'] as { S3Key: string }).S3Key);
+  const manifest = JSON.parse(readFileSync(join(outdir, 'Nightshift-Stateless.assets.json'), 'utf8')) as { files: Record<string, { source: { path: string } }> };
+  const asset = manifest.files[key.replace(/\.zip$/, '')];
+  expect(asset, `asset for ${key}`).toBeDefined();
+  return join(outdir, asset!.source.path);
+}
