@@ -6,7 +6,7 @@ import { ConfigLoadError, InvalidConfigError, type NightshiftConfig } from '../f
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from './config/load-config';
 import { projectRoot } from './constructs/job-function';
 import { addNagChecks } from './nag';
-import { NightshiftStatefulStack } from './stacks/stateful-stack';
+import { NightshiftStatefulStack, type DataRemoval } from './stacks/stateful-stack';
 import { NightshiftStatelessStack } from './stacks/stateless-stack';
 
 export interface BuildAppOptions {
@@ -17,6 +17,8 @@ export interface BuildAppOptions {
   deployedAt?: string;
   /** @default the `useReservedConcurrency` context value, else true */
   useReservedConcurrency?: boolean;
+  /** @default the `dataRemoval` context value (`retain` or `destroy`), else `retain` */
+  dataRemoval?: DataRemoval;
   /** An App to add the stacks to (the CLI entry point makes one to read context first). */
   app?: App;
   /**
@@ -44,10 +46,12 @@ export function buildApp(options: BuildAppOptions): NightshiftApp {
   const deployedAt = options.deployedAt ?? new Date().toISOString();
   const useReservedConcurrency = options.useReservedConcurrency ?? contextFlag(app.node.tryGetContext('useReservedConcurrency'), true);
 
+  const dataRemoval = options.dataRemoval ?? dataRemovalOf(app.node.tryGetContext('dataRemoval'));
   const stateful = new NightshiftStatefulStack(app, 'Nightshift-Stateful', {
     stackName: 'Nightshift-Stateful',
-    description: 'Nightshift data: job ledger and analytics tables, artifacts bucket (retained)',
+    description: `Nightshift data: job ledger and analytics tables, artifacts bucket (${dataRemoval === 'retain' ? 'retained' : 'deleted with the stack'})`,
     config: options.config,
+    dataRemoval,
   });
   const stateless = new NightshiftStatelessStack(app, 'Nightshift-Stateless', {
     stackName: 'Nightshift-Stateless',
@@ -61,6 +65,12 @@ export function buildApp(options: BuildAppOptions): NightshiftApp {
   });
   if (options.nag ?? true) addNagChecks(app);
   return { app, stateful, stateless };
+}
+
+function dataRemovalOf(value: unknown): DataRemoval {
+  if (value === undefined || value === 'retain') return 'retain';
+  if (value === 'destroy') return 'destroy';
+  throw new Error(`context dataRemoval must be "retain" or "destroy", not ${JSON.stringify(value)}`);
 }
 
 function cdkJsonContext(): Record<string, unknown> {

@@ -5,14 +5,22 @@ import type { Construct } from 'constructs';
 import { analyticsTable, jobsTable, type KeyAttribute, type TableDefinition } from '../../functions/adapters/dynamodb/tables';
 import type { NightshiftConfig } from '../../functions/core/config';
 
+export type DataRemoval = 'retain' | 'destroy';
+
 export interface NightshiftStatefulStackProps extends StackProps {
   config: NightshiftConfig;
+  /**
+   * `retain` (production): tables keep deletion protection and, like the bucket, outlive the
+   * stack. `destroy` (a throwaway dev or CI stack): deleting the stack deletes the tables and an
+   * empty bucket. @default 'retain'
+   */
+  dataRemoval?: DataRemoval;
 }
 
 /**
  * What holds data: the tables and the artifacts bucket. It lives apart from the functions so a
- * stateless deploy (or even deleting that stack) can never replace or drop a table; everything
- * here is retained and the tables refuse deletion.
+ * stateless deploy (or even deleting that stack) can never replace or drop a table; by default
+ * everything here is retained and the tables refuse deletion.
  */
 export class NightshiftStatefulStack extends Stack {
   readonly jobsTable: ITable;
@@ -21,8 +29,10 @@ export class NightshiftStatefulStack extends Stack {
 
   constructor(scope: Construct, id: string, props: NightshiftStatefulStackProps) {
     super(scope, id, props);
-    this.jobsTable = createTable(this, jobsTable);
-    this.analyticsTable = createTable(this, analyticsTable);
+    const retain = (props.dataRemoval ?? 'retain') === 'retain';
+    const removalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    this.jobsTable = createTable(this, jobsTable, retain);
+    this.analyticsTable = createTable(this, analyticsTable, retain);
     this.artifactsBucket = new Bucket(this, 'Artifacts', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
@@ -30,7 +40,9 @@ export class NightshiftStatefulStack extends Stack {
       // Artifacts are written once under unique keys; versions would only keep expired data alive.
       versioned: false,
       lifecycleRules: artifactLifecycleRules(props.config.retention),
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Even with `destroy`, CloudFormation deletes the bucket only when it is empty: artifacts
+      // are never deleted by a stack operation.
+      removalPolicy,
     });
     Validations.of(this.artifactsBucket).acknowledge({
       id: 'AwsSolutions-S1',
@@ -40,15 +52,15 @@ export class NightshiftStatefulStack extends Stack {
 }
 
 /** Built from the shared definition, so the local cloud's tables cannot drift from these. */
-function createTable(scope: Construct, definition: TableDefinition): Table {
+function createTable(scope: Construct, definition: TableDefinition, retain: boolean): Table {
   const table = new Table(scope, definition.id, {
     partitionKey: keyAttribute(definition.partitionKey),
     ...(definition.sortKey ? { sortKey: keyAttribute(definition.sortKey) } : {}),
     billingMode: BillingMode.PAY_PER_REQUEST,
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     timeToLiveAttribute: definition.ttlAttribute,
-    deletionProtection: true,
-    removalPolicy: RemovalPolicy.RETAIN,
+    deletionProtection: retain,
+    removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
   });
   for (const index of definition.indexes) {
     table.addGlobalSecondaryIndex({
