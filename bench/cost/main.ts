@@ -1,21 +1,17 @@
 import { gzipSync } from 'node:zlib';
 import { monotonicFactory } from 'ulid';
-import { createDynamoDbClient, createS3Client, documentClientFor } from '../../functions/adapters/aws-clients';
 import { DynamoDbRollupStore } from '../../functions/adapters/dynamodb/rollup-store';
-import { S3ArtifactStore } from '../../functions/adapters/s3/artifact-store';
 import { eventHourPrefix } from '../../functions/core/events/metric-event';
 import { handleInvocation } from '../../functions/core/jobs/handle-invocation';
 import { createRollupJob } from '../../functions/jobs/rollup/rollup-job';
-import { startEmulators } from '../../infra/local/emulators';
-import { provisionStorage, type StorageNames } from '../../infra/local/provision';
 import { FakeClock } from '../../test/helpers/clock';
 import { testConfig, testDependencies } from '../../test/helpers/jobs';
 import { eventBatches } from '../rollup/events';
 import { seededRandom } from '../rollup/prng';
 import { DIMENSIONS, METRICS, TIMEZONE } from '../rollup/shared';
 import { RequestCounter } from './request-counter';
+import { withEmulatorStorage } from '../emulator-storage';
 
-const REGION = 'us-east-1';
 const HOUR_MS = 3_600_000;
 const nextUlid = monotonicFactory();
 
@@ -45,29 +41,16 @@ function parseArgs(args: readonly string[]): CostArgs {
  */
 export async function runCostBenchmark(args: readonly string[]): Promise<number> {
   const input = parseArgs(args);
-  const emulators = await startEmulators();
-  const names: StorageNames = { jobsTable: 'cost-jobs', analyticsTable: 'cost-analytics', bucket: 'nightshift-cost' };
-  const dynamodbClient = createDynamoDbClient({ region: REGION, endpoint: emulators.dynamodbEndpoint });
-  const s3 = createS3Client({ region: REGION, endpoint: emulators.s3Endpoint });
-  try {
-    await provisionStorage({ dynamodb: dynamodbClient, s3, names });
+  const names = { jobsTable: 'cost-jobs', analyticsTable: 'cost-analytics', bucket: 'nightshift-cost' };
+  return withEmulatorStorage(names, async (storage) => {
+    const { dynamodbClient, s3 } = storage;
     const counter = new RequestCounter();
     counter.attach(dynamodbClient, s3);
-    const storage = {
-      names,
-      dynamodbEndpoint: emulators.dynamodbEndpoint,
-      s3Endpoint: emulators.s3Endpoint,
-      documentClient: documentClientFor(dynamodbClient),
-      dynamodbClient,
-      s3,
-      artifactStore: new S3ArtifactStore(s3, names.bucket),
-      destroy: async () => undefined,
-    };
     const start = Date.parse('2026-11-18T17:00:00Z');
     const clock = new FakeClock(new Date(start));
     const config = testConfig({ timezone: TIMEZONE, metrics: Object.fromEntries(METRICS.map((metric) => [metric, {}])), dimensions: [...DIMENSIONS] });
     const deps = testDependencies(storage, { clock, config });
-    const store = new DynamoDbRollupStore(storage.documentClient, names.analyticsTable, storage.artifactStore);
+    const store = new DynamoDbRollupStore(storage.documentClient, storage.names.analyticsTable, storage.artifactStore);
     const rollup = createRollupJob(() => store);
     const random = seededRandom(11);
     const spacingMs = Math.round(86_400_000 / (input.eventsPerDay / input.eventsPerRequest));
@@ -99,9 +82,5 @@ export async function runCostBenchmark(args: readonly string[]): Promise<number>
         throw new Error(`rollup failed: ${JSON.stringify(result)}`);
       }
     }
-  } finally {
-    dynamodbClient.destroy();
-    s3.destroy();
-    await emulators.stop();
-  }
+  });
 }

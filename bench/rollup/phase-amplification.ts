@@ -1,17 +1,13 @@
 import { gzipSync } from 'node:zlib';
 import { monotonicFactory } from 'ulid';
-import { createDynamoDbClient, createS3Client, documentClientFor } from '../../functions/adapters/aws-clients';
 import { DynamoDbRollupStore } from '../../functions/adapters/dynamodb/rollup-store';
-import { S3ArtifactStore } from '../../functions/adapters/s3/artifact-store';
 import { handleInvocation } from '../../functions/core/jobs/handle-invocation';
 import { eventHourPrefix } from '../../functions/core/events/metric-event';
 import { parsePeriodKey } from '../../functions/core/time';
 import { createRollupJob } from '../../functions/jobs/rollup/rollup-job';
-import { startEmulators } from '../../infra/local/emulators';
-import { provisionStorage, type StorageNames } from '../../infra/local/provision';
+import { withEmulatorStorage } from '../emulator-storage';
 import { FakeClock } from '../../test/helpers/clock';
 import { testConfig, testDependencies } from '../../test/helpers/jobs';
-import type { TestStorage } from '../../test/helpers/storage';
 import { CountingArtifactStore } from './counting-store';
 import { eventBatches } from './events';
 import { seededRandom } from './prng';
@@ -26,7 +22,6 @@ export interface AmplificationInput {
 }
 
 const HOUR_MS = 3_600_000;
-const REGION = 'us-east-1';
 const nextUlid = monotonicFactory();
 
 /** A numeric summary field that reads like "bytes read", at the top level or one level down. */
@@ -42,29 +37,6 @@ function bytesReadIn(summary: Record<string, unknown> | undefined): { field: str
   return found === undefined ? undefined : { field: found[0], value: found[1] as number };
 }
 
-async function withStorage<T>(work: (storage: TestStorage) => Promise<T>): Promise<T> {
-  const emulators = await startEmulators();
-  const names: StorageNames = { jobsTable: 'bench-jobs', analyticsTable: 'bench-analytics', bucket: 'nightshift-bench' };
-  const dynamodbClient = createDynamoDbClient({ region: REGION, endpoint: emulators.dynamodbEndpoint });
-  const s3 = createS3Client({ region: REGION, endpoint: emulators.s3Endpoint });
-  try {
-    await provisionStorage({ dynamodb: dynamodbClient, s3, names });
-    return await work({
-      names,
-      dynamodbEndpoint: emulators.dynamodbEndpoint,
-      s3Endpoint: emulators.s3Endpoint,
-      documentClient: documentClientFor(dynamodbClient),
-      dynamodbClient,
-      s3,
-      artifactStore: new S3ArtifactStore(s3, names.bucket),
-      destroy: async () => undefined,
-    });
-  } finally {
-    dynamodbClient.destroy();
-    s3.destroy();
-    await emulators.stop();
-  }
-}
 
 /**
  * A day of hourly rollups over real DynamoDB Local and s3rver, with a fake clock: each hour new
@@ -73,7 +45,7 @@ async function withStorage<T>(work: (storage: TestStorage) => Promise<T>): Promi
  * rollups read ÷ bytes ingested.
  */
 export async function runAmplification(input: AmplificationInput): Promise<AmplificationResult> {
-  return withStorage(async (storage) => {
+  return withEmulatorStorage({ jobsTable: 'bench-jobs', analyticsTable: 'bench-analytics', bucket: 'nightshift-bench' }, async (storage) => {
     const dayStart = parsePeriodKey(input.day, { timezone: TIMEZONE, weekStartsOn: 'monday' }).start.getTime();
     const clock = new FakeClock(new Date(dayStart));
     const config = testConfig({
