@@ -31,8 +31,8 @@ export class ForbiddenError extends HttpError {
 }
 
 export class NotFoundError extends HttpError {
-  constructor(message: string) {
-    super(404, 'not_found', message);
+  constructor(message: string, code = 'not_found') {
+    super(404, code, message);
   }
 }
 

@@ -17,11 +17,17 @@ import { getStats } from './routes/stats';
 import { triggerRollup } from './routes/internal';
 import { getJobLogs, listScripts } from './routes/scripts';
 import { getProof, listProofs } from './routes/proofs';
+import { getConsoleAsset, getConsolePage } from './routes/console';
+import { getMe, listMetrics } from './routes/session';
 
 const routeHandlers: Record<RouteKey, RouteHandler> = {
   'GET /health': getHealth,
   'GET /health/{type}': getTypeHealth,
   'GET /openapi.json': getOpenApi,
+  'GET /console': getConsolePage,
+  'GET /console/assets/{file}': getConsoleAsset,
+  'GET /me': getMe,
+  'GET /metrics': listMetrics,
   'POST /jobs': postJob,
   'GET /jobs': listJobs,
   'POST /jobs/backfill': postBackfill,

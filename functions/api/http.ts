@@ -24,7 +24,10 @@ export interface ApiRequest {
 
 export interface ApiResponse {
   status: number;
+  /** Sent as JSON. */
   body?: unknown;
+  /** Sent as is (base64 on the way to API Gateway), with the content type from `headers`: the console's files. */
+  bytes?: Buffer;
   headers?: Record<string, string>;
 }
 
@@ -108,6 +111,9 @@ export function jsonBody(request: ApiRequest): unknown {
 }
 
 export function toResult(response: ApiResponse): APIGatewayProxyStructuredResultV2 {
+  if (response.bytes !== undefined) {
+    return { statusCode: response.status, headers: { ...response.headers }, body: response.bytes.toString('base64'), isBase64Encoded: true };
+  }
   return {
     statusCode: response.status,
     headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...response.headers },

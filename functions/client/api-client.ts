@@ -8,6 +8,8 @@ import type {
   JobListQuery,
   JobLogs,
   JobPage,
+  MetricsCatalog,
+  Principal,
   ProofDocument,
   ProofIndexEntry,
   SchedulerTasks,
@@ -108,6 +110,18 @@ export class NightshiftClient {
 
   async jobHealth(type: string): Promise<JobHealth & { status: 'ok' | 'degraded'; version: string; type: string }> {
     return (await this.request<JobHealth & { status: 'ok' | 'degraded'; version: string; type: string }>('GET', `/health/${segment(type)}`, { accept: (status) => status === 503 })).body;
+  }
+
+  // --- who and what -------------------------------------------------------------------------
+
+  /** `GET /me`: the token's name and scopes (a read-scoped token is enough to ask). */
+  async me(): Promise<Principal> {
+    return (await this.request<Principal>('GET', '/me')).body;
+  }
+
+  /** `GET /metrics`: the configured metrics, ratios and dimensions. */
+  async metrics(): Promise<MetricsCatalog> {
+    return (await this.request<MetricsCatalog>('GET', '/metrics')).body;
   }
 
   // --- jobs ---------------------------------------------------------------------------------

@@ -299,3 +299,18 @@ export interface ScriptList {
   outputCapBytes: number;
   run: string;
 }
+
+/** `GET /me`. */
+export interface Principal {
+  name: string;
+  scopes: Array<'admin' | 'ingest' | 'read'>;
+}
+
+/** `GET /metrics`. */
+export interface MetricsCatalog {
+  timezone: string;
+  weekStartsOn: string;
+  metrics: Array<{ name: string; description?: string; unit?: string }>;
+  ratios: Array<{ name: string; numerator: string; denominator: string; description?: string }>;
+  dimensions: string[];
+}

@@ -16,6 +16,7 @@ import { InProcessInvoker } from './in-process-invoker';
 import { LocalScheduler } from './scheduler';
 import { createApiServer } from './http-adapter';
 import { seedDemoData } from './demo-seed';
+import { buildConsole } from '../../console/build';
 
 export interface LocalCloudOptions {
   config: NightshiftConfig;
@@ -32,6 +33,8 @@ export interface LocalCloudOptions {
 
 export interface LocalCloud {
   apiUrl: string;
+  /** The web console, served by the API (`GET /console`). */
+  consoleUrl: string;
   adminToken: string;
   /** Whether the admin token was generated for this start (none was set in the environment). */
   generatedToken: boolean;
@@ -57,8 +60,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const log = options.log ?? ((line: string) => console.log(line));
   const dataDir = resolve(options.root, options.dataDir ?? '.nightshift');
   await mkdir(dataDir, { recursive: true });
+  // The web console is built fresh each start (well under a second), next to the emulators' data.
+  const consoleBuild = buildConsole(resolve(dataDir, 'console'));
+  consoleBuild.catch(() => undefined);
   const emulators = await startEmulators({ dataDir });
   try {
+    const builtConsole = await consoleBuild;
     const region = 'us-east-1';
     await provisionStorage({
       dynamodb: createDynamoDbClient({ region, endpoint: emulators.dynamodbEndpoint }),
@@ -81,6 +88,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       NIGHTSHIFT_DEPLOYED_AT: startedAt.toISOString(),
       NIGHTSHIFT_VERSION: await packageVersion(options.root),
       NIGHTSHIFT_ADMIN_TOKEN: adminToken,
+      NIGHTSHIFT_CONSOLE_DIR: builtConsole.outDir,
     });
     resetRuntime();
 
@@ -116,7 +124,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       })();
       return stopping;
     };
-    return { apiUrl, adminToken, generatedToken, emulators, names: localStorageNames, scheduler, invoker, stop };
+    return { apiUrl, consoleUrl: `${apiUrl}/console`, adminToken, generatedToken, emulators, names: localStorageNames, scheduler, invoker, stop };
   } catch (error) {
     await emulators.stop();
     throw error;

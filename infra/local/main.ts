@@ -82,6 +82,7 @@ function printBanner(cloud: LocalCloud, timezone: string): void {
     '',
     'Nightshift local cloud is up',
     `  API          ${cloud.apiUrl}`,
+    `  Console      ${cloud.consoleUrl}   (sign in with the admin token)`,
     cloud.generatedToken
       ? `  Admin token  ${cloud.adminToken}   (generated; set NIGHTSHIFT_ADMIN_TOKEN to choose one)`
       : '  Admin token  from NIGHTSHIFT_ADMIN_TOKEN',
@@ -107,7 +108,7 @@ function printBanner(cloud: LocalCloud, timezone: string): void {
   console.log(lines.join('\n'));
   // Machine-readable for scripts and tests that start the local cloud as a child process.
   console.log(
-    `NIGHTSHIFT_READY ${JSON.stringify({ apiUrl: cloud.apiUrl, dynamodbEndpoint: cloud.emulators.dynamodbEndpoint, s3Endpoint: cloud.emulators.s3Endpoint, pids: cloud.emulators.pids, names: cloud.names })}`,
+    `NIGHTSHIFT_READY ${JSON.stringify({ apiUrl: cloud.apiUrl, consoleUrl: cloud.consoleUrl, dynamodbEndpoint: cloud.emulators.dynamodbEndpoint, s3Endpoint: cloud.emulators.s3Endpoint, pids: cloud.emulators.pids, names: cloud.names })}`,
   );
 }
 

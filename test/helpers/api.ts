@@ -64,11 +64,11 @@ export function apiEvent(method: string, rawPath: string, call: ApiCall = {}): A
 /** One request through the API function, as Lambda would run it. */
 export async function callApi(method: string, rawPath: string, call: ApiCall = {}): Promise<ApiAnswer> {
   const result = (await handler(apiEvent(method, rawPath, call), {} as Context)) as APIGatewayProxyStructuredResultV2;
-  return {
-    status: result.statusCode ?? 0,
-    headers: (result.headers ?? {}) as Record<string, string>,
-    body: result.body ? JSON.parse(result.body) : undefined,
-  };
+  const headers = (result.headers ?? {}) as Record<string, string>;
+  const raw = result.body && result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body ? Buffer.from(result.body, 'utf8') : undefined;
+  const text = raw && headers['content-encoding'] === 'gzip' ? gunzipSync(raw).toString('utf8') : raw?.toString('utf8');
+  const json = (headers['content-type'] ?? '').startsWith('application/json');
+  return { status: result.statusCode ?? 0, headers, body: text === undefined ? undefined : json ? JSON.parse(text) : text };
 }
 
 export const TEST_TOKENS = { admin: 'ingest-test-admin-3f1a', read: 'ingest-test-read-9b2c', ingest: 'ingest-test-ingest-77d0' } as const;

@@ -8,6 +8,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 
 export interface ReadyInfo {
   apiUrl: string;
+  consoleUrl: string;
   dynamodbEndpoint: string;
   s3Endpoint: string;
   pids: { dynamodb: number; s3: number };

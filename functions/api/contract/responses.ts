@@ -206,3 +206,20 @@ export const logsBody = z.union([
 export const rollupTriggered = z.object({ job: jobRecord }).strict();
 
 export const openApiDocument = z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) });
+
+export const meBody = z
+  .object({ name: z.string().describe('the token\'s name'), scopes: z.array(z.enum(['admin', 'ingest', 'read'])).describe('admin implies read and ingest') })
+  .strict();
+
+export const metricsBody = z
+  .object({
+    timezone: z.string().describe('IANA zone local days are counted in'),
+    weekStartsOn: z.string(),
+    metrics: z.array(z.object({ name: z.string(), description: z.string().optional(), unit: z.string().optional() }).strict()),
+    ratios: z.array(z.object({ name: z.string(), numerator: z.string(), denominator: z.string(), description: z.string().optional() }).strict()),
+    dimensions: z.array(z.string()).describe('the dimensions rollups keep (GET /stats groupBy)'),
+  })
+  .strict();
+
+/** A console file: HTML, JavaScript or CSS, not JSON. */
+export const consoleFile = z.string().describe('the file as is');

@@ -59,6 +59,21 @@ export const routeContracts: Record<RouteKey, RouteContract> = {
   'GET /openapi.json': {
     responses: { 200: { description: 'this document', schema: answers.openApiDocument } },
   },
+  'GET /console': {
+    responses: {
+      200: { description: 'the console page, with a Content-Security-Policy', schema: answers.consoleFile, contentType: 'text/html' },
+      404: { description: 'this deployment has no built console', schema: answers.errorBody },
+    },
+  },
+  'GET /console/assets/{file}': {
+    path: { file: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/).describe('a file name the page refers to') },
+    responses: {
+      200: { description: 'the script or style sheet (content-hashed name, cached for a year)', schema: answers.consoleFile, contentType: 'text/javascript' },
+      404: { description: 'no such console file', schema: answers.errorBody },
+    },
+  },
+  'GET /me': { responses: { 200: { description: 'who the token is', schema: answers.meBody } } },
+  'GET /metrics': { responses: { 200: { description: 'what the config declares', schema: answers.metricsBody } } },
   'POST /jobs': {
     body: { schema: submitJobBody, required: true },
     responses: {

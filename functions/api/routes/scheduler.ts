@@ -22,9 +22,9 @@ const snapshotKinds: Record<string, PeriodType> = { daily: 'day', weekly: 'week'
 export const triggerSchedule: RouteHandler = async (request, { deps }) => {
   const name = request.pathParameters['type'] ?? '';
   const body = request.body === undefined || request.body.trim() === '' ? { force: false } : parseInput(triggerScheduleBody, jsonBody(request), 'body');
-  const { entry, period } = resolveTrigger(name, deps.config, deps.clock.now());
+  const { entry, period, params } = resolveTrigger(name, deps.config, deps.clock.now());
   const triggeredBy = request.principal?.name ?? 'api';
-  const result = await submitRun(deps, { entry, trigger: 'api', triggeredBy, params: {}, force: body.force, ...(period !== undefined ? { period } : {}) });
+  const result = await submitRun(deps, { entry, trigger: 'api', triggeredBy, params, force: body.force, ...(period !== undefined ? { period } : {}) });
   deps.logger.info('manual trigger', { audit: true, principal: triggeredBy, route: 'scheduler', name, jobId: result.job.id, type: entry.type, period, force: body.force });
   if (result.outcome === 'skipped') {
     return { status: 200, body: { job: result.job, existingJobId: result.existingJobId }, headers: { location: `/jobs/${result.existingJobId}` } };
@@ -32,19 +32,29 @@ export const triggerSchedule: RouteHandler = async (request, { deps }) => {
   return { status: 202, body: { job: result.job }, headers: { location: `/jobs/${result.job.id}` } };
 };
 
-function resolveTrigger(name: string, config: NightshiftConfig, now: Date): { entry: JobTypeEntry; period?: string } {
+interface Trigger {
+  entry: JobTypeEntry;
+  period?: string;
+  params: Record<string, unknown>;
+}
+
+/** A snapshot kind, then a schedule's name (its job, period and params), then a job type. */
+function resolveTrigger(name: string, config: NightshiftConfig, now: Date): Trigger {
   const options = { timezone: config.timezone, weekStartsOn: config.weekStartsOn };
   const snapshotKind = snapshotKinds[name];
   const snapshot = jobCatalog.find((entry) => entry.type === 'snapshot');
-  if (snapshotKind && snapshot) return { entry: snapshot, period: previousPeriod(snapshotKind, now, options).key };
-  const entry = jobCatalog.find((candidate) => candidate.type === name);
+  if (snapshotKind && snapshot) return { entry: snapshot, period: previousPeriod(snapshotKind, now, options).key, params: {} };
+  const tasks = scheduledTasks(config);
+  const named = tasks.find((task) => task.name === name);
+  const entry = jobCatalog.find((candidate) => candidate.type === (named ? named.type : name));
   if (!entry) {
-    const valid = [...(snapshot ? Object.keys(snapshotKinds) : []), ...jobCatalog.map((candidate) => candidate.type)];
-    throw new BadRequestError(`"${name.slice(0, 64)}" is not something to trigger; valid: ${valid.join(', ')}`);
+    const valid = [...(snapshot ? Object.keys(snapshotKinds) : []), ...tasks.map((task) => task.name), ...jobCatalog.map((candidate) => candidate.type)];
+    throw new BadRequestError(`"${name.slice(0, 64)}" is not something to trigger; valid: ${[...new Set(valid)].join(', ')}`);
   }
-  if (entry.periodTypes.length === 0) return { entry };
-  const schedule = scheduledTasks(config).find((task) => task.type === entry.type && task.period !== 'none');
+  const schedule = named ?? tasks.find((task) => task.type === entry.type && task.period !== 'none');
+  const params = named ? { ...named.params } : {};
+  if (entry.periodTypes.length === 0) return { entry, params };
   if (!schedule) throw new BadRequestError(`${entry.type} runs cover a period and no schedule names one; start it with POST /jobs and a period`);
-  const period = periodForSlot(config, schedule.period, now.toISOString(), schedule.name);
-  return period === undefined ? { entry } : { entry, period };
+  const period = schedule.period === 'none' ? undefined : periodForSlot(config, schedule.period, now.toISOString(), schedule.name);
+  return period === undefined ? { entry, params } : { entry, period, params };
 }

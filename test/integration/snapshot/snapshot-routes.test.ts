@@ -60,7 +60,7 @@ describe('snapshot routes: scheduler trigger, backfill, listing', () => {
 
     // Assess
     expect(hourly.status).toBe(400);
-    expect(hourly.body.error.message).toBe('"hourly" is not something to trigger; valid: daily, weekly, monthly, rollup, snapshot, sweeper, script-run, export, sampling-proof');
+    expect(hourly.body.error.message).toBe('"hourly" is not something to trigger; valid: daily, weekly, monthly, sweeper, rollup, snapshot, script-run, export, sampling-proof');
     expect(reader.status).toBe(403);
     expect(badBody.status).toBe(400);
     expect(badBody.body.error.message).toContain('body.force');

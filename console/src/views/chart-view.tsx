@@ -1,0 +1,175 @@
+import type { ProofDocument, StatsResult } from '../../../functions/client';
+import { MetricChart, type ChartPoint } from '../components/metric-chart';
+import { ErrorNotice, Loading } from '../components/notices';
+import { addDays, formatNumber, localDay } from '../format';
+import { hashFor, navigate } from '../router';
+import type { Session } from '../session';
+import { useLoad } from '../use-load';
+
+const MEASURES = { sum: 'sum', count: 'count', avg: 'average', max: 'max', min: 'min' } as const;
+type Measure = keyof typeof MEASURES;
+const DEFAULT_DAYS = 28;
+const MAX_DAYS = 366;
+
+/** A metric's daily values over a range, with the days its sampling proof judged warn or critical marked. */
+export function ChartView({ session, query }: { session: Session; query: URLSearchParams }) {
+  const catalog = useLoad('metrics', () => session.client.metrics());
+  if (catalog.error) return <ErrorNotice error={catalog.error} what="load the metrics" />;
+  if (!catalog.data) return <Loading what="metrics" />;
+  const { timezone, metrics } = catalog.data;
+  const yesterday = addDays(localDay(new Date(), timezone), -1);
+  const metric = query.get('metric') || metrics[0]?.name || '';
+  const to = validDay(query.get('to')) ?? yesterday;
+  const from = validDay(query.get('from')) ?? addDays(to, -(DEFAULT_DAYS - 1));
+  const measure: Measure = (query.get('measure') as Measure | null) && query.get('measure')! in MEASURES ? (query.get('measure') as Measure) : 'sum';
+  const apply = (next: Record<string, string>): void => navigate(hashFor('chart', { metric, from, to, measure, ...next }), { replace: true });
+
+  return (
+    <section>
+      <h1 tabIndex={-1}>Metric chart</h1>
+      <form
+        class="filters"
+        aria-label="Chart options"
+        onSubmit={(event) => {
+          event.preventDefault();
+          const form = new FormData(event.currentTarget);
+          apply({ from: String(form.get('from')), to: String(form.get('to')) });
+        }}
+      >
+        <label>
+          Metric
+          <select value={metric} onChange={(event) => apply({ metric: event.currentTarget.value })}>
+            {metrics.map((entry) => (
+              <option key={entry.name} value={entry.name}>
+                {entry.name}
+                {entry.unit ? ` (${entry.unit})` : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Value
+          <select value={measure} onChange={(event) => apply({ measure: event.currentTarget.value })}>
+            {Object.entries(MEASURES).map(([value, text]) => (
+              <option key={value} value={value}>
+                {text}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          From
+          <input type="date" name="from" value={from} max={to} required />
+        </label>
+        <label>
+          To
+          <input type="date" name="to" value={to} min={from} required />
+        </label>
+        <button type="submit">Show</button>
+      </form>
+      <p class="small muted">Local days in {timezone}.</p>
+      {metric ? <ChartData session={session} metric={metric} from={from} to={to} measure={measure} /> : <p>No metrics are configured.</p>}
+    </section>
+  );
+}
+
+function ChartData({ session, metric, from, to, measure }: { session: Session; metric: string; from: string; to: string; measure: Measure }) {
+  const series = useLoad(`chart:${metric}:${from}:${to}`, () => loadSeries(session, metric, from, to));
+  if (series.error) return <ErrorNotice error={series.error} what={`load ${metric}`} />;
+  if (!series.data) return <Loading what={`${metric} and its proofs`} />;
+  const points: ChartPoint[] = series.data.days.map((day) => {
+    const stats = series.data!.stats.get(day);
+    return { day, value: stats ? valueOf(stats, measure) : null, mark: series.data!.marks.get(day) };
+  });
+  const marked = points.filter((point) => point.mark);
+  const description = `${MEASURES[measure]} of ${metric} per day, ${from} to ${to}: ${points.filter((point) => point.value !== null).length} days with data, ${marked.filter((point) => point.mark?.status === 'warn').length} warn and ${marked.filter((point) => point.mark?.status === 'critical').length} critical proof days marked`;
+  return (
+    <>
+      <MetricChart points={points} label={`${metric} (${MEASURES[measure]})`} description={description} />
+      <p class="legend small" aria-hidden="true">
+        <span class="key key-line">● value</span> <span class="key key-warn">▲ proof warn</span> <span class="key key-critical">◆ proof critical</span>
+      </p>
+      {series.data.missingProofs > 0 && <p class="small muted">{series.data.missingProofs} day(s) of the range have no proof yet.</p>}
+      <h2>Marked days</h2>
+      {marked.length === 0 ? (
+        <p class="muted">No warn or critical proof for {metric} in this range.</p>
+      ) : (
+        <ul class="marks">
+          {marked.map((point) => (
+            <li key={point.day}>
+              <a href={`#/proofs/${point.day}`} class="mono">
+                {point.day}
+              </a>{' '}
+              <span class={`badge badge-${point.mark!.status}`}>{point.mark!.status}</span> {point.mark!.messages.join(' · ')}
+            </li>
+          ))}
+        </ul>
+      )}
+      <details>
+        <summary>Data table</summary>
+        <table class="compact">
+          <thead>
+            <tr>
+              <th scope="col">Day</th>
+              <th scope="col" class="num">
+                {MEASURES[measure]}
+              </th>
+              <th scope="col">Proof</th>
+            </tr>
+          </thead>
+          <tbody>
+            {points.map((point) => (
+              <tr key={point.day}>
+                <th scope="row" class="mono">
+                  {point.day}
+                </th>
+                <td class="num">{formatNumber(point.value)}</td>
+                <td>{point.mark?.status ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+    </>
+  );
+}
+
+type DayStats = StatsResult['items'][number];
+
+interface Series {
+  days: string[];
+  stats: Map<string, DayStats>;
+  marks: Map<string, NonNullable<ChartPoint['mark']>>;
+  missingProofs: number;
+}
+
+/** The stats and the proof index of the range; then, for the few days that are not `pass`, their checks of this metric. */
+async function loadSeries(session: Session, metric: string, from: string, to: string): Promise<Series> {
+  const days: string[] = [];
+  for (let day = from; day <= to && days.length < MAX_DAYS; day = addDays(day, 1)) days.push(day);
+  const [stats, proofs] = await Promise.all([session.client.stats({ metric, from, to }), session.client.listProofs(from, to)]);
+  const flagged = proofs.items.filter((item) => item.status !== 'pass');
+  const documents = await Promise.all(flagged.map((item) => session.client.getProof(item.date)));
+  const marks = new Map<string, NonNullable<ChartPoint['mark']>>();
+  for (const document of documents) {
+    const mark = markOf(document, metric);
+    if (mark) marks.set(document.date, mark);
+  }
+  const proven = new Set(proofs.items.map((item) => item.date));
+  return { days, stats: new Map(stats.items.map((item) => [item.day, item])), marks, missingProofs: days.filter((day) => !proven.has(day)).length };
+}
+
+function markOf(document: ProofDocument, metric: string): ChartPoint['mark'] {
+  const problems = document.checks.filter((check) => check.metric === metric && (check.status === 'warn' || check.status === 'critical'));
+  if (problems.length === 0) return undefined;
+  return { status: problems.some((check) => check.status === 'critical') ? 'critical' : 'warn', messages: problems.map((check) => `${check.kind}: ${check.message}`) };
+}
+
+function valueOf(stats: DayStats, measure: Measure): number | null {
+  if (measure === 'avg') return stats.count === 0 ? null : stats.sum / stats.count;
+  return stats[measure];
+}
+
+function validDay(value: string | null): string | undefined {
+  return value && /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : undefined;
+}

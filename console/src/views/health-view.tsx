@@ -1,0 +1,83 @@
+import { ErrorNotice, Loading, Time } from '../components/notices';
+import { StatusBadge } from '../components/status-badge';
+import { formatDuration } from '../format';
+import type { Session } from '../session';
+import { useLoad } from '../use-load';
+
+/** `GET /health` per job type: healthy or not, why, and the last success. */
+export function HealthView({ session }: { session: Session }) {
+  const health = useLoad('health', () => session.client.health(), { refreshMs: 15_000 });
+  return (
+    <section>
+      <div class="view-head">
+        <h1 tabIndex={-1}>Health</h1>
+        {health.data && <StatusBadge status={health.data.status} />}
+      </div>
+      <p class="muted">A scheduled job type is unhealthy when it has not succeeded within twice its schedule's interval.</p>
+      <ErrorNotice error={health.error} what="load the health report" />
+      {!health.data ? (
+        !health.error && <Loading what="health" />
+      ) : (
+        <>
+          <p class="small muted">
+            Version {health.data.version}, checked <Time iso={health.data.time} />
+          </p>
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Job type</th>
+                  <th scope="col">Health</th>
+                  <th scope="col">Why</th>
+                  <th scope="col">Schedules</th>
+                  <th scope="col">Last success</th>
+                  <th scope="col">Last run</th>
+                </tr>
+              </thead>
+              <tbody>
+                {Object.entries(health.data.jobs).map(([type, job]) => (
+                  <tr key={type}>
+                    <th scope="row">
+                      <a href={`#/jobs?type=${encodeURIComponent(type)}`}>{type}</a>
+                    </th>
+                    <td>
+                      <StatusBadge status={job.healthy ? 'healthy' : 'unhealthy'} />
+                    </td>
+                    <td>{job.reason}</td>
+                    <td class="small">
+                      {job.schedules.length ? job.schedules.join(', ') : <span class="muted">on demand</span>}
+                      {job.intervalMs ? <div class="muted">every {formatDuration(job.intervalMs)}</div> : null}
+                    </td>
+                    <td>{job.lastSuccess ? <RunLink id={job.lastSuccess.id} iso={job.lastSuccess.finishedAt ?? job.lastSuccess.createdAt} /> : <span class="muted">never</span>}</td>
+                    <td>
+                      {job.lastRun ? (
+                        <>
+                          <RunLink id={job.lastRun.id} iso={job.lastRun.createdAt} /> <StatusBadge status={job.lastRun.status} />
+                        </>
+                      ) : (
+                        <span class="muted">never</span>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
+
+function RunLink({ id, iso }: { id: string; iso: string }) {
+  return (
+    <>
+      <a href={`#/jobs/${encodeURIComponent(id)}`} class="mono">
+        {id.slice(-8)}
+      </a>{' '}
+      <span class="small">
+        <Time iso={iso} />
+      </span>
+    </>
+  );
+}

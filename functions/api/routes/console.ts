@@ -1,0 +1,42 @@
+import { NotFoundError } from '../errors';
+import type { ApiRequest, ApiResponse, RouteHandler } from '../http';
+import { CONSOLE_SECURITY_HEADERS, consoleDirectory, loadConsoleAssets, type ConsoleAssets } from '../console/console-assets';
+
+let assets: ConsoleAssets | undefined;
+
+/** The built console, read once per container (or again when the directory changes: tests). */
+function consoleAssets(): ConsoleAssets {
+  const dir = consoleDirectory();
+  if (assets?.dir !== dir) assets = loadConsoleAssets(dir);
+  if (!assets) throw new NotFoundError(`the web console is not built into this deployment (looked in ${dir}; \`npm run console:build\` builds it)`, 'console_not_built');
+  return assets;
+}
+
+function serve(request: ApiRequest, name: string): ApiResponse {
+  const asset = consoleAssets().files.get(name);
+  if (!asset) throw new NotFoundError(`no console file ${name}`, 'console_file_not_found');
+  const gzip = /\bgzip\b/.test(request.headers['accept-encoding'] ?? '');
+  return {
+    status: 200,
+    bytes: gzip ? asset.gzipped : asset.body,
+    headers: {
+      ...CONSOLE_SECURITY_HEADERS,
+      'content-type': asset.contentType,
+      // The page itself is checked on every load, so a deploy shows at once; its hashed files never change.
+      'cache-control': asset.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+      vary: 'accept-encoding',
+      ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+    },
+  };
+}
+
+/** GET /console: the web console's page. It asks for a token and then calls this API with it. */
+export const getConsolePage: RouteHandler = async (request) => serve(request, 'index.html');
+
+/** GET /console/assets/{file}: the page's script and style sheet (content-hashed names). */
+export const getConsoleAsset: RouteHandler = async (request) => {
+  const file = request.pathParameters['file'] ?? '';
+  // One path segment only: no way out of the console directory.
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(file)) throw new NotFoundError(`no console file ${file}`, 'console_file_not_found');
+  return serve(request, `assets/${file}`);
+};
