@@ -69,11 +69,13 @@ function page(script: string, styles: string): string {
 `;
 }
 
-// `npm run console:build [-- --out DIR]`: the same build the local cloud and the CDK bundling run.
+// `npm run console:build [-- --out DIR] [--quiet]`: the same build the local cloud and the CDK bundling run.
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const outIndex = process.argv.indexOf('--out');
   const outDir = resolve(outIndex > 0 && process.argv[outIndex + 1] ? process.argv[outIndex + 1]! : 'dist/console');
   const built = await buildConsole(outDir);
-  for (const file of built.files) console.log(`${file.path.padEnd(32)} ${(file.bytes / 1024).toFixed(1).padStart(8)} KiB`);
-  console.log(`console built into ${outDir} in ${built.ms} ms`);
+  if (!process.argv.includes('--quiet')) {
+    for (const file of built.files) console.log(`${file.path.padEnd(32)} ${(file.bytes / 1024).toFixed(1).padStart(8)} KiB`);
+    console.log(`console built into ${outDir} in ${built.ms} ms`);
+  }
 }

@@ -140,6 +140,8 @@ export interface FunctionSpec {
   memoryMb: number;
   timeoutSeconds: number;
   access: FunctionAccess;
+  /** The web console's built files go into the bundle (`console/` beside the handler), which serves them. */
+  servesConsole?: boolean;
 }
 
 /** The API function serves every route in `routes`. */
@@ -149,6 +151,7 @@ export const apiFunction: FunctionSpec & { routes: readonly RouteSpec[] } = {
   memoryMb: 512,
   timeoutSeconds: 29,
   routes: routeSpecs,
+  servesConsole: true,
   access: apiAccess,
 };
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Architecture, DockerImageFunction, Runtime, type Function as LambdaFunction, type FunctionOptions } from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -70,6 +70,8 @@ export interface JobFunctionProps {
    * @default 'bundle'
    */
   packaging?: 'bundle' | 'script-runner-image';
+  /** Builds the web console into the bundle's `console/` folder (the API function serves it). */
+  withConsole?: boolean;
   description?: string;
 }
 
@@ -146,6 +148,7 @@ export class JobFunction extends Construct {
         // full clients on a cold start.
         bundleAwsSDK: true,
         define,
+        ...(props.withConsole ? { commandHooks: consoleBuildHooks(projectRoot) } : {}),
       },
     });
     Validations.of(this.function).acknowledge({
@@ -206,4 +209,22 @@ export class JobFunction extends Construct {
     }
     return this;
   }
+}
+
+/**
+ * After esbuild: the console's own esbuild pass writes `index.html` and hashed assets into the
+ * asset folder, so a change to the console changes the asset hash and redeploys the API.
+ */
+function consoleBuildHooks(projectRoot: string): ICommandHooks {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_inputDir: string, outputDir: string) => [
+      `cd ${shellQuote(projectRoot)} && node --import tsx console/build.ts --out ${shellQuote(join(outputDir, 'console'))} --quiet`,
+    ],
+  };
+}
+
+function shellQuote(path: string): string {
+  return `'${path.replace(/'/g, `'\\''`)}'`;
 }

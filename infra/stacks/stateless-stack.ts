@@ -92,6 +92,7 @@ export class NightshiftStatelessStack extends Stack {
         deployedAt: props.deployedAt,
         ...(props.useReservedConcurrency === undefined ? {} : { useReservedConcurrency: props.useReservedConcurrency }),
         ...(packagingByFunction[spec.name] ? { packaging: packagingByFunction[spec.name] } : {}),
+        ...(spec.servesConsole ? { withConsole: true } : {}),
       });
       bindRuntimeAccess(fn, spec.access, resources);
       return fn;

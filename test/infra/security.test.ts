@@ -218,6 +218,16 @@ describe('JobFunction bundles', () => {
     expect(bundle).not.toMatch(/from\s*["']@aws-sdk\//);
   });
 
+  it('puts the built web console beside the API handler, and in no other function', () => {
+    // Act
+    const withConsole = zipFunctions.filter((name) => existsSync(join(assetDirectory(functionNamed(name)), 'console', 'index.html')));
+    const apiConsole = join(assetDirectory(functionNamed('api')), 'console');
+    const page = readFileSync(join(apiConsole, 'index.html'), 'utf8');
+    // Assess
+    expect(withConsole).toEqual(['api']);
+    for (const [, file] of page.matchAll(/console\/(assets\/[^"]+)"/g)) expect(existsSync(join(apiConsole, file!))).toBe(true);
+  });
+
   it.each(zipFunctions)('keeps the %s bundle under its budget', (name) => {
     // Act
     const size = statSync(join(assetDirectory(functionNamed(name)), 'index.mjs')).size;

@@ -10,6 +10,10 @@ import { callApi, contractProblems, TEST_TOKENS, useApiEnvironment, type ApiAnsw
 import { HandlerInvoker } from '../../helpers/invokers';
 import { snapshotConfig } from '../../helpers/snapshot-bed';
 import { createTestStorage, type TestStorage } from '../../helpers/storage';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildConsole } from '../../../console/build';
 
 const admin = TEST_TOKENS.admin;
 const read = TEST_TOKENS.read;
@@ -29,9 +33,13 @@ describe('the API answers as its OpenAPI contract says', () => {
     return answer;
   }
 
+  let consoleDir: string;
+
   beforeAll(async () => {
+    consoleDir = await mkdtemp(join(tmpdir(), 'nightshift-contract-console-'));
+    await buildConsole(consoleDir);
     storage = await createTestStorage('api-contract');
-    restore = useApiEnvironment(storage, snapshotConfig());
+    restore = useApiEnvironment(storage, snapshotConfig(), { NIGHTSHIFT_CONSOLE_DIR: consoleDir });
     registerInProcessInvoker(invoker);
   });
 
@@ -39,6 +47,7 @@ describe('the API answers as its OpenAPI contract says', () => {
     registerInProcessInvoker(undefined);
     restore();
     await storage.destroy();
+    await rm(consoleDir, { recursive: true, force: true });
   });
 
   it('docs/openapi.json is the document the server serves (run `npm run openapi` after changing a route)', async () => {
@@ -56,6 +65,12 @@ describe('the API answers as its OpenAPI contract says', () => {
     await call('GET /health', '/health');
     await call('GET /health/{type}', '/health/rollup', { pathParameters: { type: 'rollup' } });
     await call('GET /health/{type}', '/health/nope', { pathParameters: { type: 'nope' } });
+    const page = await call('GET /console', '/console');
+    const script = /console\/assets\/(app-[A-Z0-9]{8}\.js)/.exec(String(page.body))?.[1] ?? 'missing.js';
+    await call('GET /console/assets/{file}', `/console/assets/${script}`, { pathParameters: { file: script } });
+    await call('GET /console/assets/{file}', '/console/assets/nope.js', { pathParameters: { file: 'nope.js' } });
+    await call('GET /me', '/me', { token: read });
+    await call('GET /metrics', '/metrics', { token: read });
     const started = await call('POST /jobs', '/jobs', { token: admin, body: { type: 'sweeper' }, headers: { 'idempotency-key': 'tour-1' } });
     await call('POST /jobs', '/jobs', { token: admin, body: { type: 'sweeper' }, headers: { 'idempotency-key': 'tour-1' } });
     await call('POST /jobs', '/jobs', { token: admin, body: { type: 'sweeper', params: { x: 1 } }, headers: { 'idempotency-key': 'tour-1' } });
