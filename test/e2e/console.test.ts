@@ -1,0 +1,248 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromiumMissing, launchChromium, saveScreenshot } from '../helpers/browser';
+import { startLocalCloudProcess, type LocalCloudProcess } from '../helpers/local-cloud-process';
+
+const missing = chromiumMissing();
+if (missing) console.warn(`console browser test skipped: ${missing}`);
+
+const READ_TOKEN = `e2e-read-${Math.random().toString(36).slice(2)}`;
+const TERMINAL = ['succeeded', 'warning', 'failed', 'timed_out', 'skipped'];
+
+/**
+ * The web console in a real browser (Debian's Chromium through playwright-core) against the local
+ * cloud with its demo data, as a user would: sign in, filter, open a run and its logs, trigger a
+ * schedule and watch the run appear, read the health, a proof, and the chart.
+ */
+describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
+  let cloud: LocalCloudProcess;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const foreignRequests: string[] = [];
+  const pageProblems: string[] = [];
+  let scriptRunId: string;
+
+  beforeAll(async () => {
+    [cloud, browser] = await Promise.all([startLocalCloudProcess({ env: { NIGHTSHIFT_READ_TOKEN: READ_TOKEN } }), launchChromium()]);
+    // A script run of our own, so a run with stdout/stderr is in the history whatever the demo holds.
+    const ingested = await cloud.request('/events', { method: 'POST', body: { events: [{ metric: 'orders', ts: new Date().toISOString(), dims: { store: 'sf-market', channel: 'web' } }] } });
+    const script = await cloud.request('/jobs', { method: 'POST', body: { type: 'script-run', params: { script: 'events-summary', args: { input: ingested.body.objects[0] } } } });
+    scriptRunId = script.body.job.id;
+    await waitFor(async () => TERMINAL.includes((await cloud.request(`/jobs/${scriptRunId}`)).body.status), 60_000);
+
+    context = await browser.newContext({ viewport: { width: 1366, height: 860 } });
+    page = await context.newPage();
+    const origin = new URL(cloud.ready.apiUrl).origin;
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.origin !== origin && url.protocol !== 'data:') foreignRequests.push(request.url());
+    });
+    // CSP violations and script errors surface here.
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageProblems.push(message.text());
+    });
+    page.on('pageerror', (error) => pageProblems.push(error.message));
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await cloud?.stop('SIGINT');
+  });
+
+  it('refuses an unknown token, then signs in with the admin token and lists the demo runs', async () => {
+    // Act
+    await page.goto(cloud.ready.consoleUrl);
+    await page.getByLabel('API token').fill('not-a-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const refusal = await page.getByRole('alert').textContent();
+    await page.getByLabel('API token').fill(cloud.adminToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('table.jobs tbody tr').first().waitFor();
+
+    // Assess
+    expect(refusal).toContain('does not know this token');
+    expect(await page.locator('header .who').textContent()).toContain('admin (admin)');
+    const types = await page.locator('table.jobs tbody tr td:nth-child(2)').allTextContents();
+    expect(types).toContain('rollup');
+    expect(types).toContain('script-run');
+    expect(await page.evaluate(() => sessionStorage.getItem('nightshift.console.token'))).toBe(cloud.adminToken);
+    await saveScreenshot(page, 'jobs');
+  });
+
+  it('filters the runs by type and status, and keeps the filter in the address', async () => {
+    // Act
+    await page.getByLabel('Type').selectOption('script-run');
+    await page.waitForFunction(() => window.location.hash.includes('type=script-run'));
+    await page.waitForFunction(() => {
+      const cells = [...document.querySelectorAll('table.jobs tbody tr td:nth-child(2)')];
+      return cells.length > 0 && cells.every((cell) => cell.textContent === 'script-run');
+    });
+    const scriptTypes = await page.locator('table.jobs tbody tr td:nth-child(2)').allTextContents();
+    await page.getByLabel('Status').selectOption('failed');
+    await page.getByText('No runs match.').waitFor();
+    await page.getByLabel('Status').selectOption('');
+
+    // Assess
+    expect(scriptTypes.length).toBeGreaterThan(0);
+    expect(new Set(scriptTypes)).toEqual(new Set(['script-run']));
+    expect(page.url()).toContain('#/jobs?type=script-run');
+  });
+
+  it('opens a script run, shows its record, artifacts and logs, and moves between the log tabs by keyboard', async () => {
+    // Act
+    await page.locator(`a[href="#/jobs/${scriptRunId}"]`).click();
+    await page.getByRole('heading', { name: /script-run/ }).waitFor();
+    await page.locator('pre.log').waitFor();
+    const stdout = await page.locator('pre.log').textContent();
+    const artifacts = await page.locator('table a', { hasText: 'Download' }).count();
+    await page.getByRole('tab', { selected: true }).focus();
+    await page.keyboard.press('ArrowRight');
+    const selected = await page.getByRole('tab', { selected: true }).textContent();
+    const focused = await page.evaluate(() => document.activeElement?.textContent ?? '');
+    await page.getByRole('tab', { name: /stdout/ }).click();
+    await saveScreenshot(page, 'job-detail', { fullPage: true });
+
+    // Assess
+    expect(stdout).toMatch(/events/i);
+    expect(artifacts).toBeGreaterThan(0);
+    expect(selected).toMatch(/^stderr/);
+    expect(focused).toMatch(/^stderr/);
+    expect(await page.getByRole('button', { name: 'Run again' }).isVisible()).toBe(true);
+  });
+
+  it('triggers the daily snapshot from the schedules as admin, and the run appears in the jobs', async () => {
+    // Act
+    await page.getByRole('link', { name: 'Schedules' }).click();
+    await page.getByRole('button', { name: 'Run snapshot-daily now' }).click();
+    const started = page.locator('tr', { hasText: 'snapshot-daily' }).locator('[role="status"] a');
+    await started.waitFor();
+    const runId = (await started.getAttribute('href'))!.replace('#/jobs/', '');
+    await saveScreenshot(page, 'schedules', { fullPage: true });
+    await page.goto(`${cloud.ready.consoleUrl}#/jobs?type=snapshot`);
+    const row = page.locator('table.jobs tbody tr', { has: page.locator(`a[href="#/jobs/${runId}"]`) });
+    await row.waitFor();
+    // The first page refreshes itself every 5 s: the run's end shows without a reload.
+    await row.locator('.badge-succeeded, .badge-warning').waitFor({ timeout: 90_000 });
+
+    // Assess
+    expect(await row.locator('td:nth-child(4)').textContent()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(await row.locator('td:nth-child(5)').textContent()).toContain('by admin');
+  }, 120_000);
+
+  it('shows health per job type, and a sampling proof with observed values and bands', async () => {
+    // Prepare: prove yesterday (the demo's rollup is done by now).
+    await page.goto(`${cloud.ready.consoleUrl}#/schedules`);
+    await page.getByRole('button', { name: 'Run sampling-proof-daily now' }).click();
+    const proofRun = (await page.locator('tr', { hasText: 'sampling-proof-daily' }).locator('[role="status"] a').getAttribute('href'))!.replace('#/jobs/', '');
+    await waitFor(async () => TERMINAL.includes((await cloud.request(`/jobs/${proofRun}`)).body.status), 90_000);
+
+    // Act
+    await page.getByRole('link', { name: 'Health' }).click();
+    await page.locator('table tbody tr').first().waitFor();
+    const healthTypes = await page.locator('table tbody th').allTextContents();
+    await saveScreenshot(page, 'health', { fullPage: true });
+    await page.getByRole('link', { name: 'Proofs' }).click();
+    await page.locator('table.checks tbody tr').first().waitFor();
+    const checkRows = await page.locator('table.checks tbody tr').count();
+    const bands = await page.locator('table.checks tbody td:nth-child(5)').allTextContents();
+    await saveScreenshot(page, 'proofs', { fullPage: true });
+
+    // Assess
+    expect(healthTypes).toEqual(expect.arrayContaining(['rollup', 'snapshot', 'sampling-proof', 'export', 'script-run', 'sweeper']));
+    expect(checkRows).toBeGreaterThan(5);
+    expect(bands.some((band) => /\d/.test(band))).toBe(true);
+  }, 120_000);
+
+  it('draws a metric chart on a canvas, with the proven days marked', async () => {
+    // Act
+    await page.getByRole('link', { name: 'Metric chart' }).click();
+    await page.getByLabel('Metric').selectOption('revenue');
+    const canvas = page.locator('canvas[role="img"]');
+    await canvas.waitFor();
+    await page.waitForFunction(() => {
+      const element = document.querySelector<HTMLCanvasElement>('canvas[role="img"]');
+      return element !== null && element.width > 0;
+    });
+    const drawn = await canvas.evaluate((element: HTMLCanvasElement) => {
+      const context = element.getContext('2d')!;
+      const { data } = context.getImageData(0, 0, element.width, element.height);
+      let ink = 0;
+      let line = 0;
+      for (let index = 0; index < data.length; index += 4) {
+        if (data[index + 3]! > 0) ink += 1;
+        // The series colour, #2f5bd3 (anti-aliased edges excluded).
+        if (Math.abs(data[index]! - 0x2f) < 24 && Math.abs(data[index + 1]! - 0x5b) < 24 && Math.abs(data[index + 2]! - 0xd3) < 24 && data[index + 3]! > 200) line += 1;
+      }
+      return { ink, line, width: element.width, height: element.height, label: element.getAttribute('aria-label') ?? '' };
+    });
+    const tableRows = await page.locator('details table tbody tr').count();
+    await saveScreenshot(page, 'chart', { fullPage: true });
+
+    // Assess
+    expect(drawn.width).toBeGreaterThan(300);
+    expect(drawn.line).toBeGreaterThan(500);
+    expect(drawn.ink).toBeGreaterThan(drawn.line);
+    expect(drawn.label).toMatch(/sum of revenue per day, \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}: \d+ days with data/);
+    expect(tableRows).toBe(28);
+  });
+
+  it('works from the keyboard: skip link, navigation, focus on the new view\'s heading', async () => {
+    // Act
+    // A fresh load: Tab starts from the top of the document, as for someone arriving at the page.
+    await page.goto(`${cloud.ready.consoleUrl}#/jobs`);
+    await page.reload();
+    await page.locator('table.jobs').waitFor();
+    await page.keyboard.press('Tab');
+    const first = await page.evaluate(() => document.activeElement?.textContent);
+    await page.keyboard.press('Tab');
+    const second = await page.evaluate(() => document.activeElement?.textContent);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    const third = await page.evaluate(() => document.activeElement?.textContent);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
+    const heading = await page.evaluate(() => document.activeElement?.textContent);
+    const outline = await page.evaluate(() => {
+      const link = document.querySelector<HTMLElement>('header nav a');
+      link?.focus();
+      return link ? getComputedStyle(link).outlineStyle : '';
+    });
+
+    // Assess
+    expect(first).toBe('Skip to content');
+    expect(second).toBe('Jobs');
+    expect(third).toBe('Health');
+    expect(heading).toBe('Health');
+    expect(outline).toBe('solid');
+  });
+
+  it('hides admin actions from a read-only token', async () => {
+    // Act
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API token').fill(READ_TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('header .who').waitFor();
+    await page.goto(`${cloud.ready.consoleUrl}#/schedules`);
+    await page.locator('table.schedules tbody tr').first().waitFor();
+
+    // Assess
+    expect(await page.locator('header .who').textContent()).toContain('read-only');
+    expect(await page.getByRole('button', { name: /Run .* now/ }).count()).toBe(0);
+  });
+
+  it('made no request outside its own origin and broke no Content-Security-Policy rule', () => {
+    // Assess
+    expect(foreignRequests).toEqual([]);
+    expect(pageProblems.filter((text) => !/status of 40[134]/.test(text))).toEqual([]);
+  });
+});
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((done) => setTimeout(done, 250));
+  }
+}
