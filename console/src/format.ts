@@ -28,8 +28,12 @@ export function formatDuration(ms: number | null | undefined): string {
   return minutes < 60 ? `${minutes} min ${seconds} s` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
+const small = new Intl.NumberFormat(undefined, { maximumSignificantDigits: 3 });
+
+/** Two decimals for ordinary values; three significant digits below 1, so a 0.062 rate is not "0.06". */
 export function formatNumber(value: number | null | undefined): string {
-  return value === null || value === undefined ? '—' : number.format(value);
+  if (value === null || value === undefined) return '—';
+  return value !== 0 && Math.abs(value) < 1 ? small.format(value) : number.format(value);
 }
 
 export function formatBytes(bytes: number): string {

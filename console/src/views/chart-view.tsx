@@ -18,7 +18,10 @@ export function ChartView({ session, query }: { session: Session; query: URLSear
   if (!catalog.data) return <Loading what="metrics" />;
   const { timezone, metrics } = catalog.data;
   const yesterday = addDays(localDay(new Date(), timezone), -1);
-  const metric = query.get('metric') || metrics[0]?.name || '';
+  // Ratios have no daily stats of their own: a link naming one (from a proof) charts its numerator.
+  const asked = query.get('metric') ?? '';
+  const ratio = catalog.data.ratios.find((entry) => entry.name === asked);
+  const metric = metrics.some((entry) => entry.name === asked) ? asked : (ratio?.numerator ?? metrics[0]?.name ?? '');
   const to = validDay(query.get('to')) ?? yesterday;
   const from = validDay(query.get('from')) ?? addDays(to, -(DEFAULT_DAYS - 1));
   const measure: Measure = (query.get('measure') as Measure | null) && query.get('measure')! in MEASURES ? (query.get('measure') as Measure) : 'sum';
