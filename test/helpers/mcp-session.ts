@@ -2,10 +2,13 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { NightshiftClient } from '../../functions/client/api-client';
-import type { ScriptDescription, ScriptList } from '../../functions/client/types';
+import type { JsonSchemaObject, ScriptDescription, ScriptList } from '../../functions/client/types';
 import { startMcpServer, type McpServerOptions, type RunningMcpServer } from '../../cli/mcp/server';
 
 const INPUT_KEY = '^(events|exports|snapshots|scripts)\\/(?!.*\\.\\.)[A-Za-z0-9/_.=-]{1,900}$';
+
+/** The client types name only the keywords the CLI reads; the API sends whole JSON Schemas. */
+const argsSchema = (schema: Record<string, unknown>) => schema as JsonSchemaObject;
 
 /** The two shipped scripts as `GET /scripts` describes them (zod's JSON Schema of their arguments). */
 export const eventsSummary: ScriptDescription = {
@@ -14,7 +17,7 @@ export const eventsSummary: ScriptDescription = {
   interpreter: 'node',
   timeoutMs: 120_000,
   memoryMb: 512,
-  args: {
+  args: argsSchema({
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     type: 'object',
     properties: {
@@ -24,7 +27,7 @@ export const eventsSummary: ScriptDescription = {
     },
     required: ['input'],
     additionalProperties: false,
-  },
+  }),
   argv: { input: '--input', metric: '--metric', top: '--top' },
 };
 
@@ -34,7 +37,7 @@ export const statsReport: ScriptDescription = {
   interpreter: 'python3',
   timeoutMs: 300_000,
   memoryMb: 1024,
-  args: {
+  args: argsSchema({
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     type: 'object',
     properties: {
@@ -44,7 +47,7 @@ export const statsReport: ScriptDescription = {
     },
     required: ['input'],
     additionalProperties: false,
-  },
+  }),
   argv: { input: '--input', title: '--title', zThreshold: '--z-threshold' },
 };
 
