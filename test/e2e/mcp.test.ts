@@ -60,7 +60,8 @@ describe('nightshift mcp against the local cloud, through the SDK client over st
       cwd: ROOT,
       stderr: 'pipe',
     });
-    createInterface({ input: transport.stderr! }).on('line', (line) => stderr.push(line));
+    // stderr: 'pipe' makes it a readable stream (typed as a plain Stream).
+    createInterface({ input: transport.stderr as NodeJS.ReadableStream }).on('line', (line) => stderr.push(line));
     client = new Client({ name: 'nightshift-e2e', version: '0' });
     await client.connect(transport);
     timings['connect'] = Date.now() - started;
