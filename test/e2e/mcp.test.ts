@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -61,7 +62,7 @@ describe('nightshift mcp against the local cloud, through the SDK client over st
       stderr: 'pipe',
     });
     // stderr: 'pipe' makes it a readable stream (typed as a plain Stream).
-    createInterface({ input: transport.stderr as NodeJS.ReadableStream }).on('line', (line) => stderr.push(line));
+    createInterface({ input: transport.stderr as Readable }).on('line', (line) => stderr.push(line));
     client = new Client({ name: 'nightshift-e2e', version: '0' });
     await client.connect(transport);
     timings['connect'] = Date.now() - started;
