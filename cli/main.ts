@@ -5,6 +5,7 @@ import { dataCommands } from './commands/data';
 import { eventsCommands } from './commands/events';
 import { healthCommands } from './commands/health';
 import { jobsCommands } from './commands/jobs';
+import { mcpCommands } from './commands/mcp';
 import { proofCommands } from './commands/proofs';
 import { runCommands } from './commands/run';
 import { scheduleCommands } from './commands/schedules';
@@ -13,7 +14,7 @@ import { json, type CliIo } from './output';
 
 export const DEFAULT_URL = 'http://127.0.0.1:3000';
 
-export const commands: readonly Command[] = [...healthCommands, ...jobsCommands, ...runCommands, ...scheduleCommands, ...eventsCommands, ...dataCommands, ...proofCommands, ...scriptCommands];
+export const commands: readonly Command[] = [...healthCommands, ...jobsCommands, ...runCommands, ...scheduleCommands, ...eventsCommands, ...dataCommands, ...proofCommands, ...scriptCommands, ...mcpCommands];
 
 const globalOptions: Readonly<Record<string, OptionSpec>> = {
   url: { type: 'string', description: `API base URL (default NIGHTSHIFT_URL, else ${DEFAULT_URL})`, valueName: 'URL' },
@@ -190,7 +191,7 @@ function apiFailure(io: CliIo, error: unknown, asJson: boolean, token: string | 
 function mainHelp(): string {
   const width = Math.max(...commands.map((command) => command.path.join(' ').length));
   return [
-    'nightshift — drive Nightshift from the command line (health, jobs, schedules, events, stats, snapshots, proofs, scripts)',
+    'nightshift — drive Nightshift from the command line (health, jobs, schedules, events, stats, snapshots, proofs, scripts; mcp for AI agents)',
     '',
     'usage: nightshift <command> [options]',
     '',

@@ -1,4 +1,4 @@
-import type { SnapshotItem } from '../../functions/client/types';
+import type { SnapshotItem, StatsResult } from '../../functions/client/types';
 import { booleanOption, dayOption, EXIT, integerOption, requiredOption, stringOption, type Command } from '../command';
 import { formatNumber, formatTable, json, line } from '../output';
 
@@ -27,25 +27,24 @@ const stats: Command = {
       json(context.io, result);
       return EXIT.ok;
     }
-    if (result.items.length === 0) {
-      line(context.io, `no ${result.metric} data on those days (${result.timezone})`);
-      return EXIT.ok;
-    }
-    line(
-      context.io,
-      formatTable(result.items, [
-        { header: 'DAY', value: (item) => item.day },
-        ...(groupBy ? [{ header: groupBy.toUpperCase(), value: (item: (typeof result.items)[number]) => item.dims[groupBy] ?? '(none)' }] : []),
-        { header: 'COUNT', value: (item) => formatNumber(item.count), align: 'right' },
-        { header: 'SUM', value: (item) => formatNumber(item.sum), align: 'right' },
-        { header: 'MIN', value: (item) => formatNumber(item.min), align: 'right' },
-        { header: 'MAX', value: (item) => formatNumber(item.max), align: 'right' },
-      ]),
-    );
-    line(context.io, `${result.metric}, local days in ${result.timezone}`);
+    line(context.io, formatStats(result, groupBy));
     return EXIT.ok;
   },
 };
+
+/** Daily stats as a table (a column for the `groupBy` dimension), or a line saying there are none. */
+export function formatStats(result: StatsResult, groupBy: string | undefined): string {
+  if (result.items.length === 0) return `no ${result.metric} data on those days (${result.timezone})`;
+  const table = formatTable(result.items, [
+    { header: 'DAY', value: (item) => item.day },
+    ...(groupBy ? [{ header: groupBy.toUpperCase(), value: (item: (typeof result.items)[number]) => item.dims[groupBy] ?? '(none)' }] : []),
+    { header: 'COUNT', value: (item) => formatNumber(item.count), align: 'right' },
+    { header: 'SUM', value: (item) => formatNumber(item.sum), align: 'right' },
+    { header: 'MIN', value: (item) => formatNumber(item.min), align: 'right' },
+    { header: 'MAX', value: (item) => formatNumber(item.max), align: 'right' },
+  ]);
+  return `${table}\n${result.metric}, local days in ${result.timezone}`;
+}
 
 const snapshots: Command = {
   path: ['snapshots'],

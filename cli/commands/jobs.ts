@@ -1,5 +1,6 @@
-import { TERMINAL_STATUSES, type JobDetail, type JobRecord, type JobStatus } from '../../functions/client/types';
+import type { JobDetail, JobRecord, JobStatus } from '../../functions/client/types';
 import { booleanOption, EXIT, integerOption, stringOption, type Command, type CommandContext } from '../command';
+import { followRun } from '../follow-run';
 import { formatDuration, formatFields, formatPairs, formatTable, formatTime, json, line, type Column } from '../output';
 
 const STATUSES: readonly JobStatus[] = ['queued', 'running', 'succeeded', 'warning', 'failed', 'timed_out', 'skipped'];
@@ -21,15 +22,19 @@ export function exitCodeForStatus(status: JobStatus): number {
   return FAILED.includes(status) ? EXIT.failed : EXIT.ok;
 }
 
-/** `2h`, `30m`, `7d` ago, or an ISO time with an offset, as the API wants it. */
-export function parseSince(text: string, now: Date, context: CommandContext, name: string): string {
+/** `2h`, `30m`, `7d` ago, or an ISO time with an offset, as the API wants it; undefined when it is neither. */
+export function parseWhen(text: string, now: Date): string | undefined {
   const relative = /^(\d+)([mhd])$/.exec(text);
   if (relative) {
     const unitMs = { m: 60_000, h: 3_600_000, d: 86_400_000 }[relative[2] as 'm' | 'h' | 'd'];
     return new Date(now.getTime() - Number(relative[1]) * unitMs).toISOString();
   }
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) && !Number.isNaN(Date.parse(text))) return text;
-  return context.usage(`--${name} must be an ISO time with an offset (2026-11-23T08:00:00Z) or an age like 30m, 6h, 7d; got ${JSON.stringify(text)}`);
+  return undefined;
+}
+
+export function parseSince(text: string, now: Date, context: CommandContext, name: string): string {
+  return parseWhen(text, now) ?? context.usage(`--${name} must be an ISO time with an offset (2026-11-23T08:00:00Z) or an age like 30m, 6h, 7d; got ${JSON.stringify(text)}`);
 }
 
 const list: Command = {
@@ -157,26 +162,21 @@ const logs: Command = {
  * run (its period was covered) is followed to the run that holds the period.
  */
 export async function watchJob(context: CommandContext, id: string, intervalMs: number): Promise<JobRecord> {
-  let last: JobStatus | undefined;
-  let current = id;
   const timeoutSeconds = integerOption(context, 'timeout', 1, 86_400);
-  const deadline = timeoutSeconds === undefined ? Number.POSITIVE_INFINITY : context.io.now().getTime() + timeoutSeconds * 1000;
-  for (;;) {
-    const job = await context.client.getJob(current);
-    if (job.status !== last) {
-      last = job.status;
-      if (!context.json) line(context.io, `${formatTime(context.io.now().toISOString())}  ${job.id}  ${job.type}${job.period ? ` ${job.period}` : ''}  ${job.status}`);
-    }
-    if (job.status === 'skipped' && job.skippedFor && job.skippedFor !== current) {
-      if (!context.json) line(context.io, `  period already covered by ${job.skippedFor}; following it`);
-      current = job.skippedFor;
-      last = undefined;
-      continue;
-    }
-    if (TERMINAL_STATUSES.includes(job.status)) return job;
-    if (context.io.now().getTime() >= deadline) throw new WatchTimeoutError(`run ${job.id} is still ${job.status} after ${timeoutSeconds} s (--timeout); it goes on without us watching`);
-    await context.io.sleep(intervalMs);
-  }
+  const now = () => context.io.now().getTime();
+  const { job, finished } = await followRun(context.client, id, {
+    intervalMs,
+    ...(timeoutSeconds === undefined ? {} : { deadline: now() + timeoutSeconds * 1000 }),
+    now,
+    sleep: (ms) => context.io.sleep(ms),
+    onEvent(event) {
+      if (context.json) return;
+      if (event.kind === 'status') line(context.io, `${formatTime(context.io.now().toISOString())}  ${event.job.id}  ${event.job.type}${event.job.period ? ` ${event.job.period}` : ''}  ${event.job.status}`);
+      else line(context.io, `  period already covered by ${event.to}; following it`);
+    },
+  });
+  if (!finished) throw new WatchTimeoutError(`run ${job.id} is still ${job.status} after ${timeoutSeconds} s (--timeout); it goes on without us watching`);
+  return job;
 }
 
 /** Waiting ran out; the run itself goes on. Exit code 1, like any failure to get an answer. */
@@ -201,13 +201,16 @@ export function intervalMs(context: CommandContext): number {
 /** The end of a watched run: one line (or the record as JSON) and the exit code its status implies. */
 export function reportFinal(context: CommandContext, job: JobRecord): number {
   if (context.json) json(context.io, job);
-  else {
-    const outcome = [job.status, job.durationMs !== undefined ? `in ${formatDuration(job.durationMs)}` : '', job.error ? `— ${job.error.code}: ${job.error.message}` : '']
-      .filter(Boolean)
-      .join(' ');
-    line(context.io, `${job.type} run ${job.id} ended ${outcome}`);
-  }
+  else line(context.io, finalLine(job));
   return exitCodeForStatus(job.status);
+}
+
+/** `snapshot run 01K… ended failed in 1.2 s — code: message`. */
+export function finalLine(job: JobRecord): string {
+  const outcome = [job.status, job.durationMs !== undefined ? `in ${formatDuration(job.durationMs)}` : '', job.error ? `— ${job.error.code}: ${job.error.message}` : '']
+    .filter(Boolean)
+    .join(' ');
+  return `${job.type} run ${job.id} ended ${outcome}`;
 }
 
 const watch: Command = {

@@ -1,3 +1,4 @@
+import type { ProofDocument } from '../../functions/client/types';
 import { dayOption, EXIT, isCalendarDay, localDayOf, stringOption, type Command, type CommandContext } from '../command';
 import { formatFields, formatNumber, formatTable, formatTime, json, line } from '../output';
 
@@ -30,34 +31,30 @@ const show: Command = {
     if (!isCalendarDay(date)) context.usage(`DATE must be a day YYYY-MM-DD, got ${JSON.stringify(date)}`);
     const proof = await context.client.getProof(date);
     if (context.json) json(context.io, proof);
-    else {
-      line(
-        context.io,
-        formatFields([
-          ['date', `${proof.date} (${proof.timezone})`],
-          ['status', `${proof.status} (exit code ${proof.exitCode})`],
-          ['checks', `${proof.summary.pass} pass, ${proof.summary.warn} warn, ${proof.summary.critical} critical, ${proof.summary.skipped} skipped of ${proof.summary.total}`],
-          ['generated', formatTime(proof.generatedAt)],
-        ]),
-      );
-      const notable = proof.checks.filter((check) => check.status !== 'pass');
-      if (notable.length > 0) {
-        line(context.io);
-        line(
-          context.io,
-          formatTable(notable, [
-            { header: 'CHECK', value: (check) => check.id },
-            { header: 'STATUS', value: (check) => check.status },
-            { header: 'OBSERVED', value: (check) => formatNumber(check.observed), align: 'right' },
-            { header: 'EXPECTED', value: (check) => (check.expected ? `${formatNumber(check.expected.min)}..${formatNumber(check.expected.max)}` : '') },
-            { header: 'MESSAGE', value: (check) => check.message },
-          ]),
-        );
-      }
-    }
+    else line(context.io, describeProof(proof));
     return proof.status === 'critical' ? EXIT.failed : EXIT.ok;
   },
 };
+
+/** A proof's summary as `key  value` lines, then a table of every check that did not pass. */
+export function describeProof(proof: ProofDocument): string {
+  const fields = formatFields([
+    ['date', `${proof.date} (${proof.timezone})`],
+    ['status', `${proof.status} (exit code ${proof.exitCode})`],
+    ['checks', `${proof.summary.pass} pass, ${proof.summary.warn} warn, ${proof.summary.critical} critical, ${proof.summary.skipped} skipped of ${proof.summary.total}`],
+    ['generated', formatTime(proof.generatedAt)],
+  ]);
+  const notable = proof.checks.filter((check) => check.status !== 'pass');
+  if (notable.length === 0) return fields;
+  const table = formatTable(notable, [
+    { header: 'CHECK', value: (check) => check.id },
+    { header: 'STATUS', value: (check) => check.status },
+    { header: 'OBSERVED', value: (check) => formatNumber(check.observed), align: 'right' },
+    { header: 'EXPECTED', value: (check) => (check.expected ? `${formatNumber(check.expected.min)}..${formatNumber(check.expected.max)}` : '') },
+    { header: 'MESSAGE', value: (check) => check.message },
+  ]);
+  return `${fields}\n\n${table}`;
+}
 
 const list: Command = {
   path: ['proofs', 'list'],

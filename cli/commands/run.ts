@@ -1,10 +1,29 @@
-import type { JobRecord, SubmitJobResult } from '../../functions/client/types';
+import type { NightshiftClient } from '../../functions/client/api-client';
+import type { JobRecord, SubmitJobRequest, SubmitJobResult } from '../../functions/client/types';
 import { booleanOption, EXIT, listOption, requiredOption, stringOption, type Command, type CommandContext } from '../command';
 import { formatTable, json, line } from '../output';
 import { checkWaitOptions, exitCodeForStatus, intervalMs, intervalOption, reportFinal, timeoutOption, watchJob } from './jobs';
 
 /** Names `POST /scheduler/trigger/{name}` knows besides job types: the previous period's snapshot. */
-const SNAPSHOT_KINDS = ['daily', 'weekly', 'monthly'];
+export const SNAPSHOT_KINDS: readonly string[] = ['daily', 'weekly', 'monthly'];
+
+/** Why a request cannot go to `submitRun`, or undefined: a snapshot kind takes no period or params. */
+export function snapshotKindProblem(request: SubmitJobRequest): string | undefined {
+  if (!SNAPSHOT_KINDS.includes(request.type)) return undefined;
+  if (request.period !== undefined || Object.keys(request.params ?? {}).length > 0) {
+    return `${request.type} runs the previous period's snapshot; for a chosen one, run type snapshot with a period`;
+  }
+  return undefined;
+}
+
+/**
+ * Starts a run: `POST /jobs`, or for `daily`/`weekly`/`monthly` `POST /scheduler/trigger/{kind}`
+ * (the previous period's snapshot). Check `snapshotKindProblem` first.
+ */
+export async function submitRun(client: NightshiftClient, request: SubmitJobRequest, options: { idempotencyKey?: string } = {}): Promise<SubmitJobResult> {
+  if (SNAPSHOT_KINDS.includes(request.type)) return client.triggerSchedule(request.type, { force: request.force === true });
+  return client.submitJob(request, options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {});
+}
 
 /**
  * `k=v` pairs into params. A value that reads as JSON (`7`, `true`, `["a"]`, `{"x":1}`, `"07"`)
@@ -70,14 +89,10 @@ const run: Command = {
     const period = stringOption(context, 'period');
     const params = parseParams(listOption(context, 'param'), context);
     const force = booleanOption(context, 'force');
-    let result: SubmitJobResult;
-    if (SNAPSHOT_KINDS.includes(type)) {
-      if (period !== undefined || Object.keys(params).length > 0) context.usage(`${type} runs the previous period's snapshot; for a chosen one: nightshift run snapshot --period P`);
-      result = await context.client.triggerSchedule(type, { force });
-    } else {
-      const idempotencyKey = stringOption(context, 'idempotency-key');
-      result = await context.client.submitJob({ type, ...(period !== undefined ? { period } : {}), params, force }, idempotencyKey ? { idempotencyKey } : {});
-    }
+    const request: SubmitJobRequest = { type, ...(period !== undefined ? { period } : {}), params, force };
+    if (snapshotKindProblem(request)) context.usage(`${type} runs the previous period's snapshot; for a chosen one: nightshift run snapshot --period P`);
+    const idempotencyKey = stringOption(context, 'idempotency-key');
+    const result = await submitRun(context.client, request, idempotencyKey ? { idempotencyKey } : {});
     return reportSubmitted(context, result, booleanOption(context, 'wait'));
   },
 };

@@ -18,6 +18,26 @@ export function scheduleProblems(tasks: readonly SchedulerTask[], strict: boolea
   return problems;
 }
 
+/** The schedules as a table (next fire time local), each one's following fire times, then every DST warning. */
+export function formatSchedules(tasks: readonly SchedulerTask[]): string {
+  const lines = [
+    formatTable(tasks, [
+      { header: 'NAME', value: (task) => task.name },
+      { header: 'TYPE', value: (task) => task.type },
+      { header: 'EXPRESSION', value: (task) => task.expression },
+      { header: 'ZONE', value: (task) => task.timezone },
+      { header: 'NEXT (LOCAL)', value: (task) => (task.enabled ? (task.nextRuns[0]?.local ?? 'never') : 'disabled') },
+      { header: 'LAST RUN', value: (task) => (task.lastRun ? `${task.lastRun.status} ${formatTime(task.lastRun.createdAt)}` : '—') },
+    ]),
+  ];
+  for (const task of tasks) {
+    if (task.nextRuns.length > 1) lines.push(`${task.name} then: ${task.nextRuns.slice(1).map((run) => run.local).join(', ')}`);
+  }
+  const warnings = tasks.flatMap((task) => task.warnings.map((warning) => `${task.name}: ${warning.message}`));
+  if (warnings.length > 0) lines.push(`\nwarnings\n${warnings.map((text) => `  ${text}`).join('\n')}`);
+  return lines.join('\n');
+}
+
 const schedules: Command = {
   path: ['schedules'],
   synopsis: '[--check [--strict]]',
@@ -36,22 +56,7 @@ const schedules: Command = {
     if (context.json) {
       json(context.io, check ? { tasks, problems } : { tasks });
     } else {
-      line(
-        context.io,
-        formatTable(tasks, [
-          { header: 'NAME', value: (task) => task.name },
-          { header: 'TYPE', value: (task) => task.type },
-          { header: 'EXPRESSION', value: (task) => task.expression },
-          { header: 'ZONE', value: (task) => task.timezone },
-          { header: 'NEXT (LOCAL)', value: (task) => (task.enabled ? (task.nextRuns[0]?.local ?? 'never') : 'disabled') },
-          { header: 'LAST RUN', value: (task) => (task.lastRun ? `${task.lastRun.status} ${formatTime(task.lastRun.createdAt)}` : '—') },
-        ]),
-      );
-      for (const task of tasks) {
-        if (task.nextRuns.length > 1) line(context.io, `${task.name} then: ${task.nextRuns.slice(1).map((run) => run.local).join(', ')}`);
-      }
-      const warnings = tasks.flatMap((task) => task.warnings.map((warning) => `${task.name}: ${warning.message}`));
-      if (warnings.length > 0) line(context.io, `\nwarnings\n${warnings.map((text) => `  ${text}`).join('\n')}`);
+      line(context.io, formatSchedules(tasks));
       if (check) line(context.io, problems.length === 0 ? '\ncheck: ok' : `\ncheck: ${problems.length} problem(s)\n${problems.map((text) => `  ${text}`).join('\n')}`);
     }
     return problems.length > 0 ? EXIT.failed : EXIT.ok;

@@ -1,4 +1,4 @@
-import type { JsonSchemaObject } from '../../functions/client/types';
+import type { JsonSchemaObject, ScriptList } from '../../functions/client/types';
 import { booleanOption, EXIT, integerOption, type Command, type CommandContext } from '../command';
 import { formatTable, json, line } from '../output';
 import { checkWaitOptions, exitCodeForStatus, intervalMs, intervalOption, reportFinal, timeoutOption, watchJob } from './jobs';
@@ -15,20 +15,22 @@ const list: Command = {
       json(context.io, result);
       return EXIT.ok;
     }
-    line(
-      context.io,
-      formatTable(result.scripts, [
-        { header: 'NAME', value: (script) => script.name },
-        { header: 'INTERPRETER', value: (script) => script.interpreter },
-        { header: 'TIMEOUT', value: (script) => `${Math.round(script.timeoutMs / 1000)} s`, align: 'right' },
-        { header: 'ARGS', value: (script) => describeArgs(script.args) },
-        { header: 'DESCRIPTION', value: (script) => script.description },
-      ]),
-    );
-    line(context.io, `at most ${result.maxConcurrency} at once; output kept up to ${result.outputCapBytes} bytes per stream`);
+    line(context.io, formatScripts(result));
     return EXIT.ok;
   },
 };
+
+/** The whitelist as a table, then the limits every run shares. */
+export function formatScripts(result: ScriptList): string {
+  const table = formatTable(result.scripts, [
+    { header: 'NAME', value: (script) => script.name },
+    { header: 'INTERPRETER', value: (script) => script.interpreter },
+    { header: 'TIMEOUT', value: (script) => `${Math.round(script.timeoutMs / 1000)} s`, align: 'right' },
+    { header: 'ARGS', value: (script) => describeArgs(script.args) },
+    { header: 'DESCRIPTION', value: (script) => script.description },
+  ]);
+  return `${table}\nat most ${result.maxConcurrency} at once; output kept up to ${result.outputCapBytes} bytes per stream`;
+}
 
 /** `days:integer=7 metric:string*` (`*` required, `=` default). */
 export function describeArgs(schema: JsonSchemaObject): string {
