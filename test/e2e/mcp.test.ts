@@ -8,7 +8,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localHourStarts } from '../../functions/core/time/periods';
+import { steadyWebDay } from '../helpers/rollup-events';
 import { startLocalCloudProcess, type LocalCloudProcess } from '../helpers/local-cloud-process';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -28,16 +28,7 @@ describe('nightshift mcp against the local cloud, through the SDK client over st
   const stderr: string[] = [];
   const yesterday = DateTime.now().setZone(TIMEZONE).minus({ days: 1 }).toISODate()!;
   /** Yesterday's events: each local hour 60 sessions and 3 orders of 40 revenue, on the web channel of store s1. */
-  const events = localHourStarts(yesterday, TIMEZONE).flatMap((start) => {
-    const ts = (minute: number) => new Date(start.getTime() + minute * 60_000).toISOString();
-    return [
-      ...Array.from({ length: 60 }, (_, minute) => ({ metric: 'sessions', ts: ts(minute), value: 1, dims: { store: 's1', channel: 'web' } })),
-      ...[5, 25, 45].flatMap((minute) => [
-        { metric: 'orders', ts: ts(minute), value: 1, dims: { store: 's1', channel: 'web' } },
-        { metric: 'revenue', ts: ts(minute), value: 40, dims: { store: 's1', channel: 'web' } },
-      ]),
-    ];
-  });
+  const events = steadyWebDay(yesterday, TIMEZONE);
   let eventObject: string;
   const timings: Record<string, number> = {};
 

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localHourStarts } from '../../functions/core/time/periods';
+import { steadyWebDay } from '../helpers/rollup-events';
 import { startLocalCloudProcess, type LocalCloudProcess } from '../helpers/local-cloud-process';
 
 const TIMEZONE = 'America/Los_Angeles';
@@ -29,16 +29,7 @@ describe('sampling proof through the local cloud', () => {
   it('proves yesterday from ingested events (artifact, index, run status) and refuses a day still open', async () => {
     // Prepare: yesterday's events, every local hour (60 sessions, 3 orders worth 40 each).
     const yesterday = DateTime.now().setZone(TIMEZONE).minus({ days: 1 }).toISODate() ?? '';
-    const events = localHourStarts(yesterday, TIMEZONE).flatMap((start) => {
-      const ts = (minute: number) => new Date(start.getTime() + minute * 60_000).toISOString();
-      return [
-        ...Array.from({ length: 60 }, (_, minute) => ({ metric: 'sessions', ts: ts(minute), value: 1, dims: { store: 's1', channel: 'web' } })),
-        ...[5, 25, 45].flatMap((minute) => [
-          { metric: 'orders', ts: ts(minute), value: 1, dims: { store: 's1', channel: 'web' } },
-          { metric: 'revenue', ts: ts(minute), value: 40, dims: { store: 's1', channel: 'web' } },
-        ]),
-      ];
-    });
+    const events = steadyWebDay(yesterday, TIMEZONE);
     const ingest = await cloud.request('/events', { method: 'POST', body: { events } });
 
     // Act: prove it; then ask for a day that is still open.

@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { DateTime } from 'luxon';
 import type { ArtifactStore } from '../../functions/core/jobs/ports';
+import { localHourStarts } from '../../functions/core/time/periods';
 
 /** A raw event as it goes on a line; `value` and `dims` may be absent, as ingest allows. */
 export interface GeneratedEvent {
@@ -165,4 +166,21 @@ export async function writeEventObjects(
 function eventHourPrefixOf(ms: number): string {
   const iso = new Date(ms).toISOString();
   return `events/dt=${iso.slice(0, 10)}/hour=${iso.slice(11, 13)}/`;
+}
+
+/**
+ * A steady local day on store s1's web channel: each local hour 60 sessions and 3 orders worth
+ * 40 each (one per 20 minutes). Enough for every proof check but the trend to pass.
+ */
+export function steadyWebDay(day: string, timezone: string): GeneratedEvent[] {
+  return localHourStarts(day, timezone).flatMap((start) => {
+    const ts = (minute: number) => new Date(start.getTime() + minute * 60_000).toISOString();
+    return [
+      ...Array.from({ length: 60 }, (_, minute) => ({ metric: 'sessions', ts: ts(minute), value: 1, dims: { store: 's1', channel: 'web' } })),
+      ...[5, 25, 45].flatMap((minute) => [
+        { metric: 'orders', ts: ts(minute), value: 1, dims: { store: 's1', channel: 'web' } },
+        { metric: 'revenue', ts: ts(minute), value: 40, dims: { store: 's1', channel: 'web' } },
+      ]),
+    ];
+  });
 }

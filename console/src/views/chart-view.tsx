@@ -1,6 +1,7 @@
 import type { ProofDocument, StatsResult } from '../../../functions/client';
 import { MetricChart, type ChartPoint } from '../components/metric-chart';
 import { ErrorNotice, Loading } from '../components/notices';
+import { TableHead } from '../components/table-head';
 import { addDays, formatNumber, localDay } from '../format';
 import { hashFor, navigate } from '../router';
 import type { Session } from '../session';
@@ -111,15 +112,7 @@ function ChartData({ session, metric, from, to, measure }: { session: Session; m
       <details>
         <summary>Data table</summary>
         <table class="compact">
-          <thead>
-            <tr>
-              <th scope="col">Day</th>
-              <th scope="col" class="num">
-                {MEASURES[measure]}
-              </th>
-              <th scope="col">Proof</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Day', { label: MEASURES[measure], numeric: true }, 'Proof']} />
           <tbody>
             {points.map((point) => (
               <tr key={point.day}>

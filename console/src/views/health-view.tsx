@@ -1,4 +1,5 @@
 import { ErrorNotice, Loading, Time } from '../components/notices';
+import { TableHead } from '../components/table-head';
 import { StatusBadge } from '../components/status-badge';
 import { formatDuration } from '../format';
 import type { Session } from '../session';
@@ -24,16 +25,7 @@ export function HealthView({ session }: { session: Session }) {
           </p>
           <div class="table-wrap">
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">Job type</th>
-                  <th scope="col">Health</th>
-                  <th scope="col">Why</th>
-                  <th scope="col">Schedules</th>
-                  <th scope="col">Last success</th>
-                  <th scope="col">Last run</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Job type', 'Health', 'Why', 'Schedules', 'Last success', 'Last run']} />
               <tbody>
                 {Object.entries(health.data.jobs).map(([type, job]) => (
                   <tr key={type}>

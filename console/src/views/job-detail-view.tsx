@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { TERMINAL_STATUSES, type JobDetail, type JobLogs, type LogStream } from '../../../functions/client';
 import { describeProblem, ErrorNotice, JsonBlock, Loading, Time } from '../components/notices';
+import { TableHead } from '../components/table-head';
 import { StatusBadge } from '../components/status-badge';
 import { Tabs } from '../components/tabs';
 import { formatBytes, formatDuration } from '../format';
@@ -100,17 +101,7 @@ function Artifacts({ job }: { job: JobDetail }) {
       ) : (
         <div class="table-wrap">
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Key</th>
-                <th scope="col">Type</th>
-                <th scope="col" class="num">
-                  Size
-                </th>
-                <th scope="col">Download</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Name', 'Key', 'Type', { label: 'Size', numeric: true }, 'Download']} />
             <tbody>
               {job.artifacts.map((artifact) => (
                 <tr key={artifact.key}>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { JobPage, JobRecord, JobStatus } from '../../../functions/client';
 import { ErrorNotice, Loading, Time } from '../components/notices';
+import { TableHead } from '../components/table-head';
 import { StatusBadge } from '../components/status-badge';
 import { formatAgo, formatDuration, isoToLocalInput, localInputToIso } from '../format';
 import { hashFor, navigate } from '../router';
@@ -153,18 +154,7 @@ export function JobsTable({ items }: { items: JobRecord[] }) {
     <div class="table-wrap">
       <table class="jobs">
         <caption class="visually-hidden">Runs, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">Run</th>
-            <th scope="col">Type</th>
-            <th scope="col">Status</th>
-            <th scope="col">Period</th>
-            <th scope="col">Trigger</th>
-            <th scope="col">Created</th>
-            <th scope="col">Duration</th>
-            <th scope="col">Outcome</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Run', 'Type', 'Status', 'Period', 'Trigger', 'Created', 'Duration', 'Outcome']} />
         <tbody>
           {items.map((job) => (
             <tr key={job.id} class={`row-${job.status.replace('_', '-')}`}>

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { ProofCheck, ProofDocument } from '../../../functions/client';
 import { ErrorNotice, Loading, Time } from '../components/notices';
+import { TableHead } from '../components/table-head';
 import { StatusBadge } from '../components/status-badge';
 import { addDays, formatNumber, localDay } from '../format';
 import { navigate } from '../router';
@@ -85,18 +86,7 @@ function ProofDay({ session, date }: { session: Session; date: string }) {
       <div class="table-wrap">
         <table class="checks">
           <caption class="visually-hidden">Checks of {document.date}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Metric</th>
-              <th scope="col">Check</th>
-              <th scope="col">Status</th>
-              <th scope="col" class="num">
-                Observed
-              </th>
-              <th scope="col">Expected band</th>
-              <th scope="col">Message</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Metric', 'Check', 'Status', { label: 'Observed', numeric: true }, 'Expected band', 'Message']} />
           <tbody>
             {checks.map((check) => (
               <tr key={check.id} class={`row-${check.status}`}>

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { SchedulerTask } from '../../../functions/client';
 import { describeProblem, ErrorNotice, Loading, Time } from '../components/notices';
+import { TableHead } from '../components/table-head';
 import { StatusBadge } from '../components/status-badge';
 import type { Session } from '../session';
 import { useLoad } from '../use-load';
@@ -20,16 +21,7 @@ export function SchedulesView({ session }: { session: Session }) {
       ) : (
         <div class="table-wrap">
           <table class="schedules">
-            <thead>
-              <tr>
-                <th scope="col">Schedule</th>
-                <th scope="col">Expression</th>
-                <th scope="col">Next fire times</th>
-                <th scope="col">Last run</th>
-                <th scope="col">Warnings</th>
-                {session.isAdmin && <th scope="col">Action</th>}
-              </tr>
-            </thead>
+            <TableHead columns={['Schedule', 'Expression', 'Next fire times', 'Last run', 'Warnings', ...(session.isAdmin ? ['Action'] : [])]} />
             <tbody>
               {tasks.data.tasks.map((task) => (
                 <ScheduleRow key={task.name} task={task} session={session} onTriggered={tasks.reload} />

@@ -7,7 +7,7 @@ import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { registerInProcessInvoker } from '../../../functions/adapters/invoker/in-process';
 import { handler } from '../../../functions/api/handler';
 import { previousPeriod } from '../../../functions/core/time/periods';
-import { buildConsole } from '../../../console/build';
+import { buildTestConsole } from '../../helpers/console-build';
 import { apiEvent, callApi, TEST_TOKENS, useApiEnvironment } from '../../helpers/api';
 import { HandlerInvoker } from '../../helpers/invokers';
 import { snapshotConfig } from '../../helpers/snapshot-bed';
@@ -24,14 +24,13 @@ const config = {
 describe('console and session routes', () => {
   let storage: TestStorage;
   let restore: () => void;
-  let consoleDir: string;
+  let builtConsole: Awaited<ReturnType<typeof buildTestConsole>>;
   const invoker = new HandlerInvoker({});
 
   beforeAll(async () => {
-    consoleDir = await mkdtemp(join(tmpdir(), 'nightshift-console-'));
-    await buildConsole(consoleDir);
+    builtConsole = await buildTestConsole();
     storage = await createTestStorage('console-routes');
-    restore = useApiEnvironment(storage, config, { NIGHTSHIFT_CONSOLE_DIR: consoleDir });
+    restore = useApiEnvironment(storage, config, { NIGHTSHIFT_CONSOLE_DIR: builtConsole.dir });
     registerInProcessInvoker(invoker);
   });
 
@@ -39,7 +38,7 @@ describe('console and session routes', () => {
     registerInProcessInvoker(undefined);
     restore();
     await storage.destroy();
-    await rm(consoleDir, { recursive: true, force: true });
+    await builtConsole.remove();
   });
 
   it('GET /console serves the page with a strict Content-Security-Policy, and the files it names', async () => {

@@ -10,10 +10,7 @@ import { callApi, contractProblems, TEST_TOKENS, useApiEnvironment, type ApiAnsw
 import { HandlerInvoker } from '../../helpers/invokers';
 import { snapshotConfig } from '../../helpers/snapshot-bed';
 import { createTestStorage, type TestStorage } from '../../helpers/storage';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buildConsole } from '../../../console/build';
+import { buildTestConsole } from '../../helpers/console-build';
 
 const admin = TEST_TOKENS.admin;
 const read = TEST_TOKENS.read;
@@ -33,13 +30,12 @@ describe('the API answers as its OpenAPI contract says', () => {
     return answer;
   }
 
-  let consoleDir: string;
+  let builtConsole: Awaited<ReturnType<typeof buildTestConsole>>;
 
   beforeAll(async () => {
-    consoleDir = await mkdtemp(join(tmpdir(), 'nightshift-contract-console-'));
-    await buildConsole(consoleDir);
+    builtConsole = await buildTestConsole();
     storage = await createTestStorage('api-contract');
-    restore = useApiEnvironment(storage, snapshotConfig(), { NIGHTSHIFT_CONSOLE_DIR: consoleDir });
+    restore = useApiEnvironment(storage, snapshotConfig(), { NIGHTSHIFT_CONSOLE_DIR: builtConsole.dir });
     registerInProcessInvoker(invoker);
   });
 
@@ -47,7 +43,7 @@ describe('the API answers as its OpenAPI contract says', () => {
     registerInProcessInvoker(undefined);
     restore();
     await storage.destroy();
-    await rm(consoleDir, { recursive: true, force: true });
+    await builtConsole.remove();
   });
 
   it('docs/openapi.json is the document the server serves (run `npm run openapi` after changing a route)', async () => {
