@@ -64,17 +64,17 @@ export type DemoIncidentKind = 'bulk_order' | 'missing_hour' | 'app_outage';
  * The demo's planted incidents, in days before the first start (1 = yesterday), inside the
  * proven fortnight and on three different weekdays:
  *
- * - `bulk_order` (12 days ago): one B2B web order of $9,850 at la-venice at 11:20, as much as a
- *   whole ordinary day's revenue on top of the day → the revenue trend check is critical
- *   (change ≥ +50%). Five days ago has it in its revenue baseline and leaves it out (an earlier
+ * - `bulk_order` (12 days ago): one B2B web order of $9,850 at la-venice at 11:20, an ordinary
+ *   day's revenue or more on top of the day → the revenue trend check is critical (change
+ *   ≥ +50%). Five days ago has it in its revenue baseline and leaves it out (an earlier
  *   critical day, and an outlier anyway).
  * - `missing_hour` (9 days ago): no event at all between 04:00 and 05:00 (a collector redeploy)
  *   → the sessions completeness check warns (23 of 24 hours). The hour held half a percent of
  *   the day's sessions: no trend check notices it, here or in two days ago's baseline.
  * - `app_outage` (4 days ago): the app sends nothing, in every store, from 11:00 to 20:00 →
  *   about a fifth of the day's sessions are gone → the sessions trend check is critical (z
- *   below −5). The app's orders go with them: the revenue trend check warns or is critical too,
- *   depending on the weekday.
+ *   below −5). The app's orders go with them: revenue falls about 10%, and its trend check
+ *   passes, warns or is critical depending on the weekday.
  */
 export const DEMO_INCIDENTS: readonly { kind: DemoIncidentKind; daysAgo: number; description: string }[] = [
   { kind: 'bulk_order', daysAgo: 12, description: 'a $9,850 bulk order (la-venice, web, 11:20)' },
