@@ -1,35 +1,47 @@
-import { catalogEntry, isShipped } from '../../functions/catalog';
 import type { JobDependencies } from '../../functions/core/jobs/definition';
-import { submitRun } from '../../functions/core/jobs/submit-run';
-import { demoEvents, hasEvents, writeDemoEvents } from './demo-events';
+import { demoShop, hasEvents, writeDemoShop } from './demo-events';
+import { queueDemoRuns, type DemoRuns } from './demo-runs';
 
 /**
- * The first start's demo data: when nothing is stored under `events/`, about three weeks of the
- * demo shop's events, then a rollup over those days (queued, not awaited) so `/stats` and the
- * jobs built on it have data. Later starts find the events and leave them alone.
+ * The first start's demo data: when nothing is stored under `events/`, eight weeks of the demo
+ * shop's events with three planted incidents (`DEMO_INCIDENTS`), then the demo's runs
+ * (`queueDemoRuns`: rollups and a script run now, sampling proofs, snapshots and an export once
+ * the rollups have ended). Nothing is awaited but the writes and the first submissions. Later
+ * starts find the events and leave them alone.
  */
-export async function seedDemoData(deps: JobDependencies, log: (line: string) => void): Promise<void> {
-  if (await hasEvents(deps.artifacts)) return;
+export async function seedDemoData(deps: JobDependencies, log: (line: string) => void): Promise<DemoRuns | undefined> {
+  if (await hasEvents(deps.artifacts)) return undefined;
   const started = Date.now();
   const now = deps.clock.now();
-  const data = demoEvents(deps.config, now);
-  if (data.events.length === 0) {
+  const shop = demoShop(deps.config, now);
+  const { objects, events } = await writeDemoShop(deps.artifacts, shop, now);
+  if (events === 0) {
     log('Demo data: skipped (the config declares none of the demo metrics)');
-    return;
+    return undefined;
   }
-  const objects = await writeDemoEvents(deps.artifacts, data, now);
-  let rollup = 'no rollup job in this build';
-  if (isShipped('rollup')) {
-    const submitted = await submitRun(deps, {
-      entry: catalogEntry('rollup'),
-      trigger: 'backfill',
-      triggeredBy: 'demo-data',
-      params: { from: data.from, to: data.to },
-    });
-    rollup = `rollup ${submitted.job.id} queued`;
-  }
+  const writeMs = Date.now() - started;
+  const runs = await queueDemoRuns(deps, shop, objects, log);
   log(
-    `Demo data: ${data.events.length.toLocaleString('en-US')} events ${data.from}..${data.to} in ${objects.length} objects under events/ ` +
-      `(${Date.now() - started} ms); ${rollup}. --no-demo skips this.`,
+    `Demo data: ${events.toLocaleString('en-US')} events ${shop.from}..${shop.to} in ${objects.length} objects under events/ (${writeMs} ms); ` +
+      `${describeQueued(runs)}. --no-demo skips this.`,
   );
+  if (shop.incidents.length > 0) {
+    log(`Demo incidents for the sampling proofs to find: ${shop.incidents.map((incident) => `${incident.day} ${incident.description}`).join('; ')}.`);
+  }
+  return runs;
+}
+
+function describeQueued(runs: DemoRuns): string {
+  const now = [
+    ...runs.rollups.map((rollup) => `rollup ${rollup.id} (${rollup.from}..${rollup.to})`),
+    ...(runs.script ? [`script run ${runs.script.id} (events-summary)`] : []),
+  ];
+  const { proofs, dailySnapshot, weeklySnapshot, export: exported } = runs.next;
+  const later = [
+    ...(proofs ? [`sampling proofs ${proofs.from}..${proofs.to}`] : []),
+    ...[dailySnapshot, weeklySnapshot].flatMap((period) => (period ? [`snapshot ${period}`] : [])),
+    ...(exported ? [`export ${exported.from}..${exported.to}`] : []),
+  ];
+  if (now.length === 0) return 'no demo runs in this build';
+  return `queued ${now.join(', ')}${later.length > 0 ? `; after the rollups: ${later.join(', ')}` : ''}`;
 }

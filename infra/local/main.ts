@@ -19,8 +19,9 @@ Options:
   --config FILE     config file (.ts, .js or .json; default ${DEFAULT_CONFIG_FILE})
   --port N          API port (default 3000; a free one is picked when it is taken)
   --data-dir DIR    where emulator data lives (default .nightshift)
-  --no-demo         no demo events on a first start (by default, when nothing is under
-                    events/ yet, about three weeks of a demo shop's events are written)
+  --no-demo         no demo data on a first start (by default, when nothing is under
+                    events/ yet, eight weeks of a demo shop's events are written and the
+                    demo's rollups, proofs, snapshots, export and script run queued)
   -h, --help        this help
 `;
 
