@@ -31,7 +31,11 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
     const ingested = await cloud.request('/events', { method: 'POST', body: { events: [{ metric: 'orders', ts: new Date().toISOString(), dims: { store: 'sf-market', channel: 'web' } }] } });
     const script = await cloud.request('/jobs', { method: 'POST', body: { type: 'script-run', params: { script: 'events-summary', args: { input: ingested.body.objects[0] } } } });
     scriptRunId = script.body.job.id;
-    await waitFor(async () => TERMINAL.includes((await cloud.request(`/jobs/${scriptRunId}`)).body.status), 60_000);
+    // The demo's runs (rollups, then proofs, snapshots, an export) end within a minute or two.
+    await waitFor(async () => {
+      const recent = await cloud.request('/jobs?limit=100');
+      return recent.body.items.every((job: { status: string }) => TERMINAL.includes(job.status));
+    }, 180_000);
 
     context = await browser.newContext({ viewport: { width: 1366, height: 860 } });
     page = await context.newPage();
@@ -45,7 +49,7 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
       if (message.type() === 'error') pageProblems.push(message.text());
     });
     page.on('pageerror', (error) => pageProblems.push(error.message));
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await context?.close();
@@ -114,12 +118,14 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
     expect(await page.getByRole('button', { name: 'Run again' }).isVisible()).toBe(true);
   });
 
-  it('triggers the daily snapshot from the schedules as admin, and the run appears in the jobs', async () => {
-    // Act
+  it('triggers the monthly snapshot from the schedules as admin, and the run appears in the jobs', async () => {
+    // Act: the demo snapshots a day and a week, never a month, so this is a new run.
     await page.getByRole('link', { name: 'Schedules' }).click();
-    await page.getByRole('button', { name: 'Run snapshot-daily now' }).click();
-    const started = page.locator('tr', { hasText: 'snapshot-daily' }).locator('[role="status"] a');
+    await page.getByRole('button', { name: 'Run snapshot-monthly now' }).click();
+    const outcome = page.locator('tr', { hasText: 'snapshot-monthly' }).locator('[role="status"]');
+    const started = outcome.locator('a');
     await started.waitFor();
+    const outcomeText = await outcome.textContent();
     const runId = (await started.getAttribute('href'))!.replace('#/jobs/', '');
     await saveScreenshot(page, 'schedules', { fullPage: true });
     await page.goto(`${cloud.ready.consoleUrl}#/jobs?type=snapshot`);
@@ -129,24 +135,25 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
     await row.locator('.badge-succeeded, .badge-warning').waitFor({ timeout: 90_000 });
 
     // Assess
-    expect(await row.locator('td:nth-child(4)').textContent()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(outcomeText).toMatch(/^Started/);
+    expect(await row.locator('td:nth-child(4)').textContent()).toMatch(/^\d{4}-\d{2}$/);
     expect(await row.locator('td:nth-child(5)').textContent()).toContain('by admin');
   }, 120_000);
 
-  it('shows health per job type, and a sampling proof with observed values and bands', async () => {
-    // Prepare: prove yesterday (the demo's rollup is done by now).
-    await page.goto(`${cloud.ready.consoleUrl}#/schedules`);
-    await page.getByRole('button', { name: 'Run sampling-proof-daily now' }).click();
-    const proofRun = (await page.locator('tr', { hasText: 'sampling-proof-daily' }).locator('[role="status"] a').getAttribute('href'))!.replace('#/jobs/', '');
-    await waitFor(async () => TERMINAL.includes((await cloud.request(`/jobs/${proofRun}`)).body.status), 90_000);
-
+  it("shows health per job type, and the demo's sampling proofs with observed values and bands", async () => {
     // Act
     await page.getByRole('link', { name: 'Health' }).click();
     await page.locator('table tbody tr').first().waitFor();
     const healthTypes = await page.locator('table tbody th').allTextContents();
     await saveScreenshot(page, 'health', { fullPage: true });
     await page.getByRole('link', { name: 'Proofs' }).click();
+    const critical = page.locator('.day-list a', { has: page.locator('.badge-critical') }).first();
+    await critical.click();
+    await page.locator('#proof-title .badge-critical').waitFor();
+    await page.getByLabel('Only warn and critical').check();
     await page.locator('table.checks tbody tr').first().waitFor();
+    const statuses = await page.locator('table.checks tbody td:nth-child(3)').allTextContents();
+    await page.getByLabel('Only warn and critical').uncheck();
     const checkRows = await page.locator('table.checks tbody tr').count();
     const bands = await page.locator('table.checks tbody td:nth-child(5)').allTextContents();
     await saveScreenshot(page, 'proofs', { fullPage: true });
@@ -154,13 +161,15 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
     // Assess
     expect(healthTypes).toEqual(expect.arrayContaining(['rollup', 'snapshot', 'sampling-proof', 'export', 'script-run', 'sweeper']));
     expect(checkRows).toBeGreaterThan(5);
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(statuses.every((status) => /warn|critical/.test(status))).toBe(true);
     expect(bands.some((band) => /\d/.test(band))).toBe(true);
   }, 120_000);
 
-  it('draws a metric chart on a canvas, with the proven days marked', async () => {
-    // Act
+  it("draws a metric chart on a canvas, with the proof's warn and critical days marked", async () => {
+    // Act: the demo's planted incidents include a sessions outage (critical) and a missing hour (warn).
     await page.getByRole('link', { name: 'Metric chart' }).click();
-    await page.getByLabel('Metric').selectOption('revenue');
+    await page.getByLabel('Metric').selectOption('sessions');
     const canvas = page.locator('canvas[role="img"]');
     await canvas.waitFor();
     await page.waitForFunction(() => {
@@ -172,22 +181,29 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
       const { data } = context.getImageData(0, 0, element.width, element.height);
       let ink = 0;
       let line = 0;
+      let critical = 0;
       for (let index = 0; index < data.length; index += 4) {
         if (data[index + 3]! > 0) ink += 1;
         // The series colour, #2f5bd3 (anti-aliased edges excluded).
         if (Math.abs(data[index]! - 0x2f) < 24 && Math.abs(data[index + 1]! - 0x5b) < 24 && Math.abs(data[index + 2]! - 0xd3) < 24 && data[index + 3]! > 200) line += 1;
+        if (Math.abs(data[index]! - 0xc0) < 24 && Math.abs(data[index + 1]! - 0x26) < 24 && Math.abs(data[index + 2]! - 0x2d) < 24 && data[index + 3]! > 200) critical += 1;
       }
-      return { ink, line, width: element.width, height: element.height, label: element.getAttribute('aria-label') ?? '' };
+      return { ink, line, critical, width: element.width, height: element.height, label: element.getAttribute('aria-label') ?? '' };
     });
     const tableRows = await page.locator('details table tbody tr').count();
+    const marks = await page.locator('ul.marks li .badge').allTextContents();
     await saveScreenshot(page, 'chart', { fullPage: true });
 
     // Assess
     expect(drawn.width).toBeGreaterThan(300);
     expect(drawn.line).toBeGreaterThan(500);
     expect(drawn.ink).toBeGreaterThan(drawn.line);
-    expect(drawn.label).toMatch(/sum of revenue per day, \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}: \d+ days with data/);
+    expect(drawn.label).toMatch(/sum of sessions per day, \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}: 28 days with data, [1-9]\d* warn and [1-9]\d* critical proof days marked/);
     expect(tableRows).toBe(28);
+    expect(marks).toContain('warn');
+    expect(marks).toContain('critical');
+    // The marked points are drawn in their own colours: the critical red #c0262d is on the canvas.
+    expect(drawn.critical).toBeGreaterThan(20);
   });
 
   it('works from the keyboard: skip link, navigation, focus on the new view\'s heading', async () => {
