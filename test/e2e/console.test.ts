@@ -31,7 +31,9 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
     const ingested = await cloud.request('/events', { method: 'POST', body: { events: [{ metric: 'orders', ts: new Date().toISOString(), dims: { store: 'sf-market', channel: 'web' } }] } });
     const script = await cloud.request('/jobs', { method: 'POST', body: { type: 'script-run', params: { script: 'events-summary', args: { input: ingested.body.objects[0] } } } });
     scriptRunId = script.body.job.id;
-    // The demo's runs (rollups, then proofs, snapshots, an export) end within a minute or two.
+    // The demo's runs: the rollups, then (once they are done) proofs, snapshots and an export.
+    await waitFor(async () => cloud.output.some((line) => line.startsWith('Demo data: rollups done') || line.includes('were not queued')), 180_000);
+    expect(cloud.output.filter((line) => line.includes('were not queued'))).toEqual([]);
     await waitFor(async () => {
       const recent = await cloud.request('/jobs?limit=100');
       return recent.body.items.every((job: { status: string }) => TERMINAL.includes(job.status));
@@ -170,10 +172,11 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
     // Act: the demo's planted incidents include a sessions outage (critical) and a missing hour (warn).
     await page.getByRole('link', { name: 'Metric chart' }).click();
     await page.getByLabel('Metric').selectOption('sessions');
-    const canvas = page.locator('canvas[role="img"]');
+    // The chart of the metric first shown is replaced once sessions have loaded: wait for that one.
+    const canvas = page.locator('canvas[role="img"][aria-label*="of sessions per day"]');
     await canvas.waitFor();
     await page.waitForFunction(() => {
-      const element = document.querySelector<HTMLCanvasElement>('canvas[role="img"]');
+      const element = document.querySelector<HTMLCanvasElement>('canvas[role="img"][aria-label*="of sessions per day"]');
       return element !== null && element.width > 0;
     });
     const drawn = await canvas.evaluate((element: HTMLCanvasElement) => {
