@@ -44,6 +44,8 @@ export function useRoute(): Route {
     const update = (): void => setRoute(parseHash(window.location.hash));
     window.addEventListener('hashchange', update);
     window.addEventListener('popstate', update);
+    // Effects run after paint: a hash that changed between the first render and now would be missed.
+    update();
     return () => {
       window.removeEventListener('hashchange', update);
       window.removeEventListener('popstate', update);

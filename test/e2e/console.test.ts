@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DateTime } from 'luxon';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, saveScreenshot } from '../helpers/browser';
 import { startLocalCloudProcess, type LocalCloudProcess } from '../helpers/local-cloud-process';
@@ -8,6 +9,8 @@ import { startLocalCloudProcess, type LocalCloudProcess } from '../helpers/local
 const missing = chromiumMissing();
 if (missing) console.warn(`console browser test skipped: ${missing}`);
 
+/** The demo config's zone (nightshift.config.ts). */
+const DEMO_TIMEZONE = 'America/Los_Angeles';
 const READ_TOKEN = `e2e-read-${Math.random().toString(36).slice(2)}`;
 const TERMINAL = ['succeeded', 'warning', 'failed', 'timed_out', 'skipped'];
 
@@ -53,6 +56,11 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
     page.on('pageerror', (error) => pageProblems.push(error.message));
   }, 240_000);
 
+  // What the page looked like when a step failed: test-output/console/failed-<test>.png.
+  afterEach(async (test) => {
+    if (test.task.result?.state === 'fail' && page) await saveScreenshot(page, `failed-${test.task.name.slice(0, 60).replace(/\W+/g, '-')}`, { fullPage: true });
+  });
+
   afterAll(async () => {
     await context?.close();
     await browser?.close();
@@ -73,8 +81,8 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
     expect(refusal).toContain('does not know this token');
     expect(await page.locator('header .who').textContent()).toContain('admin (admin)');
     const types = await page.locator('table.jobs tbody tr td:nth-child(2)').allTextContents();
-    expect(types).toContain('rollup');
-    expect(types).toContain('script-run');
+    expect(types).toContain('sampling-proof');
+    expect(types).toContain('snapshot');
     expect(await page.evaluate(() => sessionStorage.getItem('nightshift.console.token'))).toBe(cloud.adminToken);
     await saveScreenshot(page, 'jobs');
   });
@@ -97,6 +105,28 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
     expect(new Set(scriptTypes)).toEqual(new Set(['script-run']));
     expect(page.url()).toContain('#/jobs?type=script-run');
   });
+
+  it('pages on to older runs without repeating any', async () => {
+    // Prepare: more runs than one page of the list (50) holds: proofs of five earlier weeks of the demo.
+    const today = DateTime.now().setZone(DEMO_TIMEZONE);
+    const backfill = await cloud.request('/jobs/backfill', {
+      method: 'POST',
+      body: { type: 'sampling-proof', from: today.minus({ days: 49 }).toISODate(), to: today.minus({ days: 15 }).toISODate() },
+    });
+    expect(backfill.body.queued).toHaveLength(35);
+    await waitFor(async () => (await cloud.request('/jobs?type=sampling-proof&limit=100')).body.items.every((job: { status: string }) => TERMINAL.includes(job.status)), 120_000);
+
+    // Act
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('table.jobs tbody tr').length === 50);
+    await page.getByRole('button', { name: 'Load older runs' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('table.jobs tbody tr').length > 50);
+    const ids = await page.locator('table.jobs tbody tr td:first-child a').evaluateAll((links) => links.map((link) => link.getAttribute('href')));
+
+    // Assess
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toContain(`#/jobs/${scriptRunId}`);
+  }, 150_000);
 
   it('opens a script run, shows its record, artifacts and logs, and moves between the log tabs by keyboard', async () => {
     // Act

@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'preact/hooks';
-import type { JobPage, JobRecord, JobStatus } from '../../../functions/client';
+import { useState } from 'preact/hooks';
+import type { JobListQuery, JobPage, JobRecord, JobStatus } from '../../../functions/client';
 import { ErrorNotice, Loading, Time } from '../components/notices';
 import { TableHead } from '../components/table-head';
 import { StatusBadge } from '../components/status-badge';
@@ -29,27 +29,12 @@ export function JobsView({ session, query }: { session: Session; query: URLSearc
   const key = JSON.stringify(filters);
   const [autoRefresh, setAutoRefresh] = useState(true);
   const types = useLoad('types', async () => Object.keys((await session.client.health()).jobs).sort());
-  const firstPage = useLoad(
-    key,
-    () =>
-      session.client.listJobs({
-        limit: PAGE_SIZE,
-        ...(filters.type ? { type: filters.type } : {}),
-        ...(filters.status ? { status: filters.status as JobStatus } : {}),
-        ...(filters.since ? { since: filters.since } : {}),
-        ...(filters.until ? { until: filters.until } : {}),
-      }),
-    { refreshMs: autoRefresh ? REFRESH_MS : undefined },
-  );
-  const [older, setOlder] = useState<{ key: string; items: JobRecord[]; cursor: string | null | undefined }>({ key, items: [], cursor: undefined });
-  const [moreError, setMoreError] = useState<unknown>();
-  useEffect(() => {
-    setOlder({ key, items: [], cursor: undefined });
-    setMoreError(undefined);
-  }, [key]);
+  const firstPage = useLoad(key, () => session.client.listJobs(listQuery(filters)), { refreshMs: autoRefresh ? REFRESH_MS : undefined });
+  // Older pages belong to one filter: a new filter starts again from its first page.
+  const [older, setOlder] = useState<{ key: string; items: JobRecord[]; cursor: string | null | undefined; error?: unknown }>({ key, items: [], cursor: undefined });
 
   const page: JobPage | undefined = firstPage.data;
-  const shown = older.key === key ? older : { items: [], cursor: undefined };
+  const shown = older.key === key ? older : { items: [], cursor: undefined, error: undefined };
   const seen = new Set(page?.items.map((item) => item.id));
   const items = [...(page?.items ?? []), ...shown.items.filter((item) => !seen.has(item.id))];
   const cursor = shown.cursor === undefined ? page?.nextCursor : shown.cursor;
@@ -57,10 +42,10 @@ export function JobsView({ session, query }: { session: Session; query: URLSearc
   const loadMore = async (): Promise<void> => {
     if (!cursor) return;
     try {
-      const next = await session.client.listJobs({ ...stripEmpty(filters), status: filters.status as JobStatus | undefined, limit: PAGE_SIZE, cursor });
+      const next = await session.client.listJobs(listQuery(filters, cursor));
       setOlder({ key, items: [...shown.items, ...next.items], cursor: next.nextCursor });
     } catch (error) {
-      setMoreError(error);
+      setOlder({ ...shown, key, error });
     }
   };
 
@@ -137,15 +122,22 @@ export function JobsView({ session, query }: { session: Session; query: URLSearc
               Load older runs
             </button>
           )}
-          <ErrorNotice error={moreError} what="load older runs" />
+          <ErrorNotice error={shown.error} what="load older runs" />
         </>
       )}
     </section>
   );
 }
 
-function stripEmpty(filters: Filters): Record<string, string> {
-  return Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined && value !== '')) as Record<string, string>;
+function listQuery(filters: Filters, cursor?: string): JobListQuery {
+  return {
+    limit: PAGE_SIZE,
+    ...(filters.type ? { type: filters.type } : {}),
+    ...(filters.status ? { status: filters.status as JobStatus } : {}),
+    ...(filters.since ? { since: filters.since } : {}),
+    ...(filters.until ? { until: filters.until } : {}),
+    ...(cursor ? { cursor } : {}),
+  };
 }
 
 export function JobsTable({ items }: { items: JobRecord[] }) {
