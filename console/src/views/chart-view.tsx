@@ -25,7 +25,7 @@ export function ChartView({ session, query }: { session: Session; query: URLSear
   const metric = metrics.some((entry) => entry.name === asked) ? asked : (ratio?.numerator ?? metrics[0]?.name ?? '');
   const to = validDay(query.get('to')) ?? yesterday;
   const from = validDay(query.get('from')) ?? addDays(to, -(DEFAULT_DAYS - 1));
-  const measure: Measure = (query.get('measure') as Measure | null) && query.get('measure')! in MEASURES ? (query.get('measure') as Measure) : 'sum';
+  const measure = measureOf(query.get('measure'));
   const apply = (next: Record<string, string>): void => navigate(hashFor('chart', { metric, from, to, measure, ...next }), { replace: true });
 
   return (
@@ -164,6 +164,10 @@ function markOf(document: ProofDocument, metric: string): ChartPoint['mark'] {
 function valueOf(stats: DayStats, measure: Measure): number | null {
   if (measure === 'avg') return stats.count === 0 ? null : stats.sum / stats.count;
   return stats[measure];
+}
+
+function measureOf(value: string | null): Measure {
+  return value !== null && Object.hasOwn(MEASURES, value) ? (value as Measure) : 'sum';
 }
 
 function validDay(value: string | null): string | undefined {
