@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
@@ -14,6 +14,7 @@ import {
   type IWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { QueryDefinition, QueryString, type ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -65,6 +66,7 @@ export class Observability extends Construct {
     // `Nightshift-<stack>`, without saying Nightshift twice for the default `Nightshift-Stateless`.
     const displayName = stackName.startsWith('Nightshift') ? stackName : `Nightshift-${stackName}`;
     this.alertTopic = props.alertTopic ?? new Topic(this, 'AlarmTopic', { displayName: `Nightshift alarms (${stackName})`, enforceSSL: true });
+    this.letAlarmsPublish(this.alertTopic);
     const notify = new SnsAction(this.alertTopic);
 
     const alarms: Alarm[] = [];
@@ -122,6 +124,27 @@ export class Observability extends Construct {
       value: `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${displayName}`,
       description: 'CloudWatch dashboard: runs, durations, rows per job type; alarms; DLQs; API',
     });
+  }
+
+  /**
+   * Alarm actions publish as the CloudWatch service principal, which only a topic policy can let
+   * in. SNS's default policy would, but the topic policy `enforceSSL` creates replaces it, so
+   * without this statement every notification is denied (found by the deploy rehearsal).
+   */
+  private letAlarmsPublish(topic: ITopic): void {
+    const stack = Stack.of(this);
+    topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+        },
+      }),
+    );
   }
 
   /** RunsEnded with Status failed + timed_out, any 5-minute bucket of the last hour. */

@@ -121,6 +121,19 @@ export async function runFirstDay(rehearsal: Rehearsal, options: ScenarioOptions
   if (!options.reduced) {
     steps.push(
       {
+        name: 'Scheduler delivers the snapshot slot a second time (at least once): the duplicate is skipped, not run again',
+        run: async () => {
+          const delivered = rehearsal.scheduler.firings.find((firing) => firing.schedule === daily.name && firing.outcome === 'delivered');
+          check(delivered, `${daily.name} has not fired yet`);
+          await rehearsal.scheduler.redeliver(daily.name, Date.parse(delivered.slot));
+          await timeline.advanceBy(30_000);
+          const runs = (await jobsOf('snapshot')).filter((job) => job.scheduledFor !== undefined && Date.parse(job.scheduledFor) === Date.parse(delivered.slot));
+          const skipped = runs.filter((job) => job.status === 'skipped');
+          check(runs.length === 2 && skipped.length === 1, `runs of the slot: ${runs.map((job) => job.status).join(', ')}`);
+          return `runs of ${delivered.slot}: ${runs.map((job) => job.status).join(', ')}`;
+        },
+      },
+      {
         name: `the sampling proof fires at its slot (${proof.name}) and alerts on the planted anomaly through SNS`,
         run: async () => {
           const [slot] = nextFireTimes(proof.expression, new Date(timeline.clock.now()), 1, { timezone: proof.timezone });
@@ -144,14 +157,15 @@ export async function runFirstDay(rehearsal: Rehearsal, options: ScenarioOptions
           check(slot && slot.getTime() - timeline.clock.now() < 2 * 3600_000, `${weekly.name} does not fire within two hours of ${new Date(timeline.clock.now()).toISOString()}`);
           const fn = rehearsal.lambda.find(weekly.targetArn);
           check(fn, `${weekly.name} targets no function`);
-          rehearsal.lambda.injectFault(fn, slot.getTime() + 30 * MINUTE, 'TooManyRequestsException');
+          // Throttled until Scheduler has given up (three retries), not when the sweeper catches up.
+          rehearsal.lambda.injectFault(fn, slot.getTime() + 9 * MINUTE, 'TooManyRequestsException');
           await timeline.advanceTo(slot.getTime() + 30 * MINUTE);
           const firing = rehearsal.scheduler.firings.find((candidate) => candidate.schedule === weekly.name && Date.parse(candidate.slot) === slot.getTime());
           check(firing?.outcome === 'dead-lettered', `${weekly.name} at ${slot.toISOString()}: ${firing?.outcome ?? 'not fired'}, expected dead-lettered`);
           const catchUp = (await jobsOf('snapshot')).find((job) => job.trigger === 'catch-up' && job.period !== undefined && job.period.includes('-W'));
           check(catchUp, 'the sweeper did not catch up the missed weekly period');
           const ended = await waitForJob(catchUp.id);
-          check(ended.status === 'succeeded', `the catch-up ended ${ended.status}`);
+          check(ended.status === 'succeeded', `the catch-up ${ended.id} (${String(ended.period)}) ended ${ended.status}: ${JSON.stringify(ended.error)}`);
           return `${firing.attempts} attempts, then the DLQ; sweeper caught up ${ended.period} (run ${ended.id}, ${ended.status})`;
         },
       });
@@ -196,6 +210,8 @@ export async function runFirstDay(rehearsal: Rehearsal, options: ScenarioOptions
           check(answer.status === 202, `POST /jobs export answered ${answer.status}: ${answer.text}`);
           const ended = await waitForJob((answer.body as { job: { id: string } }).job.id, MINUTE, 40 * MINUTE);
           check(ended.status === 'timed_out', `the stuck export ended ${ended.status}, expected timed_out`);
+          // The run's deadline is a few seconds inside Lambda's timeout: let Lambda end the invocation too.
+          await timeline.advanceBy(2 * MINUTE);
           const timeouts = rehearsal.lambda.invocations.filter((invocation) => invocation.functionName === exportFunction && invocation.outcome?.ok === false && invocation.outcome.kind === 'timeout');
           check(timeouts.length > 0, 'Lambda never timed the hung invocation out');
           return `run ${ended.id} timed_out (${ended.error?.message ?? ''}); Lambda time-out after ${timeouts[0]?.outcome && !timeouts[0].outcome.ok ? timeouts[0].outcome.errorMessage : ''}`;
@@ -203,6 +219,26 @@ export async function runFirstDay(rehearsal: Rehearsal, options: ScenarioOptions
       },
     );
     steps.push(
+      {
+        name: 'every job type whose failed-runs alarm has not fired yet: one run hangs, Lambda ends it, the sweeper times it out',
+        run: async () => {
+          const outcomes: string[] = [];
+          for (const type of unexercisedFailureTypes(rehearsal)) {
+            const start = RUN_STARTERS[type];
+            check(start, `the scenario cannot start a ${type} run to hang`);
+            const fn = functionOfType(rehearsal, type);
+            rehearsal.endpoint.holds.push({ functionName: fn, matches: HANG_AT[type] ?? ((service) => service === 's3') });
+            const body = start({ yesterday, exportKey: context.exportJob?.artifacts[0]?.key });
+            const answer = await api.call('POST', '/jobs', body);
+            check(answer.status === 202, `POST /jobs ${type} answered ${answer.status}: ${answer.text}`);
+            const ended = await waitForJob((answer.body as { job: { id: string } }).job.id, MINUTE, 40 * MINUTE);
+            outcomes.push(`${type} ${ended.status}`);
+            check(ended.status === 'timed_out' || ended.status === 'failed', `the hung ${type} run ended ${ended.status}`);
+          }
+          await timeline.advanceBy(6 * MINUTE);
+          return outcomes.length === 0 ? 'every failed-runs alarm was already exercised' : outcomes.join('; ');
+        },
+      },
       {
         name: 'DynamoDB throttles the API for a minute: the API answers 5xx',
         run: async () => {
@@ -226,7 +262,7 @@ export async function runFirstDay(rehearsal: Rehearsal, options: ScenarioOptions
         run: async () => {
           await timeline.advanceBy(6 * MINUTE);
           const fired = new Set(rehearsal.cloudwatch.transitions.filter((transition) => transition.to === 'ALARM').map((transition) => transition.alarm));
-          const expected = rehearsal.cloudwatch.alarms.filter((alarm) => /failed-runs-(sampling-proof|export)$|dead-letters-schedule$|api-5xx$/.test(alarm.name)).map((alarm) => alarm.name);
+          const expected = rehearsal.cloudwatch.alarms.filter((alarm) => /failed-runs-|dead-letters-schedule$|api-5xx$/.test(alarm.name)).map((alarm) => alarm.name);
           const missing = expected.filter((name) => !fired.has(name));
           check(expected.length > 0 && missing.length === 0, `not in ALARM: ${missing.join(', ') || '(no such alarms in the template)'}`);
           const undelivered = rehearsal.cloudwatch.transitions.flatMap((transition) => transition.actionErrors);
@@ -250,6 +286,33 @@ export async function runFirstDay(rehearsal: Rehearsal, options: ScenarioOptions
     }
   }
   return results;
+}
+
+/** How to start one run of a type through the API (POST /jobs body). */
+const RUN_STARTERS: Record<string, (context: { yesterday: string; exportKey: string | undefined }) => unknown> = {
+  rollup: () => ({ type: 'rollup' }),
+  snapshot: ({ yesterday }) => ({ type: 'snapshot', period: yesterday, force: true }),
+  sweeper: () => ({ type: 'sweeper' }),
+  export: ({ yesterday }) => ({ type: 'export', params: { from: yesterday, to: yesterday, format: 'json' } }),
+  'sampling-proof': ({ yesterday }) => ({ type: 'sampling-proof', period: yesterday, force: true }),
+  'script-run': ({ exportKey }) => ({ type: 'script-run', params: { script: 'stats-report', args: { input: exportKey } } }),
+};
+
+/** Where a type's run hangs: its first S3 call, or (the sweeper, which has none) its read of running runs. */
+const HANG_AT: Record<string, (service: string, request: { body: Buffer }) => boolean> = {
+  sweeper: (service, request) => service === 'dynamodb' && request.body.includes('byStatus'),
+};
+
+/**
+ * Job types with a failed-runs alarm (RunsEnded by JobType, Status failed/timed_out) for which
+ * the scenario has emitted neither yet: read from the template's alarms and the EMF lines seen.
+ */
+function unexercisedFailureTypes(rehearsal: Rehearsal): string[] {
+  const emitted = (type: string): boolean =>
+    rehearsal.metrics.datapoints.some((point) => point.name === 'RunsEnded' && point.dimensions['JobType'] === type && (point.dimensions['Status'] === 'failed' || point.dimensions['Status'] === 'timed_out'));
+  const types = rehearsal.cloudwatch.alarms.flatMap((alarm) => alarm.metrics.filter((metric) => metric.name === 'RunsEnded').map((metric) => metric.dimensions['JobType'] ?? ''));
+  // The rollup last: a hung rollup holds the rollup lease the others would wait for.
+  return [...new Set(types)].filter((type) => type !== '' && !emitted(type)).sort((a, b) => Number(a === 'rollup') - Number(b === 'rollup'));
 }
 
 /** 02:00 of the next Monday in `zone`: the search start for the weekly slot. */

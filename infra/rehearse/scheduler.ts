@@ -78,6 +78,16 @@ export class Scheduler {
     for (const schedule of this.schedules) if (schedule.enabled) this.armAfter(schedule, this.timeline.clock.now());
   }
 
+  /**
+   * Delivers one slot again, as Scheduler may (its delivery is at least once): the target must
+   * cope with a duplicate.
+   */
+  async redeliver(scheduleName: string, slot: number): Promise<void> {
+    const schedule = this.schedules.find((candidate) => candidate.name === scheduleName);
+    if (!schedule) throw new Error(`no schedule ${scheduleName}`);
+    await this.deliver(schedule, slot, randomUUID(), 0);
+  }
+
   private armAfter(schedule: ScheduleDefinition, afterMs: number): void {
     const [next] = nextFireTimes(schedule.expression, new Date(afterMs), 1, { timezone: schedule.timezone, anchor: this.anchor });
     if (!next) return;

@@ -61,6 +61,14 @@ describe('observability: alarms', () => {
     }
   });
 
+  it('lets CloudWatch publish to the alert topic: its topic policy (enforceSSL) replaces the default one', () => {
+    // Assess: found by the deploy rehearsal; without it every alarm action is denied by SNS.
+    const policies = Object.values(template.findResources('AWS::SNS::TopicPolicy')) as Resource[];
+    const statements = policies.flatMap((policy) => (policy.Properties['PolicyDocument'] as { Statement: Array<Record<string, unknown>> }).Statement);
+    const allow = statements.find((statement) => statement['Effect'] === 'Allow' && statement['Action'] === 'sns:Publish');
+    expect(allow).toMatchObject({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Resource: topicRef, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } });
+  });
+
   it('counts failed + timed_out RunsEnded per job type, ≥ 1 in any 5 minutes of the last hour', () => {
     for (const type of jobTypes) {
       // Act

@@ -8,6 +8,7 @@ import { executeRun, type ExecutionLimits } from './execute-run';
 import { executeDebouncedRun } from './debounce';
 import { InvalidJobParamsError, JobNotFoundError } from './errors';
 import { periodForSchedule } from './schedule-period';
+import { reportRunEnded } from './run-metrics';
 
 /** What a job function accepts: from the scheduler (slot time), the API or another job. */
 export const jobInvocationSchema = z
@@ -79,6 +80,8 @@ export async function handleInvocation<P>(
     });
     if (created.outcome === 'skipped') {
       deps.logger.info('period already claimed; skipped', { jobId: created.job.id, existingJobId: created.existingJobId, period });
+      // Recorded as ended right away: counted like any other skipped run (a duplicate delivery, a lost race).
+      reportRunEnded(deps.runMetrics, created.job, deps.logger);
       return created;
     }
     queued = created.job;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { scheduledTasks } from '../../../functions/catalog';
 import type { JobDependencies } from '../../../functions/core/jobs/definition';
 import { executeRun, type ExecutionLimits } from '../../../functions/core/jobs/execute-run';
+import { handleInvocation } from '../../../functions/core/jobs/handle-invocation';
 import type { JobType } from '../../../functions/core/jobs/job-types';
 import { silentLogger } from '../../../functions/core/jobs/logger';
 import type { RunEnded, RunMetrics } from '../../../functions/core/jobs/run-metrics';
@@ -97,6 +98,25 @@ describe('run metrics from the lifecycle', () => {
 
     // Assess
     expect(metrics.ended).toEqual([{ type: 'rollup', status: 'timed_out', durationMs: 3_600_000 }]);
+  });
+
+  it('reports a duplicate delivery whose period is already claimed as skipped (Scheduler delivers at least once)', async () => {
+    // Prepare: found by the deploy rehearsal; these skipped runs never reached RunsEnded.
+    const metrics = new RecordingRunMetrics();
+    const d = deps(metrics);
+    const job = fakeJob(async () => ({}), { type: 'snapshot' });
+    const delivery = { type: 'snapshot', trigger: 'schedule', period: '2026-11-22', scheduledFor: '2026-11-23T11:00:00Z' };
+
+    // Act
+    const first = await handleInvocation(job, delivery, d, ROOMY);
+    const duplicate = await handleInvocation(job, delivery, d, ROOMY);
+
+    // Assess
+    expect([first.outcome, duplicate.outcome]).toEqual(['ran', 'skipped']);
+    expect(metrics.ended.map((run) => [run.type, run.status])).toEqual([
+      ['snapshot', 'succeeded'],
+      ['snapshot', 'skipped'],
+    ]);
   });
 
   it('runs without a metrics port', async () => {
