@@ -28,7 +28,9 @@ const esmRequireBanner =
 export type Access = 'R' | 'RW';
 
 /** What the adapters call (functions/adapters/dynamodb): reads, and the writes on top for RW. */
-const tableReadActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
+const tableReadActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
+/** An index answers Query only (the listing pages read byType and byStatus). */
+const indexActions = ['dynamodb:Query'];
 const tableWriteActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
 /** Key prefixes of a bucket, each ending in `/`. */
@@ -178,10 +180,12 @@ export class JobFunction extends Construct {
   bindTable(table: ITable, envName: string, access: Access | undefined, indexNames: readonly string[] = []): this {
     this.function.addEnvironment(envName, table.tableName);
     if (access === undefined) return this;
-    // Written out rather than `grantReadData`: that grants `<table>/index/*`; naming the
-    // indexes keeps every resource free of wildcards.
-    const resources = [table.tableArn, ...indexNames.map((name) => `${table.tableArn}/index/${name}`)];
-    this.function.addToRolePolicy(new PolicyStatement({ actions: [...tableReadActions, ...(access === 'RW' ? tableWriteActions : [])], resources }));
+    // Written out rather than `grantReadData`: that grants `<table>/index/*` and item actions on
+    // the indexes; naming the indexes (Query only) keeps every resource free of wildcards.
+    this.function.addToRolePolicy(new PolicyStatement({ actions: [...tableReadActions, ...(access === 'RW' ? tableWriteActions : [])], resources: [table.tableArn] }));
+    if (indexNames.length > 0) {
+      this.function.addToRolePolicy(new PolicyStatement({ actions: indexActions, resources: indexNames.map((name) => `${table.tableArn}/index/${name}`) }));
+    }
     return this;
   }
 

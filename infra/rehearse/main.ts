@@ -36,6 +36,13 @@ async function main(): Promise<number> {
   }
   const workDir = mkdtempSync(join(tmpdir(), 'nightshift-rehearsal-'));
   const rehearsal = await startRehearsal({ assemblyDir: assembly, workDir, log: (line) => console.error(line) });
+  // Ctrl-C or a CI time-out: stop the sandboxes and emulators rather than leave them behind.
+  const interrupted = (signal: NodeJS.Signals): void => {
+    console.error(`${signal}: stopping the rehearsal`);
+    void rehearsal.stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     if (process.env['REHEARSE_DEBUG'] === '1') rehearsal.timeline.onTask = (label, at) => console.error(`  [${new Date(at).toISOString()}] ${label}`);
     const steps = await runFirstDay(rehearsal, { reduced: values.reduced === true, log: (line) => console.error(line) });

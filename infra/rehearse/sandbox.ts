@@ -94,6 +94,8 @@ export class Sandbox {
       });
     });
     this.ready.catch(() => undefined);
+    // A send to a sandbox that is dying fails; the exit handler above reports what matters.
+    this.child.on('error', () => undefined);
   }
 
   get alive(): boolean {
@@ -107,12 +109,12 @@ export class Sandbox {
         return;
       }
       this.pending.set(context.awsRequestId, resolve);
-      this.child.send({ kind: 'invoke', id: context.awsRequestId, event, context });
+      this.child.send({ kind: 'invoke', id: context.awsRequestId, event, context }, () => undefined);
     });
   }
 
   setClock(offsetMs: number): void {
-    if (!this.exited && this.child.connected) this.child.send({ kind: 'clock', offsetMs });
+    if (!this.exited && this.child.connected) this.child.send({ kind: 'clock', offsetMs }, () => undefined);
   }
 
   kill(): void {

@@ -151,6 +151,17 @@ describe('least privilege', () => {
     expect(indexResources.map((resource) => /\/index\/([^"]+)"/.exec(resource)?.[1]).sort()).toEqual(['byStatus', 'byType']);
   });
 
+  it('grants only Query on the indexes and nothing the adapters never call (found by the deploy rehearsal)', () => {
+    for (const name of allFunctions) {
+      // Act
+      const statements = roleStatements(name).filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
+      const onIndexes = statements.filter((statement) => JSON.stringify(statement.Resource).includes('/index/'));
+      // Assess: an index answers Query only; DescribeTable is in no adapter.
+      for (const statement of onIndexes) expect(actionsOf(statement), name).toEqual(['dynamodb:Query']);
+      expect(statements.flatMap(actionsOf), name).not.toContain('dynamodb:DescribeTable');
+    }
+  });
+
   it('lets only the proof publish alerts, only the authorizer read tokens, and the rollup invoke only itself', () => {
     // Act
     const holders = (action: string) => allFunctions.filter((name) => roleStatements(name).some((statement) => actionsOf(statement).includes(action)));
