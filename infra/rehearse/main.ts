@@ -1,17 +1,16 @@
-import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { projectRoot } from '../constructs/job-function';
+import { cachedAssembly, cdkSynth } from './assembly-cache';
 import { buildReport, formatReport } from './report';
 import { startRehearsal } from './rehearsal';
 import { runFirstDay } from './scenario';
 
 const usage = `npm run rehearse [-- --assembly DIR] [--reduced] [--logs DIR] [--keep-work]
 
-Synthesizes the CDK app (cdk synth --output cdk.out.rehearse), or takes the cloud assembly in
-DIR, and runs it offline: every Lambda bundle on Node 22, IAM on every AWS call, the HTTP API with
+Synthesizes the CDK app (cdk synth, into node_modules/.cache/nightshift-rehearse/<hash of the
+sources>, reused while the sources stay the same), or takes the cloud assembly in DIR, and runs it offline: every Lambda bundle on Node 22, IAM on every AWS call, the HTTP API with
 its authorizer, the schedules, the delay queue, CloudWatch alarms; then a user's first day.
 --logs DIR writes every log group's lines (one file each) for a look after the run.
 Prints the report and, last, one JSON line. Exit code 0 only with no denial, every alarm matched
@@ -24,16 +23,12 @@ async function main(): Promise<number> {
     return 0;
   }
   const started = Date.now();
-  let assembly = values.assembly ? resolve(values.assembly) : undefined;
-  if (!assembly) {
-    assembly = join(projectRoot, 'cdk.out.rehearse');
-    console.error(`cdk synth --output ${assembly} …`);
-    const synth = spawnSync('npx', ['cdk', 'synth', '--quiet', '--output', assembly], { cwd: projectRoot, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1' } });
-    if (synth.status !== 0) {
-      console.error('cdk synth failed');
-      return 1;
-    }
-  }
+  const assembly = values.assembly
+    ? resolve(values.assembly)
+    : cachedAssembly((outdir) => {
+        console.error(`cdk synth --output ${outdir} …`);
+        cdkSynth(outdir);
+      }, (line) => console.error(line));
   const workDir = mkdtempSync(join(tmpdir(), 'nightshift-rehearsal-'));
   const rehearsal = await startRehearsal({ assemblyDir: assembly, workDir, log: (line) => console.error(line) });
   // Ctrl-C or a CI time-out: stop the sandboxes and emulators rather than leave them behind.

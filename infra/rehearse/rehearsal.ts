@@ -35,6 +35,8 @@ export interface RehearsalOptions {
   /** Where the rehearsal clock starts (the moment of the "deploy"). @default now */
   startAt?: Date;
   log?: (line: string) => void;
+  /** Running DynamoDB Local and S3 emulator to use (the test suite's); @default started and stopped here */
+  emulators?: { dynamodbEndpoint: string; s3Endpoint: string };
 }
 
 /** A running rehearsal of one cloud assembly: what the scenario drives and the report reads. */
@@ -89,9 +91,12 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Rehears
   let emulators: Emulators | undefined;
   const stoppers: Array<() => Promise<void>> = [() => endpoint.close()];
   try {
-    emulators = await startEmulators();
-    stoppers.push(() => emulators?.stop() ?? Promise.resolve());
-    await createStatefulResources(deployment, { dynamodb: emulators.dynamodbEndpoint, s3: emulators.s3Endpoint });
+    if (!options.emulators) {
+      emulators = await startEmulators();
+      stoppers.push(() => emulators?.stop() ?? Promise.resolve());
+    }
+    const storage = options.emulators ?? (emulators as Emulators);
+    await createStatefulResources(deployment, { dynamodb: storage.dynamodbEndpoint, s3: storage.s3Endpoint });
     const functions = loadFunctions(deployment, join(options.workDir, 'functions'));
     const tmpDir = join(options.workDir, 'tmp');
     mkdirSync(tmpDir, { recursive: true });
@@ -120,7 +125,7 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Rehears
     }
     const sqs = new SqsService(deployment, timeline);
     const sns = new SnsService(deployment, () => clock.now(), REHEARSAL_REGION);
-    for (const service of [new DynamoDbService(emulators.dynamodbEndpoint, (table) => (table.startsWith('arn:') ? table : `arn:aws:dynamodb:${REHEARSAL_REGION}:${REHEARSAL_ACCOUNT}:table/${table}`)), new S3Service(emulators.s3Endpoint), new LambdaApiService(lambda), sqs, sns, new SecretsManagerService(deployment, () => clock.now())]) {
+    for (const service of [new DynamoDbService(storage.dynamodbEndpoint, (table) => (table.startsWith('arn:') ? table : `arn:aws:dynamodb:${REHEARSAL_REGION}:${REHEARSAL_ACCOUNT}:table/${table}`)), new S3Service(storage.s3Endpoint), new LambdaApiService(lambda), sqs, sns, new SecretsManagerService(deployment, () => clock.now())]) {
       endpoint.register(service);
     }
     const eventSources = startEventSources(deployment, lambda, sqs, iam, identities, timeline);

@@ -96,6 +96,18 @@ function summarizeResource(resource: string): string {
   return resource.replace(/(:log-stream:).*$/, '$1*');
 }
 
+/** Unused grants as `action → short resource names`, for a report a person can read. */
+function groupByAction(grants: readonly GrantUse[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const grant of grants) groups.set(grant.action, [...(groups.get(grant.action) ?? []), shortResource(grant.resource)]);
+  return groups;
+}
+
+/** `arn:aws:dynamodb:us-east-1:123456789012:table/X` → `table/X`; `arn:aws:s3:::bucket/events/*` → `bucket/events/*`. */
+function shortResource(arn: string): string {
+  return arn.replace(/^arn:aws:[a-z0-9-]+:[a-z0-9-]*:\d*:/, '');
+}
+
 function dedupe<T>(items: T[]): T[] {
   const seen = new Set<string>();
   return items.filter((item) => {
@@ -118,7 +130,7 @@ export function formatReport(report: RehearsalReport, meta: { node: string; asse
     lines.push(`  ${fn.name}: ${fn.invocations} invocations (${fn.failed} failed)`);
     for (const use of fn.used) lines.push(`      ${use.action.padEnd(28)} ${use.resource}  ×${use.calls}`);
     for (const denial of fn.denied) lines.push(`    DENIED ${denial.action} on ${denial.resource}${denial.via ? ` (${denial.via})` : ''}`);
-    if (fn.unusedGrants.length > 0) lines.push(`    granted, never used: ${fn.unusedGrants.map((grant) => `${grant.action} ${summarizeResource(grant.resource)}`).join('; ')}`);
+    for (const [action, resources] of groupByAction(fn.unusedGrants)) lines.push(`    granted, never used: ${action} on ${resources.join(', ')}`);
   }
   lines.push('', 'Services acting for the stack (API Gateway, Scheduler, CloudWatch, Lambda)');
   for (const record of report.services) lines.push(`  ${mark(record.allowed)} ${record.caller}: ${record.action} on ${record.resource}`);

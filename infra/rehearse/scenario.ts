@@ -35,12 +35,13 @@ export async function runFirstDay(rehearsal: Rehearsal, options: ScenarioOptions
   check(daily && proof, 'the template has no snapshot or sampling-proof schedule to rehearse');
   const zone = daily.timezone;
 
-  // The deploy happens 70 minutes before a Monday's weekly snapshot slot, so one short morning
-  // holds the daily snapshot, the proof, the weekly snapshot (missed) and its catch-up.
-  const anchor = weekly ?? daily;
+  // The full day deploys 70 minutes before a Monday's weekly snapshot slot, so one short morning
+  // holds the daily snapshot, the proof, the weekly snapshot (missed) and its catch-up. The
+  // reduced one deploys 4 minutes before the daily slot: no sweep comes before it.
+  const anchor = options.reduced || !weekly ? daily : weekly;
   const [anchorSlot] = nextFireTimes(anchor.expression, nextMondayMorning(zone), 1, { timezone: anchor.timezone });
   check(anchorSlot, `${anchor.name} never fires`);
-  const deployAt = anchorSlot.getTime() - 70 * MINUTE;
+  const deployAt = anchorSlot.getTime() - (options.reduced ? 4 : 70) * MINUTE;
   rehearsal.begin(new Date(deployAt));
   const yesterday = DateTime.fromMillis(deployAt, { zone }).minus({ days: 1 }).toISODate() ?? '';
   const at = (hour: number, minute: number): string => DateTime.fromISO(yesterday, { zone }).set({ hour, minute }).toISO() ?? '';
@@ -210,8 +211,10 @@ export async function runFirstDay(rehearsal: Rehearsal, options: ScenarioOptions
           check(answer.status === 202, `POST /jobs export answered ${answer.status}: ${answer.text}`);
           const ended = await waitForJob((answer.body as { job: { id: string } }).job.id, MINUTE, 40 * MINUTE);
           check(ended.status === 'timed_out', `the stuck export ended ${ended.status}, expected timed_out`);
-          // The run's deadline is a few seconds inside Lambda's timeout: let Lambda end the invocation too.
-          await timeline.advanceBy(2 * MINUTE);
+          // The run's deadline can come well before Lambda's own timeout: let Lambda end the invocation too.
+          const fn = rehearsal.functions.find((candidate) => candidate.name === exportFunction);
+          const hung = rehearsal.lambda.invocations.find((invocation) => invocation.functionName === exportFunction && invocation.outcome === undefined);
+          if (fn && hung) await timeline.advanceTo(hung.startedAt + fn.timeoutSeconds * 1000 + MINUTE);
           const timeouts = rehearsal.lambda.invocations.filter((invocation) => invocation.functionName === exportFunction && invocation.outcome?.ok === false && invocation.outcome.kind === 'timeout');
           check(timeouts.length > 0, 'Lambda never timed the hung invocation out');
           return `run ${ended.id} timed_out (${ended.error?.message ?? ''}); Lambda time-out after ${timeouts[0]?.outcome && !timeouts[0].outcome.ok ? timeouts[0].outcome.errorMessage : ''}`;
