@@ -128,7 +128,7 @@ export function formatReport(report: RehearsalReport, meta: { node: string; asse
   lines.push('', 'Functions: AWS calls by action and resource (IAM evaluated on every call)');
   for (const fn of report.functions) {
     lines.push(`  ${fn.name}: ${fn.invocations} invocations (${fn.failed} failed)`);
-    for (const use of fn.used) lines.push(`      ${use.action.padEnd(28)} ${use.resource}  ×${use.calls}`);
+    for (const use of fn.used) lines.push(`      ${use.action.padEnd(28)} ${shortResource(use.resource)}  ×${use.calls}`);
     for (const denial of fn.denied) lines.push(`    DENIED ${denial.action} on ${denial.resource}${denial.via ? ` (${denial.via})` : ''}`);
     for (const [action, resources] of groupByAction(fn.unusedGrants)) lines.push(`    granted, never used: ${action} on ${resources.join(', ')}`);
   }
