@@ -85,6 +85,7 @@ export class DynamoDbRollupStore implements RollupStore {
       bytes: contribution.bytes,
       absorbedAt: contribution.absorbedAt,
       jobId: contribution.jobId,
+      ...(contribution.refused !== undefined ? { refused: contribution.refused } : {}),
       ...groups,
     };
     for (let attempt = 0; ; attempt += 1) {

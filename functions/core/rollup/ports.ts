@@ -34,6 +34,8 @@ export interface NewContribution extends StoredContribution {
   size: number;
   absorbedAt: string;
   jobId: string;
+  /** Set when the object could not be read whole: why. Such a contribution has no groups. */
+  refused?: string;
 }
 
 /** One UTC hour's share of one metric-day: groups keyed by dims key. */

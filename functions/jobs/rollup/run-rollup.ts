@@ -2,7 +2,7 @@ import type { NightshiftConfig } from '../../core/config';
 import type { ArtifactStore, Clock } from '../../core/jobs/ports';
 import type { Logger } from '../../core/jobs/logger';
 import type { HourSummary, MetricDay, RollupStore } from '../../core/rollup/ports';
-import { absorbObjects, mapConcurrent, scanHours } from './absorb';
+import { absorbObjects, mapConcurrent, scanHours, type RefusedObject } from './absorb';
 import { planHours } from './hours';
 import type { RollupParams } from './params';
 import { compareMetricDays, metricDayId, recomputeDay, recomputeHour, type DayRecomputation } from './recompute';
@@ -24,6 +24,10 @@ export interface RollupReport {
   range?: { from: string; to: string; hours: number };
   objectsListed: number;
   objectsRead: number;
+  /** Objects that cannot be read whole (or are over the size cap): they count for nothing. */
+  objectsRefused: number;
+  /** The first few refused objects: key, size and why. */
+  refusedObjects: RefusedObject[];
   objectsSkipped: number;
   objectsFailed: number;
   objectsLeft: number;
@@ -42,7 +46,7 @@ export interface RollupReport {
   metricDaysOverCap: number;
 }
 
-/** Cardinality warnings listed in the summary; the count says how many there were in all. */
+/** Cardinality warnings and refused objects listed in the summary; the counts say how many there were in all. */
 const MAX_LISTED_WARNINGS = 20;
 const RECOMPUTE_CONCURRENCY = 8;
 /** Objects stop being started once less than this share of the run's time is left: the rest is recomputation. */
@@ -72,6 +76,7 @@ export async function runRollup(input: RollupInput): Promise<RollupReport> {
     artifacts: input.artifacts,
     objects: scan.toRead,
     options: { timezone: config.timezone, metrics: new Set(Object.keys(config.metrics)), keptDimensions: config.dimensions },
+    maxObjectBytes: config.rollup.maxObjectBytes,
     jobId: input.jobId,
     now: () => clock.now(),
     keepGoing: () => input.deadline.getTime() - clock.now().getTime() > reserveMs,
@@ -111,6 +116,8 @@ export async function runRollup(input: RollupInput): Promise<RollupReport> {
     ...(plan.range ? { range: plan.range } : {}),
     objectsListed: scan.listed,
     objectsRead: absorbed.objectsRead,
+    objectsRefused: absorbed.objectsRefused,
+    refusedObjects: absorbed.refused.slice(0, MAX_LISTED_WARNINGS),
     objectsSkipped: scan.skipped + absorbed.objectsRaced,
     objectsFailed: absorbed.objectsFailed,
     objectsLeft: absorbed.objectsLeft,
@@ -129,7 +136,7 @@ export async function runRollup(input: RollupInput): Promise<RollupReport> {
   };
 }
 
-/** Warnings: over-cap metric-days, objects that could not be read, work left for the next run. */
+/** Warnings: over-cap metric-days, objects that could not be read or were refused, work left for the next run. */
 export function reportNeedsWarning(report: RollupReport): boolean {
-  return report.cardinalityWarnings.length > 0 || report.objectsFailed > 0 || report.objectsLeft > 0;
+  return report.cardinalityWarnings.length > 0 || report.objectsFailed > 0 || report.objectsRefused > 0 || report.objectsLeft > 0;
 }
