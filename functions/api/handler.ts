@@ -3,6 +3,7 @@ import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { runtime } from '../adapters/runtime';
 import { DynamoDbIdempotencyStore } from '../adapters/dynamodb/idempotency-store';
+import { DynamoDbRollupStore } from '../adapters/dynamodb/rollup-store';
 import { tokensFromEnvironment } from './auth';
 import { adaptRoute, toResult, type ApiContext, type RouteHandler } from './http';
 import { routeSpecs, type RouteKey } from './route-specs';
@@ -51,6 +52,7 @@ function apiContext(): ApiContext {
     context = {
       deps,
       idempotency: new DynamoDbIdempotencyStore(documentClient, env.jobsTable),
+      rollup: new DynamoDbRollupStore(documentClient, env.analyticsTable, deps.artifacts),
       deployedAt: env.deployedAt,
       version: env.version,
       tokens: tokensFromEnvironment(process.env),

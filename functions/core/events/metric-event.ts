@@ -92,6 +92,11 @@ export function eventHourPrefix(tsMs: number): string {
   return `events/dt=${iso.slice(0, 10)}/hour=${iso.slice(11, 13)}/`;
 }
 
+/** `YYYY-MM-DDTHH`: the UTC hour partition holding `tsMs`, as the rollup names it. */
+export function eventHourKey(tsMs: number): string {
+  return new Date(tsMs).toISOString().slice(0, 13);
+}
+
 const HOUR_PREFIX = /^events\/dt=(\d{4}-\d{2}-\d{2})\/hour=(\d{2})\//;
 
 /** The UTC hour partition an object key sits in, or undefined for keys outside the layout. */

@@ -35,6 +35,8 @@ export interface AbsorbTotals {
   objectsFailed: number;
   /** Left for the next run because the deadline came close. */
   objectsLeft: number;
+  /** Hours with an object failed or left: not done, so whatever marks them stays. */
+  unfinishedHours: Set<HourKey>;
   bytesRead: number;
   lines: number;
   events: number;
@@ -93,6 +95,7 @@ export async function absorbObjects(input: {
     objectsRaced: 0,
     objectsFailed: 0,
     objectsLeft: 0,
+    unfinishedHours: new Set(),
     bytesRead: 0,
     lines: 0,
     events: 0,
@@ -103,6 +106,7 @@ export async function absorbObjects(input: {
     input.signal.throwIfAborted();
     if (!input.keepGoing()) {
       totals.objectsLeft += 1;
+      totals.unfinishedHours.add(hour);
       return;
     }
     let contribution: ObjectContribution;
@@ -117,6 +121,7 @@ export async function absorbObjects(input: {
       } else {
         if (!(error instanceof StorageError)) throw error;
         totals.objectsFailed += 1;
+        totals.unfinishedHours.add(hour);
         const level = error instanceof ArtifactNotFoundError ? 'info' : 'warn';
         input.log[level]('could not read an event object; the next run tries again', { key: object.key, ...describeError(error) });
         return;

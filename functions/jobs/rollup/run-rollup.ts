@@ -1,7 +1,7 @@
 import type { NightshiftConfig } from '../../core/config';
 import type { ArtifactStore, Clock } from '../../core/jobs/ports';
 import type { Logger } from '../../core/jobs/logger';
-import type { HourSummary, MetricDay, RollupStore } from '../../core/rollup/ports';
+import type { HourKey, HourSummary, MetricDay, RollupStore } from '../../core/rollup/ports';
 import { absorbObjects, mapConcurrent, scanHours, type RefusedObject } from './absorb';
 import { planHours } from './hours';
 import type { RollupParams } from './params';
@@ -21,6 +21,10 @@ export interface RollupInput {
 
 export interface RollupReport {
   hoursScanned: number;
+  /** Hours ingest marked as written since they were last listed (scanned whatever their age). */
+  writtenHours: number;
+  /** Of those, the marks this run cleared (not those marked again meanwhile, nor hours left unfinished). */
+  writtenHoursCleared: number;
   range?: { from: string; to: string; hours: number };
   objectsListed: number;
   objectsRead: number;
@@ -61,12 +65,15 @@ const RECOMPUTE_SHARE = 0.25;
 export async function runRollup(input: RollupInput): Promise<RollupReport> {
   const { store, config, signal, clock } = input;
   const startedMs = clock.now().getTime();
+  // Read before listing: a mark set after this read is left for the next run.
+  const written = await store.writtenHours();
   const plan = planHours({
     now: clock.now(),
     lookbackHours: config.rollup.lookbackHours,
     timezone: config.timezone,
     params: input.params,
     pending: (await store.pendingHours()).keys(),
+    written: written.keys(),
   });
 
   const scan = await scanHours(store, input.artifacts, plan.hours, signal);
@@ -83,6 +90,10 @@ export async function runRollup(input: RollupInput): Promise<RollupReport> {
     signal,
     log: input.log,
   });
+
+  // Every object of these hours that was listed is absorbed (or refused): their marks may go,
+  // unless ingest marked one again meanwhile (the token changed), whose object the next run lists.
+  const writtenCleared = await clearWrittenMarks(store, written, absorbed.unfinishedHours, signal);
 
   // Read after absorbing, so the marks cover this run's own absorbs; marks made after this read
   // (by a run that lost its lease but is still writing) are not cleared and get their own recompute.
@@ -113,6 +124,8 @@ export async function runRollup(input: RollupInput): Promise<RollupReport> {
   for (const warning of warnings) input.log.warn('metric-day over the cardinality cap; the smallest groups went to __other__', warning);
   return {
     hoursScanned: plan.hours.length,
+    writtenHours: written.size,
+    writtenHoursCleared: writtenCleared,
     ...(plan.range ? { range: plan.range } : {}),
     objectsListed: scan.listed,
     objectsRead: absorbed.objectsRead,
@@ -134,6 +147,15 @@ export async function runRollup(input: RollupInput): Promise<RollupReport> {
     cardinalityWarnings: warnings.slice(0, MAX_LISTED_WARNINGS),
     metricDaysOverCap: warnings.length,
   };
+}
+
+async function clearWrittenMarks(store: RollupStore, written: ReadonlyMap<HourKey, string>, unfinished: ReadonlySet<HourKey>, signal: AbortSignal): Promise<number> {
+  const done = [...written].filter(([hour]) => !unfinished.has(hour));
+  const cleared = await mapConcurrent(done, RECOMPUTE_CONCURRENCY, async ([hour, token]) => {
+    signal.throwIfAborted();
+    return store.clearWritten(hour, token);
+  });
+  return cleared.filter(Boolean).length;
 }
 
 /** Warnings: over-cap metric-days, objects that could not be read or were refused, work left for the next run. */

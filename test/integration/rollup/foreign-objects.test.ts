@@ -61,8 +61,8 @@ describe('rollup: objects from other pipelines', () => {
     // Act
     const run = await runRollupJob(bed);
     const items = (await scanAnalytics(storage)).filter((item) => item['pk'] === 'stats#sessions#2026-11-21');
-    const byStore = await queryStats({ config, stats: bed.store }, { metric: 'sessions', from: '2026-11-21', to: '2026-11-21', groupBy: 'store' });
-    const total = await queryStats({ config, stats: bed.store }, { metric: 'sessions', from: '2026-11-21', to: '2026-11-21' });
+    const byStore = await queryStats({ config, stats: bed.store, backlog: bed.store }, { metric: 'sessions', from: '2026-11-21', to: '2026-11-21', groupBy: 'store' });
+    const total = await queryStats({ config, stats: bed.store, backlog: bed.store }, { metric: 'sessions', from: '2026-11-21', to: '2026-11-21' });
 
     // Assess
     expect(run.status).toBe('warning');
@@ -75,7 +75,7 @@ describe('rollup: objects from other pipelines', () => {
       [{ store: 'cap0' }, 5],
       [{ store: 'cap1' }, 4],
     ]);
-    expect(total.items).toEqual([{ day: '2026-11-21', dims: {}, count: 15, sum: 15 + 10 + 6 + 3 + 1, min: 1, max: 5 }]);
+    expect(total.items).toEqual([{ day: '2026-11-21', dims: {}, count: 15, sum: 15 + 10 + 6 + 3 + 1, min: 1, max: 5, complete: true }]);
   });
 
   it('keeps groups too big for a DynamoDB item in the bucket, and still counts exactly', async () => {
@@ -90,12 +90,12 @@ describe('rollup: objects from other pipelines', () => {
     const run = await runRollupJob(bed);
     const spilled: string[] = [];
     for await (const object of storage.artifactStore.list('rollup/')) spilled.push(object.key);
-    const total = await queryStats({ config, stats: bed.store }, { metric: 'page_views', from: '2026-11-22', to: '2026-11-22' });
+    const total = await queryStats({ config, stats: bed.store, backlog: bed.store }, { metric: 'page_views', from: '2026-11-22', to: '2026-11-22' });
 
     // Assess
     expect(run.summary).toMatchObject({ events: 30_000, metricDaysOverCap: 1 });
     expect(spilled.some((key) => key.startsWith('rollup/contributions/2026-11-22T21/'))).toBe(true);
     expect(spilled).toContain('rollup/partials/page_views/2026-11-22/2026-11-22T21.json.gz');
-    expect(total.items).toEqual([{ day: '2026-11-22', dims: {}, count: 30_000, sum: 45_000, min: 0, max: 3 }]);
+    expect(total.items).toEqual([{ day: '2026-11-22', dims: {}, count: 30_000, sum: 45_000, min: 0, max: 3, complete: true }]);
   });
 });
