@@ -39,6 +39,11 @@ export interface JobRecord {
   logs?: string;
   triggeredBy: string;
   skippedFor?: string;
+  /** A manual run waiting behind a held lease: the holder (last seen), since when, tries, next try. */
+  waitingFor?: string;
+  waitingSince?: string;
+  waits?: number;
+  nextAttemptAt?: string;
   expiresAt: number;
 }
 

@@ -45,7 +45,11 @@ export const jobRecord = z
     artifacts: z.array(artifactRef),
     logs: z.string().optional(),
     triggeredBy: z.string(),
-    skippedFor: z.string().optional(),
+    skippedFor: z.string().optional().describe('a skipped run: the run that covers its period or held its lease'),
+    waitingFor: z.string().optional().describe('a manual run that found its lease held: the run it waited behind (last seen)'),
+    waitingSince: isoTime.optional(),
+    waits: z.number().int().min(1).optional().describe('how many times it found the lease held'),
+    nextAttemptAt: isoTime.optional().describe('while queued: when it tries again'),
     expiresAt: z.number().int().describe('TTL, epoch seconds'),
   })
   .meta({ id: 'JobRecord' });
