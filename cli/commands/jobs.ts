@@ -81,7 +81,8 @@ export function describeJob(job: JobDetail | JobRecord): string {
   const fields = formatFields([
     ['id', job.id],
     ['type', job.type],
-    ['status', job.status + (job.skippedFor ? ` (period held by ${job.skippedFor})` : '')],
+    ['status', job.status + (job.skippedFor ? ` (covered by ${job.skippedFor})` : '') + (job.status === 'queued' && job.waitingFor ? ` (waiting behind ${job.waitingFor}, which holds the lease)` : '')],
+    ['waited', job.waitingFor && job.status !== 'queued' ? `behind ${job.waitingFor}, ${job.waits ?? 1} time(s) from ${formatTime(job.waitingSince)}` : undefined],
     ['trigger', job.trigger],
     ['by', job.triggeredBy],
     ['period', job.period],

@@ -3,8 +3,9 @@ import { describeError } from '../core/errors';
 import type { IdempotencyStore } from '../core/jobs/idempotency';
 import type { JobDependencies } from '../core/jobs/definition';
 import type { Logger } from '../core/jobs/logger';
+import type { RollupBacklog, StatsReader, WrittenHours } from '../core/rollup/ports';
 import { authenticate, principalFromAuthorizer, requireScope, type Principal, type TokenEntry } from './auth';
-import { BadRequestError, httpStatusOf, PayloadTooLargeError } from './errors';
+import { BadRequestError, httpStatusOf, OutcomeUnknownError, PayloadTooLargeError, safeRetryAdvice } from './errors';
 import { MAX_CONTROL_BODY_BYTES, type RouteSpec } from './route-specs';
 
 /** API Gateway's own payload limit; the local adapter enforces the same. */
@@ -40,6 +41,8 @@ export interface ApiContext {
   testEndpoints: boolean;
   /** `Idempotency-Key` memory for POST /jobs. */
   idempotency: IdempotencyStore;
+  /** The rollup's items the API touches: ingest marks the hours it wrote; /stats reads stats and what is not counted yet. */
+  rollup: WrittenHours & StatsReader & RollupBacklog;
 }
 
 /** The 2.0 event as API Gateway sends it when a Lambda authorizer (simple response) ran first. */
@@ -66,7 +69,7 @@ export function adaptRoute(spec: RouteSpec, handle: RouteHandler, context: () =>
       }
       return toResult(await handle(request, ctx));
     } catch (error) {
-      return errorResult(error, ctx.deps.logger, `${spec.method} ${spec.path}`);
+      return errorResult(error, ctx.deps.logger, spec);
     }
   };
 }
@@ -121,10 +124,19 @@ export function toResult(response: ApiResponse): APIGatewayProxyStructuredResult
   };
 }
 
-export function errorResult(error: unknown, logger: Logger, where: string): APIGatewayProxyStructuredResultV2 {
+/**
+ * The one mapping from a thrown error to an answer. A 5xx of a request that changes something
+ * never claims the request failed: it may have taken effect in part, and the message says how
+ * to retry safely.
+ */
+export function errorResult(error: unknown, logger: Logger, route: { method: string; path: string }): APIGatewayProxyStructuredResultV2 {
   const status = httpStatusOf(error);
-  if (status >= 500) logger.error('request failed', { where, ...describeError(error), status, cause: causeOf(error) });
-  const body = status === 500 ? { code: 'internal_error', message: 'the server failed; the error is logged' } : describeError(error);
+  if (status >= 500) logger.error('request failed', { where: `${route.method} ${route.path}`, ...describeError(error), status, cause: causeOf(error) });
+  const described = status === 500 ? { code: 'internal_error', message: 'the server failed (the error is logged)' } : describeError(error);
+  const body =
+    status >= 500 && route.method !== 'GET' && !(error instanceof OutcomeUnknownError)
+      ? { code: described.code, message: `${described.message}; the request may have taken effect in part. ${safeRetryAdvice(route.method, route.path)}` }
+      : described;
   return toResult({ status, body: { error: body } });
 }
 

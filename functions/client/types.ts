@@ -39,6 +39,11 @@ export interface JobRecord {
   logs?: string;
   triggeredBy: string;
   skippedFor?: string;
+  /** A manual run waiting behind a held lease: the holder (last seen), since when, tries, next try. */
+  waitingFor?: string;
+  waitingSince?: string;
+  waits?: number;
+  nextAttemptAt?: string;
   expiresAt: number;
 }
 
@@ -162,7 +167,10 @@ export interface StatsQuery {
 export interface StatsResult {
   metric: string;
   timezone: string;
-  items: Array<{ day: string; dims: Record<string, string>; count: number; sum: number; min: number; max: number }>;
+  /** `complete` is false while accepted events of the day may not be counted yet. */
+  items: Array<{ day: string; dims: Record<string, string>; count: number; sum: number; min: number; max: number; complete: boolean }>;
+  /** Days of the range (with or without items) whose stats may not hold every accepted event yet. */
+  incompleteDays: string[];
 }
 
 export interface ScheduledRun {

@@ -25,6 +25,15 @@ export function bindRuntimeAccess(fn: JobFunction, access: FunctionAccess, resou
     .bindTable(resources.analyticsTable, 'ANALYTICS_TABLE', access.analytics, analyticsTable.indexes.map((index) => index.name))
     .bindBucket(resources.artifactsBucket, 'ARTIFACTS_BUCKET', access.artifacts ?? {})
     .addEnvironment('NIGHTSHIFT_JOB_FUNCTIONS', JSON.stringify(Object.fromEntries([...resources.jobFunctions].map(([type, { name }]) => [type, name]))));
+  if (access.analyticsPartitionWrites && access.analyticsPartitionWrites.length > 0) {
+    fn.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem'],
+        resources: [resources.analyticsTable.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [...access.analyticsPartitionWrites] } },
+      }),
+    );
+  }
   const targets = invokeTargets(access, resources.jobFunctions);
   if (targets.length > 0) fn.function.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: targets }));
 }

@@ -6,19 +6,20 @@ type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<A
 
 /**
  * API Gateway (HTTP API, payload format 2.0) in front of the API function: the request becomes
- * the same event Lambda would receive, with the same 10 MB body limit.
+ * the same event Lambda would receive, with the same 10 MB body limit, and a context whose time
+ * runs out after the function's timeout (`timeoutMs`), as Lambda's does.
  */
-export function createApiServer(handler: ApiHandler): Server {
+export function createApiServer(handler: ApiHandler, timeoutMs: number): Server {
   return createServer((request, response) => {
-    void serve(handler, request, response);
+    void serve(handler, timeoutMs, request, response);
   });
 }
 
-async function serve(handler: ApiHandler, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function serve(handler: ApiHandler, timeoutMs: number, request: IncomingMessage, response: ServerResponse): Promise<void> {
   try {
     const body = await readBody(request);
     if (body === 'too-large') return send(response, 413, { error: { code: 'payload_too_large', message: `the request body is larger than ${MAX_BODY_BYTES} bytes` } });
-    const result = await handler(toEvent(request, body), lambdaContext());
+    const result = await handler(toEvent(request, body), lambdaContext(timeoutMs));
     response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
     response.end(result.isBase64Encoded && result.body ? Buffer.from(result.body, 'base64') : result.body);
   } catch (error) {
@@ -78,8 +79,8 @@ function toEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEventV2
   };
 }
 
-function lambdaContext(): Context {
-  const deadline = Date.now() + 29_000;
+function lambdaContext(timeoutMs: number): Context {
+  const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: 'nightshift-api-local',

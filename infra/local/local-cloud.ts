@@ -4,7 +4,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { NightshiftConfig } from '../../functions/core/config';
-import { jobCatalog, maxConcurrencyFor, scheduledTasks } from '../../functions/catalog';
+import { apiFunction, jobCatalog, maxConcurrencyFor, scheduledTasks } from '../../functions/catalog';
 import { createDynamoDbClient, createS3Client } from '../../functions/adapters/aws-clients';
 import { registerInProcessInvoker } from '../../functions/adapters/invoker/in-process';
 import { resetRuntime, runtime } from '../../functions/adapters/runtime';
@@ -28,6 +28,8 @@ export interface LocalCloudOptions {
   port?: number;
   /** Demo events on a first start (nothing under `events/` yet). @default true */
   demo?: boolean;
+  /** The API function's time limit, as Lambda would enforce it. @default the stack's (apiFunction.timeoutSeconds) */
+  apiTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -105,7 +107,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
     const { handler, resetApiContext } = await import('../../functions/api/handler');
     resetApiContext();
-    const server = createApiServer(handler);
+    const server = createApiServer(handler, options.apiTimeoutMs ?? apiFunction.timeoutSeconds * 1000);
     const port = await findFreePort(options.port ?? 3000);
     server.listen(port, '127.0.0.1');
     await once(server, 'listening');

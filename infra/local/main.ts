@@ -5,6 +5,7 @@ import { NightshiftError } from '../../functions/core/errors';
 import { scheduleWarnings } from '../../functions/core/time/schedule';
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../config/load-config';
 import { startLocalCloud, type LocalCloud } from './local-cloud';
+import { apiFunction } from '../../functions/catalog';
 
 // The lock file pins SDK releases that support Node 20 (see README); the reminder would bury the banner.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
         port: { type: 'string', default: '3000' },
         'data-dir': { type: 'string', default: '.nightshift' },
         'no-demo': { type: 'boolean', default: false },
+        'api-timeout': { type: 'string', default: String(apiFunction.timeoutSeconds) },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -52,9 +54,15 @@ async function main(): Promise<void> {
     process.exit(2);
   }
 
+  const apiTimeout = Number(args['api-timeout']);
+  if (!Number.isInteger(apiTimeout) || apiTimeout < 2 || apiTimeout > 900) {
+    process.stderr.write(`--api-timeout must be a whole number of seconds from 2 to 900, not "${args['api-timeout']}"\n`);
+    process.exit(2);
+  }
+
   const config = await loadConfigFile(args.config, process.cwd());
   console.log(`Nightshift: starting the local cloud (config ${args.config}, time zone ${config.timezone})…`);
-  const cloud = await startLocalCloud({ config, root, dataDir: resolve(process.cwd(), args['data-dir']), port, demo: !args['no-demo'] });
+  const cloud = await startLocalCloud({ config, root, dataDir: resolve(process.cwd(), args['data-dir']), port, demo: !args['no-demo'], apiTimeoutMs: apiTimeout * 1000 });
   printBanner(cloud, config.timezone);
 
   let signalled = false;

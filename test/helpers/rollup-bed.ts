@@ -43,9 +43,12 @@ export function rollupBed(
   return { deps, store, job: createRollupJob(() => store) };
 }
 
-/** Queues a rollup run and executes it through the shared lifecycle, as the handler would. */
+/**
+ * Queues a rollup run and executes it through the shared lifecycle, as the handler would. A
+ * scheduled run: one that finds the lease held is skipped (a run started by hand would wait).
+ */
 export async function runRollupJob(bed: RollupBed, params: RollupParams = {}, job: JobDefinition<RollupParams> = bed.job): Promise<JobRecord> {
-  const queued = await bed.deps.ledger.enqueue(newJob({ type: 'rollup', params }, bed.deps.clock));
+  const queued = await bed.deps.ledger.enqueue(newJob({ type: 'rollup', params, trigger: 'schedule', triggeredBy: 'rollup-hourly' }, bed.deps.clock));
   return executeRun(job, queued, bed.deps, { remainingMs: 900_000, marginMs: 5_000 });
 }
 

@@ -62,6 +62,15 @@ function Record({ job }: { job: JobDetail }) {
   if (job.exitCode !== undefined) rows.push(['Exit code', String(job.exitCode)]);
   if (job.force) rows.push(['Forced', 'yes: ran although the period had a run']);
   if (job.skippedFor) rows.push(['Covered by', <a href={`#/jobs/${encodeURIComponent(job.skippedFor)}`}>{job.skippedFor}</a>]);
+  if (job.waitingFor) {
+    rows.push([
+      job.status === 'queued' ? 'Waiting behind' : 'Waited behind',
+      <>
+        <a href={`#/jobs/${encodeURIComponent(job.waitingFor)}`}>{job.waitingFor}</a> (held the lease; {job.waits ?? 1} {job.waits === 1 ? 'try' : 'tries'} since <Time iso={job.waitingSince} />)
+      </>,
+    ]);
+  }
+  if (job.status === 'queued' && job.nextAttemptAt) rows.push(['Next try', <Time iso={job.nextAttemptAt} />]);
   return (
     <>
       {job.error && (

@@ -180,6 +180,7 @@ export function JobsTable({ items }: { items: JobRecord[] }) {
 function outcomeOf(job: JobRecord): string {
   if (job.error) return job.error.message;
   if (job.skippedFor) return `covered by ${job.skippedFor.slice(-8)}`;
+  if (job.status === 'queued' && job.waitingFor) return `waiting behind ${job.waitingFor.slice(-8)} (lease held)`;
   const summary = job.summary ?? {};
   const parts = Object.entries(summary)
     .filter(([, value]) => typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean')

@@ -45,7 +45,11 @@ export const jobRecord = z
     artifacts: z.array(artifactRef),
     logs: z.string().optional(),
     triggeredBy: z.string(),
-    skippedFor: z.string().optional(),
+    skippedFor: z.string().optional().describe('a skipped run: the run that covers its period or held its lease'),
+    waitingFor: z.string().optional().describe('a manual run that found its lease held: the run it waited behind (last seen)'),
+    waitingSince: isoTime.optional(),
+    waits: z.number().int().min(1).optional().describe('how many times it found the lease held'),
+    nextAttemptAt: isoTime.optional().describe('while queued: when it tries again'),
     expiresAt: z.number().int().describe('TTL, epoch seconds'),
   })
   .meta({ id: 'JobRecord' });
@@ -87,8 +91,19 @@ export const statsBody = z
     metric: z.string(),
     timezone: z.string(),
     items: z.array(
-      z.object({ day: z.string(), dims: z.record(z.string(), z.string()), count: z.number(), sum: z.number(), min: z.number(), max: z.number() }).strict(),
+      z
+        .object({
+          day: z.string(),
+          dims: z.record(z.string(), z.string()),
+          count: z.number(),
+          sum: z.number(),
+          min: z.number(),
+          max: z.number(),
+          complete: z.boolean().describe('false while accepted events of the day may not be counted yet (a rollup is due or running, or a stopped one left work)'),
+        })
+        .strict(),
     ),
+    incompleteDays: z.array(z.string()).describe('days of the range, with or without items, whose stats may not hold every accepted event yet'),
   })
   .strict();
 

@@ -15,30 +15,32 @@ const LEASE_POLL_MS = 250;
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-const isLeaseSkip = (job: JobRecord): boolean => job.status === 'skipped' && job.summary?.['reason'] === 'lease_held';
+const isWaiting = (job: JobRecord): boolean => job.status === 'queued' && job.waitingFor !== undefined;
 
 /**
  * POST /internal/rollup/trigger (tests only): runs a rollup in this request, through the same
  * lifecycle as every other run, and answers with its final record. Optional body: the rollup's
- * params (`{from?, to?}`). When another run holds the lease it waits for it, briefly, since a
- * test wants the totals after everything it ingested, not a `skipped` record.
+ * params (`{from?, to?}`). When another run holds the lease, the run waits behind it (as any run
+ * started by hand does) and this request tries it again every 250 ms, briefly, since a test wants
+ * the totals after everything it ingested; past that it answers 409 with the waiting run, which
+ * goes on waiting on its own.
  */
 export const triggerRollup: RouteHandler = async (request, { deps, testEndpoints }) => {
   if (!testEndpoints) throw new TestEndpointsDisabledError();
   const params = parseInput(rollupParams, request.body === undefined || request.body.trim() === '' ? {} : jsonBody(request), 'body');
   const triggeredBy = request.principal?.name ?? 'api';
   const startedMs = deps.clock.now().getTime();
+  let jobId: string | undefined;
   for (;;) {
     const elapsedMs = deps.clock.now().getTime() - startedMs;
-    const result = await handleInvocation(rollupJob, { type: 'rollup', trigger: 'api', triggeredBy, params }, deps, {
-      remainingMs: REQUEST_BUDGET_MS - elapsedMs,
-      marginMs: RECORDING_MARGIN_MS,
-    });
+    const invocation = jobId === undefined ? { type: 'rollup', trigger: 'api', triggeredBy, params } : { type: 'rollup', trigger: 'api', triggeredBy, jobId };
+    const result = await handleInvocation(rollupJob, invocation, deps, { remainingMs: REQUEST_BUDGET_MS - elapsedMs, marginMs: RECORDING_MARGIN_MS });
     if (result.outcome === 'rejected') throw new BadRequestError(result.reason);
     const { job } = result;
-    if (!isLeaseSkip(job)) return { status: 200, body: { job } };
+    jobId = job.id;
+    if (!isWaiting(job)) return { status: 200, body: { job } };
     if (deps.clock.now().getTime() - startedMs > LEASE_WAIT_MS) {
-      return { status: 409, body: { error: { code: 'run_in_progress', message: `rollup ${job.skippedFor ?? ''} still holds the lease; try again` }, job } };
+      return { status: 409, body: { error: { code: 'run_in_progress', message: `rollup ${job.waitingFor ?? ''} still holds the lease; run ${job.id} waits behind it` }, job } };
     }
     await pause(LEASE_POLL_MS);
   }

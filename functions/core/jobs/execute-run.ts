@@ -5,6 +5,7 @@ import { describeError } from '../errors';
 import { startRun } from './lifecycle/start-run';
 import { finishRun, type RunResult } from './lifecycle/finish-run';
 import { skipRun } from './lifecycle/skip-run';
+import { waitForLease } from './lifecycle/wait-for-lease';
 import { reportRunEnded } from './run-metrics';
 
 export interface ExecutionLimits {
@@ -37,6 +38,7 @@ export async function executeRun<P>(
   if (lease) {
     const attempt = await deps.leases.acquire(lease.lease, queued.id, lease.ttlMs);
     if (!attempt.acquired) {
+      if (waitsForLease(queued)) return waitBehindHolder(deps, queued, attempt.holder, log);
       log.info('lease held by another run; skipping', { holder: attempt.holder });
       return alreadyDecided(deps, queued, () => skipRun(deps.ledger, queued, deps.clock.now(), attempt.holder, 'lease_held'), log);
     }
@@ -161,6 +163,53 @@ function recordingArtifacts(deps: JobDependencies, job: JobRecord): RunArtifacts
       return ref;
     },
   };
+}
+
+/**
+ * A run someone asked for by hand (the API) is never dropped because the lease is held: a
+ * scheduled or debounced run is covered by the next one, a requested one (an explicit rollup
+ * range) is not.
+ */
+function waitsForLease(job: JobRecord): boolean {
+  return job.trigger === 'api';
+}
+
+/** How long a manual run waits for a held lease before it fails, naming the holder. */
+export const MAX_LEASE_WAIT_MS = 15 * 60_000;
+/** Its tries come 5 s apart at first, then further apart, at most 30 s. */
+const LEASE_RETRY_STEP_SECONDS = 5;
+const LEASE_RETRY_MAX_SECONDS = 30;
+
+/**
+ * Leaves the run `queued` behind the lease holder and asks for it to be invoked again after a
+ * pause (a delayed invocation: the delay queue in AWS, a timer locally). If that invocation is
+ * lost, the sweeper finds the run still queued past `nextAttemptAt` and invokes it again. Past
+ * MAX_LEASE_WAIT_MS it fails, naming the holder.
+ */
+async function waitBehindHolder(deps: JobDependencies, queued: JobRecord, holder: string, log: JobDependencies['logger']): Promise<JobRecord> {
+  const now = deps.clock.now();
+  const since = queued.waitingSince ? Date.parse(queued.waitingSince) : now.getTime();
+  if (now.getTime() - since >= MAX_LEASE_WAIT_MS) {
+    const error = { code: 'lease_wait_exceeded', message: `waited ${Math.round((now.getTime() - since) / 60_000)} min for run ${holder} to release the lease; start this run again once it has ended` };
+    log.warn('gave up waiting for a held lease', { holder, waits: queued.waits });
+    return failBeforeStart(deps, queued, error, log);
+  }
+  const delaySeconds = Math.min(LEASE_RETRY_MAX_SECONDS, LEASE_RETRY_STEP_SECONDS * ((queued.waits ?? 0) + 1));
+  let waiting: JobRecord;
+  try {
+    waiting = await waitForLease(deps.ledger, queued, now, holder, new Date(now.getTime() + delaySeconds * 1000));
+  } catch (error) {
+    if (!(error instanceof IllegalTransitionError)) throw error;
+    log.info('run already moved on by another delivery; nothing to do', { status: error.actual });
+    return (await deps.ledger.get(queued.id)) ?? queued;
+  }
+  log.info('lease held by another run; waiting behind it', { holder, waits: waiting.waits, delaySeconds });
+  try {
+    await deps.invoker.invokeAsync({ type: queued.type, jobId: queued.id, trigger: queued.trigger, triggeredBy: queued.triggeredBy }, { delaySeconds });
+  } catch (error) {
+    log.warn('could not schedule the next try; the sweeper will invoke the waiting run', describeError(error));
+  }
+  return waiting;
 }
 
 /** A run that cannot even start (bad params) still ends with one recorded transition. */

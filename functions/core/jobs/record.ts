@@ -40,6 +40,15 @@ export interface JobRecord {
   triggeredBy: string;
   /** For a `skipped` run: the run that already covers its period or holds its lease. */
   skippedFor?: string;
+  /**
+   * A manual run of a single-flight job that found the lease held waits `queued` behind the run
+   * holding it (`waitingFor`, last seen), from `waitingSince`, trying again at `nextAttemptAt`;
+   * `waits` counts its tries. They stay on the record once it runs.
+   */
+  waitingFor?: string;
+  waitingSince?: string;
+  waits?: number;
+  nextAttemptAt?: string;
   /** TTL, epoch seconds. */
   expiresAt: number;
 }
@@ -62,6 +71,19 @@ export interface NewJob {
 export type JobPatch = Partial<
   Pick<
     JobRecord,
-    'startedAt' | 'finishedAt' | 'durationMs' | 'deadlineAt' | 'summary' | 'error' | 'exitCode' | 'artifacts' | 'logs' | 'skippedFor'
+    | 'startedAt'
+    | 'finishedAt'
+    | 'durationMs'
+    | 'deadlineAt'
+    | 'summary'
+    | 'error'
+    | 'exitCode'
+    | 'artifacts'
+    | 'logs'
+    | 'skippedFor'
+    | 'waitingFor'
+    | 'waitingSince'
+    | 'waits'
+    | 'nextAttemptAt'
   >
 >;

@@ -25,8 +25,9 @@ export const retryableStatuses = ['failed', 'timed_out'] as const satisfies read
 
 export const activeStatuses = ['queued', 'running'] as const satisfies readonly JobStatus[];
 
+/** `queued → queued` re-arms a run that waits (behind a lease holder, or after a lost invocation). */
 const allowedTransitions: Readonly<Record<JobStatus, readonly JobStatus[]>> = {
-  queued: ['running', 'skipped', 'failed', 'timed_out'],
+  queued: ['queued', 'running', 'skipped', 'failed', 'timed_out'],
   running: ['succeeded', 'warning', 'failed', 'timed_out'],
   succeeded: [],
   warning: [],

@@ -35,7 +35,8 @@ const DEADLINE_RESERVE_MS = 30_000;
  */
 export async function bringRollupUpToDate(input: BringUpToDateInput): Promise<RollupReport> {
   const { deps, jobId, log } = input;
-  const owner = `${jobId}:catch-up`;
+  // The calling run's own id: whoever finds the lease held is pointed at a run it can look up.
+  const owner = jobId;
   await acquireWhenFree(input, owner);
   const controller = new AbortController();
   const onOuterAbort = () => controller.abort(input.signal.reason);

@@ -6,8 +6,12 @@ import { runtimeRollupStore } from './runtime-store';
 
 /** The catalog's limit for the function; the run keeps a share of it for recomputation. */
 export const ROLLUP_TIMEOUT_MS = 290_000;
-/** Every rollup, and every run that brings the rollup up to date, holds this lease. */
-export const ROLLUP_LEASE = { lease: 'rollup', ttlMs: 60_000 } as const;
+/**
+ * Every rollup, and every run that brings the rollup up to date, holds this lease, renewed every
+ * third of its time to live. Short, so a run that died holding it (kill -9, a lost container)
+ * stands in the way of the next for at most 20 s.
+ */
+export const ROLLUP_LEASE = { lease: 'rollup', ttlMs: 20_000 } as const;
 
 /**
  * The rollup job over a given store. Tests and benchmarks pass a store on their own tables;

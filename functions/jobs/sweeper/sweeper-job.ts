@@ -1,6 +1,7 @@
 import { scheduledTasks } from '../../catalog';
 import type { JobDefinition } from '../../core/jobs/definition';
 import { timeOutStaleRuns } from './time-out-stale-runs';
+import { reinvokeLostRuns } from './reinvoke-lost-runs';
 import { catchUpMissingPeriods } from './catch-up-missing-periods';
 import { publishJobHealth } from './publish-job-health';
 import { sweeperParams, type SweeperParams } from './params';
@@ -12,6 +13,7 @@ export const sweeperJob: JobDefinition<SweeperParams> = {
   singleFlight: { lease: 'sweeper', ttlMs: 60_000 },
   async run({ deps, log, signal }) {
     const timedOut = await timeOutStaleRuns(deps, log, signal);
+    const reinvoked = await reinvokeLostRuns(deps, log, signal);
     const tasks = scheduledTasks(deps.config);
     const catchUp = await catchUpMissingPeriods(deps, tasks, log, signal);
     // Last, so the verdicts read a ledger that already holds this sweep's time-outs and catch-ups.
@@ -20,6 +22,8 @@ export const sweeperJob: JobDefinition<SweeperParams> = {
       summary: {
         timedOut: timedOut.length,
         timedOutJobIds: timedOut,
+        reinvoked: reinvoked.length,
+        reinvokedJobIds: reinvoked,
         caughtUp: catchUp.started,
         missingPeriods: catchUp.missing,
         missingLeft: catchUp.missing - catchUp.started.length,

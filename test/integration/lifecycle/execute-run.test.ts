@@ -5,6 +5,7 @@ import { executeRun, type ExecutionLimits } from '../../../functions/core/jobs/e
 import type { JobContext, JobDependencies, JobOutcome } from '../../../functions/core/jobs/definition';
 import { DeadlineExceededError, LeaseLostError } from '../../../functions/core/jobs/errors';
 import type { JobRecord, NewJob } from '../../../functions/core/jobs/record';
+import { DelayRecordingInvoker } from '../../helpers/invokers';
 import { FakeClock } from '../../helpers/clock';
 import { fakeJob, newJob, testDependencies } from '../../helpers/jobs';
 import { createTestStorage, type TestStorage } from '../../helpers/storage';
@@ -285,7 +286,7 @@ describe('executeRun', () => {
   });
 
   describe('single flight', () => {
-    it('skips a run while another holds the lease, pointing at the holder, and lets runs take the lease after it ends', async () => {
+    it('skips a scheduled run while another holds the lease, pointing at the holder, and lets runs take the lease after it ends', async () => {
       // Prepare
       const d = deps();
       const lease = { lease: 'exec-single-flight', ttlMs: 60_000 };
@@ -300,7 +301,7 @@ describe('executeRun', () => {
         { singleFlight: lease },
       );
       const runA = await queued(d);
-      const runB = await queued(d);
+      const runB = await queued(d, { trigger: 'schedule' });
       const runC = await queued(d);
 
       // Act
@@ -334,7 +335,7 @@ describe('executeRun', () => {
         { singleFlight: lease },
       );
       const runA = await queued(d);
-      const runB = await queued(d);
+      const runB = await queued(d, { trigger: 'schedule' });
       const finishingA = executeRun(job, runA, d, ROOMY);
       await waitFor(async () => (await d.ledger.get(runA.id))?.status === 'running');
       const first = await executeRun(job, runB, d, ROOMY);
@@ -347,6 +348,37 @@ describe('executeRun', () => {
       await finishingA;
       expect(first.status).toBe('skipped');
       expect(again).toEqual(first);
+    });
+
+    it('leaves a run started by hand queued behind the holder instead of skipping it, and asks for another try', async () => {
+      // Prepare
+      const d = deps();
+      const invoker = new DelayRecordingInvoker();
+      d.invoker = invoker;
+      const lease = { lease: 'exec-manual-waits', ttlMs: 60_000 };
+      const release = gate();
+      const job = fakeJob(
+        async () => {
+          await release.opened;
+          return {};
+        },
+        { singleFlight: lease },
+      );
+      const runA = await queued(d);
+      const manual = await queued(d, { trigger: 'api' });
+      const finishingA = executeRun(job, runA, d, ROOMY);
+      await waitFor(async () => (await d.ledger.get(runA.id))?.status === 'running');
+
+      // Act
+      const waiting = await executeRun(job, manual, d, ROOMY);
+      release.open();
+      await finishingA;
+      const ran = await executeRun(job, waiting, d, ROOMY);
+
+      // Assess
+      expect(waiting).toMatchObject({ status: 'queued', waitingFor: runA.id, waits: 1 });
+      expect(invoker.calls).toEqual([{ invocation: { type: 'sweeper', jobId: manual.id, trigger: 'api', triggeredBy: 'test' }, delaySeconds: 5 }]);
+      expect(ran).toMatchObject({ status: 'succeeded', waitingFor: runA.id, waits: 1 });
     });
 
     it('releases the lease after the run fails', async () => {
@@ -460,7 +492,7 @@ describe('executeRun', () => {
         { singleFlight: lease },
       );
       const runA = await queued(d);
-      const runC = await queued(d);
+      const runC = await queued(d, { trigger: 'schedule' });
       const finishingA = executeRun(job, runA, d, ROOMY);
       await waitFor(async () => (await d.ledger.get(runA.id))?.status === 'running');
 

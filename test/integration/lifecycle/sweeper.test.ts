@@ -376,7 +376,7 @@ describe('the sweeper', () => {
   });
 
   describe('sweeperJob', () => {
-    it('times out stale runs and catches up missing periods in one run, recording its summary', async () => {
+    it('times out stale runs, invokes again a run whose invocation was lost, and catches up missing periods in one run, recording its summary', async () => {
       // Prepare: a table of its own; only the sweeper ships in the catalog, so a daily sweeper
       // schedule with a period stands in for a period job type.
       const own = await createTestStorage('sweeper-job');
@@ -393,6 +393,7 @@ describe('the sweeper', () => {
         const d = testDependencies(own, { clock, config, invoker });
         const stale = await d.ledger.enqueue(newJob({ type: 'export' }, clock));
         await d.ledger.transition(stale, ['queued'], 'running', { startedAt: '2026-12-10T19:00:00.000Z', deadlineAt: '2026-12-10T19:10:00.000Z' });
+        const lost = await d.ledger.enqueue(newJob({ type: 'export' }, new FakeClock('2026-12-10T19:50:00.000Z')));
         const sweep = await d.ledger.enqueue(newJob({ type: 'sweeper', trigger: 'schedule', triggeredBy: 'sweeper' }, clock));
 
         // Act
@@ -400,10 +401,12 @@ describe('the sweeper', () => {
 
         // Assess
         expect(finished.status).toBe('succeeded');
-        const caughtUp = invoker.invocations.map((i) => i.jobId);
+        const caughtUp = invoker.invocations.filter((i) => i.trigger === 'catch-up').map((i) => i.jobId);
         expect(finished.summary).toEqual({
           timedOut: 1,
           timedOutJobIds: [stale.id],
+          reinvoked: 1,
+          reinvokedJobIds: [lost.id],
           caughtUp: [
             { type: 'sweeper', period: '2026-12-07', jobId: caughtUp[0] },
             { type: 'sweeper', period: '2026-12-08', jobId: caughtUp[1] },
@@ -412,7 +415,9 @@ describe('the sweeper', () => {
           missingLeft: 1,
         });
         expect((await d.ledger.get(stale.id))?.status).toBe('timed_out');
-        expect(invoker.invocations).toHaveLength(2);
+        expect(invoker.invocations).toHaveLength(3);
+        expect(invoker.invocations.find((i) => i.jobId === lost.id)).toEqual({ type: 'export', jobId: lost.id, trigger: 'api', triggeredBy: 'test' });
+        expect(await d.ledger.get(lost.id)).toMatchObject({ status: 'queued', nextAttemptAt: '2026-12-10T20:00:00.000Z' });
       } finally {
         await own.destroy();
       }

@@ -10,7 +10,7 @@ describe('local HTTP adapter', () => {
     const server = createApiServer(async (event) => {
       events.push(event);
       return { statusCode: 204 };
-    });
+    }, 29_000);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
 
