@@ -25,6 +25,13 @@ import { createStatefulResources } from './stateful-resources';
 import { Timeline, VirtualClock } from './timeline';
 
 export const REHEARSAL_ACCOUNT = '123456789012';
+
+/** A table's partition key attribute as the template declares it (by name or ARN). */
+function hashKeyOf(deployment: Deployment, table: string): string | undefined {
+  const name = table.split(':table/').pop() ?? table;
+  const resource = deployment.resources('AWS::DynamoDB::Table').find((candidate) => candidate.physical.ref === name);
+  return (resource?.props['KeySchema'] as Array<{ AttributeName: string; KeyType: string }> | undefined)?.find((key) => key.KeyType === 'HASH')?.AttributeName;
+}
 export const REHEARSAL_REGION = 'us-east-1';
 
 export interface RehearsalOptions {
@@ -125,7 +132,7 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Rehears
     }
     const sqs = new SqsService(deployment, timeline);
     const sns = new SnsService(deployment, () => clock.now(), REHEARSAL_REGION);
-    for (const service of [new DynamoDbService(storage.dynamodbEndpoint, (table) => (table.startsWith('arn:') ? table : `arn:aws:dynamodb:${REHEARSAL_REGION}:${REHEARSAL_ACCOUNT}:table/${table}`)), new S3Service(storage.s3Endpoint), new LambdaApiService(lambda), sqs, sns, new SecretsManagerService(deployment, () => clock.now())]) {
+    for (const service of [new DynamoDbService(storage.dynamodbEndpoint, (table) => (table.startsWith('arn:') ? table : `arn:aws:dynamodb:${REHEARSAL_REGION}:${REHEARSAL_ACCOUNT}:table/${table}`), (table) => hashKeyOf(deployment, table)), new S3Service(storage.s3Endpoint), new LambdaApiService(lambda), sqs, sns, new SecretsManagerService(deployment, () => clock.now())]) {
       endpoint.register(service);
     }
     const eventSources = startEventSources(deployment, lambda, sqs, iam, identities, timeline);

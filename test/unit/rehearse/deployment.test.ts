@@ -1,54 +1,53 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCloudAssembly } from '../../../infra/rehearse/assembly';
 import { Deployment, stackOutputs } from '../../../infra/rehearse/deployment';
 import { loadFunctions } from '../../../infra/rehearse/functions';
+import { testTarget, writeCloudAssembly } from '../../helpers/cloud-assembly';
 
 const directory = mkdtempSync(join(tmpdir(), 'nightshift-rehearse-assembly-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 /** Two stacks as cdk synth writes them: the second reads the first through Fn::GetStackOutput. */
 function writeAssembly(): void {
-  const stack = (name: string, resources: unknown, outputs: unknown = {}) => writeFileSync(join(directory, `${name}.template.json`), JSON.stringify({ Resources: resources, Outputs: outputs }));
-  stack('Data', { Table: { Type: 'AWS::DynamoDB::Table', Properties: {} } }, { TableArnOut: { Value: { 'Fn::GetAtt': ['Table', 'Arn'] } }, TableNameOut: { Value: { Ref: 'Table' } } });
   const fromData = (output: string) => ({ 'Fn::GetStackOutput': { StackName: 'Data', Region: { Ref: 'AWS::Region' }, OutputName: output } });
-  stack('Code', {
-    Queue: { Type: 'AWS::SQS::Queue', Properties: {} },
-    Role: { Type: 'AWS::IAM::Role', Properties: {} },
-    Fn: {
-      Type: 'AWS::Lambda::Function',
-      Properties: {
-        FunctionName: 'code-fn',
-        Runtime: 'nodejs22.x',
-        Handler: 'index.handler',
-        Role: { 'Fn::GetAtt': ['Role', 'Arn'] },
-        Code: { S3Bucket: { 'Fn::Sub': 'cdk-assets-${AWS::AccountId}-${AWS::Region}' }, S3Key: 'abc123.zip' },
-        Environment: {
-          Variables: {
-            TABLE: fromData('TableNameOut'),
-            INDEX_ARN: { 'Fn::Join': ['', [fromData('TableArnOut'), '/index/byType']] },
-            QUEUE_URL: { Ref: 'Queue' },
-            SELF: { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:code-fn' },
+  writeCloudAssembly(directory, [
+    {
+      name: 'Code',
+      dependsOn: ['Data'],
+      assets: { abc123: { 'index.mjs': 'export const handler = async () => 1;' } },
+      resources: {
+        Queue: { Type: 'AWS::SQS::Queue', Properties: {} },
+        Role: { Type: 'AWS::IAM::Role', Properties: {} },
+        Fn: {
+          Type: 'AWS::Lambda::Function',
+          Properties: {
+            FunctionName: 'code-fn',
+            Runtime: 'nodejs22.x',
+            Handler: 'index.handler',
+            Role: { 'Fn::GetAtt': ['Role', 'Arn'] },
+            Code: { S3Bucket: { 'Fn::Sub': 'cdk-assets-${AWS::AccountId}-${AWS::Region}' }, S3Key: 'abc123.zip' },
+            Environment: {
+              Variables: {
+                TABLE: fromData('TableNameOut'),
+                INDEX_ARN: { 'Fn::Join': ['', [fromData('TableArnOut'), '/index/byType']] },
+                QUEUE_URL: { Ref: 'Queue' },
+                SELF: { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:code-fn' },
+              },
+            },
           },
         },
       },
+      outputs: { QueueArn: { Value: { 'Fn::GetAtt': ['Queue', 'Arn'] } } },
     },
-  }, { QueueArn: { Value: { 'Fn::GetAtt': ['Queue', 'Arn'] } } });
-  mkdirSync(join(directory, 'asset.abc123'), { recursive: true });
-  writeFileSync(join(directory, 'asset.abc123', 'index.mjs'), 'export const handler = async () => 1;');
-  writeFileSync(join(directory, 'Code.assets.json'), JSON.stringify({ files: { abc123: { source: { path: 'asset.abc123', packaging: 'zip' } } } }));
-  writeFileSync(
-    join(directory, 'manifest.json'),
-    JSON.stringify({
-      artifacts: {
-        'Code.assets': { type: 'cdk:asset-manifest', properties: { file: 'Code.assets.json' } },
-        Code: { type: 'aws:cloudformation:stack', properties: { templateFile: 'Code.template.json' }, dependencies: ['Data', 'Code.assets'] },
-        Data: { type: 'aws:cloudformation:stack', properties: { templateFile: 'Data.template.json' } },
-      },
-    }),
-  );
+    {
+      name: 'Data',
+      resources: { Table: { Type: 'AWS::DynamoDB::Table', Properties: {} } },
+      outputs: { TableArnOut: { Value: { 'Fn::GetAtt': ['Table', 'Arn'] } }, TableNameOut: { Value: { Ref: 'Table' } } },
+    },
+  ]);
 }
 
 describe('the rehearsal deployment of a cloud assembly', () => {
@@ -56,7 +55,7 @@ describe('the rehearsal deployment of a cloud assembly', () => {
     // Prepare
     writeAssembly();
     const assembly = readCloudAssembly(directory);
-    const deployment = new Deployment(assembly, { account: '123456789012', region: 'eu-west-1', partition: 'aws', urlSuffix: 'amazonaws.com', endpoint: 'http://127.0.0.1:4000' });
+    const deployment = new Deployment(assembly, testTarget);
 
     // Act
     const [fn] = loadFunctions(deployment, join(directory, 'work'));
