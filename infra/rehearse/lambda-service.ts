@@ -115,6 +115,8 @@ export class LambdaService {
     const timeOut = (): void => {
       if (record.outcome) return;
       timedOut = true;
+      // No longer parked: the timeline waits for the sandbox's exit, which ends the invocation.
+      sandbox.held = false;
       sandbox.kill();
     };
     // Whichever comes first: the rehearsal clock passing the deadline, or the real time running out.
