@@ -122,6 +122,9 @@ export class LambdaService {
     // Whichever comes first: the rehearsal clock passing the deadline, or the real time running out.
     this.options.timeline.at(deadlineMs, timeoutLabel, timeOut);
     const realTimer = setTimeout(timeOut, fn.timeoutSeconds * 1000);
+    const startedReal = Date.now();
+    // The runtime's own lines, which every invocation writes to the log group (text format).
+    this.options.onLog(fn, `START RequestId: ${requestId} Version: $LATEST`, sandbox.id);
     const result: SandboxResult = await this.options.timeline.track(
       sandbox.invoke(event, {
         awsRequestId: requestId,
@@ -142,6 +145,10 @@ export class LambdaService {
     else if (result.ok) outcome = { ok: true, payload: result.payload };
     else outcome = { ok: false, errorType: result.error.errorType, errorMessage: result.error.errorMessage, kind: result.crashed ? 'crash' : 'function-error' };
     record.outcome = outcome;
+    const durationMs = Date.now() - startedReal;
+    if (timedOut) this.options.onLog(fn, `${new Date(clock.now()).toISOString()} ${requestId} Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`, sandbox.id);
+    this.options.onLog(fn, `END RequestId: ${requestId}`, sandbox.id);
+    this.options.onLog(fn, `REPORT RequestId: ${requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${Math.ceil(durationMs)} ms\tMemory Size: ${fn.memoryMb} MB`, sandbox.id);
     this.release(fn, sandbox, timedOut || (!result.ok && result.crashed === true));
     return outcome;
   }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { projectRoot } from '../constructs/job-function';
 import type { Rehearsal } from './rehearsal';
 import type { ScheduleDefinition } from './scheduler';
@@ -68,6 +69,16 @@ export async function createTokenAsReadmeSays(rehearsal: Rehearsal, name: string
   const token = stdout.split('\n').map((line) => line.trim()).find((line) => /^ns[a-z]*_\S+$/.test(line));
   check(token, `no token in the output of npm run token create:\n${stdout}`);
   return token;
+}
+
+/** An operator's SendMessage (an administrator's keys), through the rehearsal's endpoint. */
+export async function sendAsOperator(rehearsal: Rehearsal, queueUrl: string, body: string): Promise<void> {
+  const client = new SQSClient({ region: rehearsal.deployment.target.region, endpoint: rehearsal.endpointUrl, credentials: rehearsal.operator, maxAttempts: 1 });
+  try {
+    await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+  } finally {
+    client.destroy();
+  }
 }
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string; code: number | null }> {

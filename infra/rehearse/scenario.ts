@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { nextFireTimes } from '../../functions/core/time/schedule';
 import type { JobDetail, JobPage, JobRecord } from '../../functions/client/types';
 import type { Rehearsal } from './rehearsal';
-import { ApiClient, check, createTokenAsReadmeSays, scheduleJobType, StepFailure, type StepResult } from './scenario-kit';
+import { ApiClient, check, createTokenAsReadmeSays, scheduleJobType, sendAsOperator, StepFailure, type StepResult } from './scenario-kit';
 import type { ScheduleDefinition } from './scheduler';
 
 const MINUTE = 60_000;
@@ -261,11 +261,25 @@ export async function runFirstDay(rehearsal: Rehearsal, options: ScenarioOptions
         },
       },
       {
+        name: 'a delay-queue message the rollup cannot run is retried, then moved to the dead-letter queue',
+        run: async () => {
+          const mapping = rehearsal.eventSources[0];
+          const queue = rehearsal.sqs.queues.find((candidate) => candidate.name === mapping?.queue);
+          check(mapping && queue?.redrive, 'the template has no event source mapping from a queue with a redrive policy');
+          // As an older deploy might have left it: an invocation this version does not accept.
+          await sendAsOperator(rehearsal, queue.url, JSON.stringify({ type: 'rollup', trigger: 'retired-trigger' }));
+          const receives = queue.redrive.maxReceiveCount + 1;
+          await timeline.advanceBy(receives * queue.visibilityTimeoutSeconds * 1000 + 2 * MINUTE);
+          check(mapping.toDeadLetter === 1, `moved to the dead-letter queue: ${mapping.toDeadLetter}, failed items reported: ${mapping.failedItems}`);
+          return `${mapping.failedItems} batch item failures, then ${queue.redrive.maxReceiveCount} receives later the dead-letter queue`;
+        },
+      },
+      {
         name: 'the alarms for the failures go to ALARM and notify the alert topic',
         run: async () => {
           await timeline.advanceBy(6 * MINUTE);
           const fired = new Set(rehearsal.cloudwatch.transitions.filter((transition) => transition.to === 'ALARM').map((transition) => transition.alarm));
-          const expected = rehearsal.cloudwatch.alarms.filter((alarm) => /failed-runs-|dead-letters-schedule$|api-5xx$/.test(alarm.name)).map((alarm) => alarm.name);
+          const expected = rehearsal.cloudwatch.alarms.filter((alarm) => /failed-runs-|dead-letters-|api-5xx$/.test(alarm.name)).map((alarm) => alarm.name);
           const missing = expected.filter((name) => !fired.has(name));
           check(expected.length > 0 && missing.length === 0, `not in ALARM: ${missing.join(', ') || '(no such alarms in the template)'}`);
           const undelivered = rehearsal.cloudwatch.transitions.flatMap((transition) => transition.actionErrors);
