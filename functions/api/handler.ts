@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { runtime } from '../adapters/runtime';
+import { runtime } from '../runtime/runtime';
 import { DynamoDbIdempotencyStore } from '../adapters/dynamodb/idempotency-store';
 import { tokensFromEnvironment } from './auth';
 import { adaptRoute, toResult, type ApiContext, type RouteHandler } from './http';

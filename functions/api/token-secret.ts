@@ -94,19 +94,3 @@ export function revokeToken(secret: TokenSecret, name: string): TokenSecret {
 export function tokenEntriesOf(secret: TokenSecret): TokenEntry[] {
   return secret.tokens.map((token) => ({ name: token.name, sha256: Buffer.from(token.sha256, 'hex'), scopes: scopesOfRoles(token.scopes) }));
 }
-
-export class TokenSecretUnavailableError extends NightshiftError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('token_secret_unavailable', message, options);
-  }
-}
-
-/** Where the authorizer reads the secret's text (Secrets Manager in AWS, a fake in tests). */
-export interface TokenSecretSource {
-  readSecretText(): Promise<string>;
-}
-
-/** What `npm run token` needs besides reading: replacing the whole value. */
-export interface TokenSecretStore extends TokenSecretSource {
-  writeSecretText(text: string): Promise<void>;
-}

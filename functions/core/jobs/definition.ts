@@ -5,6 +5,7 @@ import type { ArtifactRef, JobErrorInfo, JobRecord } from './record';
 import type { ArtifactBody, ArtifactStore, Clock, DebounceStore, Invoker, JobLedger, LeaseStore } from './ports';
 import type { Logger } from './logger';
 import type { RunMetrics } from './run-metrics';
+import type { CatalogView } from './scheduled-task';
 
 /** Everything a run may touch; built once per process by the runtime, injected in tests. */
 export interface JobDependencies {
@@ -15,6 +16,8 @@ export interface JobDependencies {
   invoker: Invoker;
   clock: Clock;
   logger: Logger;
+  /** The shipped job types as the sweeper and health see them: schedules and what counts as done. */
+  catalog: CatalogView;
   /**
    * Debounce marks for `trigger: 'debounce'` runs. The runtime always has it; dependencies built
    * for one job (tests, benchmarks) may leave it out, and then debouncing is not available.

@@ -116,7 +116,7 @@ async function runWithDeadline<P>(
     const outcome: JobOutcome = await Promise.race([work, aborted]);
     return { ...outcomeResult(outcome), artifacts: [...artifacts.written] };
   } catch (error) {
-    const reason = controller.signal.aborted ? controller.signal.reason : error;
+    const reason: unknown = controller.signal.aborted ? controller.signal.reason : error;
     const status = reason instanceof DeadlineExceededError ? 'timed_out' : 'failed';
     log.error('run failed', { ...describeError(reason), status });
     return { status, error: describeError(reason), artifacts: [...artifacts.written] };

@@ -23,26 +23,11 @@ export const successfulStatuses = ['succeeded', 'warning'] as const satisfies re
 /** A period whose claim points at a run in one of these may be claimed again by a retry. */
 export const retryableStatuses = ['failed', 'timed_out'] as const satisfies readonly JobStatus[];
 
+export function isSuccessful(status: JobStatus): boolean {
+  return (successfulStatuses as readonly string[]).includes(status);
+}
+
 export const activeStatuses = ['queued', 'running'] as const satisfies readonly JobStatus[];
-
-const allowedTransitions: Readonly<Record<JobStatus, readonly JobStatus[]>> = {
-  queued: ['running', 'skipped', 'failed', 'timed_out'],
-  running: ['succeeded', 'warning', 'failed', 'timed_out'],
-  succeeded: [],
-  warning: [],
-  failed: [],
-  timed_out: [],
-  skipped: [],
-};
-
-/** The states a run may be in for a move to `to` to be legal. */
-export function legalSourcesOf(to: JobStatus): JobStatus[] {
-  return jobStatuses.filter((from) => allowedTransitions[from].includes(to));
-}
-
-export function isLegalTransition(from: JobStatus, to: JobStatus): boolean {
-  return allowedTransitions[from].includes(to);
-}
 
 export function isTerminal(status: JobStatus): status is TerminalStatus {
   return (terminalStatuses as readonly string[]).includes(status);

@@ -3,7 +3,8 @@ import type { Logger } from '../../core/jobs/logger';
 import type { HourKey, RollupStore } from '../../core/rollup/ports';
 import { ArtifactNotFoundError, StorageError } from '../../core/storage/errors';
 import { describeError } from '../../core/errors';
-import { aggregateObject, type AggregateOptions } from './aggregate';
+import { aggregateObject } from './aggregate';
+import type { AggregateOptions } from './line-aggregator';
 import { hourPrefix } from './hours';
 
 export interface ObjectToRead {

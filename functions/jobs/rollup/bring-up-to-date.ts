@@ -72,7 +72,7 @@ async function acquireWhenFree(input: BringUpToDateInput, owner: string): Promis
   // Measured on the real clock: waiting is real time even when a test fakes the job's clock.
   const maxWaitMs = input.maxWaitMs ?? input.deadline.getTime() - deps.clock.now().getTime() - DEADLINE_RESERVE_MS;
   const waitUntil = Date.now() + Math.max(0, maxWaitMs);
-  let holder = '';
+  let holder: string;
   for (;;) {
     signal.throwIfAborted();
     const attempt = await deps.leases.acquire(ROLLUP_LEASE.lease, owner, ROLLUP_LEASE.ttlMs);

@@ -1,5 +1,5 @@
 import { DynamoDbRollupStore } from '../../adapters/dynamodb/rollup-store';
-import { runtime } from '../../adapters/runtime';
+import { runtime } from '../../runtime/runtime';
 import type { StatsDependencies } from './query-stats';
 
 /** `queryStats(statsDependencies(), query)` from the API: config and stats from the runtime. */

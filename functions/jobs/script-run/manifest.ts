@@ -238,7 +238,9 @@ export function argumentVector(spec: ScriptSpec, args: Readonly<Record<string, u
       if (value === true) argv.push(arg.flag!);
       continue;
     }
-    const text = arg.type === 'artifact' ? resolveArtifact(name, String(value)) : String(value);
+    // The manifest's args schema lets only strings and numbers through for these kinds.
+    const given = typeof value === 'number' ? String(value) : (value as string);
+    const text = arg.type === 'artifact' ? resolveArtifact(name, given) : given;
     if (arg.flag !== undefined) argv.push(arg.flag, text);
     else positionals.push(text);
   }

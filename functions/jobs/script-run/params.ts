@@ -31,7 +31,7 @@ export function scriptRunParamsFor(manifest: ScriptManifest) {
         ctx.addIssue({ code: 'custom', path: ['args'], message: issuesText(args.error, `${params.script} args`) });
         return z.NEVER;
       }
-      return { script: params.script, args: args.data as Record<string, unknown>, ...(params.timeoutMs !== undefined ? { timeoutMs: params.timeoutMs } : {}) };
+      return { script: params.script, args: args.data, ...(params.timeoutMs !== undefined ? { timeoutMs: params.timeoutMs } : {}) };
     });
 }
 

@@ -1,4 +1,4 @@
-import type { ScheduledTask } from '../../catalog';
+import type { ScheduledTask } from '../../core/jobs/scheduled-task';
 import type { JobDependencies } from '../../core/jobs/definition';
 import type { Logger } from '../../core/jobs/logger';
 import { createRun } from '../../core/jobs/lifecycle/create-run';
