@@ -32,6 +32,19 @@ export default tseslint.config(
     },
   },
   {
+    files: productCode,
+    ignores: ['functions/core/jobs/lifecycle/**', 'functions/adapters/dynamodb/job-ledger.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='transition']",
+          message: 'Move a run through its named function in functions/core/jobs/lifecycle/ (one per legal move of states.ts).',
+        },
+      ],
+    },
+  },
+  {
     // Tests read JSON answers as `any` on purpose; what matters there is that promises are awaited.
     files: ['test/**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

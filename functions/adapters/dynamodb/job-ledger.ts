@@ -9,7 +9,7 @@ import {
 import type { JobType } from '../../core/jobs/job-types';
 import type { JobPatch, JobRecord, NewJob } from '../../core/jobs/record';
 import type { ClaimMode, ClaimResult, JobKey, JobLedger, JobPage, JobQuery, PeriodState } from '../../core/jobs/ports';
-import { activeStatuses, retryableStatuses, type JobStatus, type JobTrigger } from '../../core/jobs/states';
+import { isActive, isLegalTransition, retryableStatuses, successfulStatuses, type JobStatus, type JobTrigger } from '../../core/jobs/states';
 import { IllegalTransitionError, JobNotFoundError, RunInProgressError } from '../../core/jobs/errors';
 import { StorageThrottledError } from '../../core/storage/errors';
 import { cancellationReasons, conditionFailureItem, isConditionalCheckFailure, translateDynamoDbError } from './errors';
@@ -94,7 +94,7 @@ export class DynamoDbJobLedger implements JobLedger {
       }
     });
     if (!existing) return { outcome: 'claimed', job: record };
-    if (mode === 'force' && (activeStatuses as readonly string[]).includes(existing.jobStatus)) {
+    if (mode === 'force' && isActive(existing.jobStatus)) {
       throw new RunInProgressError(existing.jobId);
     }
     const skipped = newRecord(job, 'skipped', { skippedFor: existing.jobId, finishedAt: job.createdAt, durationMs: 0 });
@@ -118,6 +118,11 @@ export class DynamoDbJobLedger implements JobLedger {
   }
 
   async transition(job: JobKey, from: readonly JobStatus[], to: JobStatus, patch: JobPatch): Promise<JobRecord> {
+    // A move states.ts does not allow is never written, even when the run is in `from` (that
+    // would move it backwards): refused like a lost race, naming the state the run is in.
+    if (from.length === 0 || from.some((status) => !isLegalTransition(status, to))) {
+      throw new IllegalTransitionError(job.id, to, (await this.get(job.id))?.status);
+    }
     const update = buildUpdate(from, to, patch);
     if (job.period === undefined) return this.transitionAlone(job.id, to, update);
     const claimId = periodClaimId(job.type, job.period);
@@ -244,7 +249,7 @@ function newRecord(job: NewJob, status: JobStatus, extra: Partial<JobRecord> = {
 
 function claimCondition(mode: ClaimMode): { condition: string; values?: Record<string, string> } {
   if (mode === 'first') return { condition: 'attribute_not_exists(id)' };
-  const allowed = mode === 'retry' ? [...retryableStatuses, 'skipped'] : ['succeeded', 'warning', ...retryableStatuses, 'skipped'];
+  const allowed = mode === 'retry' ? [...retryableStatuses, 'skipped'] : [...successfulStatuses, ...retryableStatuses, 'skipped'];
   const values = Object.fromEntries(allowed.map((status, index) => [`:s${index}`, status]));
   return { condition: `attribute_not_exists(id) OR jobStatus IN (${Object.keys(values).join(', ')})`, values };
 }

@@ -6,6 +6,7 @@ import type { ArtifactBody, ArtifactStore, Clock, DebounceStore, Invoker, JobLed
 import type { Logger } from './logger';
 import type { RunMetrics } from './run-metrics';
 import type { CatalogView } from './scheduled-task';
+import type { EndStatus } from './states';
 
 /** Everything a run may touch; built once per process by the runtime, injected in tests. */
 export interface JobDependencies {
@@ -55,7 +56,7 @@ export interface JobOutcome {
    * Default `succeeded`. A job reports `warning` when it kept what it could and listed the rest,
    * `timed_out` when it stopped its own work at a limit shorter than the run's deadline.
    */
-  status?: 'succeeded' | 'warning' | 'failed' | 'timed_out';
+  status?: EndStatus;
   summary?: Record<string, unknown>;
   exitCode?: number;
   logs?: string;

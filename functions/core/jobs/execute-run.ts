@@ -5,6 +5,7 @@ import { describeError } from '../errors';
 import { startRun } from './lifecycle/start-run';
 import { finishRun, type RunResult } from './lifecycle/finish-run';
 import { skipRun } from './lifecycle/skip-run';
+import { failUnstartedRun } from './lifecycle/fail-unstarted-run';
 import { reportRunEnded } from './run-metrics';
 
 export interface ExecutionLimits {
@@ -165,8 +166,7 @@ function recordingArtifacts(deps: JobDependencies, job: JobRecord): RunArtifacts
 
 /** A run that cannot even start (bad params) still ends with one recorded transition. */
 function failBeforeStart(deps: JobDependencies, job: JobRecord, error: { code: string; message: string }, log: JobDependencies['logger']): Promise<JobRecord> {
-  const patch = { finishedAt: deps.clock.now().toISOString(), durationMs: 0, error };
-  return alreadyDecided(deps, job, () => deps.ledger.transition(job, ['queued'], 'failed', patch), log);
+  return alreadyDecided(deps, job, () => failUnstartedRun(deps.ledger, job, deps.clock.now(), error), log);
 }
 
 /**

@@ -5,9 +5,9 @@ import type { JobRecord } from './record';
 import type { JobType } from './job-types';
 import type { JobTrigger } from './states';
 import { createRun } from './lifecycle/create-run';
+import { invokeOrFailRun } from './lifecycle/fail-unstarted-run';
 import { InvalidJobParamsError } from './errors';
 import { parsePeriodKey, type Period, type PeriodType } from '../time/periods';
-import { describeError } from '../errors';
 
 /** What the submitter needs to know of a job type (a catalog entry). */
 export interface SubmittableType {
@@ -54,17 +54,7 @@ export async function submitRun(deps: JobDependencies, request: SubmitRequest): 
     ...(request.force ? { force: true } : {}),
   });
   if (created.outcome === 'skipped') return created;
-  try {
-    await deps.invoker.invokeAsync({ type: entry.type, jobId: created.job.id, trigger: request.trigger, triggeredBy: request.triggeredBy });
-  } catch (error) {
-    // Nothing will ever start it: close the record so the period can be claimed again.
-    await deps.ledger.transition(created.job, ['queued'], 'failed', {
-      finishedAt: deps.clock.now().toISOString(),
-      durationMs: 0,
-      error: describeError(error),
-    });
-    throw error;
-  }
+  await invokeOrFailRun(deps, created.job, { trigger: request.trigger, triggeredBy: request.triggeredBy });
   return { outcome: 'queued', job: created.job };
 }
 
