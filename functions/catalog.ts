@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { NightshiftConfig } from './core/config';
+import { InvalidConfigError, type NightshiftConfig } from './core/config';
 import type { PeriodType } from './core/time/periods';
 import { sweeperParams } from './jobs/sweeper/params';
 import { rollupParams } from './jobs/rollup/params';
@@ -193,7 +193,9 @@ export function scheduledTasks(config: NightshiftConfig): ScheduledTask[] {
   const fromConfig = configuredTasks(config);
   const fromScripts = scriptSchedules(shippedManifest, config.timezone);
   for (const task of fromScripts) {
-    if (fromConfig.some((other) => other.name === task.name)) throw new Error(`schedule "${task.name}" is in the config and in the script manifest`);
+    if (fromConfig.some((other) => other.name === task.name)) {
+      throw new InvalidConfigError('the config and the script manifest', [{ path: `schedules.${task.name}`, reason: 'is in the config and in the script manifest' }]);
+    }
   }
   return [...fromConfig, ...fromScripts];
 }

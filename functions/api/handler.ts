@@ -1,10 +1,8 @@
-import middy from '@middy/core';
-import httpRouterHandler from '@middy/http-router';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { runtime } from '../runtime/runtime';
 import { DynamoDbIdempotencyStore } from '../adapters/dynamodb/idempotency-store';
 import { tokensFromEnvironment } from './auth';
-import { adaptRoute, toResult, type ApiContext, type RouteHandler } from './http';
+import { apiHandler, type ApiContext, type RouteHandler } from './http';
+import { createLogger } from '../adapters/logger';
 import { routeSpecs, type RouteKey } from './route-specs';
 import { getHealth, getTypeHealth } from './routes/health';
 import { getOpenApi } from './routes/openapi';
@@ -65,21 +63,9 @@ export function resetApiContext(): void {
   context = undefined;
 }
 
-const router = httpRouterHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>({
-  routes: routeSpecs.map((spec) => ({
-    method: spec.method,
-    path: spec.path,
-    handler: adaptRoute(spec, routeHandlers[`${spec.method} ${spec.path}` as RouteKey], apiContext),
-  })),
-  notFoundResponse: ({ method, path }) => {
-    throw Object.assign(new Error(`no route ${method} ${path}`), { statusCode: 404 });
-  },
-});
-
 /** The API function: one router over `routeSpecs`; every answer, errors included, is JSON. */
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(router).onError((request) => {
-  const status = (request.error as { statusCode?: number } | null)?.statusCode === 404 ? 404 : 500;
-  const message = status === 404 ? request.error?.message ?? 'no such route' : 'the server failed; the error is logged';
-  if (status === 500) console.error(JSON.stringify({ level: 'ERROR', message: 'unhandled API error', error: request.error?.message }));
-  request.response = toResult({ status, body: { error: { code: status === 404 ? 'route_not_found' : 'internal_error', message } } });
-});
+export const handler = apiHandler(
+  routeSpecs.map((spec) => ({ spec, handle: routeHandlers[`${spec.method} ${spec.path}` as RouteKey] })),
+  apiContext,
+  createLogger(),
+);

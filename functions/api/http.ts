@@ -1,10 +1,12 @@
+import middy from '@middy/core';
+import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { describeError } from '../core/errors';
 import type { IdempotencyStore } from '../core/jobs/idempotency';
 import type { JobDependencies } from '../core/jobs/definition';
 import type { Logger } from '../core/jobs/logger';
 import { authenticate, principalFromAuthorizer, requireScope, type Principal, type TokenEntry } from './auth';
-import { BadRequestError, httpStatusOf, PayloadTooLargeError } from './errors';
+import { BadRequestError, httpStatusOf, NotFoundError, PayloadTooLargeError } from './errors';
 import { MAX_CONTROL_BODY_BYTES, type RouteSpec } from './route-specs';
 
 /** API Gateway's own payload limit; the local adapter enforces the same. */
@@ -49,25 +51,43 @@ type ApiGatewayEvent = APIGatewayProxyEventV2 & {
 
 export type RouteHandler = (request: ApiRequest, context: ApiContext) => Promise<ApiResponse>;
 
-/** Wraps one route: parse the event, check the scope, run the handler, shape the answer or the error. */
-export function adaptRoute(spec: RouteSpec, handle: RouteHandler, context: () => ApiContext) {
+export interface Route {
+  spec: RouteSpec;
+  handle: RouteHandler;
+}
+
+/**
+ * The API function over these routes: one router, and one `onError` that turns anything thrown
+ * (by a route, its scope check, the router's own 404, or building the context) into the JSON
+ * error answer, with the status from `api/errors.ts`.
+ */
+export function apiHandler(routes: readonly Route[], context: () => ApiContext, logger: Logger) {
+  const router = httpRouterHandler<ApiGatewayEvent, APIGatewayProxyStructuredResultV2>({
+    routes: routes.map(({ spec, handle }) => ({ method: spec.method, path: spec.path, handler: adaptRoute(spec, handle, context) })),
+    notFoundResponse: ({ method, path }) => {
+      throw new NotFoundError(`no route ${method} ${path}`, 'route_not_found');
+    },
+  });
+  return middy<ApiGatewayEvent, APIGatewayProxyStructuredResultV2>(router).onError((request) => {
+    const where = `${request.event.requestContext.http.method} ${request.event.rawPath}`;
+    request.response = errorResult(request.error, logger, where);
+  });
+}
+
+/** Wraps one route: parse the event, check the scope, run the handler, shape the answer. */
+function adaptRoute(spec: RouteSpec, handle: RouteHandler, context: () => ApiContext) {
   return async (event: ApiGatewayEvent): Promise<APIGatewayProxyStructuredResultV2> => {
     const ctx = context();
-    try {
-      const request = toRequest(event, spec.maxBodyBytes ?? MAX_CONTROL_BODY_BYTES);
-      if (spec.scope !== 'none') {
-        // In AWS the authorizer has authenticated the token; locally the function does it from
-        // the env tokens. Either way the route's scope is checked here (the authorizer's answer
-        // is cached per token, so it cannot know the route).
-        const principal =
-          principalFromAuthorizer(event.requestContext.authorizer?.lambda) ?? authenticate(request.headers['authorization'], ctx.tokens);
-        requireScope(principal, spec.scope);
-        request.principal = principal;
-      }
-      return toResult(await handle(request, ctx));
-    } catch (error) {
-      return errorResult(error, ctx.deps.logger, `${spec.method} ${spec.path}`);
+    const request = toRequest(event, spec.maxBodyBytes ?? MAX_CONTROL_BODY_BYTES);
+    if (spec.scope !== 'none') {
+      // In AWS the authorizer has authenticated the token; locally the function does it from
+      // the env tokens. Either way the route's scope is checked here (the authorizer's answer
+      // is cached per token, so it cannot know the route).
+      const principal = principalFromAuthorizer(event.requestContext.authorizer?.lambda) ?? authenticate(request.headers['authorization'], ctx.tokens);
+      requireScope(principal, spec.scope);
+      request.principal = principal;
     }
+    return toResult(await handle(request, ctx));
   };
 }
 
@@ -121,7 +141,7 @@ export function toResult(response: ApiResponse): APIGatewayProxyStructuredResult
   };
 }
 
-export function errorResult(error: unknown, logger: Logger, where: string): APIGatewayProxyStructuredResultV2 {
+function errorResult(error: unknown, logger: Logger, where: string): APIGatewayProxyStructuredResultV2 {
   const status = httpStatusOf(error);
   if (status >= 500) logger.error('request failed', { where, ...describeError(error), status, cause: causeOf(error) });
   const body = status === 500 ? { code: 'internal_error', message: 'the server failed; the error is logged' } : describeError(error);
