@@ -7,6 +7,7 @@ import { finishRun, type RunResult } from './lifecycle/finish-run';
 import { skipRun } from './lifecycle/skip-run';
 import { failUnstartedRun } from './lifecycle/fail-unstarted-run';
 import { reportRunEnded } from './run-metrics';
+import { zodMessage } from '../validation';
 
 export interface ExecutionLimits {
   /** Milliseconds the host gives this invocation (Lambda's remaining time). */
@@ -30,7 +31,7 @@ export async function executeRun<P>(
   const log = deps.logger.child({ jobId: queued.id, type: queued.type });
   const parsed = definition.params.safeParse(queued.params);
   if (!parsed.success) {
-    const message = parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ');
+    const message = zodMessage(parsed.error, { whole: 'params' });
     return failBeforeStart(deps, queued, { code: 'invalid_params', message }, log);
   }
 

@@ -8,6 +8,7 @@ import { createRun } from './lifecycle/create-run';
 import { invokeOrFailRun } from './lifecycle/fail-unstarted-run';
 import { InvalidJobParamsError } from './errors';
 import { parsePeriodKey, type Period, type PeriodType } from '../time/periods';
+import { zodMessage } from '../validation';
 
 /** What the submitter needs to know of a job type (a catalog entry). */
 export interface SubmittableType {
@@ -41,7 +42,7 @@ export async function submitRun(deps: JobDependencies, request: SubmitRequest): 
   const { entry } = request;
   const params = entry.params.safeParse(request.params);
   if (!params.success) {
-    throw new InvalidJobParamsError(params.error.issues.map((i) => `params${i.path.length ? '.' + i.path.join('.') : ''}: ${i.message}`).join('; '));
+    throw new InvalidJobParamsError(zodMessage(params.error, { prefix: 'params' }));
   }
   const period = checkPeriod(deps, entry, request.period);
   entry.checkParams?.(params.data, { config: deps.config, period });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { NightshiftError } from '../../core/errors';
 import { parseScheduleExpression } from '../../core/time/schedule';
 import { timezoneSchema } from '../../core/config/schema';
+import { zodMessage, zodProblems } from '../../core/validation';
 
 /**
  * The script whitelist: what may run, with which interpreter, which arguments (typed, bounded)
@@ -133,7 +134,7 @@ const scriptSchema = z
     }
     if (script.schedule) {
       const checked = argsSchema.safeParse(script.schedule.args);
-      if (!checked.success) ctx.addIssue({ code: 'custom', path: ['schedule', 'args'], message: issuesText(checked.error, 'args') });
+      if (!checked.success) ctx.addIssue({ code: 'custom', path: ['schedule', 'args'], message: zodMessage(checked.error, { prefix: 'args' }) });
     }
   });
 
@@ -167,7 +168,7 @@ export class InvalidScriptManifestError extends NightshiftError {
 export function parseManifest(input: unknown, directory: string, source = 'manifest.json'): ScriptManifest {
   const result = manifestSchema.safeParse(input);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
+    const problems = zodProblems(result.error, { whole: '(root)' });
     throw new InvalidScriptManifestError(source, problems, { cause: result.error });
   }
   return { scripts: result.data.scripts, directory };
@@ -260,8 +261,4 @@ export function describeScript(name: string, spec: ScriptSpec) {
     args: z.toJSONSchema(argumentsSchemaOf(spec.args), { io: 'input' }),
     argv: Object.fromEntries(Object.entries(spec.args).map(([argName, arg]) => [argName, arg.flag ?? 'positional'])),
   };
-}
-
-export function issuesText(error: z.ZodError, root: string): string {
-  return error.issues.map((i) => `${[root, ...i.path.map(String)].join('.')}: ${i.message}`).join('; ');
 }
