@@ -1,6 +1,7 @@
 import type { JobDefinition, JobDependencies, JobOutcome, RunArtifacts } from './definition';
 import type { ArtifactRef, JobRecord } from './record';
-import { DeadlineExceededError, IllegalTransitionError, LeaseLostError } from './errors';
+import { DeadlineExceededError, IllegalTransitionError } from './errors';
+import { keepLeaseRenewed } from './lease-renewal';
 import { describeError } from '../errors';
 import { startRun } from './lifecycle/start-run';
 import { finishRun, type RunResult } from './lifecycle/finish-run';
@@ -95,23 +96,14 @@ async function runWithDeadline<P>(
   const controller = new AbortController();
   const artifacts = recordingArtifacts(deps, job);
   const timers: NodeJS.Timeout[] = [];
+  const stops: Array<() => void> = [];
   const aborted = new Promise<never>((_, reject) => {
     controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
   });
   aborted.catch(() => undefined);
   timers.push(setTimeout(() => controller.abort(new DeadlineExceededError(deadline)), Math.max(0, deadline.getTime() - deps.clock.now().getTime())));
   const lease = definition.singleFlight;
-  if (lease) {
-    const every = Math.max(1000, Math.floor(lease.ttlMs / 3));
-    timers.push(
-      setInterval(() => {
-        deps.leases.renew(lease.lease, job.id, lease.ttlMs).catch((error: unknown) => {
-          if (error instanceof LeaseLostError) controller.abort(error);
-          else log.warn('lease renewal failed; will retry', describeError(error));
-        });
-      }, every),
-    );
-  }
+  if (lease) stops.push(keepLeaseRenewed(deps.leases, lease, job.id, (lost) => controller.abort(lost), log));
 
   try {
     const work = definition.run({ job, params, signal: controller.signal, deadline, deps, log, artifacts });
@@ -124,6 +116,7 @@ async function runWithDeadline<P>(
     return { status, error: describeError(reason), artifacts: [...artifacts.written] };
   } finally {
     for (const timer of timers) clearTimeout(timer);
+    for (const stop of stops) stop();
     if (!controller.signal.aborted) controller.abort(new Error('run ended'));
   }
 }
