@@ -85,7 +85,8 @@ export default defineConfig({
       refund_rate: { stat: 'ratio', numerator: 'refunds', denominator: 'orders' },
     },
   },
-  rollup: { debounceMs: 5000, lookbackHours: 48, maxCardinalityPerMetricDay: 1000 },
+  // Event objects over maxObjectBytes (256 MiB) are refused by the rollup, named in its summary, like unreadable ones.
+  rollup: { debounceMs: 5000, lookbackHours: 48, maxCardinalityPerMetricDay: 1000, maxObjectBytes: 256 * 1024 * 1024 },
   // Whitelisted scripts (layers/scripts/manifest.json): at most 5 at once, 10 MiB of stdout and of stderr kept.
   scripts: { maxConcurrency: 5, outputCapBytes: 10 * 1024 * 1024, killGraceMs: 5000 },
 });

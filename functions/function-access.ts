@@ -12,6 +12,11 @@ export interface FunctionAccess {
   jobs?: TableAccess;
   /** The Analytics table: partials, stats, snapshot items, the proof index. Absent: no grant. */
   analytics?: TableAccess;
+  /**
+   * Item writes (put, batch) to Analytics limited to these partition keys (IAM
+   * `dynamodb:LeadingKeys`), for a function that otherwise only reads it.
+   */
+  analyticsPartitionWrites?: readonly AnalyticsPartition[];
   /** Key prefixes of the artifacts bucket (each ends in `/`). */
   artifacts?: {
     /** GetObject under these prefixes (and presigned GETs, which carry the signer's rights). */
@@ -30,6 +35,9 @@ export interface FunctionAccess {
 }
 
 export type TableAccess = 'R' | 'RW';
+
+/** Analytics partitions a reader may also write: `rollup#written`, the hours ingest stored objects in. */
+export type AnalyticsPartition = 'rollup#written';
 
 /** The bucket's top-level prefixes; DESIGN.md section 4 and artifactPrefixRetention name them. */
 export type ArtifactPrefix = 'events/' | 'rollup/' | 'snapshots/' | 'sampling-proofs/' | 'exports/' | 'scripts/' | 'runs/';
@@ -94,12 +102,14 @@ export const sweeperAccess: FunctionAccess = { ...runsAJob, invokes: 'all-jobs' 
 
 /**
  * The API: run records and idempotency items (Jobs), reads of stats, snapshots and the proof
- * index (Analytics); ingest writes `events/`; presigned links and proof documents read the
- * artifact prefixes runs record; POST /jobs invokes, an ingest's debounced rollup is queued.
+ * index (Analytics); ingest writes `events/` and marks the hours it wrote (`rollup#written` items
+ * of Analytics, nothing else there); presigned links and proof documents read the artifact
+ * prefixes runs record; POST /jobs invokes, an ingest's debounced rollup is queued.
  */
 export const apiAccess: FunctionAccess = {
   jobs: 'RW',
   analytics: 'R',
+  analyticsPartitionWrites: ['rollup#written'],
   artifacts: { read: ['snapshots/', 'sampling-proofs/', 'exports/', 'scripts/', 'runs/'], write: ['events/'] },
   invokes: 'all-jobs',
   sendsDelayed: true,

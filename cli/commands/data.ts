@@ -32,18 +32,22 @@ const stats: Command = {
   },
 };
 
-/** Daily stats as a table (a column for the `groupBy` dimension), or a line saying there are none. */
+/**
+ * Daily stats as a table (a column for the `groupBy` dimension), or a line saying there are none;
+ * a day whose stats may still miss accepted events is starred, with a line saying why.
+ */
 export function formatStats(result: StatsResult, groupBy: string | undefined): string {
-  if (result.items.length === 0) return `no ${result.metric} data on those days (${result.timezone})`;
+  const pending = result.incompleteDays.length === 0 ? '' : `\n* not complete yet: ${result.incompleteDays.join(', ')} (accepted events still being rolled up)`;
+  if (result.items.length === 0) return `no ${result.metric} data on those days (${result.timezone})${pending}`;
   const table = formatTable(result.items, [
-    { header: 'DAY', value: (item) => item.day },
+    { header: 'DAY', value: (item) => (item.complete ? item.day : `${item.day}*`) },
     ...(groupBy ? [{ header: groupBy.toUpperCase(), value: (item: (typeof result.items)[number]) => item.dims[groupBy] ?? '(none)' }] : []),
     { header: 'COUNT', value: (item) => formatNumber(item.count), align: 'right' },
     { header: 'SUM', value: (item) => formatNumber(item.sum), align: 'right' },
     { header: 'MIN', value: (item) => formatNumber(item.min), align: 'right' },
     { header: 'MAX', value: (item) => formatNumber(item.max), align: 'right' },
   ]);
-  return `${table}\n${result.metric}, local days in ${result.timezone}`;
+  return `${table}\n${result.metric}, local days in ${result.timezone}${pending}`;
 }
 
 const snapshots: Command = {

@@ -69,7 +69,10 @@ export const schedulesOutput = z.looseObject({
 export const statsOutput = z.looseObject({
   metric: z.string(),
   timezone: z.string(),
-  items: z.array(z.looseObject({ day: z.string(), dims: z.record(z.string(), z.string()), count: z.number(), sum: z.number(), min: z.number(), max: z.number() })),
+  items: z.array(
+    z.looseObject({ day: z.string(), dims: z.record(z.string(), z.string()), count: z.number(), sum: z.number(), min: z.number(), max: z.number(), complete: z.boolean() }),
+  ),
+  incompleteDays: z.array(z.string()).describe('days whose stats may not hold every accepted event yet: a rollup is due or running'),
 });
 
 export const proofOutput = z.looseObject({

@@ -52,6 +52,7 @@ export const httpStatusByCode: Readonly<Record<ErrorCode, number>> = {
   storage_misconfigured: 500,
   storage_failed: 500,
   corrupt_rollup_state: 500,
+  unreadable_object: 500,
   deadline_exceeded: 500,
   alert_publish_failed: 500,
 };

@@ -1,5 +1,6 @@
 import { runtime } from '../runtime/runtime';
 import { DynamoDbIdempotencyStore } from '../adapters/dynamodb/idempotency-store';
+import { DynamoDbRollupStore } from '../adapters/dynamodb/rollup-store';
 import { tokensFromEnvironment } from './auth';
 import { apiHandler, type ApiContext, type RouteHandler } from './http';
 import { createLogger } from '../adapters/logger';
@@ -49,6 +50,7 @@ function apiContext(): ApiContext {
     context = {
       deps,
       idempotency: new DynamoDbIdempotencyStore(documentClient, env.jobsTable),
+      rollup: new DynamoDbRollupStore(documentClient, env.analyticsTable, deps.artifacts),
       deployedAt: env.deployedAt,
       version: env.version,
       tokens: tokensFromEnvironment(process.env),

@@ -5,6 +5,7 @@ import { describeError } from '../core/errors';
 import type { IdempotencyStore } from '../core/jobs/idempotency';
 import type { JobDependencies } from '../core/jobs/definition';
 import type { Logger } from '../core/jobs/logger';
+import type { RollupBacklog, StatsReader, WrittenHours } from '../core/rollup/ports';
 import { authenticate, principalFromAuthorizer, requireScope, type Principal, type TokenEntry } from './auth';
 import { BadRequestError, httpStatusOf, NotFoundError, PayloadTooLargeError } from './errors';
 import { MAX_CONTROL_BODY_BYTES, type RouteSpec } from './route-specs';
@@ -42,6 +43,8 @@ export interface ApiContext {
   testEndpoints: boolean;
   /** `Idempotency-Key` memory for POST /jobs. */
   idempotency: IdempotencyStore;
+  /** The rollup's items the API touches: ingest marks the hours it wrote; /stats reads stats and what is not counted yet. */
+  rollup: WrittenHours & StatsReader & RollupBacklog;
 }
 
 /** The 2.0 event as API Gateway sends it when a Lambda authorizer (simple response) ran first. */

@@ -162,7 +162,10 @@ export interface StatsQuery {
 export interface StatsResult {
   metric: string;
   timezone: string;
-  items: Array<{ day: string; dims: Record<string, string>; count: number; sum: number; min: number; max: number }>;
+  /** `complete` is false while accepted events of the day may not be counted yet. */
+  items: Array<{ day: string; dims: Record<string, string>; count: number; sum: number; min: number; max: number; complete: boolean }>;
+  /** Days of the range (with or without items) whose stats may not hold every accepted event yet. */
+  incompleteDays: string[];
 }
 
 export interface ScheduledRun {

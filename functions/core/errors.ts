@@ -35,6 +35,7 @@ export type ErrorCode =
   | 'no_valid_events'
   | 'too_many_events'
   | 'corrupt_rollup_state'
+  | 'unreadable_object'
   | 'rollup_busy'
   | 'invalid_script_manifest'
   | 'script_input_too_large'

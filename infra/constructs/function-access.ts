@@ -16,7 +16,7 @@ export interface RuntimeResources {
 
 /**
  * Turns a catalog access declaration into environment and grants for a function that runs the
- * Nightshift runtime (functions/adapters/runtime.ts), which requires every table and bucket name
+ * Nightshift runtime (functions/runtime/runtime.ts), which requires every table and bucket name
  * whether or not the function may use it. The queue, topic and token secret are granted where
  * they are created, to the functions whose declaration asks for them.
  */
@@ -25,6 +25,15 @@ export function bindRuntimeAccess(fn: JobFunction, access: FunctionAccess, resou
     .bindTable(resources.analyticsTable, 'ANALYTICS_TABLE', access.analytics, analyticsTable.indexes.map((index) => index.name))
     .bindBucket(resources.artifactsBucket, 'ARTIFACTS_BUCKET', access.artifacts ?? {})
     .addEnvironment('NIGHTSHIFT_JOB_FUNCTIONS', JSON.stringify(Object.fromEntries([...resources.jobFunctions].map(([type, { name }]) => [type, name]))));
+  if (access.analyticsPartitionWrites && access.analyticsPartitionWrites.length > 0) {
+    fn.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem'],
+        resources: [resources.analyticsTable.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [...access.analyticsPartitionWrites] } },
+      }),
+    );
+  }
   const targets = invokeTargets(access, resources.jobFunctions);
   if (targets.length > 0) fn.function.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: targets }));
 }

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectedDailyStats, generateEvents, seededRandom, type ExpectedTotals, type GeneratedEvent } from '../helpers/rollup-events';
+import { expectedDailyStats, expectedStatsItems, generateEvents, seededRandom, type ExpectedTotals, type GeneratedEvent, type StatsRow } from '../helpers/rollup-events';
 import { startLocalCloudProcess, type LocalCloudProcess } from '../helpers/local-cloud-process';
 
 const TIMEZONE = 'America/Los_Angeles';
@@ -17,35 +17,6 @@ function lastDstDay(before: DateTime): DateTime {
     if (d.plus({ days: 1 }).startOf('day').diff(d, 'hours').hours !== 24) return d;
   }
   throw new Error('no DST change in the last 400 days');
-}
-
-interface Row {
-  day: string;
-  dims: Record<string, string>;
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
-}
-
-/** The independent answer for /stats: expected rows folded to one dimension (or none), sorted as the API sorts. */
-function expectedItems(expected: Map<string, ExpectedTotals>, metric: string, days: readonly string[], groupBy?: string): Row[] {
-  const rows = new Map<string, Row>();
-  for (const [key, totals] of expected) {
-    const [rowMetric, rowDay, dimsJson] = key.split('|') as [string, string, string];
-    if (rowMetric !== metric || !days.includes(rowDay)) continue;
-    const value = groupBy === undefined ? undefined : (JSON.parse(dimsJson) as Record<string, string>)[groupBy];
-    const id = `${rowDay}|${value ?? ''}`;
-    const row = rows.get(id);
-    if (!row) rows.set(id, { day: rowDay, dims: value === undefined ? {} : { [groupBy!]: value }, ...totals });
-    else {
-      row.count += totals.count;
-      row.sum += totals.sum;
-      row.min = Math.min(row.min, totals.min);
-      row.max = Math.max(row.max, totals.max);
-    }
-  }
-  return [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
 }
 
 describe('events in, exact stats out (local cloud over HTTP)', () => {
@@ -120,7 +91,7 @@ describe('events in, exact stats out (local cloud over HTTP)', () => {
         `; total ${Date.now() - ingestStarted} ms`,
     );
     const stats = async (metric: string, days: string[], groupBy?: string) =>
-      (await cloud.request(`/stats?metric=${metric}&from=${days[0]}&to=${days[days.length - 1]}${groupBy ? `&groupBy=${groupBy}` : ''}`)).body.items as Row[];
+      (await cloud.request(`/stats?metric=${metric}&from=${days[0]}&to=${days[days.length - 1]}${groupBy ? `&groupBy=${groupBy}` : ''}`)).body.items as StatsRow[];
 
     // Assess
     expect(answers.map((answer) => answer.status)).toEqual(bodies.map(() => 202));
@@ -130,11 +101,11 @@ describe('events in, exact stats out (local cloud over HTTP)', () => {
     expected = expectedDailyStats(events, TIMEZONE, KEPT);
     for (const metric of METRICS) {
       for (const days of [dstDays, recentDays]) {
-        expect(await stats(metric, days)).toEqual(expectedItems(expected, metric, days));
-        expect(await stats(metric, days, 'channel')).toEqual(expectedItems(expected, metric, days, 'channel'));
+        expect(await stats(metric, days)).toEqual(expectedStatsItems(expected, metric, { days: days }));
+        expect(await stats(metric, days, 'channel')).toEqual(expectedStatsItems(expected, metric, { days: days, groupBy: 'channel' }));
       }
     }
-    expect(await stats('revenue', dstDays, 'store')).toEqual(expectedItems(expected, 'revenue', dstDays, 'store'));
+    expect(await stats('revenue', dstDays, 'store')).toEqual(expectedStatsItems(expected, 'revenue', { days: dstDays, groupBy: 'store' }));
     expect(bodies.length).toBeGreaterThanOrEqual(20);
   }, 60_000);
 
@@ -155,9 +126,9 @@ describe('events in, exact stats out (local cloud over HTTP)', () => {
   it('takes yesterday\'s snapshot on a trigger, equal to the same computation, with its artifact on the record', async () => {
     // Prepare
     const yesterday = day(DateTime.now().setZone(TIMEZONE).minus({ days: 1 }));
-    const [revenue] = expectedItems(expected, 'revenue', [yesterday]);
-    const [orders] = expectedItems(expected, 'orders', [yesterday]);
-    const [sessions] = expectedItems(expected, 'sessions', [yesterday]);
+    const [revenue] = expectedStatsItems(expected, 'revenue', { days: [yesterday] });
+    const [orders] = expectedStatsItems(expected, 'orders', { days: [yesterday] });
+    const [sessions] = expectedStatsItems(expected, 'sessions', { days: [yesterday] });
 
     // Act
     const triggered = await cloud.request('/scheduler/trigger/daily', { method: 'POST' });

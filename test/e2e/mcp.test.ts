@@ -100,7 +100,7 @@ describe('nightshift mcp against the local cloud, through the SDK client over st
     expect(byDate.structuredContent).toEqual(latest.structuredContent);
     expect(textOf(latest)).toMatch(new RegExp(`^date\\s+${yesterday} \\(${TIMEZONE}\\)\\nstatus\\s+pass \\(exit code 0\\)`));
     const revenue = events.filter((event) => event.metric === 'revenue');
-    expect((stats.structuredContent as Structured)['items']).toEqual([{ day: yesterday, dims: { channel: 'web' }, count: revenue.length, sum: revenue.length * 40, min: 40, max: 40 }]);
+    expect((stats.structuredContent as Structured)['items']).toEqual([{ day: yesterday, dims: { channel: 'web' }, count: revenue.length, sum: revenue.length * 40, min: 40, max: 40, complete: true }]);
     expect((list.structuredContent as Structured)['items'].map((job: { id: string }) => job.id)).toContain(runId);
     expect(textOf(list)).toMatch(new RegExp(`${runId}\\s+sampling-proof\\s+succeeded\\s+api`));
     expect(one.structuredContent).toMatchObject({ id: runId, status: 'succeeded', exitCode: 0 });

@@ -120,6 +120,38 @@ export function expectedDailyStats(events: readonly GeneratedEvent[], timezone: 
   return expected;
 }
 
+/** A `/stats` item as the API answers it. */
+export interface StatsRow extends ExpectedTotals {
+  day: string;
+  dims: Record<string, string>;
+  complete: boolean;
+}
+
+/**
+ * The independent answer for `/stats`: expected rows (`expectedDailyStats`) of one metric folded to
+ * one dimension (or none), over `days` (default: every day), sorted as the API sorts, every day
+ * complete (nothing left to roll up).
+ */
+export function expectedStatsItems(expected: ReadonlyMap<string, ExpectedTotals>, metric: string, options: { days?: readonly string[]; groupBy?: string } = {}): StatsRow[] {
+  const { days, groupBy } = options;
+  const rows = new Map<string, StatsRow>();
+  for (const [key, totals] of expected) {
+    const [rowMetric, rowDay = '', dimsJson = '{}'] = key.split('|');
+    if (rowMetric !== metric || (days !== undefined && !days.includes(rowDay))) continue;
+    const value = groupBy === undefined ? undefined : (JSON.parse(dimsJson) as Record<string, string>)[groupBy];
+    const id = `${rowDay}|${value ?? ''}`;
+    const row = rows.get(id);
+    if (!row) rows.set(id, { day: rowDay, dims: value === undefined || groupBy === undefined ? {} : { [groupBy]: value }, ...totals, complete: true });
+    else {
+      row.count += totals.count;
+      row.sum += totals.sum;
+      row.min = Math.min(row.min, totals.min);
+      row.max = Math.max(row.max, totals.max);
+    }
+  }
+  return [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+}
+
 /** How a line is written: mostly as ingest writes it, sometimes reordered or spaced (the slow path). */
 export function eventLine(event: GeneratedEvent, random: () => number = Math.random): string {
   const roll = random();

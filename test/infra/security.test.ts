@@ -12,7 +12,7 @@ import { addNagChecks } from '../../infra/nag';
 
 type Json = Record<string, unknown>;
 type Resource = { Type: string; Properties: Json };
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
 
 const functionName = (name: string) => `Nightshift-Stateless-${name}`;
 const zipFunctions = [...jobCatalog.map((entry) => entry.type).filter((type) => type !== 'script-run'), apiFunction.name, authorizerFunction.name];
@@ -139,6 +139,17 @@ describe('least privilege', () => {
       api: { jobs: 'RW', analytics: 'R' },
       authorizer: { jobs: 'none', analytics: 'none' },
     });
+  });
+
+  it('lets the API write only the written-hour marks in Analytics (dynamodb:LeadingKeys), and nothing else there', () => {
+    // Act
+    const conditional = roleStatements('api').filter((statement) => statement.Condition !== undefined);
+    // Assess
+    expect(conditional).toHaveLength(1);
+    expect(actionsOf(conditional[0]!).sort()).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:PutItem']);
+    expect(JSON.stringify(conditional[0]!.Resource)).toMatch(/OutputName":"[^"]*Analytics[^"]*Arn/);
+    expect(conditional[0]!.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['rollup#written'] } });
+    expect(allFunctions.filter((name) => roleStatements(name).some((statement) => statement.Condition !== undefined))).toEqual(['api']);
   });
 
   it('names the Jobs indexes instead of granting index/*', () => {
@@ -302,6 +313,7 @@ function bucketPrefixes(name: string, action: string): string[] {
 /** 'RW', 'R' or 'none' for the table whose stateful output name contains `table` (Jobs, Analytics). */
 function tableAccess(name: string, table: string): 'RW' | 'R' | 'none' {
   const onTable = roleStatements(name).filter((statement) =>
+    statement.Condition === undefined &&
     [statement.Resource].flat().some((resource) => new RegExp(`OutputName":"[^"]*${table}[^"]*Arn`).test(JSON.stringify(resource))),
   );
   const actions = onTable.flatMap(actionsOf);

@@ -93,6 +93,12 @@ function ChartData({ session, metric, from, to, measure }: { session: Session; m
       <p class="legend small" aria-hidden="true">
         <span class="key key-line">● value</span> <span class="key key-warn">▲ proof warn</span> <span class="key key-critical">◆ proof critical</span>
       </p>
+      {series.data.incompleteDays.length > 0 && (
+        <p class="notice" role="status">
+          Not complete yet: {series.data.incompleteDays.join(', ')}. Accepted events of {series.data.incompleteDays.length === 1 ? 'that day are' : 'those days are'} still being
+          rolled up; the chart updates when you reload.
+        </p>
+      )}
       {series.data.missingProofs > 0 && <p class="small muted">{series.data.missingProofs} day(s) of the range have no proof yet.</p>}
       <h2>Marked days</h2>
       {marked.length === 0 ? (
@@ -112,7 +118,7 @@ function ChartData({ session, metric, from, to, measure }: { session: Session; m
       <details>
         <summary>Data table</summary>
         <table class="compact">
-          <TableHead columns={['Day', { label: MEASURES[measure], numeric: true }, 'Proof']} />
+          <TableHead columns={['Day', { label: MEASURES[measure], numeric: true }, 'Proof', 'Complete']} />
           <tbody>
             {points.map((point) => (
               <tr key={point.day}>
@@ -121,6 +127,7 @@ function ChartData({ session, metric, from, to, measure }: { session: Session; m
                 </th>
                 <td class="num">{formatNumber(point.value)}</td>
                 <td>{point.mark?.status ?? ''}</td>
+                <td>{series.data!.incompleteDays.includes(point.day) ? 'not yet' : 'yes'}</td>
               </tr>
             ))}
           </tbody>
@@ -135,6 +142,8 @@ type DayStats = StatsResult['items'][number];
 interface Series {
   days: string[];
   stats: Map<string, DayStats>;
+  /** Days whose stats may not hold every accepted event yet. */
+  incompleteDays: string[];
   marks: Map<string, NonNullable<ChartPoint['mark']>>;
   missingProofs: number;
 }
@@ -152,7 +161,13 @@ async function loadSeries(session: Session, metric: string, from: string, to: st
     if (mark) marks.set(document.date, mark);
   }
   const proven = new Set(proofs.items.map((item) => item.date));
-  return { days, stats: new Map(stats.items.map((item) => [item.day, item])), marks, missingProofs: days.filter((day) => !proven.has(day)).length };
+  return {
+    days,
+    stats: new Map(stats.items.map((item) => [item.day, item])),
+    incompleteDays: stats.incompleteDays,
+    marks,
+    missingProofs: days.filter((day) => !proven.has(day)).length,
+  };
 }
 
 function markOf(document: ProofDocument, metric: string): ChartPoint['mark'] {

@@ -8,6 +8,7 @@ import type { HourKey, MetricDay } from '../../core/rollup/ports';
  * | pk                              | sk                | item |
  * |---------------------------------|-------------------|------|
  * | `rollup#object#<hour>`          | object key        | one absorbed object: ETag, counts, its groups |
+ * | `rollup#written`                | `<hour>`          | ingest stored an object in the hour since a rollup last listed it (`token`) |
  * | `rollup#pending`                | `<hour>#<version id>` | an absorbed object version whose hour is not yet recomputed |
  * | `rollup#hours`                  | `<hour>`          | the hour's last recomputation: its metric-days |
  * | `rollup#partial#<metric>#<day>` | `<hour>`          | one UTC hour's share of a metric-day |
@@ -18,6 +19,7 @@ import type { HourKey, MetricDay } from '../../core/rollup/ports';
  */
 export const rollupPk = {
   object: (hour: HourKey): string => `rollup#object#${hour}`,
+  written: 'rollup#written',
   pending: 'rollup#pending',
   hours: 'rollup#hours',
   partial: ({ metric, day }: MetricDay): string => `rollup#partial#${metric}#${day}`,

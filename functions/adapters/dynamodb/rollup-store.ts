@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
+  DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -25,7 +26,7 @@ import type {
 import { StorageFailedError } from '../../core/storage/errors';
 import { NO_DIMS_SK, STATS_META_SK, rollupPk, statsSortKey } from './analytics-keys';
 import { batchWrite, type WriteRequest } from './batch-write';
-import { cancellationReasons, translateDynamoDbError } from './errors';
+import { cancellationReasons, isConditionalCheckFailure, translateDynamoDbError } from './errors';
 import { retryingConflicts } from './retry';
 
 /**
@@ -57,6 +58,44 @@ export class DynamoDbRollupStore implements RollupStore {
     return pending;
   }
 
+  async markWritten(hours: readonly HourKey[], at: Date): Promise<void> {
+    const markedAt = at.toISOString();
+    const requests: WriteRequest[] = [...new Set(hours)].map((hour) => ({
+      PutRequest: { Item: { pk: rollupPk.written, sk: hour, token: randomUUID(), markedAt } },
+    }));
+    await batchWrite(this.client, this.tableName, requests, 'marking the hours ingest wrote');
+  }
+
+  async writtenHours(): Promise<Map<HourKey, string>> {
+    const marks = new Map<HourKey, string>();
+    const items = this.query({ pk: rollupPk.written }, 'reading the hours ingest wrote', { ProjectionExpression: '#sk, #token', ExpressionAttributeNames: { '#sk': 'sk', '#token': 'token' } });
+    for await (const item of items) marks.set(text(item, 'sk'), text(item, 'token'));
+    return marks;
+  }
+
+  async clearWritten(hour: HourKey, token: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: rollupPk.written, sk: hour },
+          ConditionExpression: '#token = :token',
+          ExpressionAttributeNames: { '#token': 'token' },
+          ExpressionAttributeValues: { ':token': token },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) return false;
+      throw translateDynamoDbError(error, `clearing the written mark of ${hour}`);
+    }
+  }
+
+  async unfinishedHours(): Promise<Set<HourKey>> {
+    const [written, pending] = await Promise.all([this.writtenHours(), this.pendingHours()]);
+    return new Set([...written.keys(), ...pending.keys()]);
+  }
+
   async absorbedObjects(hour: HourKey): Promise<Map<string, string>> {
     const absorbed = new Map<string, string>();
     const items = this.query({ pk: rollupPk.object(hour) }, `reading absorbed objects of ${hour}`, { ProjectionExpression: '#sk, etag', ExpressionAttributeNames: { '#sk': 'sk' } });
@@ -83,6 +122,7 @@ export class DynamoDbRollupStore implements RollupStore {
       bytes: contribution.bytes,
       absorbedAt: contribution.absorbedAt,
       jobId: contribution.jobId,
+      ...(contribution.refused !== undefined ? { refused: contribution.refused } : {}),
       ...groups,
     };
     return retryingConflicts(what, async () => {

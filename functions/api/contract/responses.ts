@@ -87,8 +87,19 @@ export const statsBody = z
     metric: z.string(),
     timezone: z.string(),
     items: z.array(
-      z.object({ day: z.string(), dims: z.record(z.string(), z.string()), count: z.number(), sum: z.number(), min: z.number(), max: z.number() }).strict(),
+      z
+        .object({
+          day: z.string(),
+          dims: z.record(z.string(), z.string()),
+          count: z.number(),
+          sum: z.number(),
+          min: z.number(),
+          max: z.number(),
+          complete: z.boolean().describe('false while accepted events of the day may not be counted yet (a rollup is due or running, or a stopped one left work)'),
+        })
+        .strict(),
     ),
+    incompleteDays: z.array(z.string()).describe('days of the range, with or without items, whose stats may not hold every accepted event yet'),
   })
   .strict();
 

@@ -11,7 +11,11 @@ import { parseInput } from '../validation';
 export const triggerScheduleBody = z.object({ force: z.boolean().default(false) }).strict();
 
 /** The snapshot kinds by name: each runs the snapshot of the previous period of that kind. */
-const snapshotKinds: Record<string, PeriodType> = { daily: 'day', weekly: 'week', monthly: 'month' };
+const snapshotKinds: ReadonlyMap<string, PeriodType> = new Map([
+  ['daily', 'day'],
+  ['weekly', 'week'],
+  ['monthly', 'month'],
+]);
 
 /**
  * POST /scheduler/trigger/{type}: what a schedule would start, now. `daily`, `weekly` and
@@ -41,14 +45,14 @@ interface Trigger {
 /** A snapshot kind, then a schedule's name (its job, period and params), then a job type. */
 function resolveTrigger(name: string, config: NightshiftConfig, now: Date): Trigger {
   const options = { timezone: config.timezone, weekStartsOn: config.weekStartsOn };
-  const snapshotKind = snapshotKinds[name];
+  const snapshotKind = snapshotKinds.get(name);
   const snapshot = jobCatalog.find((entry) => entry.type === 'snapshot');
   if (snapshotKind && snapshot) return { entry: snapshot, period: previousPeriod(snapshotKind, now, options).key, params: {} };
   const tasks = scheduledTasks(config);
   const named = tasks.find((task) => task.name === name);
   const entry = jobCatalog.find((candidate) => candidate.type === (named ? named.type : name));
   if (!entry) {
-    const valid = [...(snapshot ? Object.keys(snapshotKinds) : []), ...tasks.map((task) => task.name), ...jobCatalog.map((candidate) => candidate.type)];
+    const valid = [...(snapshot ? snapshotKinds.keys() : []), ...tasks.map((task) => task.name), ...jobCatalog.map((candidate) => candidate.type)];
     throw new BadRequestError(`"${name.slice(0, 64)}" is not something to trigger; valid: ${[...new Set(valid)].join(', ')}`);
   }
   const schedule = named ?? tasks.find((task) => task.type === entry.type && task.period !== 'none');

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { queryStats } from '../../jobs/rollup/query-stats';
-import { statsDependencies } from '../../jobs/rollup/stats-dependencies';
 import type { RouteHandler } from '../http';
 import { parseInput } from '../validation';
 import { localDaySchema as localDay } from '../schemas';
@@ -19,9 +18,9 @@ export const statsQuery = z
  * summed across dimensions or grouped by one kept dimension. Unknown parameters, metrics and
  * dimensions are 400s that name them.
  */
-export const getStats: RouteHandler = async (request) => {
+export const getStats: RouteHandler = async (request, { deps, rollup }) => {
   const query = parseInput(statsQuery, request.query, 'query');
-  const result = await queryStats(statsDependencies(), {
+  const result = await queryStats({ config: deps.config, stats: rollup, backlog: rollup }, {
     metric: query.metric,
     from: query.from,
     to: query.to,

@@ -6,6 +6,9 @@ import { weekdays } from '../time/periods';
 import { defaultSnapshotsConfig, snapshotsConfigIssues, snapshotsSchema } from './snapshots-schema';
 import { defaultScriptsConfig, scriptsConfigSchema } from './scripts-schema';
 
+/** 256 MiB: far above what one ingest request writes (at most 10 MB), and readable within one run. */
+const DEFAULT_MAX_OBJECT_BYTES = 256 * 1024 * 1024;
+
 const identifier = (what: string) =>
   z
     .string()
@@ -164,9 +167,11 @@ export const configSchema = z
         debounceMs: z.number().int().min(0).max(300_000).default(5000),
         lookbackHours: z.number().int().min(1).max(24 * 31).default(48),
         maxCardinalityPerMetricDay: z.number().int().min(1).max(1_000_000).default(1000),
+        /** Event objects larger than this are refused (named in the run, counted for nothing) rather than read. */
+        maxObjectBytes: z.number().int().min(1024).max(5 * 1024 ** 3).default(DEFAULT_MAX_OBJECT_BYTES),
       })
       .strict()
-      .default({ debounceMs: 5000, lookbackHours: 48, maxCardinalityPerMetricDay: 1000 }),
+      .default({ debounceMs: 5000, lookbackHours: 48, maxCardinalityPerMetricDay: 1000, maxObjectBytes: DEFAULT_MAX_OBJECT_BYTES }),
     sweeper: z
       .object({
         /** How far back the sweeper looks for scheduled periods that never succeeded. */

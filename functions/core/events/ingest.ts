@@ -3,7 +3,8 @@ import type { NightshiftConfig } from '../config';
 import { describeError } from '../errors';
 import type { JobDependencies } from '../jobs/definition';
 import { requestDebounced, type DebounceOutcome } from '../jobs/debounce';
-import { checkEvent, type ValidEvent } from './metric-event';
+import type { WrittenHours } from '../rollup/ports';
+import { checkEvent, eventHourKey, type ValidEvent } from './metric-event';
 import type { RawEvent } from './events-body';
 import { NoValidEventsError, type RejectedEvent } from './errors';
 import { writeEventObjects } from './event-objects';
@@ -17,7 +18,10 @@ export interface IngestResult {
   rollup: DebounceOutcome | 'not_requested';
 }
 
-export type IngestDependencies = Pick<JobDependencies, 'artifacts' | 'clock' | 'config' | 'invoker' | 'logger' | 'debounce'>;
+export type IngestDependencies = Pick<JobDependencies, 'artifacts' | 'clock' | 'config' | 'invoker' | 'logger' | 'debounce'> & {
+  /** Where the hours this ingest wrote are marked, for the next rollup to scan whatever their age. */
+  writtenHours: WrittenHours;
+};
 
 /** Checks every event on its own; valid ones are kept whatever their neighbours are. */
 export function sortEvents(raw: readonly RawEvent[], config: NightshiftConfig, nowMs: number): { valid: ValidEvent[]; rejected: RejectedEvent[] } {
@@ -38,16 +42,18 @@ export function sortEvents(raw: readonly RawEvent[], config: NightshiftConfig, n
 
 /**
  * POST /events: stores the valid events (one gzip NDJSON object per UTC hour, all named after
- * one request id) and then asks for a debounced rollup. The objects are written before the
- * request, so the debounced run, which clears its mark before reading, always sees them. A
- * failed rollup request does not fail the ingest: the events are stored, and the hourly rollup
- * absorbs them.
+ * one request id), marks those hours written, and then asks for a debounced rollup. Objects, then
+ * marks, then the request: the next rollup scans every marked hour whatever its age and reads
+ * the marks before it lists, so it sees the objects; once this returns, every accepted event
+ * will be counted. A failed rollup request does not fail the ingest: the marks stay, and the
+ * next rollup (the hourly one at the latest) absorbs the events.
  */
 export async function ingestEvents(deps: IngestDependencies, raw: readonly RawEvent[]): Promise<IngestResult> {
   const now = deps.clock.now();
   const { valid, rejected } = sortEvents(raw, deps.config, now.getTime());
   if (valid.length === 0) throw new NoValidEventsError(rejected);
   const objects = await writeEventObjects(deps.artifacts, valid, ulid(now.getTime()));
+  await deps.writtenHours.markWritten([...new Set(valid.map((event) => eventHourKey(event.tsMs)))], now);
   let rollup: IngestResult['rollup'] = 'not_requested';
   if (deps.debounce) {
     try {

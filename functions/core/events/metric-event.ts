@@ -28,7 +28,7 @@ export const EVENT_LIMITS = {
 
 const METRIC = /^[a-z][a-z0-9_]{0,62}$/;
 const DIMENSION = /^[a-z][a-z0-9_]{0,62}$/;
-const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
 
 /**
  * Checks one event: metric name, ISO time with an offset, a finite value (default 1),
@@ -43,7 +43,11 @@ export function checkEvent(raw: unknown, context: { knownMetrics: ReadonlySet<st
   const { metric, ts, value = 1, dims = {} } = record;
   if (typeof metric !== 'string' || !METRIC.test(metric)) return fail('metric must be lower snake_case (a letter, then letters, digits or _; at most 63)');
   if (!context.knownMetrics.has(metric)) return fail(`unknown metric "${metric}" (configured: ${[...context.knownMetrics].sort().join(', ')})`);
-  if (typeof ts !== 'string' || !ISO_WITH_OFFSET.test(ts)) return fail('ts must be an ISO-8601 time with an offset, e.g. 2026-11-22T09:15:00Z or 2026-11-22T01:15:00-08:00');
+  const parts = typeof ts === 'string' ? ISO_WITH_OFFSET.exec(ts) : null;
+  if (typeof ts !== 'string' || !parts) return fail('ts must be an ISO-8601 time with an offset, e.g. 2026-11-22T09:15:00Z or 2026-11-22T01:15:00-08:00');
+  // Date.parse rolls 2026-02-30 over into March: every field is checked against the calendar first.
+  const impossible = impossibleField(parts);
+  if (impossible) return fail(`ts "${ts}" is not a real time: ${impossible}`);
   const tsMs = Date.parse(ts);
   if (!Number.isFinite(tsMs)) return fail(`ts "${ts}" is not a real time`);
   if (tsMs < EVENT_LIMITS.minTimeMs) return fail('ts is before 2000-01-01');
@@ -64,6 +68,20 @@ export function checkEvent(raw: unknown, context: { knownMetrics: ReadonlySet<st
   return { ok: true, event: { metric, ts, value, dims: cleanDims, tsMs } };
 }
 
+/** What makes a well-shaped ISO time name no real moment, or undefined when every field is in range. */
+function impossibleField(parts: RegExpExecArray): string | undefined {
+  const [, year, month, day, hour, minute, second = '00', offsetHours = '00', offsetMinutes = '00'] = parts as unknown as string[];
+  const monthNumber = Number(month);
+  if (monthNumber < 1 || monthNumber > 12) return 'the month must be 01 to 12';
+  const days = new Date(Date.UTC(Number(year), monthNumber, 0)).getUTCDate();
+  if (Number(day) < 1 || Number(day) > days) return `${year}-${month} has ${days} days`;
+  if (Number(hour) > 23) return 'the hour must be 00 to 23';
+  if (Number(minute) > 59) return 'the minute must be 00 to 59';
+  if (Number(second) > 59) return 'the second must be 00 to 59';
+  if (Number(offsetHours) > 23 || Number(offsetMinutes) > 59) return 'the offset must be within ±23:59';
+  return undefined;
+}
+
 function fail(error: string): EventCheck {
   return { ok: false, error };
 }
@@ -72,4 +90,20 @@ function fail(error: string): EventCheck {
 export function eventHourPrefix(tsMs: number): string {
   const iso = new Date(tsMs).toISOString();
   return `events/dt=${iso.slice(0, 10)}/hour=${iso.slice(11, 13)}/`;
+}
+
+/** `YYYY-MM-DDTHH`: the UTC hour partition holding `tsMs`, as the rollup names it. */
+export function eventHourKey(tsMs: number): string {
+  return new Date(tsMs).toISOString().slice(0, 13);
+}
+
+const HOUR_PREFIX = /^events\/dt=(\d{4}-\d{2}-\d{2})\/hour=(\d{2})\//;
+
+/** The UTC hour partition an object key sits in, or undefined for keys outside the layout. */
+export function eventHourOf(key: string): { prefix: string; hourStart: Date } | undefined {
+  const match = HOUR_PREFIX.exec(key);
+  if (!match) return undefined;
+  const hourStart = new Date(`${match[1]}T${match[2]}:00:00Z`);
+  if (Number.isNaN(hourStart.getTime()) || hourStart.toISOString().slice(0, 13) !== `${match[1]}T${match[2]}`) return undefined;
+  return { prefix: match[0], hourStart };
 }

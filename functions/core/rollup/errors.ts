@@ -20,3 +20,14 @@ export class RollupBusyError extends NightshiftError {
     super('rollup_busy', `the rollup lease stayed held by ${holder}; the stats could not be brought up to date in time`);
   }
 }
+
+/**
+ * An event object the rollup cannot read whole (corrupt or cut-short gzip, binary data, not a
+ * line of NDJSON in it, past the size cap): it contributes nothing and is named in the run's
+ * summary, rather than counting whatever part of it happened to parse.
+ */
+export class UnreadableObjectError extends NightshiftError {
+  constructor(readonly reason: string, options?: { cause?: unknown }) {
+    super('unreadable_object', reason, options);
+  }
+}

@@ -44,7 +44,8 @@ export function splitGroupKey(key: string): GroupKeyParts {
 export function dimsKeyOf(dims: Readonly<Record<string, string>>, kept: readonly string[]): string {
   const parts: string[] = [];
   for (const name of [...kept].sort()) {
-    const value = dims[name];
+    // Own properties only: a kept dimension named like an Object.prototype member is still a dimension.
+    const value = Object.hasOwn(dims, name) ? dims[name] : undefined;
     if (value !== undefined) parts.push(`${name}=${value}`);
   }
   return parts.join(DIMS_SEPARATOR);

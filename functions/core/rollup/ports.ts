@@ -34,6 +34,8 @@ export interface NewContribution extends StoredContribution {
   size: number;
   absorbedAt: string;
   jobId: string;
+  /** Set when the object could not be read whole: why. Such a contribution has no groups. */
+  refused?: string;
 }
 
 /** One UTC hour's share of one metric-day: groups keyed by dims key. */
@@ -86,7 +88,21 @@ export interface DailyStatsChanges {
   meta: DayMeta | undefined;
 }
 
-export interface RollupStore {
+/**
+ * The hours ingest has written into since a rollup last listed them. Ingest marks an hour after
+ * storing its object (a new token each time, overwriting an older mark); the next rollup scans
+ * every marked hour whatever its age, and clears a mark only if its token is still the one it
+ * read before listing, so an object stored meanwhile keeps its hour marked for the run after.
+ */
+export interface WrittenHours {
+  markWritten(hours: readonly HourKey[], at: Date): Promise<void>;
+}
+
+export interface RollupStore extends WrittenHours, RollupBacklog {
+  /** Every marked hour with the token of its mark. */
+  writtenHours(): Promise<Map<HourKey, string>>;
+  /** Clears the hour's mark if it still holds `token`; false when a newer mark replaced it. */
+  clearWritten(hour: HourKey, token: string): Promise<boolean>;
   /**
    * Hours absorbed into but not yet fully recomputed, each with its pending marks (one per
    * absorbed object version; opaque), to clear once the hour is recomputed.
@@ -116,4 +132,13 @@ export interface RollupStore {
 /** What the stats query needs: a metric-day's stats items (no meta). */
 export interface StatsReader {
   dailyStats(metricDay: MetricDay): Promise<{ items: DailyStat[] }>;
+}
+
+/** What the rollup has not counted yet, so a reader of stats can tell a day is not complete. */
+export interface RollupBacklog {
+  /**
+   * Hours holding accepted events the stats may not include yet: marked written by ingest and not
+   * listed since, or absorbed and not yet recomputed (a run stopped half-way, or still running).
+   */
+  unfinishedHours(): Promise<Set<HourKey>>;
 }

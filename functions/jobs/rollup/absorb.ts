@@ -2,8 +2,9 @@ import type { ArtifactStore, StoredObject } from '../../core/jobs/ports';
 import type { Logger } from '../../core/jobs/logger';
 import type { HourKey, RollupStore } from '../../core/rollup/ports';
 import { ArtifactNotFoundError, StorageError } from '../../core/storage/errors';
+import { UnreadableObjectError } from '../../core/rollup/errors';
 import { describeError } from '../../core/errors';
-import { aggregateObject } from './aggregate';
+import { aggregateObject, newContribution, type ObjectContribution } from './aggregate';
 import type { AggregateOptions } from './line-aggregator';
 import { hourPrefix } from './hours';
 
@@ -18,13 +19,25 @@ export interface ScanResult {
   skipped: number;
 }
 
+/** An object that contributes nothing because it cannot be read whole; kept until its ETag changes. */
+export interface RefusedObject {
+  key: string;
+  size: number;
+  reason: string;
+}
+
 export interface AbsorbTotals {
   objectsRead: number;
+  /** Recorded as refused (unreadable or too large): named in `refused`, not read again until changed. */
+  objectsRefused: number;
+  refused: RefusedObject[];
   /** Absorbed meanwhile by another run (same key and ETag): not counted twice. */
   objectsRaced: number;
   objectsFailed: number;
   /** Left for the next run because the deadline came close. */
   objectsLeft: number;
+  /** Hours with an object failed or left: not done, so whatever marks them stays. */
+  unfinishedHours: Set<HourKey>;
   bytesRead: number;
   lines: number;
   events: number;
@@ -59,13 +72,17 @@ export async function scanHours(store: RollupStore, artifacts: ArtifactStore, ho
 /**
  * Reads each object once and stores its contribution with the hour's pending mark. Stops
  * starting new objects once `keepGoing` says no (the deadline is near); what is left waits for
- * the next run. An object that vanished or could not be read is counted and retried next run.
+ * the next run. An object the store failed to deliver (vanished, throttled) is counted and retried
+ * next run; one that cannot be read whole, or is larger than `maxObjectBytes`, is absorbed as
+ * refused (no groups, the reason kept): it contributes nothing, replaces what an earlier version
+ * of it contributed, and is not read again until its ETag changes.
  */
 export async function absorbObjects(input: {
   store: RollupStore;
   artifacts: ArtifactStore;
   objects: readonly ObjectToRead[];
   options: AggregateOptions;
+  maxObjectBytes: number;
   jobId: string;
   now: () => Date;
   keepGoing: () => boolean;
@@ -74,9 +91,12 @@ export async function absorbObjects(input: {
 }): Promise<AbsorbTotals> {
   const totals: AbsorbTotals = {
     objectsRead: 0,
+    objectsRefused: 0,
+    refused: [],
     objectsRaced: 0,
     objectsFailed: 0,
     objectsLeft: 0,
+    unfinishedHours: new Set(),
     bytesRead: 0,
     lines: 0,
     events: 0,
@@ -87,17 +107,26 @@ export async function absorbObjects(input: {
     input.signal.throwIfAborted();
     if (!input.keepGoing()) {
       totals.objectsLeft += 1;
+      totals.unfinishedHours.add(hour);
       return;
     }
-    let contribution;
+    let contribution: ObjectContribution;
+    let refusal: string | undefined;
     try {
+      if (object.size > input.maxObjectBytes) throw new UnreadableObjectError(`${object.size} bytes, more than rollup.maxObjectBytes (${input.maxObjectBytes})`);
       contribution = await aggregateObject(...(await openObject(input.artifacts, object.key)), input.options);
     } catch (error) {
-      if (!(error instanceof StorageError)) throw error;
-      totals.objectsFailed += 1;
-      const level = error instanceof ArtifactNotFoundError ? 'info' : 'warn';
-      input.log[level]('could not read an event object; the next run tries again', { key: object.key, ...describeError(error) });
-      return;
+      if (error instanceof UnreadableObjectError) {
+        refusal = error.reason;
+        contribution = newContribution();
+      } else {
+        if (!(error instanceof StorageError)) throw error;
+        totals.objectsFailed += 1;
+        totals.unfinishedHours.add(hour);
+        const level = error instanceof ArtifactNotFoundError ? 'info' : 'warn';
+        input.log[level]('could not read an event object; the next run tries again', { key: object.key, ...describeError(error) });
+        return;
+      }
     }
     input.signal.throwIfAborted();
     const outcome = await input.store.absorb(hour, {
@@ -107,10 +136,17 @@ export async function absorbObjects(input: {
       size: object.size,
       absorbedAt: input.now().toISOString(),
       jobId: input.jobId,
+      ...(refusal !== undefined ? { refused: refusal } : {}),
     });
     totals.bytesRead += contribution.bytes;
     if (outcome === 'already_absorbed') {
       totals.objectsRaced += 1;
+      return;
+    }
+    if (refusal !== undefined) {
+      totals.objectsRefused += 1;
+      totals.refused.push({ key: object.key, size: object.size, reason: refusal });
+      input.log.warn('refused an event object that cannot be read whole; it counts for nothing until it is replaced', { key: object.key, size: object.size, reason: refusal });
       return;
     }
     totals.objectsRead += 1;

@@ -1,5 +1,6 @@
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { UnreadableObjectError } from '../../core/rollup/errors';
 import { mergeGroup, type GroupTotals } from '../../core/rollup/groups';
 import { LineAggregator, type AggregateOptions } from './line-aggregator';
 
@@ -31,8 +32,10 @@ export function newContribution(): ObjectContribution {
 /**
  * Streams one object (gunzipped on the fly when `gzipped`), line by line, into `into` (or a new
  * contribution). Memory stays constant: one chunk, one partial line and the groups. Malformed
- * lines and unknown metrics are counted, never thrown; a gzip stream that breaks off counts as
- * one more malformed line and keeps what was read before the break. Read failures are thrown.
+ * lines and unknown metrics are counted, never thrown. An object that cannot be read whole is an
+ * `UnreadableObjectError` and adds nothing to `into` but the bytes it read: a gzip stream that is corrupt or breaks off,
+ * binary data (a NUL byte, which no NDJSON text holds), or lines none of which is an event. Read
+ * failures of the store are thrown as they are.
  */
 export async function aggregateObject(
   body: AsyncIterable<Uint8Array>,
@@ -45,15 +48,24 @@ export async function aggregateObject(
   const source = countBytes(body, counter);
   const chunks: AsyncIterable<Uint8Array> = gzipped ? gunzip(source) : source;
   const splitter = new LineSplitter(aggregator);
+  let textBytes = 0;
   try {
-    for await (const chunk of chunks) splitter.push(toBuffer(chunk));
+    for await (const chunk of chunks) {
+      const buffer = toBuffer(chunk);
+      const nul = buffer.indexOf(0);
+      if (nul >= 0) throw new UnreadableObjectError(`binary data (a NUL byte at byte ${textBytes + nul}${gzipped ? ' of the gunzipped text' : ''}): not NDJSON text`);
+      textBytes += buffer.length;
+      splitter.push(buffer);
+    }
     splitter.end();
   } catch (error) {
-    if (!isZlibError(error)) throw error;
-    aggregator.lines += 1;
-    aggregator.malformed += 1;
+    if (isZlibError(error)) throw new UnreadableObjectError(`gzip data is corrupt or cut short after ${textBytes} bytes of text (${(error as Error).message})`, { cause: error });
+    throw error;
   } finally {
     into.bytes += counter.bytes;
+  }
+  if (aggregator.lines > 0 && aggregator.malformed === aggregator.lines) {
+    throw new UnreadableObjectError(`none of its ${aggregator.lines} lines is a metric event (is it NDJSON?)`);
   }
   aggregator.flushInto(into.groups);
   into.lines += aggregator.lines;

@@ -24,10 +24,12 @@ export interface ScanPlan {
 }
 
 /**
- * Every UTC hour the run lists: the lookback (`lookbackHours` back from now) and the next hour,
- * the explicit range, and hours a stopped run left pending (whatever their age, so its work is
- * finished). Each hour partition is thus listed by every run from an hour before it starts
- * until the lookback has passed it.
+ * Every UTC hour the run lists: the hours ingest has written into since they were last listed
+ * (whatever their age: every accepted event is counted), hours a stopped run left pending (so its
+ * work is finished), the lookback (`lookbackHours` back from now, for objects other pipelines
+ * drop) and the next hour, and the explicit range. Each hour partition is thus listed by every
+ * run from an hour before it starts until the lookback has passed it, and after that by the
+ * first run after each ingest into it.
  */
 export function planHours(input: {
   now: Date;
@@ -35,9 +37,10 @@ export function planHours(input: {
   timezone: string;
   params: RollupParams;
   pending: Iterable<HourKey>;
+  written: Iterable<HourKey>;
 }): ScanPlan {
   const nowMs = input.now.getTime();
-  const hours = new Set<HourKey>(input.pending);
+  const hours = new Set<HourKey>([...input.pending, ...input.written]);
   addHours(hours, nowMs - input.lookbackHours * HOUR_MS, nowMs + HOURS_AHEAD * HOUR_MS);
   const range = resolveRange(input.params, nowMs, input.lookbackHours, input.timezone);
   if (range) {

@@ -1,8 +1,8 @@
 import type { NightshiftConfig } from '../../core/config';
 import type { ArtifactStore, Clock } from '../../core/jobs/ports';
 import type { Logger } from '../../core/jobs/logger';
-import type { HourSummary, MetricDay, RollupStore } from '../../core/rollup/ports';
-import { absorbObjects, mapConcurrent, scanHours } from './absorb';
+import type { HourKey, HourSummary, MetricDay, RollupStore } from '../../core/rollup/ports';
+import { absorbObjects, mapConcurrent, scanHours, type RefusedObject } from './absorb';
 import { planHours } from './hours';
 import type { RollupParams } from './params';
 import { compareMetricDays, metricDayId, recomputeDay, recomputeHour, type DayRecomputation } from './recompute';
@@ -21,9 +21,17 @@ export interface RollupInput {
 
 export interface RollupReport {
   hoursScanned: number;
+  /** Hours ingest marked as written since they were last listed (scanned whatever their age). */
+  writtenHours: number;
+  /** Of those, the marks this run cleared (not those marked again meanwhile, nor hours left unfinished). */
+  writtenHoursCleared: number;
   range?: { from: string; to: string; hours: number };
   objectsListed: number;
   objectsRead: number;
+  /** Objects that cannot be read whole (or are over the size cap): they count for nothing. */
+  objectsRefused: number;
+  /** The first few refused objects: key, size and why. */
+  refusedObjects: RefusedObject[];
   objectsSkipped: number;
   objectsFailed: number;
   objectsLeft: number;
@@ -42,7 +50,7 @@ export interface RollupReport {
   metricDaysOverCap: number;
 }
 
-/** Cardinality warnings listed in the summary; the count says how many there were in all. */
+/** Cardinality warnings and refused objects listed in the summary; the counts say how many there were in all. */
 const MAX_LISTED_WARNINGS = 20;
 const RECOMPUTE_CONCURRENCY = 8;
 /** Objects stop being started once less than this share of the run's time is left: the rest is recomputation. */
@@ -57,12 +65,15 @@ const RECOMPUTE_SHARE = 0.25;
 export async function runRollup(input: RollupInput): Promise<RollupReport> {
   const { store, config, signal, clock } = input;
   const startedMs = clock.now().getTime();
+  // Read before listing: a mark set after this read is left for the next run.
+  const written = await store.writtenHours();
   const plan = planHours({
     now: clock.now(),
     lookbackHours: config.rollup.lookbackHours,
     timezone: config.timezone,
     params: input.params,
     pending: (await store.pendingHours()).keys(),
+    written: written.keys(),
   });
 
   const scan = await scanHours(store, input.artifacts, plan.hours, signal);
@@ -72,12 +83,17 @@ export async function runRollup(input: RollupInput): Promise<RollupReport> {
     artifacts: input.artifacts,
     objects: scan.toRead,
     options: { timezone: config.timezone, metrics: new Set(Object.keys(config.metrics)), keptDimensions: config.dimensions },
+    maxObjectBytes: config.rollup.maxObjectBytes,
     jobId: input.jobId,
     now: () => clock.now(),
     keepGoing: () => input.deadline.getTime() - clock.now().getTime() > reserveMs,
     signal,
     log: input.log,
   });
+
+  // Every object of these hours that was listed is absorbed (or refused): their marks may go,
+  // unless ingest marked one again meanwhile (the token changed), whose object the next run lists.
+  const writtenCleared = await clearWrittenMarks(store, written, absorbed.unfinishedHours, signal);
 
   // Read after absorbing, so the marks cover this run's own absorbs; marks made after this read
   // (by a run that lost its lease but is still writing) are not cleared and get their own recompute.
@@ -108,9 +124,13 @@ export async function runRollup(input: RollupInput): Promise<RollupReport> {
   for (const warning of warnings) input.log.warn('metric-day over the cardinality cap; the smallest groups went to __other__', warning);
   return {
     hoursScanned: plan.hours.length,
+    writtenHours: written.size,
+    writtenHoursCleared: writtenCleared,
     ...(plan.range ? { range: plan.range } : {}),
     objectsListed: scan.listed,
     objectsRead: absorbed.objectsRead,
+    objectsRefused: absorbed.objectsRefused,
+    refusedObjects: absorbed.refused.slice(0, MAX_LISTED_WARNINGS),
     objectsSkipped: scan.skipped + absorbed.objectsRaced,
     objectsFailed: absorbed.objectsFailed,
     objectsLeft: absorbed.objectsLeft,
@@ -129,7 +149,16 @@ export async function runRollup(input: RollupInput): Promise<RollupReport> {
   };
 }
 
-/** Warnings: over-cap metric-days, objects that could not be read, work left for the next run. */
+async function clearWrittenMarks(store: RollupStore, written: ReadonlyMap<HourKey, string>, unfinished: ReadonlySet<HourKey>, signal: AbortSignal): Promise<number> {
+  const done = [...written].filter(([hour]) => !unfinished.has(hour));
+  const cleared = await mapConcurrent(done, RECOMPUTE_CONCURRENCY, async ([hour, token]) => {
+    signal.throwIfAborted();
+    return store.clearWritten(hour, token);
+  });
+  return cleared.filter(Boolean).length;
+}
+
+/** Warnings: over-cap metric-days, objects that could not be read or were refused, work left for the next run. */
 export function reportNeedsWarning(report: RollupReport): boolean {
-  return report.cardinalityWarnings.length > 0 || report.objectsFailed > 0 || report.objectsLeft > 0;
+  return report.cardinalityWarnings.length > 0 || report.objectsFailed > 0 || report.objectsRefused > 0 || report.objectsLeft > 0;
 }

@@ -128,6 +128,38 @@ describe('POST /events', () => {
     expect((await stored(answer.body.objects)).map((line) => line['value'])).toEqual([1, 7]);
   });
 
+  it('refuses times that name no real moment (2026-02-30, 11-31, hour 24, second 60) by index, instead of moving them to another day', async () => {
+    // Prepare
+    const events = [
+      { metric: 'orders', ts: '2026-02-30T10:00:00Z' },
+      { metric: 'orders', ts: '2026-11-31T10:00:00-08:00' },
+      { metric: 'orders', ts: '2025-02-29T10:00:00Z' },
+      { metric: 'orders', ts: '2026-11-22T24:00:00Z' },
+      { metric: 'orders', ts: '2026-11-22T09:60:00Z' },
+      { metric: 'orders', ts: '2026-11-22T09:15:60Z' },
+      { metric: 'orders', ts: '2026-11-22T09:15:00+24:00' },
+      { metric: 'orders', ts: '2024-02-29T10:00:00Z' },
+    ];
+
+    // Act
+    const answer = await ingest({ events });
+
+    // Assess
+    expect(answer.status).toBe(202);
+    expect(answer.body.accepted).toBe(1);
+    const reasons = answer.body.rejected.map((r: { index: number; error: string }) => `${r.index}: ${r.error}`);
+    expect(reasons).toEqual([
+      '0: ts "2026-02-30T10:00:00Z" is not a real time: 2026-02 has 28 days',
+      '1: ts "2026-11-31T10:00:00-08:00" is not a real time: 2026-11 has 30 days',
+      '2: ts "2025-02-29T10:00:00Z" is not a real time: 2025-02 has 28 days',
+      '3: ts "2026-11-22T24:00:00Z" is not a real time: the hour must be 00 to 23',
+      '4: ts "2026-11-22T09:60:00Z" is not a real time: the minute must be 00 to 59',
+      '5: ts "2026-11-22T09:15:60Z" is not a real time: the second must be 00 to 59',
+      '6: ts "2026-11-22T09:15:00+24:00" is not a real time: the offset must be within ±23:59',
+    ]);
+    expect(answer.body.objects).toEqual(['events/dt=2024-02-29/hour=10/' + answer.body.objects[0].split('/').pop()]);
+  });
+
   it('refuses non-finite numbers per NDJSON line and keeps their neighbours', async () => {
     // Prepare
     const hour = hourAgo(6);

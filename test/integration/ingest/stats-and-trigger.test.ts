@@ -140,9 +140,10 @@ describe('stats and the rollup trigger', () => {
         metric: 'revenue',
         timezone: TIMEZONE,
         items: [
-          { day: localDayAgo(2), dims: {}, count: 1, sum: 100, min: 100, max: 100 },
-          { day: localDayAgo(1), dims: {}, count: 4, sum: 33, min: -1.5, max: 20.5 },
+          { day: localDayAgo(2), dims: {}, count: 1, sum: 100, min: 100, max: 100, complete: true },
+          { day: localDayAgo(1), dims: {}, count: 4, sum: 33, min: -1.5, max: 20.5, complete: true },
         ],
+        incompleteDays: [],
       });
     });
 
@@ -153,9 +154,9 @@ describe('stats and the rollup trigger', () => {
 
       // Assess
       expect(byStore.body.items).toEqual([
-        { day: localDayAgo(1), dims: {}, count: 1, sum: -1.5, min: -1.5, max: -1.5 },
-        { day: localDayAgo(1), dims: { store: 'a' }, count: 2, sum: 30.5, min: 10, max: 20.5 },
-        { day: localDayAgo(1), dims: { store: 'b' }, count: 1, sum: 4, min: 4, max: 4 },
+        { day: localDayAgo(1), dims: {}, count: 1, sum: -1.5, min: -1.5, max: -1.5, complete: true },
+        { day: localDayAgo(1), dims: { store: 'a' }, count: 2, sum: 30.5, min: 10, max: 20.5, complete: true },
+        { day: localDayAgo(1), dims: { store: 'b' }, count: 1, sum: 4, min: 4, max: 4, complete: true },
       ]);
       expect(byChannel.body.items.map((item: { dims: object; count: number }) => [item.dims, item.count])).toEqual([
         [{}, 2],

@@ -2,32 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryStats, type StatsDependencies } from '../../../functions/jobs/rollup/query-stats';
 import { FakeClock } from '../../helpers/clock';
 import { ROLLUP_METRICS, rollupBed, rollupConfig, runRollupJob } from '../../helpers/rollup-bed';
-import { expectedDailyStats, generateEvents, writeEventObjects, type ExpectedTotals, type GeneratedEvent } from '../../helpers/rollup-events';
+import { expectedDailyStats, expectedStatsItems, generateEvents, writeEventObjects, type GeneratedEvent } from '../../helpers/rollup-events';
 import { createTestStorage, type TestStorage } from '../../helpers/storage';
 
 const TIMEZONE = 'America/Los_Angeles';
 const DAYS = ['2026-11-20', '2026-11-21', '2026-11-22'];
 
 /** Expected rows folded by day and the `groupBy` dimension's value (absent value → `{}`). */
-function fold(expected: Map<string, ExpectedTotals>, metric: string, groupBy?: string): Array<{ day: string; dims: Record<string, string> } & ExpectedTotals> {
-  const folded = new Map<string, { day: string; dims: Record<string, string> } & ExpectedTotals>();
-  for (const [key, totals] of expected) {
-    const [rowMetric, day = '', dimsJson = '{}'] = key.split('|');
-    if (rowMetric !== metric) continue;
-    const value = groupBy === undefined ? undefined : (JSON.parse(dimsJson) as Record<string, string>)[groupBy];
-    const id = `${day}|${value ?? ''}`;
-    const row = folded.get(id);
-    if (!row) folded.set(id, { day, dims: value === undefined ? {} : { [groupBy ?? '']: value }, ...totals });
-    else {
-      row.count += totals.count;
-      row.sum += totals.sum;
-      row.min = Math.min(row.min, totals.min);
-      row.max = Math.max(row.max, totals.max);
-    }
-  }
-  return [...folded.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, row]) => row);
-}
-
 describe('queryStats', () => {
   let storage: TestStorage;
   let deps: StatsDependencies;
@@ -39,7 +20,7 @@ describe('queryStats', () => {
     await writeEventObjects(storage.artifactStore, events, { objectsPerHour: 1, seed: 51 });
     const bed = rollupBed(storage, { clock: new FakeClock('2026-11-23T20:00:00Z') });
     await runRollupJob(bed, { from: DAYS[0], to: DAYS[2] });
-    deps = { config: rollupConfig(), stats: bed.store };
+    deps = { config: rollupConfig(), stats: bed.store, backlog: bed.store };
   });
 
   afterAll(async () => {
@@ -53,7 +34,7 @@ describe('queryStats', () => {
     // Assess
     expect(result.metric).toBe('revenue');
     expect(result.timezone).toBe(TIMEZONE);
-    expect(result.items).toEqual(fold(expectedDailyStats(events, TIMEZONE, ['store', 'channel']), 'revenue'));
+    expect(result.items).toEqual(expectedStatsItems(expectedDailyStats(events, TIMEZONE, ['store', 'channel']), 'revenue'));
     expect(result.items.map((item) => item.day)).toEqual(DAYS);
   });
 
@@ -64,8 +45,8 @@ describe('queryStats', () => {
 
     // Assess
     const expected = expectedDailyStats(events, TIMEZONE, ['store', 'channel']);
-    expect(byStore.items).toEqual(fold(expected, 'orders', 'store').filter((row) => row.day === '2026-11-21'));
-    expect(byChannel.items).toEqual(fold(expected, 'orders', 'channel').filter((row) => row.day >= '2026-11-21' && row.day <= '2026-11-22'));
+    expect(byStore.items).toEqual(expectedStatsItems(expected, 'orders', { groupBy: 'store' }).filter((row) => row.day === '2026-11-21'));
+    expect(byChannel.items).toEqual(expectedStatsItems(expected, 'orders', { groupBy: 'channel' }).filter((row) => row.day >= '2026-11-21' && row.day <= '2026-11-22'));
     expect(byChannel.items.some((item) => Object.keys(item.dims).length === 0)).toBe(true);
   });
 

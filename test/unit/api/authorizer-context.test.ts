@@ -20,6 +20,7 @@ const context = {
   tokens: [tokenEntry('admin', LOCAL_ADMIN_TOKEN, 'admin')],
   testEndpoints: false,
   idempotency: {} as IdempotencyStore,
+  rollup: {} as ApiContext['rollup'],
 } satisfies ApiContext;
 
 /** Runs one route; the handler answers with the principal it was given. */

@@ -56,7 +56,7 @@ describe('parseConfig', () => {
         logsDays: 30,
         rawEventsDays: 30,
       },
-      rollup: { debounceMs: 5000, lookbackHours: 48, maxCardinalityPerMetricDay: 1000 },
+      rollup: { debounceMs: 5000, lookbackHours: 48, maxCardinalityPerMetricDay: 1000, maxObjectBytes: 256 * 1024 * 1024 },
       sweeper: { catchUpWindowDays: 7, maxCatchUpPerSweep: 5, settleMinutes: 10 },
       snapshots: { scopeDimensions: [], metrics: {} },
       scripts: { maxConcurrency: 5, outputCapBytes: 10 * 1024 * 1024, killGraceMs: 5000, maxOutputFiles: 20, maxOutputFileBytes: 100 * 1024 * 1024, maxInputBytes: 200 * 1024 * 1024 },

@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { aggregateObject, mergeContribution, newContribution } from '../../../functions/jobs/rollup/aggregate';
 import type { AggregateOptions } from '../../../functions/jobs/rollup/line-aggregator';
+import { UnreadableObjectError } from '../../../functions/core/rollup/errors';
 
 const LA: AggregateOptions = { timezone: 'America/Los_Angeles', metrics: new Set(['revenue', 'orders']), keptDimensions: ['store'] };
 
@@ -95,19 +96,35 @@ describe('aggregateObject', () => {
     expect(contribution).toMatchObject({ lines: 3, events: 2, malformed: 1 });
   });
 
-  it('keeps what a truncated gzip stream held before the break and counts the break as malformed', async () => {
+  it('refuses a truncated gzip stream whole, adding nothing of the part it could read', async () => {
     // Prepare
     const text = Array.from({ length: 2000 }, (_, i) => line('orders', '2026-11-22T10:00:00Z', i)).join('\n');
     const gzipped = gzipSync(text);
     const truncated = gzipped.subarray(0, Math.floor(gzipped.length / 2));
+    const into = newContribution();
 
     // Act
-    const contribution = await aggregateObject(chunked(truncated, 4096), true, LA);
+    const reading = aggregateObject(chunked(truncated, 4096), true, LA, into);
 
     // Assess
-    expect(contribution.malformed).toBe(1);
-    expect(contribution.events).toBeGreaterThan(0);
-    expect(contribution.events).toBeLessThan(2000);
+    await expect(reading).rejects.toThrow(UnreadableObjectError);
+    await expect(reading).rejects.toThrow(/^gzip data is corrupt or cut short after \d+ bytes of text/);
+    expect({ ...into, groups: [...into.groups] }).toEqual({ ...newContribution(), groups: [], bytes: truncated.length });
+  });
+
+  it('refuses binary data and text without a single event, but keeps a text whose bad lines are a minority', async () => {
+    // Prepare
+    const good = line('orders', '2026-11-22T10:00:00Z', 1);
+
+    // Act
+    const binary = await aggregateObject(chunked(Buffer.from(`${good}\n\u0000\u0001\u0002\n${good}\n`), 7), false, LA).catch((error: unknown) => error);
+    const noEvents = await aggregateObject(chunked(Buffer.from('a,b,c\n1,2,3\n'), 7), false, LA).catch((error: unknown) => error);
+    const mostlyGood = await aggregateObject(chunked(Buffer.from(`${good}\nnot json\n${good}\n`), 7), false, LA);
+
+    // Assess
+    expect(binary).toEqual(new UnreadableObjectError(`binary data (a NUL byte at byte ${good.length + 1}): not NDJSON text`));
+    expect(noEvents).toEqual(new UnreadableObjectError('none of its 2 lines is a metric event (is it NDJSON?)'));
+    expect([mostlyGood.events, mostlyGood.malformed]).toEqual([2, 1]);
   });
 
   it('rethrows a failure of the source itself (a read error is not malformed data)', async () => {

@@ -5,7 +5,7 @@ import { rollupParams } from '../../../functions/jobs/rollup/params';
 import { capGroups } from '../../../functions/jobs/rollup/recompute';
 
 const NOW = new Date('2026-11-23T12:30:00Z');
-const base = { now: NOW, lookbackHours: 48, timezone: 'America/Los_Angeles', pending: [] as string[] };
+const base = { now: NOW, lookbackHours: 48, timezone: 'America/Los_Angeles', pending: [] as string[], written: [] as string[] };
 
 describe('rollupParams', () => {
   it.each([{}, { from: '2026-11-01' }, { from: '2026-11-01', to: '2026-11-30' }, { from: '2026-11-01T00:00:00Z', to: '2026-11-02T10:00:00-08:00' }, { to: '2026-11-03' }])(
@@ -58,6 +58,16 @@ describe('planHours', () => {
     expect(plan.hours).not.toContain('2026-11-01T06');
     expect(plan.hours).not.toContain('2026-11-02T08');
     expect(plan.hours[0]).toBe('2025-01-01T00');
+  });
+
+  it('adds every hour ingest marked as written, however old, and lists each hour once', () => {
+    // Act
+    const plan = planHours({ ...base, params: {}, written: ['2026-11-18T09', '2024-06-01T23', '2026-11-23T11'], pending: ['2026-11-18T09'] });
+
+    // Assess
+    expect(plan.hours).toHaveLength(48 + 1 + 1 + 2);
+    expect(plan.hours.slice(0, 2)).toEqual(['2024-06-01T23', '2026-11-18T09']);
+    expect(new Set(plan.hours).size).toBe(plan.hours.length);
   });
 
   it('takes a missing `to` as now and a missing `from` as the lookback before `to`', () => {

@@ -262,16 +262,21 @@ describe('nightshift MCP server (in process, against a fake API)', () => {
   });
 
   describe('stats and proofs', () => {
-    it('get_stats asks for the metric over the days, grouped', async () => {
+    it('get_stats asks for the metric over the days, grouped, and stars a day not complete yet', async () => {
       // Prepare
-      api.route('GET /stats', () => ({ status: 200, body: { metric: 'revenue', timezone: 'America/Los_Angeles', items: [{ day: '2026-11-22', dims: { channel: 'web' }, count: 3, sum: 120, min: 40, max: 40 }] } }));
+      api.route('GET /stats', () => ({
+        status: 200,
+        body: { metric: 'revenue', timezone: 'America/Los_Angeles', items: [{ day: '2026-11-22', dims: { channel: 'web' }, count: 3, sum: 120, min: 40, max: 40, complete: false }], incompleteDays: ['2026-11-22'] },
+      }));
 
       // Act
       const result = await session.call('get_stats', { metric: 'revenue', from: '2026-11-22', to: '2026-11-22', groupBy: 'channel' });
 
       // Assess
       expect(requestsTo('GET', '/stats')[0]!.query).toEqual({ metric: 'revenue', from: '2026-11-22', to: '2026-11-22', groupBy: 'channel' });
-      expect(textOf(result)).toMatch(/^DAY\s+CHANNEL\s+COUNT\s+SUM\s+MIN\s+MAX\n2026-11-22\s+web\s+3\s+120\s+40\s+40\nrevenue, local days in America\/Los_Angeles$/);
+      expect(textOf(result)).toMatch(
+        /^DAY\s+CHANNEL\s+COUNT\s+SUM\s+MIN\s+MAX\n2026-11-22\*\s+web\s+3\s+120\s+40\s+40\nrevenue, local days in America\/Los_Angeles\n\* not complete yet: 2026-11-22 \(accepted events still being rolled up\)$/,
+      );
     });
 
     it('get_proof without a date shows the newest proven day of the last 366 days', async () => {
