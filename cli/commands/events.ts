@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { NightshiftClient } from '../../functions/client/api-client';
-import { EXIT, integerOption, type Command } from '../command';
+import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from '../../functions/client/retry';
+import { EXIT, integerOption, stringOption, type Command } from '../command';
 import { json, line, progressBar, type CliIo } from '../output';
 
 /** The API takes at most 10,000 events and 10 MiB per request; stay well under both. */
@@ -16,6 +18,12 @@ export interface SendOptions {
   batchBytes: number;
   /** Requests in flight at once. */
   concurrency: number;
+  /** How long a batch is sent again (same Idempotency-Key) after an answer that may mend itself. */
+  retry: RetryPolicy;
+  /** Names this run's batches: batch n is sent with Idempotency-Key `<runKey>-<n>`. Default: a new UUID. */
+  runKey?: string;
+  /** Told of each retry (a line on stderr in the CLI). */
+  onRetry?: (message: string) => void;
   /** Called after each answered request and as the file is read. */
   onProgress?: (progress: { bytesRead: number; linesRead: number; accepted: number; rejected: number }) => void;
 }
@@ -30,12 +38,22 @@ export interface SendReport {
   /** Rejections by the FILE's line number (1-based), oldest first, at most 10,000. */
   rejected: Array<{ line: number; error: string }>;
   requests: number;
+  /** Requests sent again, with the same Idempotency-Key, after an answer that said to retry or no answer. */
+  retries: number;
   objects: number;
-  /** Set when a request failed: the run stopped there, and the lines from `firstUnsentLine` were not (all) stored. */
+  /**
+   * Set when a batch still failed after its retries: the run stopped there, and the lines from
+   * `firstUnsentLine` on were not all stored. Sending the file again with the same `runKey` (and
+   * the same batch options) stores only what is missing.
+   */
   failure?: { message: string; firstUnsentLine: number };
+  /** The batches' Idempotency-Keys are `<runKey>-0`, `<runKey>-1`, … */
+  runKey: string;
 }
 
 interface Batch {
+  /** 0, 1, …: its Idempotency-Key is the run's key and this number. */
+  index: number;
   body: string;
   /** File line number of each event in the batch, in order: the API's `index` maps through it. */
   lineNumbers: number[];
@@ -45,10 +63,14 @@ interface Batch {
  * Streams an NDJSON file to `POST /events` in batches: the file is read as a stream and split on
  * newlines as bytes, at most `concurrency` batches are in flight and reading waits for them, so
  * memory stays bounded whatever the file's size. Blank lines are not sent; each event's file line
- * number is kept so rejections point into the file.
+ * number is kept so rejections point into the file. Each batch carries its own Idempotency-Key, so
+ * one that got no answer, a 5xx (outcome unknown) or a 409 (still at work) is sent again until
+ * `retry.forMs` has passed, and is stored once however often it was sent.
  */
 export async function sendNdjsonFile(client: NightshiftClient, path: string, options: SendOptions): Promise<SendReport> {
-  const report: SendReport = { lines: 0, events: 0, accepted: 0, rejectedCount: 0, rejected: [], requests: 0, objects: 0 };
+  const runKey = options.runKey ?? randomUUID();
+  const report: SendReport = { lines: 0, events: 0, accepted: 0, rejectedCount: 0, rejected: [], requests: 0, retries: 0, objects: 0, runKey };
+  let batches = 0;
   let bytesRead = 0;
   let parts: string[] = [];
   let lineNumbers: number[] = [];
@@ -59,7 +81,10 @@ export async function sendNdjsonFile(client: NightshiftClient, path: string, opt
 
   const send = async (batch: Batch): Promise<void> => {
     try {
-      const result = await client.sendNdjson(batch.body);
+      const result = await withRetries(() => client.sendNdjson(batch.body, { idempotencyKey: `${runKey}-${batch.index}` }), options.retry, (error, attempt, delayMs) => {
+        report.retries += 1;
+        options.onRetry?.(`lines ${batch.lineNumbers[0]}-${batch.lineNumbers.at(-1)}: ${(error as Error).message}; sending again in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt + 1}, same Idempotency-Key)`);
+      });
       report.requests += 1;
       report.accepted += result.accepted;
       report.objects += result.objects.length;
@@ -78,7 +103,8 @@ export async function sendNdjsonFile(client: NightshiftClient, path: string, opt
 
   const flush = async (): Promise<void> => {
     if (lineNumbers.length === 0) return;
-    const batch: Batch = { body: parts.join('\n'), lineNumbers };
+    const batch: Batch = { index: batches, body: parts.join('\n'), lineNumbers };
+    batches += 1;
     parts = [];
     lineNumbers = [];
     batchBytes = 0;
@@ -146,14 +172,18 @@ const send: Command = {
   details: [
     'Streams the file (any size, bounded memory) to POST /events in batches of at most',
     `${DEFAULT_BATCH_LINES} lines or ${DEFAULT_BATCH_BYTES} bytes; blank lines are skipped. A progress bar is drawn on`,
-    'stderr when it is a terminal. Exit 0 when every event was accepted, 1 when some were',
-    'rejected or a request failed (the run stops there and says from which line to resend;',
-    'ingest is at-least-once, so resending an accepted batch counts it twice).',
+    'stderr when it is a terminal. Each batch is sent with its own Idempotency-Key: a batch',
+    'that gets no answer, a 5xx or a 409 is sent again with the same key for up to --retry-for',
+    'seconds, and is stored once however often it was sent. Exit 0 when every event was',
+    'accepted, 1 when some were rejected or a batch still failed (the run stops there and says',
+    'from which line to resend).',
   ].join('\n'),
   options: {
     'batch-lines': { type: 'string', description: `events per request, 1-10000 (default ${DEFAULT_BATCH_LINES})`, valueName: 'N' },
     'batch-bytes': { type: 'string', description: `bytes per request, at most 8 MiB (default ${DEFAULT_BATCH_BYTES})`, valueName: 'B' },
     concurrency: { type: 'string', description: 'requests in flight, 1-8 (default 2)', valueName: 'C' },
+    'retry-for': { type: 'string', description: `seconds to keep resending a batch that may go through, 0-3600 (default ${DEFAULT_RETRY_POLICY.forMs / 1000})`, valueName: 'S' },
+    key: { type: 'string', description: 'the run key a stopped send printed: send the same file again, storing only what is missing', valueName: 'KEY' },
   },
   positionals: [1, 1],
   examples: ['nightshift events send events.ndjson', 'nightshift events send big.ndjson --json | jq .rejected'],
@@ -163,6 +193,9 @@ const send: Command = {
       batchLines: integerOption(context, 'batch-lines', 1, 10_000) ?? DEFAULT_BATCH_LINES,
       batchBytes: integerOption(context, 'batch-bytes', 1024, 8 * 1024 * 1024) ?? DEFAULT_BATCH_BYTES,
       concurrency: integerOption(context, 'concurrency', 1, 8) ?? 2,
+      retry: { ...DEFAULT_RETRY_POLICY, forMs: (integerOption(context, 'retry-for', 0, 3600) ?? DEFAULT_RETRY_POLICY.forMs / 1000) * 1000 },
+      onRetry: (message) => context.io.stderr(`\r\x1b[Kretrying ${message}\n`),
+      ...runKeyOption(context),
     };
     let size: number;
     try {
@@ -180,17 +213,28 @@ const send: Command = {
     const seconds = (Date.now() - started) / 1000;
     if (context.json) json(context.io, { file: path, ...report, seconds });
     else {
-      line(context.io, `${path}: ${report.events.toLocaleString('en-US')} events in ${report.requests} request(s), ${seconds.toFixed(1)} s`);
+      const retried = report.retries > 0 ? ` (${report.retries} sent again)` : '';
+      line(context.io, `${path}: ${report.events.toLocaleString('en-US')} events in ${report.requests} request(s)${retried}, ${seconds.toFixed(1)} s`);
       line(context.io, `accepted ${report.accepted.toLocaleString('en-US')}, rejected ${report.rejectedCount.toLocaleString('en-US')}`);
       for (const rejection of report.rejected.slice(0, SHOWN_REJECTIONS)) line(context.io, `  line ${rejection.line}: ${rejection.error}`);
       if (report.rejectedCount > SHOWN_REJECTIONS) line(context.io, `  … and ${report.rejectedCount - SHOWN_REJECTIONS} more (--json lists up to ${MAX_REJECTION_DETAILS})`);
     }
     if (report.failure) {
-      context.io.stderr(`error: ${report.failure.message}\nstopped: lines from ${report.failure.firstUnsentLine} on may not be stored; resend from there\n`);
+      context.io.stderr(
+        `error: ${report.failure.message}\nstopped: lines from ${report.failure.firstUnsentLine} on may not all be stored. To finish, run the same command again with --key ${report.runKey}: batches already stored are not stored twice (for 24 hours).\n`,
+      );
       return EXIT.failed;
     }
     return report.rejectedCount > 0 ? EXIT.failed : EXIT.ok;
   },
 };
+
+/** `--key`: a run key as `events send` prints it (printable ASCII, short enough for `<key>-<batch>`). */
+function runKeyOption(context: Parameters<Command['run']>[0]): { runKey?: string } {
+  const key = stringOption(context, 'key');
+  if (key === undefined) return {};
+  if (!/^[\x21-\x7e]{1,200}$/.test(key)) context.usage('--key must be 1-200 printable ASCII characters (the key a stopped send printed)');
+  return { runKey: key };
+}
 
 export const eventsCommands: readonly Command[] = [send];

@@ -41,6 +41,9 @@ export const httpStatusByCode: Readonly<Record<ErrorCode, number>> = {
   invoke_failed: 503,
   rollup_busy: 503,
   token_secret_unavailable: 503,
+  // the API's own deadline passed first: what the route did so far may stand
+  timeout: 504,
+  outcome_unknown: 504,
   // the server's own fault: never the caller's to fix
   internal_error: 500,
   invalid_environment: 500,
@@ -91,6 +94,33 @@ export class PayloadTooLargeError extends NightshiftError {
 export class TestEndpointsDisabledError extends NightshiftError {
   constructor() {
     super('test_endpoints_disabled', 'test endpoints are disabled (set ENABLE_TEST_ENDPOINTS=true, never in production)');
+  }
+}
+
+/**
+ * How to retry a request whose outcome is unknown (a deadline passed, or the server failed
+ * part-way) without doing it twice, per route of the API that changes something.
+ */
+export function safeRetryAdvice(method: string, path: string): string {
+  if (method === 'GET') return 'Nothing was changed: try again.';
+  if (path === '/events') {
+    return 'Send the same body again with the same Idempotency-Key header: its events are stored at most once and the answer is the first one\'s. Without a key, sending it again may count its events twice.';
+  }
+  if (path === '/jobs') {
+    return 'Send the same request again with the same Idempotency-Key header: it answers with the run the first one started, if it started one. Without a key, look for the run (GET /jobs) before starting another.';
+  }
+  return 'Sending it again is safe: a period that already has a run is not run twice.';
+}
+
+/** The API's own deadline passed before the route finished: what it did so far may stand. */
+export class OutcomeUnknownError extends NightshiftError {
+  constructor(method: string, path: string, seconds: number) {
+    super(
+      method === 'GET' ? 'timeout' : 'outcome_unknown',
+      method === 'GET'
+        ? `${method} ${path} did not finish within ${seconds} s. ${safeRetryAdvice(method, path)}`
+        : `${method} ${path} did not finish within ${seconds} s: it may or may not have taken effect. ${safeRetryAdvice(method, path)}`,
+    );
   }
 }
 

@@ -7,7 +7,7 @@ import type { JobDependencies } from '../core/jobs/definition';
 import type { Logger } from '../core/jobs/logger';
 import type { RollupBacklog, StatsReader, WrittenHours } from '../core/rollup/ports';
 import { authenticate, principalFromAuthorizer, requireScope, type Principal, type TokenEntry } from './auth';
-import { BadRequestError, httpStatusOf, NotFoundError, PayloadTooLargeError } from './errors';
+import { BadRequestError, httpStatusOf, NotFoundError, OutcomeUnknownError, PayloadTooLargeError, safeRetryAdvice } from './errors';
 import { MAX_CONTROL_BODY_BYTES, type RouteSpec } from './route-specs';
 
 /** API Gateway's own payload limit; the local adapter enforces the same. */
@@ -60,9 +60,18 @@ export interface Route {
 }
 
 /**
+ * The API answers this long before its function's time runs out (API Gateway waits at most 30 s),
+ * so a slow store gets an answer that says the outcome is unknown rather than a gateway error.
+ */
+const ANSWER_BEFORE_TIMEOUT_MS = 1_000;
+
+/** The route each event matched, for the error answer (its path template, not the raw path). */
+const matchedRoutes = new WeakMap<ApiGatewayEvent, RouteSpec>();
+
+/**
  * The API function over these routes: one router, and one `onError` that turns anything thrown
- * (by a route, its scope check, the router's own 404, or building the context) into the JSON
- * error answer, with the status from `api/errors.ts`.
+ * (by a route, its scope check, the router's own 404, building the context, or middy's own
+ * deadline) into the JSON error answer, with the status from `api/errors.ts`.
  */
 export function apiHandler(routes: readonly Route[], context: () => ApiContext, logger: Logger) {
   const router = httpRouterHandler<ApiGatewayEvent, APIGatewayProxyStructuredResultV2>({
@@ -71,15 +80,20 @@ export function apiHandler(routes: readonly Route[], context: () => ApiContext, 
       throw new NotFoundError(`no route ${method} ${path}`, 'route_not_found');
     },
   });
-  return middy<ApiGatewayEvent, APIGatewayProxyStructuredResultV2>(router).onError((request) => {
-    const where = `${request.event.requestContext.http.method} ${request.event.rawPath}`;
-    request.response = errorResult(request.error, logger, where);
+  return middy<ApiGatewayEvent, APIGatewayProxyStructuredResultV2>(router, { timeoutEarlyInMillis: ANSWER_BEFORE_TIMEOUT_MS }).onError((request) => {
+    const route = matchedRoutes.get(request.event) ?? { method: request.event.requestContext.http.method, path: request.event.rawPath };
+    const error = request.error;
+    // middy's own deadline: the route is still at work, and what it did so far may stand.
+    const timedOut = error?.name === 'TimeoutError' && (error.cause as { package?: string } | undefined)?.package === '@middy/core';
+    const seconds = Math.round((Date.now() - request.event.requestContext.timeEpoch) / 1000);
+    request.response = errorResult(timedOut ? new OutcomeUnknownError(route.method, route.path, seconds) : error, logger, route);
   });
 }
 
 /** Wraps one route: parse the event, check the scope, run the handler, shape the answer. */
 function adaptRoute(spec: RouteSpec, handle: RouteHandler, context: () => ApiContext) {
   return async (event: ApiGatewayEvent): Promise<APIGatewayProxyStructuredResultV2> => {
+    matchedRoutes.set(event, spec);
     const ctx = context();
     const request = toRequest(event, spec.maxBodyBytes ?? MAX_CONTROL_BODY_BYTES);
     if (spec.scope !== 'none') {
@@ -144,10 +158,19 @@ export function toResult(response: ApiResponse): APIGatewayProxyStructuredResult
   };
 }
 
-function errorResult(error: unknown, logger: Logger, where: string): APIGatewayProxyStructuredResultV2 {
+/**
+ * The one mapping from a thrown error to an answer. A 5xx of a request that changes something
+ * never claims the request failed: it may have taken effect in part, and the message says how
+ * to retry safely.
+ */
+function errorResult(error: unknown, logger: Logger, route: { method: string; path: string }): APIGatewayProxyStructuredResultV2 {
   const status = httpStatusOf(error);
-  if (status >= 500) logger.error('request failed', { where, ...describeError(error), status, cause: causeOf(error) });
-  const body = status === 500 ? { code: 'internal_error', message: 'the server failed; the error is logged' } : describeError(error);
+  if (status >= 500) logger.error('request failed', { where: `${route.method} ${route.path}`, ...describeError(error), status, cause: causeOf(error) });
+  const described = status === 500 ? { code: 'internal_error', message: 'the server failed (the error is logged)' } : describeError(error);
+  const body =
+    status >= 500 && route.method !== 'GET' && !(error instanceof OutcomeUnknownError)
+      ? { code: described.code, message: `${described.message}; the request may have taken effect in part. ${safeRetryAdvice(route.method, route.path)}` }
+      : described;
   return toResult({ status, body: { error: body } });
 }
 

@@ -23,6 +23,7 @@ function schemaOf(schema: z.ZodType, io: 'input' | 'output', components: Record<
 function parameters(contract: RouteContract, components: Record<string, Json>): Json[] {
   const list: Json[] = [];
   for (const [name, schema] of Object.entries(contract.path ?? {})) list.push({ name, in: 'path', required: true, schema: schemaOf(schema, 'input', components) });
+  for (const [name, description] of Object.entries(contract.requestHeaders ?? {})) list.push({ name, in: 'header', required: false, description, schema: { type: 'string', minLength: 1, maxLength: 255 } });
   if (contract.query) {
     const query = schemaOf(contract.query, 'input', components) as { properties?: Record<string, Json>; required?: string[] };
     for (const [name, schema] of Object.entries(query.properties ?? {})) {
@@ -51,7 +52,18 @@ function operation(spec: RouteSpec, contract: RouteContract, components: Record<
     const limit = spec.maxBodyBytes ?? MAX_CONTROL_BODY_BYTES;
     responses['413'] ??= { description: `the body is larger than ${limit} bytes`, content: errorContent };
   }
-  responses['500'] ??= { description: 'the server failed (the error is logged; the answer says no more)', content: errorContent };
+  const changes = spec.method !== 'GET';
+  responses['500'] ??= {
+    description: changes ? 'the server failed part-way (logged): the request may have taken effect; the message says how to retry safely' : 'the server failed (the error is logged; the answer says no more)',
+    content: errorContent,
+  };
+  responses['503'] ??= { description: `storage is unavailable or throttling${changes ? ': the request may have taken effect in part; the message says how to retry safely' : ': try again'}`, content: errorContent };
+  responses['504'] ??= {
+    description: changes
+      ? '`outcome_unknown`: the request did not finish within the API\'s deadline and may or may not have taken effect; the message says how to retry safely'
+      : '`timeout`: the request did not finish within the API\'s deadline; nothing was changed, try again',
+    content: errorContent,
+  };
   const body = contract.body;
   const params = parameters(contract, components);
   return {

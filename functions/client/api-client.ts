@@ -155,10 +155,7 @@ export class NightshiftClient {
 
   /** `POST /jobs`; `idempotencyKey` makes a retried submit return the same run. */
   async submitJob(request: SubmitJobRequest, options: { idempotencyKey?: string } = {}): Promise<SubmitJobResult> {
-    const answer = await this.request<Omit<SubmitJobResult, 'httpStatus'>>('POST', '/jobs', {
-      json: request,
-      ...(options.idempotencyKey ? { headers: { 'idempotency-key': options.idempotencyKey } } : {}),
-    });
+    const answer = await this.request<Omit<SubmitJobResult, 'httpStatus'>>('POST', '/jobs', { json: request, ...keyHeader(options.idempotencyKey) });
     return { ...answer.body, httpStatus: answer.status };
   }
 
@@ -180,14 +177,17 @@ export class NightshiftClient {
 
   // --- events and stats ---------------------------------------------------------------------
 
-  /** `POST /events` as JSON. A request with no valid event answers `accepted: 0` and every reason, not an error. */
-  async sendEvents(events: readonly unknown[]): Promise<EventsResult> {
-    return this.ingest({ json: { events } });
+  /**
+   * `POST /events` as JSON. A request with no valid event answers `accepted: 0` and every reason,
+   * not an error. With `idempotencyKey`, sending it again stores nothing more (see `withRetries`).
+   */
+  async sendEvents(events: readonly unknown[], options: { idempotencyKey?: string } = {}): Promise<EventsResult> {
+    return this.ingest({ json: { events }, ...keyHeader(options.idempotencyKey) });
   }
 
   /** `POST /events` as NDJSON (one event per line); `index` in `rejected` counts non-blank lines. */
-  async sendNdjson(body: string): Promise<EventsResult> {
-    return this.ingest({ raw: { body, contentType: 'application/x-ndjson' } });
+  async sendNdjson(body: string, options: { idempotencyKey?: string } = {}): Promise<EventsResult> {
+    return this.ingest({ raw: { body, contentType: 'application/x-ndjson' }, ...keyHeader(options.idempotencyKey) });
   }
 
   private async ingest(options: RequestOptions): Promise<EventsResult> {
@@ -256,6 +256,10 @@ export class NightshiftClient {
     const error = errorOf(parsed);
     throw new ApiError(response.status, error?.code ?? `http_${response.status}`, error?.message ?? `${method} ${path} answered ${response.status}`, parsed);
   }
+}
+
+function keyHeader(key: string | undefined): { headers?: Record<string, string> } {
+  return key ? { headers: { 'idempotency-key': key } } : {};
 }
 
 /** A path segment, percent-encoded so an id can never change the route. */

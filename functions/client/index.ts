@@ -1,3 +1,4 @@
 /** The Nightshift HTTP API client: `new NightshiftClient({baseUrl, token})`. No server code, no AWS SDK. */
 export { ApiConnectionError, ApiError, NightshiftClient, type ApiClientOptions } from './api-client';
+export { DEFAULT_RETRY_POLICY, isRetryable, withRetries, type RetryPolicy } from './retry';
 export * from './types';

@@ -54,6 +54,8 @@ export type ErrorCode =
   | 'console_file_not_found'
   | 'payload_too_large'
   | 'test_endpoints_disabled'
+  | 'timeout'
+  | 'outcome_unknown'
   | 'internal_error';
 
 /**

@@ -136,7 +136,7 @@ export async function eventObjectKeys(storage: TestStorage): Promise<string[]> {
 export function contractProblems(routeKey: RouteKey, answer: ApiAnswer): string[] {
   const contract = routeContracts[routeKey];
   const declared = contract.responses[answer.status];
-  const schema = declared?.schema ?? ([400, 401, 403, 413].includes(answer.status) ? errorBody : undefined);
+  const schema = declared?.schema ?? ([400, 401, 403, 413, 500, 503, 504].includes(answer.status) ? errorBody : undefined);
   if (!schema) return [`${routeKey}: status ${answer.status} is not in its contract (${Object.keys(contract.responses).join(', ')})`];
   const parsed = schema.safeParse(answer.body);
   return parsed.success ? [] : parsed.error.issues.map((issue) => `${routeKey} ${answer.status}: ${issue.path.join('.') || 'body'}: ${issue.message}`);

@@ -11,7 +11,8 @@ export interface FakeRequest {
   body: string;
 }
 
-export type FakeAnswer = { status: number; body?: unknown; raw?: string };
+/** `drop`: close the connection without an answer (a load balancer or a network dropping it). */
+export type FakeAnswer = { status: number; body?: unknown; raw?: string; drop?: boolean };
 export type FakeRoute = (request: FakeRequest) => FakeAnswer | Promise<FakeAnswer>;
 
 /**
@@ -47,6 +48,10 @@ export class FakeApi {
         this.requests.push(recorded);
         const handler = this.routes[`${recorded.method} ${recorded.path}`];
         void Promise.resolve(handler ? handler(recorded) : { status: 404, body: { error: { code: 'route_not_found', message: `no route ${recorded.method} ${recorded.path}` } } }).then((answer) => {
+          if (answer.drop) {
+            request.socket.destroy();
+            return;
+          }
           response.writeHead(answer.status, { 'content-type': 'application/json' });
           response.end(answer.raw ?? (answer.body === undefined ? '' : JSON.stringify(answer.body)));
         });

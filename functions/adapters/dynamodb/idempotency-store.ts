@@ -3,7 +3,7 @@ import type { IdempotencyRecord, IdempotencyStore, Reservation } from '../../cor
 import { conditionFailureItem, isConditionalCheckFailure, translateDynamoDbError } from './errors';
 import { idempotencyId } from './keys';
 
-/** Idempotency keys as items of the Jobs table (`idem#<hash of token name and key>`), TTL'd. */
+/** Idempotency keys as items of the Jobs table (`idem#<hash of route, token name and key>`), TTL'd. */
 export class DynamoDbIdempotencyStore implements IdempotencyStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -16,7 +16,8 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
         new PutCommand({
           TableName: this.tableName,
           Item: { id: idempotencyId(id), fingerprint: record.fingerprint, createdAt: record.createdAt, expiresAt },
-          ConditionExpression: 'attribute_not_exists(id) OR (attribute_not_exists(jobId) AND createdAt < :staleBefore)',
+          ConditionExpression: 'attribute_not_exists(id) OR (attribute_not_exists(#result) AND createdAt < :staleBefore)',
+          ExpressionAttributeNames: { '#result': 'result' },
           ExpressionAttributeValues: { ':staleBefore': staleBefore.toISOString() },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
@@ -30,32 +31,38 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
         existing: {
           fingerprint: String(item['fingerprint']),
           createdAt: String(item['createdAt']),
-          ...(typeof item['jobId'] === 'string' ? { jobId: item['jobId'] } : {}),
+          ...(typeof item['result'] === 'string' ? { result: item['result'] } : {}),
         },
       };
     }
   }
 
-  async complete(id: string, jobId: string): Promise<void> {
+  async complete(id: string, result: string): Promise<void> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { id: idempotencyId(id) },
-          UpdateExpression: 'SET jobId = :jobId',
+          UpdateExpression: 'SET #result = :result',
           ConditionExpression: 'attribute_exists(id)',
-          ExpressionAttributeValues: { ':jobId': jobId },
+          ExpressionAttributeNames: { '#result': 'result' },
+          ExpressionAttributeValues: { ':result': result },
         }),
       );
     } catch (error) {
-      throw translateDynamoDbError(error, 'recording the run of an idempotency key');
+      throw translateDynamoDbError(error, 'recording what the request of an idempotency key did');
     }
   }
 
   async release(id: string): Promise<void> {
     try {
       await this.client.send(
-        new DeleteCommand({ TableName: this.tableName, Key: { id: idempotencyId(id) }, ConditionExpression: 'attribute_not_exists(jobId)' }),
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { id: idempotencyId(id) },
+          ConditionExpression: 'attribute_not_exists(#result)',
+          ExpressionAttributeNames: { '#result': 'result' },
+        }),
       );
     } catch (error) {
       if (isConditionalCheckFailure(error)) return;

@@ -21,13 +21,19 @@ export interface RouteContract {
   /** Path parameters (`{id}`), each validated by the route. */
   path?: Record<string, z.ZodType>;
   query?: z.ZodType;
+  /** Request headers the route reads (name → what it does); all optional. */
+  requestHeaders?: Record<string, string>;
   body?: { schema: z.ZodType; required: boolean; description?: string; alternatives?: Record<string, { schema: z.ZodType; description: string }> };
-  /** Besides 400 (bad input), 401 and 403 (auth; scoped routes) and 500, which every route may answer. */
+  /** Besides 400 (bad input), 401 and 403 (auth; scoped routes), 500, 503 and 504, which every route may answer. */
   responses: Record<number, ResponseContract>;
 }
 
 const jobId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/).describe('a run id (ULID)');
 const location = { location: 'the run: /jobs/{id}' };
+const replayed = { 'idempotent-replayed': '`true` when this answers a repeat of an earlier request with the same Idempotency-Key' };
+const idempotencyKey = (what: string) => ({
+  'Idempotency-Key': `1 to 255 printable ASCII characters, unique per request (a UUID): ${what}. Kept 24 hours, per token.`,
+});
 
 /** What an event looks like on the way in; each one is checked on its own (bad ones are listed, not fatal). */
 const metricEvent = z
@@ -75,10 +81,11 @@ export const routeContracts: Record<RouteKey, RouteContract> = {
   'GET /me': { responses: { 200: { description: 'who the token is', schema: answers.meBody } } },
   'GET /metrics': { responses: { 200: { description: 'what the config declares', schema: answers.metricsBody } } },
   'POST /jobs': {
+    requestHeaders: idempotencyKey('a repeat of the same request answers with the run the first one started instead of starting another'),
     body: { schema: submitJobBody, required: true },
     responses: {
       202: { description: 'recorded and started', schema: answers.submittedJob, headers: location },
-      200: { description: 'the period is already covered (the new record is `skipped`), or a replay of the same Idempotency-Key', schema: answers.submittedJob, headers: location },
+      200: { description: 'the period is already covered (the new record is `skipped`), or a replay of the same Idempotency-Key', schema: answers.submittedJob, headers: { ...location, ...replayed } },
       409: { description: 'a forced run while the period\'s run is active, or a repeat racing its Idempotency-Key', schema: answers.errorBody },
       422: { description: 'the Idempotency-Key was used with another body', schema: answers.errorBody },
     },
@@ -114,6 +121,7 @@ export const routeContracts: Record<RouteKey, RouteContract> = {
     responses: { 200: { description: "the day's proof artifact", schema: answers.proofDocument }, 404: { description: 'no proof for that day', schema: answers.errorBody } },
   },
   'POST /events': {
+    requestHeaders: idempotencyKey('the events are stored at most once, in objects named after the key; a repeat of the same request answers as the first did'),
     body: {
       schema: z.object({ events: z.array(metricEvent).max(10_000) }).strict(),
       required: true,
@@ -121,8 +129,10 @@ export const routeContracts: Record<RouteKey, RouteContract> = {
       alternatives: { 'application/x-ndjson': { schema: z.string(), description: 'one MetricEvent per line' } },
     },
     responses: {
-      202: { description: 'the valid events are stored (one object per UTC hour); the invalid ones are listed by index', schema: answers.eventsAccepted },
+      202: { description: 'the valid events are stored (one object per UTC hour); the invalid ones are listed by index', schema: answers.eventsAccepted, headers: replayed },
+      409: { description: 'a repeat of an Idempotency-Key whose first request is still at work: send it again in a few seconds', schema: answers.errorBody },
       413: { description: 'the body or the event count is over the limit', schema: answers.errorBody },
+      422: { description: 'the Idempotency-Key was used with another body', schema: answers.errorBody },
     },
   },
   'GET /stats': { query: statsQuery, responses: { 200: { description: 'daily stats over local days', schema: answers.statsBody } } },

@@ -3,6 +3,7 @@ import { catalogEntry, jobCatalog } from '../../catalog';
 import { jobStatuses } from '../../core/jobs/states';
 import { submitRun, type SubmitResult } from '../../core/jobs/submit-run';
 import { oncePerKey } from '../../core/jobs/idempotency';
+import { idempotencyKeyOf } from '../idempotency-key';
 import { backfill } from '../../core/jobs/backfill';
 import type { JobRecord } from '../../core/jobs/record';
 import { BadRequestError, NotFoundError } from '../errors';
@@ -49,9 +50,6 @@ function shippedEntry(type: string) {
   }
 }
 
-/** Printable ASCII, as clients generate them (UUIDs, ULIDs, hashes). */
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
-
 /**
  * POST /jobs: records a run and starts it; 202 with the run, or 200 with the run that already
  * covers the period. With an `Idempotency-Key` header, a repeat of the same request (same token,
@@ -65,7 +63,7 @@ export const postJob: RouteHandler = async (request, context) => {
   const entry = shippedEntry(body.type);
   const triggeredBy = request.principal?.name ?? 'api';
   const submit = async () => {
-    const result = await submitRun(deps, {
+    const submitted = await submitRun(deps, {
       entry,
       trigger: 'api',
       triggeredBy,
@@ -73,17 +71,16 @@ export const postJob: RouteHandler = async (request, context) => {
       force: body.force,
       ...(body.period !== undefined ? { period: body.period } : {}),
     });
-    deps.logger.info('manual trigger', { audit: true, principal: triggeredBy, jobId: result.job.id, type: entry.type, period: body.period, force: body.force });
-    return { result, jobId: result.job.id };
+    deps.logger.info('manual trigger', { audit: true, principal: triggeredBy, jobId: submitted.job.id, type: entry.type, period: body.period, force: body.force });
+    return { value: submitted, result: submitted.job.id };
   };
 
-  const key = request.headers['idempotency-key'];
-  if (key === undefined) return answerSubmit((await submit()).result);
-  if (!IDEMPOTENCY_KEY.test(key)) throw new BadRequestError('Idempotency-Key: 1 to 255 printable ASCII characters');
-  const outcome = await oncePerKey(context.idempotency, deps.clock, { principal: triggeredBy, key, body }, submit);
-  if (!outcome.replayed) return answerSubmit(outcome.value.result);
-  const job = await deps.ledger.get(outcome.jobId);
-  if (!job) throw new NotFoundError(`the run of this Idempotency-Key (${outcome.jobId}) no longer exists; use a new key`);
+  const key = idempotencyKeyOf(request);
+  if (key === undefined) return answerSubmit((await submit()).value);
+  const outcome = await oncePerKey(context.idempotency, deps.clock, { scope: 'jobs', principal: triggeredBy, key, body }, submit);
+  if (!outcome.replayed) return answerSubmit(outcome.value);
+  const job = await deps.ledger.get(outcome.result);
+  if (!job) throw new NotFoundError(`the run of this Idempotency-Key (${outcome.result}) no longer exists; use a new key`);
   return { status: 200, body: { job }, headers: { location: `/jobs/${job.id}`, 'idempotent-replayed': 'true' } };
 };
 

@@ -7,7 +7,7 @@ import type { WrittenHours } from '../rollup/ports';
 import { checkEvent, eventHourKey, type ValidEvent } from './metric-event';
 import type { RawEvent } from './events-body';
 import { NoValidEventsError, type RejectedEvent } from './errors';
-import { writeEventObjects } from './event-objects';
+import { eventObjectKeys, writeEventObjects } from './event-objects';
 
 export interface IngestResult {
   accepted: number;
@@ -42,17 +42,18 @@ export function sortEvents(raw: readonly RawEvent[], config: NightshiftConfig, n
 
 /**
  * POST /events: stores the valid events (one gzip NDJSON object per UTC hour, all named after
- * one request id), marks those hours written, and then asks for a debounced rollup. Objects, then
+ * one request id: `objectId` when the request has an Idempotency-Key, so a retry rewrites the same
+ * objects instead of adding others), marks those hours written, and then asks for a debounced rollup. Objects, then
  * marks, then the request: the next rollup scans every marked hour whatever its age and reads
  * the marks before it lists, so it sees the objects; once this returns, every accepted event
  * will be counted. A failed rollup request does not fail the ingest: the marks stay, and the
  * next rollup (the hourly one at the latest) absorbs the events.
  */
-export async function ingestEvents(deps: IngestDependencies, raw: readonly RawEvent[]): Promise<IngestResult> {
+export async function ingestEvents(deps: IngestDependencies, raw: readonly RawEvent[], options: { objectId?: string } = {}): Promise<IngestResult> {
   const now = deps.clock.now();
   const { valid, rejected } = sortEvents(raw, deps.config, now.getTime());
   if (valid.length === 0) throw new NoValidEventsError(rejected);
-  const objects = await writeEventObjects(deps.artifacts, valid, ulid(now.getTime()));
+  const objects = await writeEventObjects(deps.artifacts, valid, options.objectId ?? ulid(now.getTime()));
   await deps.writtenHours.markWritten([...new Set(valid.map((event) => eventHourKey(event.tsMs)))], now);
   let rollup: IngestResult['rollup'] = 'not_requested';
   if (deps.debounce) {
@@ -63,4 +64,13 @@ export async function ingestEvents(deps: IngestDependencies, raw: readonly RawEv
     }
   }
   return { accepted: valid.length, rejected, objects, rollup };
+}
+
+/**
+ * The answer an ingest of these events under `objectId` gave, without writing anything: what a
+ * request repeated with its Idempotency-Key answers (same events, same keys).
+ */
+export function replayedIngest(deps: Pick<IngestDependencies, 'clock' | 'config'>, raw: readonly RawEvent[], objectId: string): Omit<IngestResult, 'rollup'> {
+  const { valid, rejected } = sortEvents(raw, deps.config, deps.clock.now().getTime());
+  return { accepted: valid.length, rejected, objects: eventObjectKeys(valid, objectId) };
 }

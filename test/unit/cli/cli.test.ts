@@ -316,7 +316,32 @@ describe('nightshift CLI (against a fake API)', () => {
       expect(api.requests.length).toBeGreaterThanOrEqual(10);
     });
 
-    it('stops at a failed request and says from which line to resend', async () => {
+    it('sends each batch with its own Idempotency-Key, and sends a batch again with the same key after a 504, a 409 or a dropped answer', async () => {
+      // Prepare: the second batch meets an outcome-unknown 504, then a 409 (the first try still at work), a dropped connection, then goes through.
+      const file = join(dir, 'retry.ndjson');
+      await writeFile(file, `${Array.from({ length: 30 }, () => '{"metric":"orders"}').join('\n')}\n`);
+      const answers = [
+        { status: 504, body: { error: { code: 'outcome_unknown', message: 'POST /events did not finish within 28 s' } } },
+        { status: 409, body: { error: { code: 'idempotency_key_in_progress', message: 'still at work' } } },
+        { status: 0, drop: true },
+      ];
+      let calls = 0;
+      api.route('POST /events', (request) => (++calls >= 2 && calls <= 4 ? answers[calls - 2]! : fakeIngest(request)));
+
+      // Act
+      const result = await cli(['events', 'send', file, '--batch-lines', '10', '--concurrency', '1', '--json']);
+
+      // Assess
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({ accepted: 30, requests: 3, retries: 3 });
+      const keys = api.requests.map((request) => String(request.headers['idempotency-key']));
+      expect(keys.slice(1, 5)).toEqual([keys[1], keys[1], keys[1], keys[1]]);
+      expect(new Set(keys).size).toBe(3);
+      expect(keys.every((key) => /^[0-9a-f-]{36}-\d+$/.test(key))).toBe(true);
+      expect(result.stderr).toMatch(/retrying lines 11-20: POST \/events did not finish within 28 s; sending again in \d+\.\d s \(attempt 2, same Idempotency-Key\)/);
+    });
+
+    it('stops when a batch still fails after --retry-for, and prints the key that finishes the file without storing anything twice', async () => {
       // Prepare
       const file = join(dir, 'fail.ndjson');
       await writeFile(file, `${Array.from({ length: 30 }, () => '{"metric":"orders"}').join('\n')}\n`);
@@ -324,14 +349,19 @@ describe('nightshift CLI (against a fake API)', () => {
       api.route('POST /events', (request) => (++calls === 2 ? { status: 503, body: { error: { code: 'storage_unavailable', message: 'S3 is down' } } } : fakeIngest(request)));
 
       // Act
-      const result = await cli(['events', 'send', file, '--batch-lines', '10', '--concurrency', '1']);
+      const result = await cli(['events', 'send', file, '--batch-lines', '10', '--concurrency', '1', '--retry-for', '0']);
+      const runKey = /--key (\S+):/.exec(result.stderr)?.[1];
+      const again = await cli(['events', 'send', file, '--batch-lines', '10', '--concurrency', '1', '--key', runKey ?? 'missing', '--json']);
 
       // Assess
       expect(result.code).toBe(1);
       expect(result.stdout).toContain('accepted 10, rejected 0');
       expect(result.stderr).toContain('error: S3 is down');
-      expect(result.stderr).toContain('lines from 11 on may not be stored');
-      expect(calls).toBe(2);
+      expect(result.stderr).toContain('lines from 11 on may not all be stored. To finish, run the same command again with --key ');
+      expect(calls).toBe(5);
+      expect(again.code).toBe(0);
+      expect(api.requests.slice(2).map((request) => request.headers['idempotency-key'])).toEqual([0, 1, 2].map((batch) => `${runKey}-${batch}`));
+      expect(api.requests[0]!.headers['idempotency-key']).toBe(`${runKey}-0`);
     });
   });
 
