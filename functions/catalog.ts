@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { NightshiftConfig, SchedulePeriod } from './core/config';
+import { InvalidConfigError, type NightshiftConfig } from './core/config';
 import type { PeriodType } from './core/time/periods';
 import { sweeperParams } from './jobs/sweeper/params';
 import { rollupParams } from './jobs/rollup/params';
@@ -10,7 +10,11 @@ import { scriptSchedules } from './jobs/script-run/schedules';
 import { exportParams } from './jobs/export/params';
 import { planExport } from './jobs/export/plan';
 import { samplingProofParams } from './jobs/sampling-proof/params';
-import { type JobType, jobTypes } from './core/jobs/job-types';
+import { criticalProofRanToTheEnd } from './jobs/sampling-proof/verdict';
+import type { JobRecord } from './core/jobs/record';
+import type { CatalogView, ScheduledTask } from './core/jobs/scheduled-task';
+import { isSuccessful } from './core/jobs/states';
+import type { JobType } from './core/jobs/job-types';
 import { UnknownJobTypeError } from './core/jobs/errors';
 import { routeSpecs, type RouteSpec } from './api/route-specs';
 import {
@@ -54,6 +58,8 @@ export interface JobTypeEntry {
   checkParams?: (params: Record<string, unknown>, context: { config: NightshiftConfig; period?: string | undefined }) => void;
   /** What its function may touch in AWS: the stack grants exactly this (function-access.ts). */
   access: FunctionAccess;
+  /** For health: a failed run that still did the type's work (besides succeeded and warning). */
+  ranToTheEnd?: (job: JobRecord) => boolean;
 }
 
 export const jobCatalog: readonly JobTypeEntry[] = [
@@ -126,6 +132,7 @@ export const jobCatalog: readonly JobTypeEntry[] = [
     periodTypes: ['day'],
     params: samplingProofParams,
     access: samplingProofAccess,
+    ranToTheEnd: criticalProofRanToTheEnd,
   },
 ];
 
@@ -174,23 +181,21 @@ export function isShipped(type: string): type is JobType {
   return jobCatalog.some((entry) => entry.type === type);
 }
 
-/** A schedule from config, resolved against the catalog. */
-export interface ScheduledTask {
-  name: string;
-  type: JobType;
-  expression: string;
-  timezone: string;
-  enabled: boolean;
-  period: SchedulePeriod;
-  params: Record<string, unknown>;
-  description?: string;
+/** The catalog as the sweeper and health see it, for one config: built once by the runtime. */
+export function catalogView(config: NightshiftConfig): CatalogView {
+  return {
+    schedules: scheduledTasks(config),
+    ranToTheEnd: (job) => isSuccessful(job.status) || (jobCatalog.find((entry) => entry.type === job.type)?.ranToTheEnd?.(job) ?? false),
+  };
 }
 
 export function scheduledTasks(config: NightshiftConfig): ScheduledTask[] {
   const fromConfig = configuredTasks(config);
   const fromScripts = scriptSchedules(shippedManifest, config.timezone);
   for (const task of fromScripts) {
-    if (fromConfig.some((other) => other.name === task.name)) throw new Error(`schedule "${task.name}" is in the config and in the script manifest`);
+    if (fromConfig.some((other) => other.name === task.name)) {
+      throw new InvalidConfigError('the config and the script manifest', [{ path: `schedules.${task.name}`, reason: 'is in the config and in the script manifest' }]);
+    }
   }
   return [...fromConfig, ...fromScripts];
 }
@@ -211,5 +216,3 @@ function configuredTasks(config: NightshiftConfig): ScheduledTask[] {
   });
 }
 
-/** Every job type name, shipped or not, for messages that list what exists. */
-export const allJobTypes = jobTypes;

@@ -83,7 +83,7 @@ export async function runDuckDb(input: DuckDbInput): Promise<DuckDbResult> {
     const groups = reader.getRowObjectsJS().map((row) => toGroupRow(row as Record<string, unknown>));
     const seconds = secondsSince(started);
     const settings = await connection.runAndReadAll("SELECT version() AS version, current_setting('threads')::INTEGER AS threads");
-    const [version, threads] = settings.getRowsJS()[0] ?? [];
+    const [version, threads] = (settings.getRowsJS()[0] ?? []) as [string?, number?];
     return {
       groups,
       events: groups.reduce((total, group) => total + group.count, 0),

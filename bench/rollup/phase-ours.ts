@@ -3,9 +3,9 @@ import {
   aggregateObject,
   mergeContribution,
   newContribution,
-  type AggregateOptions,
   type ObjectContribution,
 } from '../../functions/jobs/rollup/aggregate';
+import type { AggregateOptions } from '../../functions/jobs/rollup/line-aggregator';
 import { describeMode, forEachFile, secondsSince, type FilesInput } from './lanes';
 import type { KeyedTotals, OursResult } from './shared';
 

@@ -208,7 +208,7 @@ const send: Command = {
     }
     const started = Date.now();
     const bar = context.io.stderrIsTty && !context.json ? drawProgress(context.io, size) : undefined;
-    const report = await sendNdjsonFile(context.client, path, { ...options, ...(bar ? { onProgress: bar.update } : {}) });
+    const report = await sendNdjsonFile(context.client, path, { ...options, ...(bar ? { onProgress: (progress) => bar.update(progress) } : {}) });
     bar?.clear();
     const seconds = (Date.now() - started) / 1000;
     if (context.json) json(context.io, { file: path, ...report, seconds });

@@ -84,7 +84,7 @@ export function scriptToolInputSchema(script: ScriptDescription, envelope: ToolI
   return {
     ...rest,
     type: 'object',
-    properties: { ...(properties as Record<string, object> | undefined), ...controls },
+    properties: { ...properties, ...controls },
     ...(required && required.length > 0 ? { required } : {}),
     additionalProperties: false,
   };

@@ -76,7 +76,7 @@ function SignIn({ onSignIn, problem }: { onSignIn: (token: string) => Promise<vo
     <main class="sign-in">
       <h1>Nightshift console</h1>
       <p>Sign in with an API token (read scope; admin to start runs). It is kept in this tab's session storage only.</p>
-      <form onSubmit={submit}>
+      <form onSubmit={(event) => void submit(event)}>
         <label for="token">API token</label>
         <input id="token" ref={input} type="password" autocomplete="off" value={token} onInput={(event) => setToken(event.currentTarget.value)} required />
         <button type="submit" disabled={busy}>

@@ -1,13 +1,6 @@
 /** Display helpers: times in the viewer's zone with the exact UTC instant on hover. */
 
-const dateTime = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 const number = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
-
-export function formatTime(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : dateTime.format(date);
-}
 
 export function formatAgo(iso: string | null | undefined, now: Date = new Date()): string {
   if (!iso) return '';
@@ -67,4 +60,10 @@ export function isoToLocalInput(iso: string | null | undefined): string {
   if (Number.isNaN(date.getTime())) return '';
   const pad = (n: number): string => String(n).padStart(2, '0');
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/** A text field of a submitted form; '' when the form has no such field (or it is a file). */
+export function formText(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === 'string' ? value : '';
 }

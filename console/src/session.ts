@@ -35,5 +35,5 @@ export interface Session {
   client: NightshiftClient;
   principal: Principal;
   isAdmin: boolean;
-  signOut(): void;
+  signOut: () => void;
 }

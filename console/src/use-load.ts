@@ -6,7 +6,7 @@ export interface Loaded<T> {
   loading: boolean;
   /** When `data` was last fetched. */
   loadedAt: Date | undefined;
-  reload(): void;
+  reload: () => void;
 }
 
 /**

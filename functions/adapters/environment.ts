@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NightshiftError } from '../core/errors';
 import { parseConfig, type NightshiftConfig } from '../core/config';
+import { zodProblems } from '../core/validation';
 
 export class InvalidEnvironmentError extends NightshiftError {
   constructor(problems: string[], options?: { cause?: unknown }) {
@@ -60,7 +61,7 @@ export interface RuntimeEnvironment {
  */
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): RuntimeEnvironment {
   const result = environmentSchema.safeParse(env);
-  const problems = result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  const problems = result.success ? [] : zodProblems(result.error);
   const configJson = env === process.env ? bundledConfigJson() : env['NIGHTSHIFT_CONFIG_JSON'];
   if (configJson === undefined) problems.push('NIGHTSHIFT_CONFIG_JSON: required (the validated config as JSON)');
   if (result.success && result.data.NIGHTSHIFT_INVOKER === 'lambda' && !result.data.NIGHTSHIFT_JOB_FUNCTIONS) {

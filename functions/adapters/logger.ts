@@ -12,6 +12,6 @@ function wrap(logger: PowertoolsLogger): Logger {
     info: (message, extra) => logger.info(message, extra ?? {}),
     warn: (message, extra) => logger.warn(message, extra ?? {}),
     error: (message, extra) => logger.error(message, extra ?? {}),
-    child: (keys) => wrap(logger.createChild({ persistentKeys: keys as Record<string, string> })),
+    child: (keys) => wrap(logger.createChild({ persistentKeys: keys })),
   };
 }

@@ -2,7 +2,8 @@ import { describeError } from '../core/errors';
 import type { Logger } from '../core/jobs/logger';
 import { authenticate, type TokenEntry } from './auth';
 import { UnauthorizedError } from './errors';
-import { parseTokenSecret, tokenEntriesOf, type TokenSecretSource } from './token-secret';
+import type { TokenSecretSource } from '../core/tokens/ports';
+import { parseTokenSecret, tokenEntriesOf } from './token-secret';
 
 /**
  * What the authorizer tells the API function (`event.requestContext.authorizer.lambda`).

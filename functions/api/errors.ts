@@ -1,50 +1,99 @@
-import { NightshiftError } from '../core/errors';
+import { NightshiftError, type ErrorCode } from '../core/errors';
 
-/** Errors that only make sense at the HTTP edge: they carry their status. */
-export class HttpError extends NightshiftError {
-  constructor(
-    readonly status: number,
-    code: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(code, message, options);
-  }
-}
+/**
+ * What every error code answers over HTTP: the one place statuses are decided. A code added to
+ * `ErrorCode` without a status here does not compile. 500s answer with a generic message and
+ * are logged with their cause.
+ */
+export const httpStatusByCode: Readonly<Record<ErrorCode, number>> = {
+  // the caller's request
+  bad_request: 400,
+  malformed_body: 400,
+  no_valid_events: 400,
+  invalid_params: 400,
+  invalid_period: 400,
+  invalid_cursor: 400,
+  invalid_schedule_expression: 400,
+  invalid_timezone: 400,
+  unknown_job_type: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  test_endpoints_disabled: 403,
+  not_found: 404,
+  route_not_found: 404,
+  job_not_found: 404,
+  artifact_not_found: 404,
+  token_not_found: 404,
+  console_not_built: 404,
+  console_file_not_found: 404,
+  run_in_progress: 409,
+  illegal_transition: 409,
+  idempotency_key_in_progress: 409,
+  lease_lost: 409,
+  token_name_taken: 409,
+  payload_too_large: 413,
+  too_many_events: 413,
+  script_input_too_large: 413,
+  idempotency_key_reused: 422,
+  // worth retrying: a dependency was busy or unavailable
+  storage_throttled: 503,
+  storage_unavailable: 503,
+  invoke_failed: 503,
+  rollup_busy: 503,
+  token_secret_unavailable: 503,
+  // the API's own deadline passed first: what the route did so far may stand
+  timeout: 504,
+  outcome_unknown: 504,
+  // the server's own fault: never the caller's to fix
+  internal_error: 500,
+  invalid_environment: 500,
+  invalid_config: 500,
+  config_load_failed: 500,
+  invalid_script_manifest: 500,
+  invalid_token_secret: 500,
+  storage_access_denied: 500,
+  storage_misconfigured: 500,
+  storage_failed: 500,
+  corrupt_rollup_state: 500,
+  unreadable_object: 500,
+  deadline_exceeded: 500,
+  alert_publish_failed: 500,
+};
 
-export class BadRequestError extends HttpError {
+/** Errors that only make sense at the HTTP edge; their status comes from the table like any other. */
+export class BadRequestError extends NightshiftError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(400, 'bad_request', message, options);
+    super('bad_request', message, options);
   }
 }
 
-export class UnauthorizedError extends HttpError {
+export class UnauthorizedError extends NightshiftError {
   constructor(message = 'a valid bearer token is required (Authorization: Bearer <token>)') {
-    super(401, 'unauthorized', message);
+    super('unauthorized', message);
   }
 }
 
-export class ForbiddenError extends HttpError {
+export class ForbiddenError extends NightshiftError {
   constructor(message: string) {
-    super(403, 'forbidden', message);
+    super('forbidden', message);
   }
 }
 
-export class NotFoundError extends HttpError {
-  constructor(message: string, code = 'not_found') {
-    super(404, code, message);
+export class NotFoundError extends NightshiftError {
+  constructor(message: string, code: 'not_found' | 'route_not_found' | 'console_not_built' | 'console_file_not_found' = 'not_found') {
+    super(code, message);
   }
 }
 
-export class PayloadTooLargeError extends HttpError {
+export class PayloadTooLargeError extends NightshiftError {
   constructor(limitBytes: number) {
-    super(413, 'payload_too_large', `the request body is larger than ${limitBytes} bytes`);
+    super('payload_too_large', `the request body is larger than ${limitBytes} bytes`);
   }
 }
 
-export class TestEndpointsDisabledError extends HttpError {
+export class TestEndpointsDisabledError extends NightshiftError {
   constructor() {
-    super(403, 'test_endpoints_disabled', 'test endpoints are disabled (set ENABLE_TEST_ENDPOINTS=true, never in production)');
+    super('test_endpoints_disabled', 'test endpoints are disabled (set ENABLE_TEST_ENDPOINTS=true, never in production)');
   }
 }
 
@@ -64,10 +113,9 @@ export function safeRetryAdvice(method: string, path: string): string {
 }
 
 /** The API's own deadline passed before the route finished: what it did so far may stand. */
-export class OutcomeUnknownError extends HttpError {
+export class OutcomeUnknownError extends NightshiftError {
   constructor(method: string, path: string, seconds: number) {
     super(
-      504,
       method === 'GET' ? 'timeout' : 'outcome_unknown',
       method === 'GET'
         ? `${method} ${path} did not finish within ${seconds} s. ${safeRetryAdvice(method, path)}`
@@ -76,29 +124,7 @@ export class OutcomeUnknownError extends HttpError {
   }
 }
 
-/** Statuses for the domain's own error codes; anything unlisted is a 500 with a generic message. */
-const statusByCode: Readonly<Record<string, number>> = {
-  job_not_found: 404,
-  artifact_not_found: 404,
-  unknown_job_type: 400,
-  invalid_params: 400,
-  invalid_period: 400,
-  invalid_cursor: 400,
-  invalid_schedule_expression: 400,
-  run_in_progress: 409,
-  idempotency_key_in_progress: 409,
-  idempotency_key_reused: 422,
-  illegal_transition: 409,
-  storage_throttled: 503,
-  storage_unavailable: 503,
-  invoke_failed: 503,
-  malformed_body: 400,
-  no_valid_events: 400,
-  too_many_events: 413,
-};
-
+/** Anything that is not a NightshiftError is a bug or an unexpected failure: 500. */
 export function httpStatusOf(error: unknown): number {
-  if (error instanceof HttpError) return error.status;
-  if (error instanceof NightshiftError) return statusByCode[error.code] ?? 500;
-  return 500;
+  return error instanceof NightshiftError ? httpStatusByCode[error.code] : 500;
 }

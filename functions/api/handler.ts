@@ -1,14 +1,9 @@
-import middy from '@middy/core';
-import httpRouterHandler from '@middy/http-router';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { runtime } from '../adapters/runtime';
+import { runtime } from '../runtime/runtime';
 import { DynamoDbIdempotencyStore } from '../adapters/dynamodb/idempotency-store';
 import { DynamoDbRollupStore } from '../adapters/dynamodb/rollup-store';
 import { tokensFromEnvironment } from './auth';
-import { adaptRoute, errorResult, toResult, type ApiContext, type RouteHandler } from './http';
-import { OutcomeUnknownError } from './errors';
+import { apiHandler, type ApiContext, type RouteHandler } from './http';
 import { createLogger } from '../adapters/logger';
-import type { Logger } from '../core/jobs/logger';
 import { routeSpecs, type RouteKey } from './route-specs';
 import { getHealth, getTypeHealth } from './routes/health';
 import { getOpenApi } from './routes/openapi';
@@ -70,42 +65,9 @@ export function resetApiContext(): void {
   context = undefined;
 }
 
-const router = httpRouterHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>({
-  routes: routeSpecs.map((spec) => ({
-    method: spec.method,
-    path: spec.path,
-    handler: adaptRoute(spec, routeHandlers[`${spec.method} ${spec.path}` as RouteKey], apiContext),
-  })),
-  notFoundResponse: ({ method, path }) => {
-    throw Object.assign(new Error(`no route ${method} ${path}`), { statusCode: 404 });
-  },
-});
-
-/**
- * The API answers this long before its function's time runs out (API Gateway waits at most 30 s),
- * so a slow store gets an answer that says the outcome is unknown rather than a gateway error.
- */
-const ANSWER_BEFORE_TIMEOUT_MS = 1_000;
-
 /** The API function: one router over `routeSpecs`; every answer, errors included, is JSON. */
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(router, { timeoutEarlyInMillis: ANSWER_BEFORE_TIMEOUT_MS }).onError((request) => {
-  const route = { method: request.event.requestContext.http.method, path: request.event.rawPath };
-  const error = request.error;
-  if ((error as { statusCode?: number } | null)?.statusCode === 404) {
-    request.response = toResult({ status: 404, body: { error: { code: 'route_not_found', message: error?.message ?? 'no such route' } } });
-    return;
-  }
-  // middy's own deadline: the route is still at work, and what it did so far may stand.
-  const timedOut = error?.name === 'TimeoutError' && (error.cause as { package?: string } | undefined)?.package === '@middy/core';
-  const seconds = Math.round((Date.now() - request.event.requestContext.timeEpoch) / 1000);
-  request.response = errorResult(timedOut ? new OutcomeUnknownError(route.method, route.path, seconds) : error, errorLogger(), route);
-});
-
-/** The runtime's logger, or a fresh one when the runtime itself could not be built (a broken environment). */
-function errorLogger(): Logger {
-  try {
-    return apiContext().deps.logger;
-  } catch {
-    return createLogger();
-  }
-}
+export const handler = apiHandler(
+  routeSpecs.map((spec) => ({ spec, handle: routeHandlers[`${spec.method} ${spec.path}` as RouteKey] })),
+  apiContext,
+  createLogger(),
+);

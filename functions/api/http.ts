@@ -1,3 +1,5 @@
+import middy from '@middy/core';
+import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { describeError } from '../core/errors';
 import type { IdempotencyStore } from '../core/jobs/idempotency';
@@ -5,7 +7,7 @@ import type { JobDependencies } from '../core/jobs/definition';
 import type { Logger } from '../core/jobs/logger';
 import type { RollupBacklog, StatsReader, WrittenHours } from '../core/rollup/ports';
 import { authenticate, principalFromAuthorizer, requireScope, type Principal, type TokenEntry } from './auth';
-import { BadRequestError, httpStatusOf, OutcomeUnknownError, PayloadTooLargeError, safeRetryAdvice } from './errors';
+import { BadRequestError, httpStatusOf, NotFoundError, OutcomeUnknownError, PayloadTooLargeError, safeRetryAdvice } from './errors';
 import { MAX_CONTROL_BODY_BYTES, type RouteSpec } from './route-specs';
 
 /** API Gateway's own payload limit; the local adapter enforces the same. */
@@ -52,25 +54,57 @@ type ApiGatewayEvent = APIGatewayProxyEventV2 & {
 
 export type RouteHandler = (request: ApiRequest, context: ApiContext) => Promise<ApiResponse>;
 
-/** Wraps one route: parse the event, check the scope, run the handler, shape the answer or the error. */
-export function adaptRoute(spec: RouteSpec, handle: RouteHandler, context: () => ApiContext) {
+export interface Route {
+  spec: RouteSpec;
+  handle: RouteHandler;
+}
+
+/**
+ * The API answers this long before its function's time runs out (API Gateway waits at most 30 s),
+ * so a slow store gets an answer that says the outcome is unknown rather than a gateway error.
+ */
+const ANSWER_BEFORE_TIMEOUT_MS = 1_000;
+
+/** The route each event matched, for the error answer (its path template, not the raw path). */
+const matchedRoutes = new WeakMap<ApiGatewayEvent, RouteSpec>();
+
+/**
+ * The API function over these routes: one router, and one `onError` that turns anything thrown
+ * (by a route, its scope check, the router's own 404, building the context, or middy's own
+ * deadline) into the JSON error answer, with the status from `api/errors.ts`.
+ */
+export function apiHandler(routes: readonly Route[], context: () => ApiContext, logger: Logger) {
+  const router = httpRouterHandler<ApiGatewayEvent, APIGatewayProxyStructuredResultV2>({
+    routes: routes.map(({ spec, handle }) => ({ method: spec.method, path: spec.path, handler: adaptRoute(spec, handle, context) })),
+    notFoundResponse: ({ method, path }) => {
+      throw new NotFoundError(`no route ${method} ${path}`, 'route_not_found');
+    },
+  });
+  return middy<ApiGatewayEvent, APIGatewayProxyStructuredResultV2>(router, { timeoutEarlyInMillis: ANSWER_BEFORE_TIMEOUT_MS }).onError((request) => {
+    const route = matchedRoutes.get(request.event) ?? { method: request.event.requestContext.http.method, path: request.event.rawPath };
+    const error = request.error;
+    // middy's own deadline: the route is still at work, and what it did so far may stand.
+    const timedOut = error?.name === 'TimeoutError' && (error.cause as { package?: string } | undefined)?.package === '@middy/core';
+    const seconds = Math.round((Date.now() - request.event.requestContext.timeEpoch) / 1000);
+    request.response = errorResult(timedOut ? new OutcomeUnknownError(route.method, route.path, seconds) : error, logger, route);
+  });
+}
+
+/** Wraps one route: parse the event, check the scope, run the handler, shape the answer. */
+function adaptRoute(spec: RouteSpec, handle: RouteHandler, context: () => ApiContext) {
   return async (event: ApiGatewayEvent): Promise<APIGatewayProxyStructuredResultV2> => {
+    matchedRoutes.set(event, spec);
     const ctx = context();
-    try {
-      const request = toRequest(event, spec.maxBodyBytes ?? MAX_CONTROL_BODY_BYTES);
-      if (spec.scope !== 'none') {
-        // In AWS the authorizer has authenticated the token; locally the function does it from
-        // the env tokens. Either way the route's scope is checked here (the authorizer's answer
-        // is cached per token, so it cannot know the route).
-        const principal =
-          principalFromAuthorizer(event.requestContext.authorizer?.lambda) ?? authenticate(request.headers['authorization'], ctx.tokens);
-        requireScope(principal, spec.scope);
-        request.principal = principal;
-      }
-      return toResult(await handle(request, ctx));
-    } catch (error) {
-      return errorResult(error, ctx.deps.logger, spec);
+    const request = toRequest(event, spec.maxBodyBytes ?? MAX_CONTROL_BODY_BYTES);
+    if (spec.scope !== 'none') {
+      // In AWS the authorizer has authenticated the token; locally the function does it from
+      // the env tokens. Either way the route's scope is checked here (the authorizer's answer
+      // is cached per token, so it cannot know the route).
+      const principal = principalFromAuthorizer(event.requestContext.authorizer?.lambda) ?? authenticate(request.headers['authorization'], ctx.tokens);
+      requireScope(principal, spec.scope);
+      request.principal = principal;
     }
+    return toResult(await handle(request, ctx));
   };
 }
 
@@ -129,7 +163,7 @@ export function toResult(response: ApiResponse): APIGatewayProxyStructuredResult
  * never claims the request failed: it may have taken effect in part, and the message says how
  * to retry safely.
  */
-export function errorResult(error: unknown, logger: Logger, route: { method: string; path: string }): APIGatewayProxyStructuredResultV2 {
+function errorResult(error: unknown, logger: Logger, route: { method: string; path: string }): APIGatewayProxyStructuredResultV2 {
   const status = httpStatusOf(error);
   if (status >= 500) logger.error('request failed', { where: `${route.method} ${route.path}`, ...describeError(error), status, cause: causeOf(error) });
   const described = status === 500 ? { code: 'internal_error', message: 'the server failed (the error is logged)' } : describeError(error);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { NightshiftError } from '../core/errors';
 import { scopesOfRoles, sha256, tokenRoles, type TokenEntry, type TokenRole } from './auth';
+import { zodProblems } from '../core/validation';
 
 /**
  * The API tokens in AWS: one Secrets Manager secret holding
@@ -60,7 +61,7 @@ export function parseTokenSecret(text: string): TokenSecret {
     throw new InvalidTokenSecretError([`not JSON (${(error as Error).message})`]);
   }
   const parsed = tokenSecretSchema.safeParse(json);
-  if (!parsed.success) throw new InvalidTokenSecretError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
+  if (!parsed.success) throw new InvalidTokenSecretError(zodProblems(parsed.error, { whole: '(root)' }));
   return parsed.data;
 }
 
@@ -81,7 +82,7 @@ export function addToken(secret: TokenSecret, name: string, token: string, roles
   if (secret.tokens.some((existing) => existing.name === name)) throw new TokenNameTakenError(name);
   const added: StoredToken = { name, sha256: tokenDigestHex(token), scopes: [...new Set(roles)] };
   const parsed = storedToken.safeParse(added);
-  if (!parsed.success) throw new InvalidTokenSecretError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  if (!parsed.success) throw new InvalidTokenSecretError(zodProblems(parsed.error));
   return { tokens: [...secret.tokens, parsed.data] };
 }
 
@@ -93,20 +94,4 @@ export function revokeToken(secret: TokenSecret, name: string): TokenSecret {
 /** The entries `authenticate` compares against, with roles expanded (admin ⊇ read, ingest). */
 export function tokenEntriesOf(secret: TokenSecret): TokenEntry[] {
   return secret.tokens.map((token) => ({ name: token.name, sha256: Buffer.from(token.sha256, 'hex'), scopes: scopesOfRoles(token.scopes) }));
-}
-
-export class TokenSecretUnavailableError extends NightshiftError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('token_secret_unavailable', message, options);
-  }
-}
-
-/** Where the authorizer reads the secret's text (Secrets Manager in AWS, a fake in tests). */
-export interface TokenSecretSource {
-  readSecretText(): Promise<string>;
-}
-
-/** What `npm run token` needs besides reading: replacing the whole value. */
-export interface TokenSecretStore extends TokenSecretSource {
-  writeSecretText(text: string): Promise<void>;
 }

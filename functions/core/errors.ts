@@ -1,12 +1,72 @@
 /**
+ * Every stable error code, whichever layer raises it. A new error needs its code here, and then
+ * the API's status table (`api/errors.ts`, a `Record<ErrorCode, number>`) does not compile until
+ * it says what the code answers over HTTP.
+ */
+export type ErrorCode =
+  // jobs and the lifecycle
+  | 'job_not_found'
+  | 'illegal_transition'
+  | 'run_in_progress'
+  | 'lease_lost'
+  | 'deadline_exceeded'
+  | 'invalid_params'
+  | 'unknown_job_type'
+  | 'idempotency_key_reused'
+  | 'idempotency_key_in_progress'
+  | 'invoke_failed'
+  // config, time and environment
+  | 'invalid_config'
+  | 'config_load_failed'
+  | 'invalid_environment'
+  | 'invalid_schedule_expression'
+  | 'invalid_period'
+  | 'invalid_timezone'
+  // storage
+  | 'storage_unavailable'
+  | 'storage_throttled'
+  | 'storage_access_denied'
+  | 'storage_misconfigured'
+  | 'storage_failed'
+  | 'artifact_not_found'
+  | 'invalid_cursor'
+  // events, rollup, scripts, proofs
+  | 'malformed_body'
+  | 'no_valid_events'
+  | 'too_many_events'
+  | 'corrupt_rollup_state'
+  | 'unreadable_object'
+  | 'rollup_busy'
+  | 'invalid_script_manifest'
+  | 'script_input_too_large'
+  | 'alert_publish_failed'
+  // tokens and the HTTP edge
+  | 'invalid_token_secret'
+  | 'token_name_taken'
+  | 'token_not_found'
+  | 'token_secret_unavailable'
+  | 'bad_request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'route_not_found'
+  | 'console_not_built'
+  | 'console_file_not_found'
+  | 'payload_too_large'
+  | 'test_endpoints_disabled'
+  | 'timeout'
+  | 'outcome_unknown'
+  | 'internal_error';
+
+/**
  * The base of every error Nightshift raises on purpose. Each area (config, time, jobs, storage…)
  * has its own module of named subclasses; `code` is the stable, machine-readable name that the
  * API and job records expose, `message` is for people. Neither ever carries a stack or a secret.
  */
 export class NightshiftError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
     this.name = new.target.name;

@@ -16,7 +16,7 @@ export interface RuntimeResources {
 
 /**
  * Turns a catalog access declaration into environment and grants for a function that runs the
- * Nightshift runtime (functions/adapters/runtime.ts), which requires every table and bucket name
+ * Nightshift runtime (functions/runtime/runtime.ts), which requires every table and bucket name
  * whether or not the function may use it. The queue, topic and token secret are granted where
  * they are created, to the functions whose declaration asks for them.
  */

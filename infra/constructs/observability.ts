@@ -10,7 +10,6 @@ import {
   Metric,
   TextWidget,
   TreatMissingData,
-  type IAlarm,
   type IWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -197,7 +196,7 @@ export class Observability extends Construct {
             width: 6,
           })
         : new TextWidget({ markdown: `**${type}**: no row count (its summary has none)`, width: 6, height: 6 }),
-      new AlarmStatusWidget({ title: `${type}: alarms`, alarms: (this.alarmsByType.get(type) ?? []) as IAlarm[], width: 6, height: 6 }),
+      new AlarmStatusWidget({ title: `${type}: alarms`, alarms: this.alarmsByType.get(type) ?? [], width: 6, height: 6 }),
     ];
     return widgets;
   }

@@ -134,7 +134,7 @@ export interface DemoOptions {
 
 export interface DemoShop extends Omit<DemoData, 'events'> {
   /** The events, one hour at a time, oldest first, with the hour's end (each call starts over, the same). */
-  hours(): Generator<{ endMs: number; events: ValidEvent[] }>;
+  hours: () => Generator<{ endMs: number; events: ValidEvent[] }>;
 }
 
 /**
@@ -288,14 +288,14 @@ export async function writeDemoShop(artifacts: ArtifactStore, shop: DemoShop, no
   const objectId = ulid(now.getTime());
   const keys: string[] = [];
   const inFlight = new Set<Promise<void>>();
-  let failure: unknown;
+  let failure: { error: unknown } | undefined;
   const write = (events: ValidEvent[]): void => {
     const key = `${eventHourPrefix(events[0]!.tsMs)}${objectId}.ndjson.gz`;
     const put = gzipAsync(events.map(eventLine).join('\n') + '\n')
       .then((body) => artifacts.put(key, body, EVENT_OBJECT_CONTENT_TYPE))
       .then(
         () => void keys.push(key),
-        (error: unknown) => void (failure ??= error),
+        (error: unknown) => void (failure ??= { error }),
       )
       .finally(() => inFlight.delete(put));
     inFlight.add(put);
@@ -318,10 +318,10 @@ export async function writeDemoShop(artifacts: ArtifactStore, shop: DemoShop, no
       write(events);
     }
     while (inFlight.size >= DEMO_PUT_CONCURRENCY) await Promise.race(inFlight);
-    if (failure !== undefined) break;
+    if (failure) break;
   }
   for (const events of pending.values()) write(events);
   await Promise.all(inFlight);
-  if (failure !== undefined) throw failure;
+  if (failure) throw failure.error;
   return { objects: keys.sort(), events: count };
 }

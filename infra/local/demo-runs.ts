@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { catalogEntry, isShipped } from '../../functions/catalog';
 import type { JobDependencies } from '../../functions/core/jobs/definition';
 import type { JobRecord } from '../../functions/core/jobs/record';
-import { isTerminal, successfulStatuses } from '../../functions/core/jobs/states';
+import { isSuccessful, isTerminal } from '../../functions/core/jobs/states';
 import { submitRun } from '../../functions/core/jobs/submit-run';
 import { backfill } from '../../functions/core/jobs/backfill';
 import { describeError } from '../../functions/core/errors';
@@ -96,7 +96,7 @@ async function queueAfterRollups(deps: JobDependencies, rollups: DemoRuns['rollu
       rollup.id = await submitRollup(deps, rollup);
       ended = await waitForEnd(deps, rollup.id);
     }
-    if (!(successfulStatuses as readonly string[]).includes(ended.status)) {
+    if (!isSuccessful(ended.status)) {
       log(`Demo data: rollup ${ended.id} (${rollup.from}..${rollup.to}) ended ${ended.status}; the proofs, snapshots and export were not queued.`);
       return;
     }

@@ -7,7 +7,7 @@ import type { NightshiftConfig } from '../../functions/core/config';
 import { apiFunction, jobCatalog, maxConcurrencyFor, scheduledTasks } from '../../functions/catalog';
 import { createDynamoDbClient, createS3Client } from '../../functions/adapters/aws-clients';
 import { registerInProcessInvoker } from '../../functions/adapters/invoker/in-process';
-import { resetRuntime, runtime } from '../../functions/adapters/runtime';
+import { resetRuntime, runtime } from '../../functions/runtime/runtime';
 import { describeError } from '../../functions/core/errors';
 import { startEmulators, type Emulators } from './emulators';
 import { provisionStorage, type StorageNames } from './provision';

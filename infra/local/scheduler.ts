@@ -1,4 +1,4 @@
-import type { ScheduledTask } from '../../functions/catalog';
+import type { ScheduledTask } from '../../functions/core/jobs/scheduled-task';
 import type { Invoker } from '../../functions/core/jobs/ports';
 import { nextFireTimes } from '../../functions/core/time/schedule';
 

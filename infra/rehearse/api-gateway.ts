@@ -5,6 +5,7 @@ import type { Deployment } from './deployment';
 import type { IamAuthority } from './iam';
 import type { LambdaService, InvocationOutcome } from './lambda-service';
 import type { MetricStore } from './cloudwatch/metric-store';
+import { textOf } from './resources';
 
 interface Route {
   routeKey: string;
@@ -59,7 +60,7 @@ export class HttpApi {
     this.apiId = api.physical.ref;
     const ofApi = (type: string) => deployment.resources(type).filter((resource) => resource.props['ApiId'] === this.apiId);
     for (const integration of ofApi('AWS::ApiGatewayV2::Integration')) {
-      this.integrations.set(integration.physical.ref, { functionArn: String(integration.props['IntegrationUri']), payloadFormatVersion: String(integration.props['PayloadFormatVersion'] ?? '1.0') });
+      this.integrations.set(integration.physical.ref, { functionArn: String(integration.props['IntegrationUri']), payloadFormatVersion: textOf(integration.props['PayloadFormatVersion'], '1.0') });
     }
     for (const authorizer of ofApi('AWS::ApiGatewayV2::Authorizer')) {
       const uri = String(authorizer.props['AuthorizerUri']);
@@ -69,7 +70,7 @@ export class HttpApi {
         identitySource: (authorizer.props['IdentitySource'] as string[] | undefined) ?? [],
         ttlSeconds: Number(authorizer.props['AuthorizerResultTtlInSeconds'] ?? 300),
         simpleResponses: authorizer.props['EnableSimpleResponses'] === true,
-        payloadFormatVersion: String(authorizer.props['AuthorizerPayloadFormatVersion'] ?? '2.0'),
+        payloadFormatVersion: textOf(authorizer.props['AuthorizerPayloadFormatVersion'], '2.0'),
       });
     }
     this.routes = ofApi('AWS::ApiGatewayV2::Route').map((route) => {
@@ -79,9 +80,9 @@ export class HttpApi {
         routeKey,
         method,
         segments: path.split('/').filter(Boolean),
-        authorizationType: String(route.props['AuthorizationType'] ?? 'NONE'),
-        authorizerId: route.props['AuthorizerId'] === undefined ? undefined : String(route.props['AuthorizerId']),
-        integrationId: String(route.props['Target'] ?? '').replace(/^integrations\//, ''),
+        authorizationType: textOf(route.props['AuthorizationType'], 'NONE'),
+        authorizerId: route.props['AuthorizerId'] === undefined ? undefined : textOf(route.props['AuthorizerId']),
+        integrationId: textOf(route.props['Target']).replace(/^integrations\//, ''),
       };
     });
     const stage = ofApi('AWS::ApiGatewayV2::Stage')[0];
@@ -264,7 +265,7 @@ export class HttpApi {
         integrationErrorMessage: context.integrationError,
       };
       const line = this.accessLog.format.replace(/\$context\.([A-Za-z0-9_.]+)/g, (_match, name: string) => {
-        if (name.startsWith('authorizer.')) return String(context.authorizer?.[name.slice('authorizer.'.length)] ?? '-');
+        if (name.startsWith('authorizer.')) return textOf(context.authorizer?.[name.slice('authorizer.'.length)], '-');
         return values[name] ?? '-';
       });
       this.metrics.logLine(this.accessLog.logGroup, 'API Gateway access log', at, line);

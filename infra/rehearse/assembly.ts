@@ -91,8 +91,3 @@ function deploymentOrder(stacks: Map<string, { artifact: ManifestArtifact; templ
   for (const id of stacks.keys()) visit(id, []);
   return ordered;
 }
-
-/** Every resource of the assembly with its stack, for lookups across stacks. */
-export function allResources(assembly: CloudAssembly): Array<{ stack: StackTemplate; logicalId: string; resource: TemplateResource }> {
-  return assembly.stacks.flatMap((stack) => Object.entries(stack.resources).map(([logicalId, resource]) => ({ stack, logicalId, resource })));
-}

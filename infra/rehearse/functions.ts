@@ -1,6 +1,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Deployment, DeployedResource } from './deployment';
+import { textOf } from './resources';
 
 /** A Lambda function as the template defines it, with its code laid out on disk. */
 export interface LambdaFunction {
@@ -44,7 +45,7 @@ function loadFunction(deployment: Deployment, resource: DeployedResource, workDi
   const environment = Object.fromEntries(
     Object.entries(((props['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {})).map(([key, value]) => [key, String(value)]),
   );
-  const logGroupName = String((props['LoggingConfig'] as { LogGroup?: unknown } | undefined)?.LogGroup ?? `/aws/lambda/${resource.physical.ref}`);
+  const logGroupName = textOf((props['LoggingConfig'] as { LogGroup?: unknown } | undefined)?.LogGroup, `/aws/lambda/${resource.physical.ref}`);
   const base = {
     logicalId: resource.logicalId,
     name: resource.physical.ref,

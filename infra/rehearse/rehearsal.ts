@@ -102,7 +102,8 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Rehears
       emulators = await startEmulators();
       stoppers.push(() => emulators?.stop() ?? Promise.resolve());
     }
-    const storage = options.emulators ?? (emulators as Emulators);
+    const storage = options.emulators ?? emulators;
+    if (!storage) throw new Error('the rehearsal started no emulators and was given none');
     await createStatefulResources(deployment, { dynamodb: storage.dynamodbEndpoint, s3: storage.s3Endpoint });
     const functions = loadFunctions(deployment, join(options.workDir, 'functions'));
     const tmpDir = join(options.workDir, 'tmp');

@@ -25,7 +25,7 @@ export function physicalResource(stackName: string, logicalId: string, resource:
   const { account, region, partition } = target;
   const suffix = shortHash(`${stackName}/${logicalId}`);
   const generated = `${stackName}-${logicalId}`.slice(0, 50) + `-${suffix}`;
-  const named = (key: string): string => (typeof props[key] === 'string' ? (props[key] as string) : generated);
+  const named = (key: string): string => (typeof props[key] === 'string' ? (props[key]) : generated);
   const arn = (service: string, resourcePart: string, regional = true): string => `arn:${partition}:${service}:${regional ? region : ''}:${regional ? account : ''}:${resourcePart}`;
   switch (resource.Type) {
     case 'AWS::DynamoDB::Table': {
@@ -33,7 +33,7 @@ export function physicalResource(stackName: string, logicalId: string, resource:
       return { ref: name, attributes: { Arn: arn('dynamodb', `table/${name}`), StreamArn: arn('dynamodb', `table/${name}/stream/2026-01-01T00:00:00.000`) } };
     }
     case 'AWS::S3::Bucket': {
-      const name = typeof props['BucketName'] === 'string' ? (props['BucketName'] as string) : generated.toLowerCase().slice(0, 63);
+      const name = typeof props['BucketName'] === 'string' ? (props['BucketName']) : generated.toLowerCase().slice(0, 63);
       return { ref: name, attributes: { Arn: `arn:${partition}:s3:::${name}`, DomainName: `${name}.s3.amazonaws.com`, RegionalDomainName: `${name}.s3.${region}.amazonaws.com` } };
     }
     case 'AWS::Lambda::Function': {
@@ -55,7 +55,7 @@ export function physicalResource(stackName: string, logicalId: string, resource:
       return { ref: topicArn, attributes: { TopicArn: topicArn, TopicName: name } };
     }
     case 'AWS::SecretsManager::Secret': {
-      const name = typeof props['Name'] === 'string' ? (props['Name'] as string) : `${logicalId}-${suffix}`;
+      const name = typeof props['Name'] === 'string' ? (props['Name']) : `${logicalId}-${suffix}`;
       const secretArn = arn('secretsmanager', `secret:${name}-${suffix.slice(0, 6)}`);
       return { ref: secretArn, attributes: { Id: secretArn } };
     }
@@ -74,7 +74,7 @@ export function physicalResource(stackName: string, logicalId: string, resource:
     case 'AWS::Scheduler::ScheduleGroup':
     case 'AWS::Scheduler::Schedule': {
       const name = named('Name');
-      const group = typeof props['GroupName'] === 'string' ? (props['GroupName'] as string) : 'default';
+      const group = typeof props['GroupName'] === 'string' ? (props['GroupName']) : 'default';
       const part = resource.Type === 'AWS::Scheduler::Schedule' ? `schedule/${group}/${name}` : `schedule-group/${name}`;
       return { ref: name, attributes: { Arn: arn('scheduler', part) } };
     }
@@ -95,4 +95,14 @@ function shortHash(text: string): string {
 function uuidFrom(seed: string): string {
   const hex = createHash('sha256').update(seed).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * A template or request value as text: a string, a number or a boolean as written; anything else
+ * (absent, an object an intrinsic left unresolved) is `fallback`. Never `[object Object]`.
+ */
+export function textOf(value: unknown, fallback = ''): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return fallback;
 }

@@ -6,6 +6,7 @@ import type { IdentityRegistry } from './identities';
 import type { LambdaService } from './lambda-service';
 import type { SqsService } from './aws/sqs';
 import type { Timeline } from './timeline';
+import { textOf } from './resources';
 
 export interface ScheduleDefinition {
   logicalId: string;
@@ -60,7 +61,7 @@ export class Scheduler {
         name: resource.physical.ref,
         arn: resource.physical.attributes['Arn'] ?? '',
         expression: String(resource.props['ScheduleExpression']),
-        timezone: String(resource.props['ScheduleExpressionTimezone'] ?? 'UTC'),
+        timezone: textOf(resource.props['ScheduleExpressionTimezone'], 'UTC'),
         enabled: (resource.props['State'] ?? 'ENABLED') === 'ENABLED',
         targetArn: target.Arn,
         input: target.Input ?? '{}',

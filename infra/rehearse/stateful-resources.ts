@@ -13,7 +13,7 @@ export async function createStatefulResources(deployment: Deployment, endpoints:
   const s3 = createS3Client({ region, endpoint: endpoints.s3 });
   try {
     for (const table of deployment.resources('AWS::DynamoDB::Table')) {
-      const props = table.props as Record<string, unknown>;
+      const props = table.props;
       const input: CreateTableCommandInput = {
         TableName: table.physical.ref,
         AttributeDefinitions: props['AttributeDefinitions'] as CreateTableCommandInput['AttributeDefinitions'],

@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import { createSecretsManagerClient, SecretsManagerTokenStore } from '../../functions/adapters/secrets/token-secret-store';
 import { tokenRoles, type TokenRole } from '../../functions/api/auth';
 import { AUTHORIZER_RESULT_CACHE_SECONDS, DEFAULT_SECRET_CACHE_MS } from '../../functions/api/authorizer-core';
-import { addToken, formatTokenSecret, generateToken, parseTokenSecret, revokeToken, type TokenSecretStore } from '../../functions/api/token-secret';
+import { addToken, formatTokenSecret, generateToken, parseTokenSecret, revokeToken } from '../../functions/api/token-secret';
+import type { TokenSecretStore } from '../../functions/core/tokens/ports';
 import { NightshiftError } from '../../functions/core/errors';
 
 export const usage = `Manage the HTTP API's tokens in AWS (the token secret of the stateless stack).

@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { handler, resetApiContext } from '../../functions/api/handler';
-import { resetRuntime } from '../../functions/adapters/runtime';
+import { resetRuntime } from '../../functions/runtime/runtime';
 import type { NightshiftConfig } from '../../functions/core/config';
 import { routeContracts } from '../../functions/api/contract/route-contracts';
 import { errorBody } from '../../functions/api/contract/responses';

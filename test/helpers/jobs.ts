@@ -7,6 +7,7 @@ import type { JobDefinition, JobDependencies, JobOutcome, JobContext } from '../
 import type { Invoker, JobInvocation } from '../../functions/core/jobs/ports';
 import type { NewJob } from '../../functions/core/jobs/record';
 import { silentLogger } from '../../functions/core/jobs/logger';
+import { catalogView } from '../../functions/catalog';
 import type { TestStorage } from './storage';
 import { FakeClock } from './clock';
 
@@ -53,8 +54,10 @@ export function testDependencies(
   options: { clock?: FakeClock; config?: NightshiftConfig; invoker?: Invoker } = {},
 ): JobDependencies & { clock: FakeClock } {
   const clock = options.clock ?? new FakeClock();
+  const config = options.config ?? testConfig();
   return {
-    config: options.config ?? testConfig(),
+    config,
+    catalog: catalogView(config),
     ledger: new DynamoDbJobLedger(storage.documentClient, storage.names.jobsTable),
     leases: new DynamoDbLeaseStore(storage.documentClient, storage.names.jobsTable, clock),
     artifacts: storage.artifactStore,

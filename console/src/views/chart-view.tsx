@@ -2,7 +2,7 @@ import type { ProofDocument, StatsResult } from '../../../functions/client';
 import { MetricChart, type ChartPoint } from '../components/metric-chart';
 import { ErrorNotice, Loading } from '../components/notices';
 import { TableHead } from '../components/table-head';
-import { addDays, formatNumber, localDay } from '../format';
+import { addDays, formatNumber, formText, localDay } from '../format';
 import { hashFor, navigate } from '../router';
 import type { Session } from '../session';
 import { useLoad } from '../use-load';
@@ -37,7 +37,7 @@ export function ChartView({ session, query }: { session: Session; query: URLSear
         onSubmit={(event) => {
           event.preventDefault();
           const form = new FormData(event.currentTarget);
-          apply({ from: String(form.get('from')), to: String(form.get('to')) });
+          apply({ from: formText(form, 'from'), to: formText(form, 'to') });
         }}
       >
         <label>

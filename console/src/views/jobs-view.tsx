@@ -3,7 +3,7 @@ import type { JobListQuery, JobPage, JobRecord, JobStatus } from '../../../funct
 import { ErrorNotice, Loading, Time } from '../components/notices';
 import { TableHead } from '../components/table-head';
 import { StatusBadge } from '../components/status-badge';
-import { formatAgo, formatDuration, isoToLocalInput, localInputToIso } from '../format';
+import { formatAgo, formatDuration, formText, isoToLocalInput, localInputToIso } from '../format';
 import { hashFor, navigate } from '../router';
 import type { Session } from '../session';
 import { useLoad } from '../use-load';
@@ -66,10 +66,10 @@ export function JobsView({ session, query }: { session: Session; query: URLSearc
           event.preventDefault();
           const form = new FormData(event.currentTarget);
           apply({
-            type: String(form.get('type') ?? '') || undefined,
-            status: String(form.get('status') ?? '') || undefined,
-            since: localInputToIso(String(form.get('since') ?? '')),
-            until: localInputToIso(String(form.get('until') ?? '')),
+            type: formText(form, 'type') || undefined,
+            status: formText(form, 'status') || undefined,
+            since: localInputToIso(formText(form, 'since')),
+            until: localInputToIso(formText(form, 'until')),
           });
         }}
       >

@@ -56,7 +56,7 @@ export class DynamoDbDebounceStore implements DebounceStore {
           ReturnValues: 'ALL_OLD',
         }),
       );
-      const windowMs = Attributes?.['windowMs'];
+      const windowMs: unknown = Attributes?.['windowMs'];
       return { wasPending: true, ...(typeof windowMs === 'number' ? { windowMs } : {}) };
     } catch (error) {
       if (isConditionalCheckFailure(error)) return { wasPending: false };

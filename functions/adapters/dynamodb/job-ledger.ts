@@ -9,15 +9,12 @@ import {
 import type { JobType } from '../../core/jobs/job-types';
 import type { JobPatch, JobRecord, NewJob } from '../../core/jobs/record';
 import type { ClaimMode, ClaimResult, JobKey, JobLedger, JobPage, JobQuery, PeriodState } from '../../core/jobs/ports';
-import { activeStatuses, retryableStatuses, type JobStatus, type JobTrigger } from '../../core/jobs/states';
+import { isActive, isLegalTransition, retryableStatuses, successfulStatuses, type JobStatus, type JobTrigger } from '../../core/jobs/states';
 import { IllegalTransitionError, JobNotFoundError, RunInProgressError } from '../../core/jobs/errors';
-import { StorageThrottledError } from '../../core/storage/errors';
 import { cancellationReasons, conditionFailureItem, isConditionalCheckFailure, translateDynamoDbError } from './errors';
 import { periodClaimId } from './keys';
+import { retryingConflicts, retryWithJitter } from './retry';
 import { listJobs } from './job-listing';
-
-/** How often a transaction that lost a race to another transaction is tried again. */
-const MAX_CONFLICT_RETRIES = 12;
 
 /** The claim item of a period: which run holds it and that run's status, mirrored on every move. */
 interface PeriodClaimItem {
@@ -68,7 +65,7 @@ export class DynamoDbJobLedger implements JobLedger {
       expiresAt: job.expiresAt,
     };
     const { condition, values } = claimCondition(mode);
-    const existing = await this.withConflictRetry(`claiming ${claim.id}`, async () => {
+    const existing = await retryingConflicts(`claiming ${claim.id}`, async () => {
       try {
         await this.client.send(
           new TransactWriteCommand({
@@ -94,7 +91,7 @@ export class DynamoDbJobLedger implements JobLedger {
       }
     });
     if (!existing) return { outcome: 'claimed', job: record };
-    if (mode === 'force' && (activeStatuses as readonly string[]).includes(existing.jobStatus)) {
+    if (mode === 'force' && isActive(existing.jobStatus)) {
       throw new RunInProgressError(existing.jobId);
     }
     const skipped = newRecord(job, 'skipped', { skippedFor: existing.jobId, finishedAt: job.createdAt, durationMs: 0 });
@@ -118,10 +115,15 @@ export class DynamoDbJobLedger implements JobLedger {
   }
 
   async transition(job: JobKey, from: readonly JobStatus[], to: JobStatus, patch: JobPatch): Promise<JobRecord> {
+    // A move states.ts does not allow is never written, even when the run is in `from` (that
+    // would move it backwards): refused like a lost race, naming the state the run is in.
+    if (from.length === 0 || from.some((status) => !isLegalTransition(status, to))) {
+      throw new IllegalTransitionError(job.id, to, (await this.get(job.id))?.status);
+    }
     const update = buildUpdate(from, to, patch);
     if (job.period === undefined) return this.transitionAlone(job.id, to, update);
     const claimId = periodClaimId(job.type, job.period);
-    await this.withConflictRetry(`moving job ${job.id} to ${to}`, async () => {
+    await retryingConflicts(`moving job ${job.id} to ${to}`, async () => {
       try {
         await this.client.send(
           new TransactWriteCommand({
@@ -170,9 +172,7 @@ export class DynamoDbJobLedger implements JobLedger {
     const unique = [...new Set(periods)];
     for (let start = 0; start < unique.length; start += 100) {
       let keys: Record<string, unknown>[] | undefined = unique.slice(start, start + 100).map((p) => ({ id: periodClaimId(type, p) }));
-      for (let attempt = 0; keys && keys.length > 0; attempt += 1) {
-        if (attempt > MAX_CONFLICT_RETRIES) throw new StorageThrottledError(`reading ${type} period claims`);
-        if (attempt > 0) await backoff(attempt);
+      await retryWithJitter(`reading ${type} period claims (keys left unprocessed)`, async () => {
         try {
           const result = await this.client.send(
             new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
@@ -184,7 +184,8 @@ export class DynamoDbJobLedger implements JobLedger {
         } catch (error) {
           throw translateDynamoDbError(error, `reading ${type} period claims`);
         }
-      }
+        return keys && keys.length > 0 ? { done: false } : { done: true, value: undefined };
+      });
     }
     return states;
   }
@@ -220,22 +221,6 @@ export class DynamoDbJobLedger implements JobLedger {
     return Item as PeriodClaimItem | undefined;
   }
 
-  /** Transactions on the same item cancel each other (`TransactionConflict`); try again with jitter. */
-  private async withConflictRetry<T>(what: string, attempt: () => Promise<T>): Promise<T> {
-    for (let tries = 0; ; tries += 1) {
-      try {
-        return await attempt();
-      } catch (error) {
-        const conflict = cancellationReasons(error)?.some((reason) => reason.Code === 'TransactionConflict');
-        if (conflict && tries < MAX_CONFLICT_RETRIES) {
-          await backoff(tries + 1);
-          continue;
-        }
-        if (conflict) throw new StorageThrottledError(what, { cause: error });
-        throw translateDynamoDbError(error, what);
-      }
-    }
-  }
 }
 
 function newRecord(job: NewJob, status: JobStatus, extra: Partial<JobRecord> = {}): JobRecord {
@@ -244,7 +229,7 @@ function newRecord(job: NewJob, status: JobStatus, extra: Partial<JobRecord> = {
 
 function claimCondition(mode: ClaimMode): { condition: string; values?: Record<string, string> } {
   if (mode === 'first') return { condition: 'attribute_not_exists(id)' };
-  const allowed = mode === 'retry' ? [...retryableStatuses, 'skipped'] : ['succeeded', 'warning', ...retryableStatuses, 'skipped'];
+  const allowed = mode === 'retry' ? [...retryableStatuses, 'skipped'] : [...successfulStatuses, ...retryableStatuses, 'skipped'];
   const values = Object.fromEntries(allowed.map((status, index) => [`:s${index}`, status]));
   return { condition: `attribute_not_exists(id) OR jobStatus IN (${Object.keys(values).join(', ')})`, values };
 }
@@ -269,9 +254,4 @@ function buildUpdate(from: readonly JobStatus[], to: JobStatus, patch: JobPatch)
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
   };
-}
-
-function backoff(attempt: number): Promise<void> {
-  const ms = Math.min(1000, 10 * 2 ** attempt) * (0.5 + Math.random());
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

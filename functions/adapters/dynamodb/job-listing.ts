@@ -1,4 +1,5 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import { jobTypes } from '../../core/jobs/job-types';
 import type { JobRecord } from '../../core/jobs/record';
 import type { JobPage, JobQuery } from '../../core/jobs/ports';
@@ -20,7 +21,8 @@ interface Partition {
 }
 
 /** Per partition: the last run handed out, `null` before the first, `false` when exhausted. */
-type Position = { createdAt: string; id: string } | null | false;
+const positionSchema = z.union([z.strictObject({ createdAt: z.string(), id: z.string() }), z.null(), z.literal(false)]);
+type Position = z.infer<typeof positionSchema>;
 
 /**
  * Lists runs newest first (by `createdAt`, then `id`) through the GSIs. With a type or a status it
@@ -109,7 +111,7 @@ async function readPartition(
   const items: JobRecord[] = [];
   // Runs newer than the last one DynamoDB evaluated are complete groups; `undefined` once exhausted.
   let frontier: string | undefined;
-  let complete = 0;
+  let complete: number;
   let startKey: Record<string, unknown> | undefined;
   try {
     do {
@@ -157,15 +159,7 @@ function decodeCursor(cursor: string, expected: number): Position[] {
   } catch (error) {
     throw new InvalidCursorError({ cause: error });
   }
-  const valid =
-    Array.isArray(positions) &&
-    positions.length === expected &&
-    positions.every(
-      (p) =>
-        p === null ||
-        p === false ||
-        (typeof p === 'object' && typeof p.id === 'string' && typeof p.createdAt === 'string' && Object.keys(p).length === 2),
-    );
-  if (!valid) throw new InvalidCursorError();
-  return positions as Position[];
+  const parsed = z.array(positionSchema).length(expected).safeParse(positions);
+  if (!parsed.success) throw new InvalidCursorError();
+  return parsed.data;
 }

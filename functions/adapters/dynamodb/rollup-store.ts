@@ -23,21 +23,19 @@ import type {
   RollupStore,
   StoredContribution,
 } from '../../core/rollup/ports';
-import { StorageFailedError, StorageThrottledError } from '../../core/storage/errors';
+import { StorageFailedError } from '../../core/storage/errors';
 import { NO_DIMS_SK, STATS_META_SK, rollupPk, statsSortKey } from './analytics-keys';
 import { batchWrite, type WriteRequest } from './batch-write';
 import { cancellationReasons, isConditionalCheckFailure, translateDynamoDbError } from './errors';
+import { retryingConflicts } from './retry';
 
 /**
  * Groups bigger than this (compressed) go to the artifacts bucket and the item points at them,
  * leaving room under DynamoDB's 400 KB item limit for the other attributes.
  */
 const INLINE_GROUPS_BYTES = 300 * 1024;
-const MAX_CONFLICT_RETRIES = 6;
 
 type Item = Record<string, unknown>;
-
-const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The rollup's items in the Analytics table (layout in `analytics-keys.ts`). */
 export class DynamoDbRollupStore implements RollupStore {
@@ -127,7 +125,7 @@ export class DynamoDbRollupStore implements RollupStore {
       ...(contribution.refused !== undefined ? { refused: contribution.refused } : {}),
       ...groups,
     };
-    for (let attempt = 0; ; attempt += 1) {
+    return retryingConflicts(what, async () => {
       try {
         await this.client.send(
           new TransactWriteCommand({
@@ -151,16 +149,13 @@ export class DynamoDbRollupStore implements RollupStore {
             ],
           }),
         );
-        return 'absorbed';
+        return 'absorbed' as const;
       } catch (error) {
-        const reasons = cancellationReasons(error);
-        if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return 'already_absorbed';
-        const conflict = reasons?.some((reason) => reason.Code === 'TransactionConflict') ?? false;
-        if (!conflict) throw translateDynamoDbError(error, what);
-        if (attempt >= MAX_CONFLICT_RETRIES) throw new StorageThrottledError(`${what}: transaction conflicts persist`, { cause: error });
-        await pause(20 * 2 ** attempt * (0.5 + Math.random()));
+        // The contribution of this object version is already in: not a failure, and not retried.
+        if (cancellationReasons(error)?.[0]?.Code === 'ConditionalCheckFailed') return 'already_absorbed' as const;
+        throw error;
       }
-    }
+    });
   }
 
   async *contributions(hour: HourKey): AsyncIterable<StoredContribution> {

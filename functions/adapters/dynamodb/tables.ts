@@ -49,4 +49,3 @@ export const analyticsTable: TableDefinition = {
   ttlAttribute: 'expiresAt',
 };
 
-export const tableDefinitions = [jobsTable, analyticsTable] as const;

@@ -27,7 +27,7 @@ export class S3ArtifactStore implements ArtifactStore {
 
   async put(key: string, body: ArtifactBody, contentType: string): Promise<{ key: string; size: number }> {
     let size = 0;
-    let sourceError: unknown;
+    let sourceFailure: { error: unknown } | undefined;
     let uploadBody: Uint8Array | Readable;
     if (typeof body === 'string') {
       uploadBody = Buffer.from(body, 'utf8');
@@ -46,7 +46,7 @@ export class S3ArtifactStore implements ArtifactStore {
             yield chunk;
           }
         } catch (error) {
-          sourceError = error;
+          sourceFailure = { error };
           throw error;
         }
       };
@@ -64,7 +64,7 @@ export class S3ArtifactStore implements ArtifactStore {
     try {
       await upload.done();
     } catch (error) {
-      if (sourceError !== undefined) throw sourceError;
+      if (sourceFailure) throw sourceFailure.error;
       throw translateS3Error(error, `put ${key}`, key);
     }
     return { key, size };

@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { TokenSecretUnavailableError, type TokenSecretStore } from '../../api/token-secret';
+import { TokenSecretUnavailableError, type TokenSecretStore } from '../../core/tokens/ports';
 
 export function createSecretsManagerClient(options: { region?: string; maxAttempts?: number } = {}): SecretsManagerClient {
   return new SecretsManagerClient({

@@ -1,4 +1,4 @@
-import { catalogEntry, jobCatalog, scheduledTasks } from '../../catalog';
+import { catalogEntry, jobCatalog } from '../../catalog';
 import { jobHealth, type JobHealth } from '../../core/jobs/health';
 import type { JobType } from '../../core/jobs/job-types';
 import { NotFoundError } from '../errors';
@@ -6,12 +6,13 @@ import type { ApiContext, RouteHandler } from '../http';
 
 async function healthOf(context: ApiContext, types: readonly JobType[]): Promise<Record<string, JobHealth>> {
   const { deps } = context;
-  const tasks = scheduledTasks(deps.config);
+  const tasks = deps.catalog.schedules;
   const input = {
     ledger: deps.ledger,
     now: deps.clock.now(),
     deployedAt: context.deployedAt,
     graceMs: deps.config.health.graceMinutes * 60_000,
+    ranToTheEnd: deps.catalog.ranToTheEnd,
   };
   const entries = await Promise.all(
     types.map(async (type) => [type, await jobHealth(input, type, tasks.filter((t) => t.type === type))] as const),

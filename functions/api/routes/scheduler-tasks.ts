@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { scheduledTasks, type ScheduledTask } from '../../catalog';
+import type { ScheduledTask } from '../../core/jobs/scheduled-task';
 import { describeError } from '../../core/errors';
 import type { JobRecord } from '../../core/jobs/record';
 import type { JobDependencies } from '../../core/jobs/definition';
@@ -39,7 +39,7 @@ export const listSchedulerTasks: RouteHandler = async (request, context) => {
   parseInput(schedulerTasksQuery, request.query, 'query');
   const { deps } = context;
   const now = deps.clock.now();
-  const tasks = scheduledTasks(deps.config);
+  const tasks = deps.catalog.schedules;
   const lastRuns = await lastRunsBySchedule(deps, tasks);
   return {
     status: 200,

@@ -1,3 +1,4 @@
+import { UnauthorizedError } from '../errors';
 import type { RouteHandler } from '../http';
 
 /**
@@ -6,8 +7,8 @@ import type { RouteHandler } from '../http';
  */
 export const getMe: RouteHandler = async (request) => {
   const principal = request.principal;
-  // The route's scope is `read`, so adaptRoute has always set the principal by now.
-  if (!principal) throw new Error('GET /me ran without a principal');
+  // The route's scope is `read`, so the principal is always set by now.
+  if (!principal) throw new UnauthorizedError();
   return { status: 200, body: { name: principal.name, scopes: [...principal.scopes].sort() } };
 };
 

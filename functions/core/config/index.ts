@@ -1,4 +1,4 @@
-export { configSchema, defineConfig, metricNameSchema, dimensionNameSchema, timezoneSchema } from './schema';
-export type { NightshiftConfig, NightshiftConfigInput, ScheduleConfig, CheckConfig, SchedulePeriod } from './schema';
+export { defineConfig } from './schema';
+export type { NightshiftConfig, NightshiftConfigInput, CheckConfig, SchedulePeriod } from './schema';
 export { parseConfig } from './parse';
-export { InvalidConfigError, ConfigLoadError, type ConfigProblem } from './errors';
+export { InvalidConfigError, ConfigLoadError } from './errors';

@@ -276,7 +276,6 @@ function ratioConsistencyIssues(
 export type NightshiftConfigInput = z.input<typeof configSchema>;
 /** The validated config, defaults filled in. */
 export type NightshiftConfig = z.output<typeof configSchema>;
-export type ScheduleConfig = NightshiftConfig['schedules'][string];
 export type CheckConfig = NightshiftConfig['checks'][number];
 
 /** Types a config file without validating it; validation happens once, at load. */

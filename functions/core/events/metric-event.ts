@@ -96,14 +96,3 @@ export function eventHourPrefix(tsMs: number): string {
 export function eventHourKey(tsMs: number): string {
   return new Date(tsMs).toISOString().slice(0, 13);
 }
-
-const HOUR_PREFIX = /^events\/dt=(\d{4}-\d{2}-\d{2})\/hour=(\d{2})\//;
-
-/** The UTC hour partition an object key sits in, or undefined for keys outside the layout. */
-export function eventHourOf(key: string): { prefix: string; hourStart: Date } | undefined {
-  const match = HOUR_PREFIX.exec(key);
-  if (!match) return undefined;
-  const hourStart = new Date(`${match[1]}T${match[2]}:00:00Z`);
-  if (Number.isNaN(hourStart.getTime()) || hourStart.toISOString().slice(0, 13) !== `${match[1]}T${match[2]}`) return undefined;
-  return { prefix: match[0], hourStart };
-}

@@ -2,7 +2,7 @@ import type { JobDependencies } from './definition';
 import type { PeriodState } from './ports';
 import { InvalidJobParamsError } from './errors';
 import { refuseUnendedPeriod, submitRun, type SubmittableType } from './submit-run';
-import { activeStatuses, successfulStatuses, type JobStatus } from './states';
+import { isActive, isSuccessful } from './states';
 import { periodTypeOfKey, periodsBetween } from '../time/periods';
 import { InvalidPeriodError } from '../time/errors';
 
@@ -82,7 +82,7 @@ export async function backfill(deps: JobDependencies, request: BackfillRequest):
 
 function skipReason(state: PeriodState | undefined, onlyMissing: boolean): BackfillSkipReason | undefined {
   if (!state) return undefined;
-  if ((activeStatuses as readonly JobStatus[]).includes(state.status)) return 'in_progress';
-  if (onlyMissing && (successfulStatuses as readonly JobStatus[]).includes(state.status)) return 'done';
+  if (isActive(state.status)) return 'in_progress';
+  if (onlyMissing && isSuccessful(state.status)) return 'done';
   return undefined;
 }

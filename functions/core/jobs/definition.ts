@@ -5,6 +5,8 @@ import type { ArtifactRef, JobErrorInfo, JobRecord } from './record';
 import type { ArtifactBody, ArtifactStore, Clock, DebounceStore, Invoker, JobLedger, LeaseStore } from './ports';
 import type { Logger } from './logger';
 import type { RunMetrics } from './run-metrics';
+import type { CatalogView } from './scheduled-task';
+import type { EndStatus } from './states';
 
 /** Everything a run may touch; built once per process by the runtime, injected in tests. */
 export interface JobDependencies {
@@ -15,6 +17,8 @@ export interface JobDependencies {
   invoker: Invoker;
   clock: Clock;
   logger: Logger;
+  /** The shipped job types as the sweeper and health see them: schedules and what counts as done. */
+  catalog: CatalogView;
   /**
    * Debounce marks for `trigger: 'debounce'` runs. The runtime always has it; dependencies built
    * for one job (tests, benchmarks) may leave it out, and then debouncing is not available.
@@ -52,7 +56,7 @@ export interface JobOutcome {
    * Default `succeeded`. A job reports `warning` when it kept what it could and listed the rest,
    * `timed_out` when it stopped its own work at a limit shorter than the run's deadline.
    */
-  status?: 'succeeded' | 'warning' | 'failed' | 'timed_out';
+  status?: EndStatus;
   summary?: Record<string, unknown>;
   exitCode?: number;
   logs?: string;

@@ -1,12 +1,15 @@
 import type { JobDefinition, JobDependencies, JobOutcome, RunArtifacts } from './definition';
 import type { ArtifactRef, JobRecord } from './record';
-import { DeadlineExceededError, IllegalTransitionError, LeaseLostError } from './errors';
+import { DeadlineExceededError, IllegalTransitionError } from './errors';
+import { keepLeaseRenewed } from './lease-renewal';
 import { describeError } from '../errors';
 import { startRun } from './lifecycle/start-run';
 import { finishRun, type RunResult } from './lifecycle/finish-run';
 import { skipRun } from './lifecycle/skip-run';
 import { waitForLease } from './lifecycle/wait-for-lease';
+import { failUnstartedRun } from './lifecycle/fail-unstarted-run';
 import { reportRunEnded } from './run-metrics';
+import { zodMessage } from '../validation';
 
 export interface ExecutionLimits {
   /** Milliseconds the host gives this invocation (Lambda's remaining time). */
@@ -30,7 +33,7 @@ export async function executeRun<P>(
   const log = deps.logger.child({ jobId: queued.id, type: queued.type });
   const parsed = definition.params.safeParse(queued.params);
   if (!parsed.success) {
-    const message = parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ');
+    const message = zodMessage(parsed.error, { whole: 'params' });
     return failBeforeStart(deps, queued, { code: 'invalid_params', message }, log);
   }
 
@@ -95,35 +98,27 @@ async function runWithDeadline<P>(
   const controller = new AbortController();
   const artifacts = recordingArtifacts(deps, job);
   const timers: NodeJS.Timeout[] = [];
+  const stops: Array<() => void> = [];
   const aborted = new Promise<never>((_, reject) => {
     controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
   });
   aborted.catch(() => undefined);
   timers.push(setTimeout(() => controller.abort(new DeadlineExceededError(deadline)), Math.max(0, deadline.getTime() - deps.clock.now().getTime())));
   const lease = definition.singleFlight;
-  if (lease) {
-    const every = Math.max(1000, Math.floor(lease.ttlMs / 3));
-    timers.push(
-      setInterval(() => {
-        deps.leases.renew(lease.lease, job.id, lease.ttlMs).catch((error: unknown) => {
-          if (error instanceof LeaseLostError) controller.abort(error);
-          else log.warn('lease renewal failed; will retry', describeError(error));
-        });
-      }, every),
-    );
-  }
+  if (lease) stops.push(keepLeaseRenewed(deps.leases, lease, job.id, (lost) => controller.abort(lost), log));
 
   try {
     const work = definition.run({ job, params, signal: controller.signal, deadline, deps, log, artifacts });
     const outcome: JobOutcome = await Promise.race([work, aborted]);
     return { ...outcomeResult(outcome), artifacts: [...artifacts.written] };
   } catch (error) {
-    const reason = controller.signal.aborted ? controller.signal.reason : error;
+    const reason: unknown = controller.signal.aborted ? controller.signal.reason : error;
     const status = reason instanceof DeadlineExceededError ? 'timed_out' : 'failed';
     log.error('run failed', { ...describeError(reason), status });
     return { status, error: describeError(reason), artifacts: [...artifacts.written] };
   } finally {
     for (const timer of timers) clearTimeout(timer);
+    for (const stop of stops) stop();
     if (!controller.signal.aborted) controller.abort(new Error('run ended'));
   }
 }
@@ -214,8 +209,7 @@ async function waitBehindHolder(deps: JobDependencies, queued: JobRecord, holder
 
 /** A run that cannot even start (bad params) still ends with one recorded transition. */
 function failBeforeStart(deps: JobDependencies, job: JobRecord, error: { code: string; message: string }, log: JobDependencies['logger']): Promise<JobRecord> {
-  const patch = { finishedAt: deps.clock.now().toISOString(), durationMs: 0, error };
-  return alreadyDecided(deps, job, () => deps.ledger.transition(job, ['queued'], 'failed', patch), log);
+  return alreadyDecided(deps, job, () => failUnstartedRun(deps.ledger, job, deps.clock.now(), error), log);
 }
 
 /**

@@ -9,6 +9,7 @@ import { executeDebouncedRun } from './debounce';
 import { InvalidJobParamsError, JobNotFoundError } from './errors';
 import { periodForSchedule } from './schedule-period';
 import { reportRunEnded } from './run-metrics';
+import { zodMessage } from '../validation';
 
 /** What a job function accepts: from the scheduler (slot time), the API or another job. */
 export const jobInvocationSchema = z
@@ -45,7 +46,7 @@ export async function handleInvocation<P>(
 ): Promise<InvocationResult> {
   const parsed = jobInvocationSchema.safeParse(event);
   if (!parsed.success) {
-    const reason = parsed.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`).join('; ');
+    const reason = zodMessage(parsed.error, { whole: 'event' });
     deps.logger.error('rejected a malformed invocation', { reason, type: definition.type });
     return { outcome: 'rejected', reason };
   }

@@ -1,7 +1,7 @@
 import type { JobLedger } from './ports';
 import type { JobRecord } from './record';
 import type { JobType } from './job-types';
-import { successfulStatuses } from './states';
+import type { CatalogView } from './scheduled-task';
 import { typicalIntervalMs } from '../time/schedule';
 
 /** The schedules of one job type, as health needs them. */
@@ -36,6 +36,8 @@ export interface HealthInput {
   now: Date;
   deployedAt: Date;
   graceMs: number;
+  /** The job type's own rule for a run that did its work (the catalog's). */
+  ranToTheEnd: CatalogView['ranToTheEnd'];
 }
 
 /** How far back to look for a last success outside the staleness window: a few pages, never a scan. */
@@ -57,7 +59,7 @@ export async function jobHealth(input: HealthInput, type: JobType, schedules: re
 
   const latest = await ledger.list({ type, limit: 1 });
   const lastRun = latest.items[0] ? brief(latest.items[0]) : null;
-  const success = await findLastSuccess(ledger, type);
+  const success = await findLastSuccess(input, type);
   const lastSuccess = success ? brief(success) : null;
   const base = { schedules: enabled.map((s) => s.name), lastRun, lastSuccess, ...(intervalMs !== undefined ? { intervalMs } : {}) };
 
@@ -79,17 +81,7 @@ export async function jobHealth(input: HealthInput, type: JobType, schedules: re
   };
 }
 
-/**
- * Whether a run did its work. A critical sampling proof (exit code 2) ends `failed` so it stands
- * out, but the job ran and judged the data: health is about the job running, and the proof's
- * own alert reports the data.
- */
-function ranToTheEnd(job: JobRecord): boolean {
-  if ((successfulStatuses as readonly string[]).includes(job.status)) return true;
-  return job.type === 'sampling-proof' && job.status === 'failed' && job.exitCode === 2;
-}
-
-async function findLastSuccess(ledger: JobLedger, type: JobType): Promise<JobRecord | undefined> {
+async function findLastSuccess({ ledger, ranToTheEnd }: HealthInput, type: JobType): Promise<JobRecord | undefined> {
   let cursor: string | undefined;
   for (let page = 0; page < SUCCESS_SEARCH_PAGES; page += 1) {
     const result = await ledger.list({ type, limit: PAGE, ...(cursor ? { cursor } : {}) });

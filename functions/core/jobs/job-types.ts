@@ -10,6 +10,3 @@ export const JobType = {
 export type JobType = (typeof JobType)[keyof typeof JobType];
 export const jobTypes = Object.values(JobType) as [JobType, ...JobType[]];
 
-export function isJobType(value: string): value is JobType {
-  return (jobTypes as readonly string[]).includes(value);
-}

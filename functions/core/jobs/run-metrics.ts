@@ -2,7 +2,7 @@ import { describeError } from '../errors';
 import type { JobType } from './job-types';
 import type { Logger } from './logger';
 import type { JobRecord } from './record';
-import { terminalStatuses, type JobStatus } from './states';
+import { isTerminal, type JobStatus } from './states';
 
 /** One run that reached a terminal status, as the metrics see it. */
 export interface RunEnded {
@@ -36,7 +36,7 @@ export const ROWS_SUMMARY_FIELD: Partial<Record<JobType, string>> = {
 
 /** The metric values of an ended run; undefined for a record that has not ended. */
 export function runEndedOf(record: JobRecord): RunEnded | undefined {
-  if (!(terminalStatuses as readonly JobStatus[]).includes(record.status)) return undefined;
+  if (!isTerminal(record.status)) return undefined;
   const field = ROWS_SUMMARY_FIELD[record.type];
   const rows = field === undefined ? undefined : record.summary?.[field];
   return {

@@ -1,6 +1,9 @@
 /**
- * Run states and the only transitions between them. The ledger refuses anything else with a
- * conditional write, so a late or duplicated event can never move a run backwards.
+ * Run states and the only transitions between them: the one source of which statuses are
+ * terminal, successful, retryable and active. The ledger refuses a move this table does not
+ * allow before writing, and every move it does allow is a conditional write on the current
+ * state, so a late or duplicated event can never move a run backwards. Each move has a named
+ * function in `lifecycle/`.
  */
 export const JobStatus = {
   queued: 'queued',
@@ -14,19 +17,8 @@ export const JobStatus = {
 export type JobStatus = (typeof JobStatus)[keyof typeof JobStatus];
 export const jobStatuses = Object.values(JobStatus) as [JobStatus, ...JobStatus[]];
 
-export const terminalStatuses = ['succeeded', 'warning', 'failed', 'timed_out', 'skipped'] as const satisfies readonly JobStatus[];
-export type TerminalStatus = (typeof terminalStatuses)[number];
-
-/** A period whose run ended in one of these counts as done: it is not caught up again. */
-export const successfulStatuses = ['succeeded', 'warning'] as const satisfies readonly JobStatus[];
-
-/** A period whose claim points at a run in one of these may be claimed again by a retry. */
-export const retryableStatuses = ['failed', 'timed_out'] as const satisfies readonly JobStatus[];
-
-export const activeStatuses = ['queued', 'running'] as const satisfies readonly JobStatus[];
-
 /** `queued → queued` re-arms a run that waits (behind a lease holder, or after a lost invocation). */
-const allowedTransitions: Readonly<Record<JobStatus, readonly JobStatus[]>> = {
+const allowedTransitions = {
   queued: ['queued', 'running', 'skipped', 'failed', 'timed_out'],
   running: ['succeeded', 'warning', 'failed', 'timed_out'],
   succeeded: [],
@@ -34,20 +26,35 @@ const allowedTransitions: Readonly<Record<JobStatus, readonly JobStatus[]>> = {
   failed: [],
   timed_out: [],
   skipped: [],
-};
+} as const satisfies Readonly<Record<JobStatus, readonly JobStatus[]>>;
 
-/** The states a run may be in for a move to `to` to be legal. */
-export function legalSourcesOf(to: JobStatus): JobStatus[] {
-  return jobStatuses.filter((from) => allowedTransitions[from].includes(to));
-}
+/** Where a run may go from `from`. */
+export type NextStatus<F extends JobStatus> = (typeof allowedTransitions)[F][number];
+
+/** How a started run can end: what a job's outcome may say. */
+export type EndStatus = NextStatus<'running'>;
 
 export function isLegalTransition(from: JobStatus, to: JobStatus): boolean {
-  return allowedTransitions[from].includes(to);
+  return (allowedTransitions[from] as readonly JobStatus[]).includes(to);
 }
 
-export function isTerminal(status: JobStatus): status is TerminalStatus {
-  return (terminalStatuses as readonly string[]).includes(status);
-}
+/** Statuses with no way out. */
+export const terminalStatuses = jobStatuses.filter((status) => allowedTransitions[status].length === 0) as TerminalStatus[];
+export type TerminalStatus = { [S in JobStatus]: (typeof allowedTransitions)[S] extends readonly [] ? S : never }[JobStatus];
+
+/** A period whose run ended in one of these counts as done: it is not caught up again. */
+export const successfulStatuses = ['succeeded', 'warning'] as const satisfies readonly TerminalStatus[];
+
+/** A period whose claim points at a run in one of these may be claimed again by a retry. */
+export const retryableStatuses = ['failed', 'timed_out'] as const satisfies readonly TerminalStatus[];
+
+/** Not over yet: a period claimed by such a run is taken. */
+export const activeStatuses = jobStatuses.filter((status) => allowedTransitions[status].length > 0);
+
+const isIn = (statuses: readonly JobStatus[], status: JobStatus): boolean => statuses.includes(status);
+export const isTerminal = (status: JobStatus): status is TerminalStatus => isIn(terminalStatuses, status);
+export const isSuccessful = (status: JobStatus): boolean => isIn(successfulStatuses, status);
+export const isActive = (status: JobStatus): boolean => isIn(activeStatuses, status);
 
 export const JobTrigger = {
   schedule: 'schedule',

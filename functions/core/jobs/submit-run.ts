@@ -5,9 +5,10 @@ import type { JobRecord } from './record';
 import type { JobType } from './job-types';
 import type { JobTrigger } from './states';
 import { createRun } from './lifecycle/create-run';
+import { invokeOrFailRun } from './lifecycle/fail-unstarted-run';
 import { InvalidJobParamsError } from './errors';
 import { parsePeriodKey, type Period, type PeriodType } from '../time/periods';
-import { describeError } from '../errors';
+import { zodMessage } from '../validation';
 
 /** What the submitter needs to know of a job type (a catalog entry). */
 export interface SubmittableType {
@@ -41,7 +42,7 @@ export async function submitRun(deps: JobDependencies, request: SubmitRequest): 
   const { entry } = request;
   const params = entry.params.safeParse(request.params);
   if (!params.success) {
-    throw new InvalidJobParamsError(params.error.issues.map((i) => `params${i.path.length ? '.' + i.path.join('.') : ''}: ${i.message}`).join('; '));
+    throw new InvalidJobParamsError(zodMessage(params.error, { prefix: 'params' }));
   }
   const period = checkPeriod(deps, entry, request.period);
   entry.checkParams?.(params.data, { config: deps.config, period });
@@ -54,17 +55,7 @@ export async function submitRun(deps: JobDependencies, request: SubmitRequest): 
     ...(request.force ? { force: true } : {}),
   });
   if (created.outcome === 'skipped') return created;
-  try {
-    await deps.invoker.invokeAsync({ type: entry.type, jobId: created.job.id, trigger: request.trigger, triggeredBy: request.triggeredBy });
-  } catch (error) {
-    // Nothing will ever start it: close the record so the period can be claimed again.
-    await deps.ledger.transition(created.job, ['queued'], 'failed', {
-      finishedAt: deps.clock.now().toISOString(),
-      durationMs: 0,
-      error: describeError(error),
-    });
-    throw error;
-  }
+  await invokeOrFailRun(deps, created.job, { trigger: request.trigger, triggeredBy: request.triggeredBy });
   return { outcome: 'queued', job: created.job };
 }
 

@@ -66,10 +66,6 @@ export function dimsOfKey(dimsKey: string): Record<string, string> {
   return dims;
 }
 
-export function newTotals(value: number): GroupTotals {
-  return { count: 1, sum: value, min: value, max: value };
-}
-
 export function addTotals(into: GroupTotals, from: Readonly<GroupTotals>): void {
   into.count += from.count;
   into.sum += from.sum;

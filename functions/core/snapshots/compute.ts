@@ -60,7 +60,7 @@ export class ScopeTotals {
 
   private addTo(scope: string, metric: string, stat: GroupTotals): void {
     let byMetric = this.totals.get(scope);
-    if (!byMetric) this.totals.set(scope, (byMetric = new Map()));
+    if (!byMetric) this.totals.set(scope, (byMetric = new Map<string, GroupTotals>()));
     const existing = byMetric.get(metric);
     if (!existing) {
       byMetric.set(metric, { count: stat.count, sum: stat.sum, min: stat.min, max: stat.max });

@@ -9,10 +9,6 @@ export const snapshotPeriodNames = { day: 'daily', week: 'weekly', month: 'month
 export type SnapshotPeriodName = (typeof snapshotPeriodNames)[PeriodType];
 export const snapshotPeriodNameList = Object.values(snapshotPeriodNames);
 
-export function periodTypeOfName(name: SnapshotPeriodName): PeriodType {
-  return (Object.keys(snapshotPeriodNames) as PeriodType[]).find((type) => snapshotPeriodNames[type] === name)!;
-}
-
 export function snapshotArtifactKey(period: Pick<Period, 'type' | 'key'>): string {
   return `snapshots/${snapshotPeriodNames[period.type]}/${period.key}.json`;
 }

@@ -1,27 +1,17 @@
 import { z } from 'zod';
 import { snapshotPeriodNameList } from '../../core/snapshots/document';
+import { calendarDaySchema, isCalendarDay } from '../../core/time/calendar-day';
 
 /** An export covers at most this many local days (a year, leap day included). */
 export const MAX_EXPORT_DAYS = 366;
 const DAY_MS = 86_400_000;
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-function isCalendarDay(text: string): boolean {
-  const match = DAY.exec(text);
-  if (!match) return false;
-  const ms = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
-  return new Date(ms).toISOString().slice(0, 10) === text;
-}
 
 /** Calendar days from `from` to `to`, both included; local days count the same in any zone. */
 export function daysInRange(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS) + 1;
 }
 
-const localDay = z
-  .string()
-  .regex(DAY, 'a local day like 2026-11-22 (YYYY-MM-DD)')
-  .refine(isCalendarDay, { message: 'not a calendar day' });
+const localDay = calendarDaySchema('a local day like 2026-11-22 (YYYY-MM-DD)');
 
 const nameSchema = z
   .string()

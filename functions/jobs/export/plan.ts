@@ -5,6 +5,7 @@ import { InvalidPeriodError } from '../../core/time/errors';
 import { localDay, parsePeriodKey, periodsBetween } from '../../core/time/periods';
 import type { SnapshotPeriodName } from '../../core/snapshots/document';
 import { MAX_EXPORT_DAYS, exportParams, type ExportFormat, type ExportParams, type ExportSource } from './params';
+import { zodMessage } from '../../core/validation';
 
 /** Columns every row has; a groupBy dimension may not take one of these names. */
 export const FIXED_COLUMNS = ['day', 'metric', 'count', 'sum', 'min', 'max', 'avg'] as const;
@@ -36,7 +37,7 @@ export interface ExportPlan {
 export function planExport(raw: unknown, context: { config: NightshiftConfig; period?: string | undefined }): ExportPlan {
   const parsed = exportParams.safeParse(raw);
   if (!parsed.success) {
-    throw new InvalidJobParamsError(parsed.error.issues.map((i) => `params${i.path.length ? '.' + i.path.join('.') : ''}: ${i.message}`).join('; '));
+    throw new InvalidJobParamsError(zodMessage(parsed.error, { prefix: 'params' }));
   }
   const params = parsed.data;
   const { config } = context;

@@ -4,7 +4,8 @@ import type { HourKey, RollupStore } from '../../core/rollup/ports';
 import { ArtifactNotFoundError, StorageError } from '../../core/storage/errors';
 import { UnreadableObjectError } from '../../core/rollup/errors';
 import { describeError } from '../../core/errors';
-import { aggregateObject, newContribution, type AggregateOptions, type ObjectContribution } from './aggregate';
+import { aggregateObject, newContribution, type ObjectContribution } from './aggregate';
+import type { AggregateOptions } from './line-aggregator';
 import { hourPrefix } from './hours';
 
 export interface ObjectToRead {

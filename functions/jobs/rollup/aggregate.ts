@@ -2,15 +2,9 @@ import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { UnreadableObjectError } from '../../core/rollup/errors';
 import { mergeGroup, type GroupTotals } from '../../core/rollup/groups';
-import { LineAggregator } from './line-aggregator';
+import { LineAggregator, type AggregateOptions } from './line-aggregator';
 
 export type { GroupTotals } from '../../core/rollup/groups';
-
-export interface AggregateOptions {
-  timezone: string;
-  metrics: ReadonlySet<string>;
-  keptDimensions: readonly string[];
-}
 
 /**
  * What one object (or several, merged) adds to the stats. `groups` is keyed

@@ -1,6 +1,6 @@
 import type { JobDependencies } from '../../core/jobs/definition';
 import type { Logger } from '../../core/jobs/logger';
-import { LeaseLostError } from '../../core/jobs/errors';
+import { keepLeaseRenewed } from '../../core/jobs/lease-renewal';
 import type { RollupStore } from '../../core/rollup/ports';
 import { describeError } from '../../core/errors';
 import { RollupBusyError } from '../../core/rollup/errors';
@@ -41,12 +41,7 @@ export async function bringRollupUpToDate(input: BringUpToDateInput): Promise<Ro
   const controller = new AbortController();
   const onOuterAbort = () => controller.abort(input.signal.reason);
   input.signal.addEventListener('abort', onOuterAbort, { once: true });
-  const renewal = setInterval(() => {
-    deps.leases.renew(ROLLUP_LEASE.lease, owner, ROLLUP_LEASE.ttlMs).catch((error: unknown) => {
-      if (error instanceof LeaseLostError) controller.abort(error);
-      else log.warn('rollup lease renewal failed; will retry', describeError(error));
-    });
-  }, Math.max(1000, Math.floor(ROLLUP_LEASE.ttlMs / 3)));
+  const stopRenewing = keepLeaseRenewed(deps.leases, ROLLUP_LEASE, owner, (lost) => controller.abort(lost), log);
   try {
     const report = await runRollup({
       store: input.store ?? runtimeRollupStore(deps),
@@ -62,7 +57,7 @@ export async function bringRollupUpToDate(input: BringUpToDateInput): Promise<Ro
     log.info('rollup brought up to date', { from: input.from, to: input.to, objectsRead: report.objectsRead, events: report.events, objectsLeft: report.objectsLeft });
     return report;
   } finally {
-    clearInterval(renewal);
+    stopRenewing();
     input.signal.removeEventListener('abort', onOuterAbort);
     await deps.leases.release(ROLLUP_LEASE.lease, owner).catch((error: unknown) => log.warn('rollup lease release failed', describeError(error)));
   }
@@ -73,7 +68,7 @@ async function acquireWhenFree(input: BringUpToDateInput, owner: string): Promis
   // Measured on the real clock: waiting is real time even when a test fakes the job's clock.
   const maxWaitMs = input.maxWaitMs ?? input.deadline.getTime() - deps.clock.now().getTime() - DEADLINE_RESERVE_MS;
   const waitUntil = Date.now() + Math.max(0, maxWaitMs);
-  let holder = '';
+  let holder: string;
   for (;;) {
     signal.throwIfAborted();
     const attempt = await deps.leases.acquire(ROLLUP_LEASE.lease, owner, ROLLUP_LEASE.ttlMs);

@@ -1,4 +1,4 @@
-import { lambdaJobHandler } from '../../adapters/lambda-job-handler';
+import { lambdaJobHandler } from '../../runtime/lambda-job-handler';
 import { rollupJob } from './rollup-job';
 
 export const handler = lambdaJobHandler(rollupJob);

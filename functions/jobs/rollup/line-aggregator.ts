@@ -1,7 +1,13 @@
 import { checkEvent, EVENT_LIMITS } from '../../core/events/metric-event';
 import { dimsKeyOf, groupKey, mergeGroup, type GroupTotals } from '../../core/rollup/groups';
-import type { AggregateOptions } from './aggregate';
 import { LocalDayCache } from './local-day-cache';
+
+/** What an object's events are aggregated by: the zone of local days, the declared metrics, the kept dims. */
+export interface AggregateOptions {
+  timezone: string;
+  metrics: ReadonlySet<string>;
+  keptDimensions: readonly string[];
+}
 
 export type LineOutcome = 'event' | 'malformed' | 'unknown_metric';
 

@@ -1,24 +1,17 @@
 import { z } from 'zod';
+import { calendarDaySchema, DAY_PATTERN } from '../../core/time/calendar-day';
 
 /** An explicit range covers at most this many days (plus the lookback, always scanned). */
 export const MAX_RANGE_DAYS = 31;
 const DAY_MS = 86_400_000;
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-function isCalendarDay(text: string): boolean {
-  const match = DAY.exec(text);
-  if (!match) return false;
-  const ms = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
-  return new Date(ms).toISOString().slice(0, 10) === text;
-}
 
 /** A local day (`2026-11-22`, whole day in the configured zone) or an ISO time with offset. */
 const dayOrInstant = z.union([
-  z.string().regex(DAY).refine(isCalendarDay, { message: 'not a calendar day' }),
+  calendarDaySchema(),
   z.iso.datetime({ offset: true }),
 ], { message: 'a local day (YYYY-MM-DD) or an ISO-8601 time with offset' });
 
-export const isDayParam = (value: string): boolean => DAY.test(value);
+export const isDayParam = (value: string): boolean => DAY_PATTERN.test(value);
 
 /**
  * The span in UTC terms, days taken as whole UTC days: the zone is not known here, and this is

@@ -1,5 +1,5 @@
 import { DynamoDbRollupStore } from '../../adapters/dynamodb/rollup-store';
-import { runtime } from '../../adapters/runtime';
+import { runtime } from '../../runtime/runtime';
 import type { JobDependencies } from '../../core/jobs/definition';
 import type { RollupStore } from '../../core/rollup/ports';
 

@@ -1,4 +1,4 @@
-import { lambdaJobHandler } from '../../adapters/lambda-job-handler';
-import { samplingProofJob } from './sampling-proof-job';
+import { lambdaJobHandler } from '../../runtime/lambda-job-handler';
+import { samplingProofJob } from './runtime-wiring';
 
 export const handler = lambdaJobHandler(samplingProofJob);

@@ -1,8 +1,8 @@
 import { DynamoDbProofIndex } from '../../adapters/dynamodb/proof-index';
-import { runtime } from '../../adapters/runtime';
+import { runtime } from '../../runtime/runtime';
 import type { ProofIndex } from '../../core/proofs/ports';
 import { runtimeRollupStore } from '../rollup/runtime-store';
-import type { SamplingProofWiring } from './sampling-proof-job';
+import { createSamplingProofJob, type SamplingProofWiring } from './sampling-proof-job';
 
 /** The proof index in the runtime's Analytics table (the API reads it too). */
 export function runtimeProofIndex(): ProofIndex {
@@ -16,3 +16,6 @@ export const runtimeProofWiring: SamplingProofWiring = {
   index: runtimeProofIndex,
   alerter: () => runtime().alerter,
 };
+
+/** What the Lambda handler runs: the proof over the runtime's tables, bucket and alerter. */
+export const samplingProofJob = createSamplingProofJob(runtimeProofWiring);

@@ -9,7 +9,7 @@ import { parsePeriodKey } from '../../core/time/periods';
 import { bringRollupUpToDate } from '../rollup/bring-up-to-date';
 import { samplingProofParams, type SamplingProofParams } from './params';
 import { factsKey, readFacts } from './read-facts';
-import { runtimeProofWiring } from './runtime-wiring';
+import { CRITICAL_PROOF_EXIT_CODE } from './verdict';
 
 /** Room to wait for a running rollup, bring the day up to date, then check. */
 export const SAMPLING_PROOF_TIMEOUT_MS = 590_000;
@@ -46,7 +46,7 @@ export function createSamplingProofJob(wiring: SamplingProofWiring): JobDefiniti
       const alerter = wiring.alerter(deps);
       let document: ProofDocument;
       let criticalMetrics: string[];
-      let alreadyAlerted = false;
+      let alreadyAlerted: boolean;
       try {
         const store = wiring.store(deps);
         const rollup = await bringRollupUpToDate({ deps, from: day, to: day, jobId: job.id, signal, deadline, log, store });
@@ -108,7 +108,7 @@ export function createSamplingProofJob(wiring: SamplingProofWiring): JobDefiniti
         });
       }
       if (document.status === 'critical') {
-        return { status: 'failed', exitCode: 2, summary, error: { code: 'proof_critical', message: `${document.summary.critical} critical check(s): ${criticalMetrics.join(', ')}` } };
+        return { status: 'failed', exitCode: CRITICAL_PROOF_EXIT_CODE, summary, error: { code: 'proof_critical', message: `${document.summary.critical} critical check(s): ${criticalMetrics.join(', ')}` } };
       }
       return { status: document.status === 'warn' ? 'warning' : 'succeeded', exitCode: document.exitCode, summary };
     },
@@ -123,6 +123,3 @@ async function publishAlert(alerter: Alerter, log: JobDependencies['logger'], al
     log.error('proof alert could not be published', { date: alert.date, status: alert.status, ...describeError(error) });
   }
 }
-
-/** What the Lambda handler runs: the proof over the runtime's tables, bucket and alerter. */
-export const samplingProofJob = createSamplingProofJob(runtimeProofWiring);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { NightshiftError } from '../../core/errors';
 import { parseScheduleExpression } from '../../core/time/schedule';
 import { timezoneSchema } from '../../core/config/schema';
+import { zodMessage, zodProblems } from '../../core/validation';
 
 /**
  * The script whitelist: what may run, with which interpreter, which arguments (typed, bounded)
@@ -133,7 +134,7 @@ const scriptSchema = z
     }
     if (script.schedule) {
       const checked = argsSchema.safeParse(script.schedule.args);
-      if (!checked.success) ctx.addIssue({ code: 'custom', path: ['schedule', 'args'], message: issuesText(checked.error, 'args') });
+      if (!checked.success) ctx.addIssue({ code: 'custom', path: ['schedule', 'args'], message: zodMessage(checked.error, { prefix: 'args' }) });
     }
   });
 
@@ -167,7 +168,7 @@ export class InvalidScriptManifestError extends NightshiftError {
 export function parseManifest(input: unknown, directory: string, source = 'manifest.json'): ScriptManifest {
   const result = manifestSchema.safeParse(input);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
+    const problems = zodProblems(result.error, { whole: '(root)' });
     throw new InvalidScriptManifestError(source, problems, { cause: result.error });
   }
   return { scripts: result.data.scripts, directory };
@@ -238,7 +239,9 @@ export function argumentVector(spec: ScriptSpec, args: Readonly<Record<string, u
       if (value === true) argv.push(arg.flag!);
       continue;
     }
-    const text = arg.type === 'artifact' ? resolveArtifact(name, String(value)) : String(value);
+    // The manifest's args schema lets only strings and numbers through for these kinds.
+    const given = typeof value === 'number' ? String(value) : (value as string);
+    const text = arg.type === 'artifact' ? resolveArtifact(name, given) : given;
     if (arg.flag !== undefined) argv.push(arg.flag, text);
     else positionals.push(text);
   }
@@ -258,8 +261,4 @@ export function describeScript(name: string, spec: ScriptSpec) {
     args: z.toJSONSchema(argumentsSchemaOf(spec.args), { io: 'input' }),
     argv: Object.fromEntries(Object.entries(spec.args).map(([argName, arg]) => [argName, arg.flag ?? 'positional'])),
   };
-}
-
-export function issuesText(error: z.ZodError, root: string): string {
-  return error.issues.map((i) => `${[root, ...i.path.map(String)].join('.')}: ${i.message}`).join('; ');
 }

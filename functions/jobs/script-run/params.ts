@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { argumentsSchemaOf, issuesText, type ScriptManifest } from './manifest';
+import { argumentsSchemaOf, type ScriptManifest } from './manifest';
 import { shippedManifest } from './shipped-manifest';
+import { zodMessage } from '../../core/validation';
 
 /** A run may ask for a shorter limit than its script's, never a longer one. */
 const MAX_TIMEOUT_MS = 14 * 60_000;
@@ -28,10 +29,10 @@ export function scriptRunParamsFor(manifest: ScriptManifest) {
       }
       const args = schema.safeParse(params.args);
       if (!args.success) {
-        ctx.addIssue({ code: 'custom', path: ['args'], message: issuesText(args.error, `${params.script} args`) });
+        ctx.addIssue({ code: 'custom', path: ['args'], message: zodMessage(args.error, { prefix: `${params.script} args` }) });
         return z.NEVER;
       }
-      return { script: params.script, args: args.data as Record<string, unknown>, ...(params.timeoutMs !== undefined ? { timeoutMs: params.timeoutMs } : {}) };
+      return { script: params.script, args: args.data, ...(params.timeoutMs !== undefined ? { timeoutMs: params.timeoutMs } : {}) };
     });
 }
 

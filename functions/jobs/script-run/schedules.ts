@@ -1,4 +1,4 @@
-import type { ScheduledTask } from '../../catalog';
+import type { ScheduledTask } from '../../core/jobs/scheduled-task';
 import type { ScriptManifest } from './manifest';
 
 /**

@@ -1,5 +1,5 @@
 import { DynamoDbSnapshotStore } from '../../adapters/dynamodb/snapshot-store';
-import { runtime } from '../../adapters/runtime';
+import { runtime } from '../../runtime/runtime';
 import type { SnapshotStore } from '../../core/snapshots/ports';
 
 /** Snapshot items in the runtime's Analytics table, for the API. */

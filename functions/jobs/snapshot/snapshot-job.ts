@@ -1,6 +1,6 @@
 import { DynamoDbRollupStore } from '../../adapters/dynamodb/rollup-store';
 import { DynamoDbSnapshotStore } from '../../adapters/dynamodb/snapshot-store';
-import { runtime } from '../../adapters/runtime';
+import { runtime } from '../../runtime/runtime';
 import type { JobDefinition, JobDependencies } from '../../core/jobs/definition';
 import { snapshotParams, type SnapshotParams } from './params';
 import { takeSnapshot, type SnapshotStores } from './take-snapshot';

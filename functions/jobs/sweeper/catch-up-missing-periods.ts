@@ -1,11 +1,11 @@
-import type { ScheduledTask } from '../../catalog';
+import type { ScheduledTask } from '../../core/jobs/scheduled-task';
 import type { JobDependencies } from '../../core/jobs/definition';
 import type { Logger } from '../../core/jobs/logger';
 import { createRun } from '../../core/jobs/lifecycle/create-run';
+import { invokeOrFailRun } from '../../core/jobs/lifecycle/fail-unstarted-run';
 import { periodForSlot } from '../../core/jobs/schedule-period';
-import { successfulStatuses, activeStatuses } from '../../core/jobs/states';
+import { isActive, isSuccessful } from '../../core/jobs/states';
 import { intendedSlotsBetween } from '../../core/time/schedule';
-import { describeError } from '../../core/errors';
 
 /** Per schedule, at most this many slots are examined in one sweep. */
 const MAX_SLOTS_PER_SCHEDULE = 2000;
@@ -47,7 +47,7 @@ export async function findMissingPeriods(deps: JobDependencies, tasks: readonly 
     const states = await deps.ledger.periodStates(task.type, [...byPeriod.keys()]);
     for (const [period, scheduledFor] of byPeriod) {
       const state = states.get(period);
-      const done = state && ((successfulStatuses as readonly string[]).includes(state.status) || (activeStatuses as readonly string[]).includes(state.status));
+      const done = state && (isSuccessful(state.status) || isActive(state.status));
       if (done) continue;
       if (state && state.trigger === 'catch-up') continue;
       missing.push({ schedule: task.name, type: task.type, period, scheduledFor, params: task.params, reason: state ? 'failed' : 'never_ran' });
@@ -76,18 +76,8 @@ export async function catchUpMissingPeriods(
       scheduledFor: gap.scheduledFor,
     });
     if (created.outcome === 'skipped') continue;
-    try {
-      await deps.invoker.invokeAsync({ type: gap.type, jobId: created.job.id, trigger: 'catch-up', triggeredBy: 'sweeper' });
-    } catch (error) {
-      // Nothing will ever start it: a queued run would hold its period for good (even against
-      // backfill and force), so close it, as submitRun does, and let the sweep fail visibly.
-      await deps.ledger.transition(created.job, ['queued'], 'failed', {
-        finishedAt: deps.clock.now().toISOString(),
-        durationMs: 0,
-        error: describeError(error),
-      });
-      throw error;
-    }
+    // Not accepted: the run is failed and the sweep fails visibly.
+    await invokeOrFailRun(deps, created.job, { trigger: 'catch-up', triggeredBy: 'sweeper' });
     started.push({ type: gap.type, period: gap.period, jobId: created.job.id });
     log.info('caught up a missing period', { catchUpJobId: created.job.id, catchUpType: gap.type, period: gap.period, reason: gap.reason });
   }

@@ -1,4 +1,3 @@
-import { scheduledTasks } from '../../catalog';
 import type { JobDefinition } from '../../core/jobs/definition';
 import { timeOutStaleRuns } from './time-out-stale-runs';
 import { reinvokeLostRuns } from './reinvoke-lost-runs';
@@ -14,7 +13,7 @@ export const sweeperJob: JobDefinition<SweeperParams> = {
   async run({ deps, log, signal }) {
     const timedOut = await timeOutStaleRuns(deps, log, signal);
     const reinvoked = await reinvokeLostRuns(deps, log, signal);
-    const tasks = scheduledTasks(deps.config);
+    const tasks = deps.catalog.schedules;
     const catchUp = await catchUpMissingPeriods(deps, tasks, log, signal);
     // Last, so the verdicts read a ledger that already holds this sweep's time-outs and catch-ups.
     const health = await publishJobHealth(deps, tasks);

@@ -1,4 +1,5 @@
 import { deniedMessage, json, readTarget, type AwsService, type ServiceRequest, type ServiceResponse } from './service';
+import { textOf } from '../resources';
 
 /**
  * DynamoDB: each operation's IAM actions and resources (per table, per index, per transaction
@@ -43,10 +44,10 @@ export class DynamoDbService implements AwsService {
    * key values it touches) where IAM sets it, so a LeadingKeys condition is judged as in AWS.
    */
   permissionsFor(operation: string, input: Record<string, unknown>): Permission[] {
-    const table = (name: unknown, index?: unknown): string => (index ? `${this.tableArn(String(name))}/index/${String(index)}` : this.tableArn(String(name)));
+    const table = (name: unknown, index?: unknown): string => (index ? `${this.tableArn(textOf(name))}/index/${textOf(index)}` : this.tableArn(textOf(name)));
     const keysOf = (name: string, items: Array<Record<string, AttributeValue> | undefined>): string[] => {
       const hashKey = this.hashKeyOf(name);
-      return items.flatMap((item) => (hashKey && item?.[hashKey] ? [scalar(item[hashKey] as AttributeValue)] : []));
+      return items.flatMap((item) => (hashKey && item?.[hashKey] ? [scalar(item[hashKey])] : []));
     };
     switch (operation) {
       case 'BatchGetItem':
@@ -101,7 +102,7 @@ function scalar(value: AttributeValue): string {
 
 /** `pk = :pk` (or `#pk = :pk`) in a Query's key condition → the partition value it reads. */
 function queriedPartition(input: Record<string, unknown>, hashKey: string | undefined): string[] {
-  const condition = String(input['KeyConditionExpression'] ?? '');
+  const condition = textOf(input['KeyConditionExpression']);
   const names = (input['ExpressionAttributeNames'] as Record<string, string> | undefined) ?? {};
   const values = (input['ExpressionAttributeValues'] as Record<string, AttributeValue> | undefined) ?? {};
   for (const match of condition.matchAll(/(#?[A-Za-z0-9_]+)\s*=\s*(:[A-Za-z0-9_]+)/g)) {

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Deployment } from '../deployment';
 import { deniedMessage, json, readTarget, type AwsService, type ServiceRequest, type ServiceResponse } from './service';
+import { textOf } from '../resources';
 
 interface SecretVersion {
   id: string;
@@ -20,14 +21,14 @@ export class SecretsManagerService implements AwsService {
     this.secrets = deployment.resources('AWS::SecretsManager::Secret').map((secret) => {
       const arn = secret.physical.ref;
       const name = arn.split(':secret:')[1]?.replace(/-[A-Za-z0-9]{6}$/, '') ?? arn;
-      const initial = typeof secret.props['SecretString'] === 'string' ? (secret.props['SecretString'] as string) : randomBytes(16).toString('hex');
+      const initial = typeof secret.props['SecretString'] === 'string' ? secret.props['SecretString'] : randomBytes(16).toString('hex');
       return { arn, name, versions: [{ id: randomUUID(), value: initial, createdAt: now() }] };
     });
   }
 
   async handle(request: ServiceRequest): Promise<ServiceResponse> {
     const { operation, input } = readTarget(request);
-    const id = String(input['SecretId'] ?? '');
+    const id = textOf(input['SecretId']);
     const secret = this.secrets.find((candidate) => candidate.arn === id || candidate.name === id || candidate.arn.startsWith(`${id}-`));
     if (!secret) return error('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
     const action = `secretsmanager:${operation}`;
@@ -37,7 +38,7 @@ export class SecretsManagerService implements AwsService {
       case 'GetSecretValue':
         return json(200, { ARN: secret.arn, Name: secret.name, SecretString: current.value, VersionId: current.id, VersionStages: ['AWSCURRENT'], CreatedDate: current.createdAt / 1000 }, {}, 'application/x-amz-json-1.1');
       case 'PutSecretValue': {
-        const version = { id: String(input['ClientRequestToken'] ?? randomUUID()), value: String(input['SecretString'] ?? ''), createdAt: this.now() };
+        const version = { id: textOf(input['ClientRequestToken'], randomUUID()), value: textOf(input['SecretString']), createdAt: this.now() };
         secret.versions.push(version);
         return json(200, { ARN: secret.arn, Name: secret.name, VersionId: version.id, VersionStages: ['AWSCURRENT'] }, {}, 'application/x-amz-json-1.1');
       }

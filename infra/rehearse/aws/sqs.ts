@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Deployment } from '../deployment';
 import type { Timeline } from '../timeline';
 import { deniedMessage, json, readTarget, type AwsService, type ServiceRequest, type ServiceResponse } from './service';
+import { textOf } from '../resources';
 
 interface Message {
   id: string;
@@ -113,7 +114,7 @@ export class SqsService implements AwsService {
     if (!(await request.authorize(action, queue.arn))) return queryError(400, 'AccessDenied', deniedMessage(request.identity, action, queue.arn));
     switch (operation) {
       case 'SendMessage': {
-        const body = String(input['MessageBody'] ?? '');
+        const body = textOf(input['MessageBody']);
         const message = queue.send(body, request.identity.principalArn, input['DelaySeconds'] as number | undefined, (input['MessageAttributes'] as Record<string, unknown>) ?? {});
         return json(200, { MessageId: message.id, MD5OfMessageBody: md5(body) });
       }

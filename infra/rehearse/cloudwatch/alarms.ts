@@ -1,6 +1,7 @@
 import type { Deployment } from '../deployment';
 import { evaluateMetricMath, metricMathIds, MetricMathError, type MathValue } from './metric-math';
 import type { Datapoint, MetricStore } from './metric-store';
+import { textOf } from '../resources';
 
 export interface MetricQuery {
   id: string;
@@ -58,7 +59,7 @@ export function readAlarms(deployment: Deployment): AlarmDefinition[] {
       comparison: String(props['ComparisonOperator']),
       evaluationPeriods,
       datapointsToAlarm: Number(props['DatapointsToAlarm'] ?? evaluationPeriods),
-      treatMissingData: String(props['TreatMissingData'] ?? 'missing'),
+      treatMissingData: textOf(props['TreatMissingData'], 'missing'),
       actions: { ALARM: strings(props['AlarmActions']), OK: strings(props['OKActions']), INSUFFICIENT_DATA: strings(props['InsufficientDataActions']) },
     };
   });

@@ -73,18 +73,11 @@ export class MetricStore {
           const dimensions: Record<string, string> = {};
           for (const name of dimensionSet) {
             if (typeof event[name] !== 'string') this.rejectedEmf.push({ source, reason: `dimension ${name} has no string value`, line: text });
-            else dimensions[name] = event[name] as string;
+            else dimensions[name] = event[name];
           }
           for (const item of values) this.put({ namespace: directive.Namespace, name: metric.Name ?? '', dimensions, at: aws.Timestamp, value: item, source });
         }
       }
     }
   }
-}
-
-export function dimensionKey(dimensions: Record<string, string>): string {
-  return Object.keys(dimensions)
-    .sort()
-    .map((name) => `${name}=${dimensions[name]}`)
-    .join(',');
 }

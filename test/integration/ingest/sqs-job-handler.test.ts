@@ -1,6 +1,6 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lambdaJobHandler } from '../../../functions/adapters/lambda-job-handler';
+import { lambdaJobHandler } from '../../../functions/runtime/lambda-job-handler';
 import { registerInProcessInvoker } from '../../../functions/adapters/invoker/in-process';
 import { useApiEnvironment } from '../../helpers/api';
 import { DelayRecordingInvoker } from '../../helpers/invokers';

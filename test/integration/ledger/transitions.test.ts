@@ -117,6 +117,33 @@ describe('DynamoDbJobLedger.transition', () => {
       expect(after).toEqual(before);
     });
 
+    it.each([
+      { current: 'succeeded', path: ['running', 'succeeded'], to: 'failed', period: '2026-10-11' },
+      { current: 'running', path: ['running'], to: 'queued', period: '2026-10-12' },
+      { current: 'skipped', path: ['skipped'], to: 'running', period: '2026-10-13' },
+      { current: 'timed_out', path: ['running', 'timed_out'], to: 'succeeded', period: '2026-10-14' },
+    ] as const)('refuses a move states.ts does not allow ($current → $to) even from the state the run is in, writing nothing', async ({ current, path, to, period }) => {
+      // Prepare
+      const created = { ...job({ type: 'rollup' }), period };
+      await ledger.claimPeriod(created, 'first');
+      let from: JobStatus = 'queued';
+      for (const step of path) {
+        await ledger.transition(created, [from], step, {});
+        from = step;
+      }
+      const before = await ledger.get(created.id);
+      const claimBefore = await rawItem(`period#rollup#${created.period}`);
+
+      // Act
+      const outcome = await ledger.transition(created, [current], to, { summary: { backwards: true } }).catch((thrown: unknown) => thrown);
+
+      // Assess
+      expect(outcome).toBeInstanceOf(IllegalTransitionError);
+      expect(outcome).toMatchObject({ code: 'illegal_transition', jobId: created.id, to, actual: current });
+      expect(await ledger.get(created.id)).toEqual(before);
+      expect(await rawItem(`period#rollup#${created.period}`)).toEqual(claimBefore);
+    });
+
     it('refuses an illegal move of a period run with the run status as actual and leaves its claim alone', async () => {
       // Prepare
       const created = { ...job({ type: 'rollup' }), period: '2026-11-20' };

@@ -3,7 +3,7 @@ import { resetApiContext } from '../../../functions/api/handler';
 import { callApi, type ApiAnswer } from '../../helpers/api';
 import { jobCatalog } from '../../../functions/catalog';
 import { registerInProcessInvoker } from '../../../functions/adapters/invoker/in-process';
-import { resetRuntime } from '../../../functions/adapters/runtime';
+import { resetRuntime } from '../../../functions/runtime/runtime';
 import type { JobLedger } from '../../../functions/core/jobs/ports';
 import type { JobRecord } from '../../../functions/core/jobs/record';
 import { FakeClock } from '../../helpers/clock';

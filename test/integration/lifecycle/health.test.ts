@@ -19,10 +19,12 @@ const daily = (name: string): HealthSchedule => ({ name, expression: 'cron(0 3 *
 describe('jobHealth', () => {
   let storage: TestStorage;
   let ledger: JobLedger;
+  let ranToTheEnd: HealthInput['ranToTheEnd'];
 
   beforeAll(async () => {
     storage = await createTestStorage('lifecycle-health');
-    ledger = testDependencies(storage).ledger;
+    // The catalog's rule, as the runtime hands it to the API and the sweeper.
+    ({ ledger, catalog: { ranToTheEnd } } = testDependencies(storage));
   });
 
   afterAll(async () => {
@@ -30,7 +32,7 @@ describe('jobHealth', () => {
   });
 
   function input(deployedAt: Date, graceMinutes = 30): HealthInput {
-    return { ledger, now: NOW, deployedAt, graceMs: graceMinutes * 60_000 };
+    return { ledger, now: NOW, deployedAt, graceMs: graceMinutes * 60_000, ranToTheEnd };
   }
 
   /** A run of `type` created at `createdAt` that ended in `status`. */

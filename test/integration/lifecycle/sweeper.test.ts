@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ScheduledTask } from '../../../functions/catalog';
+import type { ScheduledTask } from '../../../functions/core/jobs/scheduled-task';
 import type { NightshiftConfigInput } from '../../../functions/core/config';
 import type { JobDependencies } from '../../../functions/core/jobs/definition';
 import { executeRun } from '../../../functions/core/jobs/execute-run';

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { catalogView } from '../../../functions/catalog';
 import { DynamoDbIdempotencyStore } from '../../../functions/adapters/dynamodb/idempotency-store';
 import { DynamoDbJobLedger } from '../../../functions/adapters/dynamodb/job-ledger';
 import { DynamoDbLeaseStore } from '../../../functions/adapters/dynamodb/lease-store';
@@ -84,6 +85,7 @@ async function runSchedule(storage: TestStorage, seed: number): Promise<Tally> {
     invoker: new RecordingInvoker(),
     clock,
     logger: silentLogger,
+    catalog: catalogView(config),
   };
   const context: ApiContext = {
     deps,

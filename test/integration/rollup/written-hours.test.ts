@@ -6,7 +6,7 @@ import type { HourKey } from '../../../functions/core/rollup/ports';
 import { createRollupJob } from '../../../functions/jobs/rollup/rollup-job';
 import { queryStats } from '../../../functions/jobs/rollup/query-stats';
 import { FakeClock } from '../../helpers/clock';
-import { crashingClient, extraAnalyticsTable, rollupBed, rollupConfig, runRollupJob, scanAnalytics, type RollupBed } from '../../helpers/rollup-bed';
+import { crashingClient, extraAnalyticsTable, rollupBed, runRollupJob, scanAnalytics, type RollupBed } from '../../helpers/rollup-bed';
 import { createTestStorage, type TestStorage } from '../../helpers/storage';
 
 const NOW = '2026-11-23T20:00:00Z';

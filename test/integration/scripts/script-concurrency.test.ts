@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogEntry, maxConcurrencyFor } from '../../../functions/catalog';
 import { registerInProcessInvoker } from '../../../functions/adapters/invoker/in-process';
-import { runtime } from '../../../functions/adapters/runtime';
+import { runtime } from '../../../functions/runtime/runtime';
 import { submitRun } from '../../../functions/core/jobs/submit-run';
 import type { JobRecord } from '../../../functions/core/jobs/record';
 import { scriptRunParamsFor } from '../../../functions/jobs/script-run/params';

@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobCatalog } from '../../../functions/catalog';
 import { registerInProcessInvoker } from '../../../functions/adapters/invoker/in-process';
-import { runtime } from '../../../functions/adapters/runtime';
+import { runtime } from '../../../functions/runtime/runtime';
 import { InProcessInvoker } from '../../../infra/local/in-process-invoker';
 import { callApi, TEST_TOKENS, useApiEnvironment, type ApiAnswer } from '../../helpers/api';
 import { scriptTestConfig } from '../../helpers/scripts';

@@ -1,7 +1,7 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { tokenEntry, type Principal } from '../../../functions/api/auth';
-import { adaptRoute, type ApiContext, type ApiRequest } from '../../../functions/api/http';
+import { apiHandler, type ApiContext, type ApiRequest } from '../../../functions/api/http';
 import type { RouteSpec } from '../../../functions/api/route-specs';
 import { silentLogger } from '../../../functions/core/jobs/logger';
 import type { JobDependencies } from '../../../functions/core/jobs/definition';
@@ -12,7 +12,7 @@ const LOCAL_ADMIN_TOKEN = 'local-admin-token-51c9';
 const postJobs: RouteSpec = { method: 'POST', path: '/jobs', scope: 'admin', summary: 'Start a run' };
 const getJobs: RouteSpec = { method: 'GET', path: '/jobs', scope: 'read', summary: 'List runs' };
 
-/** Only what adaptRoute reads: the logger for 5xx, and the env tokens of the local path. */
+/** Only what the route wrapper reads: the env tokens of the local path. */
 const context = {
   deps: { logger: silentLogger } as unknown as JobDependencies,
   deployedAt: new Date('2026-11-22T10:00:00Z'),
@@ -25,8 +25,8 @@ const context = {
 
 /** Runs one route; the handler answers with the principal it was given. */
 async function call(spec: RouteSpec, event: APIGatewayProxyEventV2): Promise<{ status: number; body: any }> {
-  const route = adaptRoute(spec, async (request: ApiRequest) => ({ status: 200, body: principalJson(request.principal) }), () => context);
-  const result = (await route(event)) as APIGatewayProxyStructuredResultV2;
+  const route = apiHandler([{ spec, handle: async (request: ApiRequest) => ({ status: 200, body: principalJson(request.principal) }) }], () => context, silentLogger);
+  const result = (await route(event, {} as Context)) as APIGatewayProxyStructuredResultV2;
   return { status: result.statusCode ?? 0, body: result.body ? JSON.parse(result.body) : undefined };
 }
 

@@ -10,7 +10,7 @@ import { terminalStatuses } from '../../../functions/core/jobs/states';
 
 /** Compiles only when the server's type can be handed to a client that expects the client's. */
 function fits<Client>() {
-  return <Server extends Client>(): true => true;
+  return <_Server extends Client>(): true => true;
 }
 
 describe('client types', () => {

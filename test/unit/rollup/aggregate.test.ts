@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { aggregateObject, mergeContribution, newContribution, type AggregateOptions } from '../../../functions/jobs/rollup/aggregate';
+import { aggregateObject, mergeContribution, newContribution } from '../../../functions/jobs/rollup/aggregate';
+import type { AggregateOptions } from '../../../functions/jobs/rollup/line-aggregator';
 import { UnreadableObjectError } from '../../../functions/core/rollup/errors';
 
 const LA: AggregateOptions = { timezone: 'America/Los_Angeles', metrics: new Set(['revenue', 'orders']), keptDimensions: ['store'] };

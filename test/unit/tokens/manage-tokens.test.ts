@@ -2,7 +2,8 @@ import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } fr
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SecretsManagerTokenStore } from '../../../functions/adapters/secrets/token-secret-store';
-import { parseTokenSecret, tokenDigestHex, TokenSecretUnavailableError } from '../../../functions/api/token-secret';
+import { parseTokenSecret, tokenDigestHex } from '../../../functions/api/token-secret';
+import { TokenSecretUnavailableError } from '../../../functions/core/tokens/ports';
 import { regionOfArn, runTokenCommand, type TokenCommandIo } from '../../../infra/tokens/manage-tokens';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:Nightshift-tokens-AbCdEf';

@@ -1,8 +1,9 @@
 import type { JobLedger } from '../ports';
 import type { ArtifactRef, JobErrorInfo, JobRecord } from '../record';
+import type { EndStatus } from '../states';
 
 export interface RunResult {
-  status: 'succeeded' | 'warning' | 'failed' | 'timed_out';
+  status: EndStatus;
   summary?: Record<string, unknown>;
   error?: JobErrorInfo;
   exitCode?: number;

@@ -64,7 +64,7 @@ class FieldParser {
       return n;
     }
     if (names) {
-      const index = names.indexOf(token.toUpperCase() as never);
+      const index = names.indexOf(token.toUpperCase());
       if (index >= 0) return index + min;
       if (/^[A-Za-z]+$/.test(token)) this.fail(`is not a ${this.spec.label === 'month' ? 'month' : 'day'} name; use ${this.range()}`, token);
     }

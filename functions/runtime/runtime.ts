@@ -2,20 +2,21 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { JobDependencies } from '../core/jobs/definition';
 import type { Invoker } from '../core/jobs/ports';
-import { createDynamoDbDocumentClient, createLambdaClient, createS3Client, createSqsClient } from './aws-clients';
-import { DynamoDbDebounceStore } from './dynamodb/debounce-store';
-import { DynamoDbJobLedger } from './dynamodb/job-ledger';
-import { DynamoDbLeaseStore } from './dynamodb/lease-store';
-import { S3ArtifactStore } from './s3/artifact-store';
-import { LambdaInvoker } from './invoker/lambda-invoker';
-import { SqsDelayInvoker } from './invoker/sqs-delay';
-import { inProcessInvoker } from './invoker/in-process';
-import { createLogger } from './logger';
-import { systemClock } from './clock';
-import { proofAlerter } from './alerts/proof-alerter';
-import { PowertoolsRunMetrics } from './metrics/powertools-run-metrics';
+import { createDynamoDbDocumentClient, createLambdaClient, createS3Client, createSqsClient } from '../adapters/aws-clients';
+import { DynamoDbDebounceStore } from '../adapters/dynamodb/debounce-store';
+import { DynamoDbJobLedger } from '../adapters/dynamodb/job-ledger';
+import { DynamoDbLeaseStore } from '../adapters/dynamodb/lease-store';
+import { S3ArtifactStore } from '../adapters/s3/artifact-store';
+import { LambdaInvoker } from '../adapters/invoker/lambda-invoker';
+import { SqsDelayInvoker } from '../adapters/invoker/sqs-delay';
+import { inProcessInvoker } from '../adapters/invoker/in-process';
+import { createLogger } from '../adapters/logger';
+import { systemClock } from '../adapters/clock';
+import { proofAlerter } from '../adapters/alerts/proof-alerter';
+import { PowertoolsRunMetrics } from '../adapters/metrics/powertools-run-metrics';
 import type { Alerter } from '../core/proofs/ports';
-import { readEnvironment, type RuntimeEnvironment } from './environment';
+import { readEnvironment, type RuntimeEnvironment } from '../adapters/environment';
+import { catalogView } from '../catalog';
 
 export interface Runtime {
   env: RuntimeEnvironment;
@@ -54,6 +55,7 @@ export function buildRuntime(env: RuntimeEnvironment): Runtime {
     invoker,
     clock: systemClock,
     logger: createLogger(),
+    catalog: catalogView(env.config),
     debounce: new DynamoDbDebounceStore(documentClient, env.jobsTable),
     deployedAt: env.deployedAt,
     // EMF lines only mean something where CloudWatch Logs turns them into metrics: in Lambda.

@@ -1,0 +1,69 @@
+/**
+ * Import boundaries between the layers (docs/ARCHITECTURE.md, "Layers"), checked by `npm run lint`.
+ * Type-only imports count: a cycle of types is still a cycle, and a type from the wrong layer
+ * still couples the two. `test/unit/lint/boundaries.test.ts` proves each rule fails on a
+ * wrong-way import (fixtures in test/fixtures/lint/).
+ */
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'core-imports-only-core',
+      comment: 'functions/core is the domain: it imports nothing of Nightshift outside functions/core (ports are how it reaches out).',
+      severity: 'error',
+      from: { path: '(^|/)functions/core/' },
+      to: { path: '(^|/)(functions/(?!core/)|cli/|infra/|console/|bench/|test/helpers/)' },
+    },
+    {
+      name: 'core-has-no-aws',
+      comment: 'functions/core has no AWS imports: the SDK, Lambda types and Powertools live in adapters.',
+      severity: 'error',
+      from: { path: '(^|/)functions/core/' },
+      to: { path: 'node_modules/(@aws-sdk|@smithy|aws-lambda|@types/aws-lambda|@aws-lambda-powertools|@middy|aws-cdk-lib)/' },
+    },
+    {
+      name: 'adapters-import-no-api-or-jobs',
+      comment: 'Adapters implement core ports; they know nothing of routes, job types or the composition root that uses them.',
+      severity: 'error',
+      from: { path: '(^|/)functions/adapters/' },
+      to: { path: '(^|/)functions/(api/|jobs/|runtime/|catalog\\.ts$)' },
+    },
+    {
+      name: 'jobs-import-no-api-or-catalog',
+      comment: 'A job folder declares itself and does its work; the catalog lists it (not the other way round) and the API calls it.',
+      severity: 'error',
+      from: { path: '(^|/)functions/jobs/' },
+      to: { path: '(^|/)functions/(api/|catalog\\.ts$)' },
+    },
+    {
+      name: 'client-imports-no-server',
+      comment: 'The API client bundles for the CLI, the browser console and the MCP server: no server code.',
+      severity: 'error',
+      from: { path: '(^|/)functions/client/' },
+      to: { path: '(^|/)functions/(?!client/)' },
+    },
+    {
+      name: 'console-uses-the-client-only',
+      comment: 'The web console talks to the public API through the client, never to server modules.',
+      severity: 'error',
+      from: { path: '(^|/)console/src/' },
+      to: { path: '(^|/)functions/(?!client/)' },
+    },
+    {
+      name: 'no-cycles',
+      comment: 'No import cycles, type-only ones included.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    // Type-only imports are edges too (they are erased at build time, not at design time).
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(cdk\\.out[^/]*|\\.nightshift|dist|coverage)/' },
+    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.mjs', '.js', '.json'] },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};

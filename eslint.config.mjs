@@ -1,0 +1,58 @@
+// The linter: typescript-eslint's type-aware rules over the product code (functions, cli, infra,
+// bench, console), the syntax rules over the tests. Import boundaries and cycles are checked by
+// dependency-cruiser (.dependency-cruiser.cjs), which sees the whole graph, type-only imports too.
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const productCode = ['functions/**/*.ts', 'cli/**/*.ts', 'infra/**/*.ts', 'bench/**/*.ts', 'console/**/*.{ts,tsx}', '*.ts'];
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'cdk.out*/', '.nightshift/', 'coverage/', 'test-output/', 'dist/', 'docs/', 'test/fixtures/lint/'] },
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+    },
+  },
+  {
+    files: ['**/*.mjs', '**/*.cjs'],
+    languageOptions: { globals: globals.node },
+  },
+  {
+    files: productCode,
+    extends: [tseslint.configs.recommendedTypeChecked],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      // Route handlers and ports are async by contract, whether or not one of them awaits.
+      '@typescript-eslint/require-await': 'off',
+      // An abort reason is whatever the signal was aborted with (`any`); it is passed on as it came.
+      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingAny: true, allowThrowingUnknown: true }],
+    },
+  },
+  {
+    files: productCode,
+    ignores: ['functions/core/jobs/lifecycle/**', 'functions/adapters/dynamodb/job-ledger.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='transition']",
+          message: 'Move a run through its named function in functions/core/jobs/lifecycle/ (one per legal move of states.ts).',
+        },
+      ],
+    },
+  },
+  {
+    // Tests read JSON answers as `any` on purpose; what matters there is that promises are awaited.
+    files: ['test/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+);
