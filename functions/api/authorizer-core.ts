@@ -1,4 +1,4 @@
-import { describeError } from '../core/errors';
+import { describeCause, describeError } from '../core/errors';
 import type { Logger } from '../core/jobs/logger';
 import { authenticate, type TokenEntry } from './auth';
 import { UnauthorizedError } from './errors';
@@ -82,7 +82,7 @@ export function createTokenAuthorizer(options: TokenAuthorizerOptions): TokenAut
     try {
       tokens = await currentTokens();
     } catch (error) {
-      options.logger.error('token secret unusable: denying every request until it is fixed', { ...describeError(error), cause: causeOf(error) });
+      options.logger.error('token secret unusable: denying every request until it is fixed', { ...describeError(error), cause: describeCause(error) });
       return { isAuthorized: false };
     }
     try {
@@ -95,9 +95,4 @@ export function createTokenAuthorizer(options: TokenAuthorizerOptions): TokenAut
       return { isAuthorized: true, context: { name: '', scopes: '', problem } };
     }
   };
-}
-
-function causeOf(error: unknown): string | undefined {
-  const cause = error instanceof Error ? error.cause : undefined;
-  return cause instanceof Error ? `${cause.name}: ${cause.message}` : undefined;
 }

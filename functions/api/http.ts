@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { describeError } from '../core/errors';
+import { describeCause, describeError } from '../core/errors';
 import type { IdempotencyStore } from '../core/jobs/idempotency';
 import type { JobDependencies } from '../core/jobs/definition';
 import type { Logger } from '../core/jobs/logger';
@@ -181,17 +181,11 @@ export function toResult(response: ApiResponse): APIGatewayProxyStructuredResult
  */
 function errorResult(error: unknown, logger: Logger, route: { method: string; path: string }): APIGatewayProxyStructuredResultV2 {
   const status = httpStatusOf(error);
-  if (status >= 500) logger.error('request failed', { where: `${route.method} ${route.path}`, ...describeError(error), status, cause: causeOf(error) });
+  if (status >= 500) logger.error('request failed', { where: `${route.method} ${route.path}`, ...describeError(error), status, cause: describeCause(error) });
   const described = status === 500 ? { code: 'internal_error', message: 'the server failed (the error is logged)' } : describeError(error);
   const body =
     status >= 500 && route.method !== 'GET' && !(error instanceof OutcomeUnknownError)
       ? { code: described.code, message: `${described.message}; the request may have taken effect in part. ${safeRetryAdvice(route.method, route.path)}` }
       : described;
   return toResult({ status, body: { error: body } });
-}
-
-/** For the logs only: the underlying SDK or runtime error, which responses never show. */
-function causeOf(error: unknown): string | undefined {
-  const cause = error instanceof Error ? error.cause : undefined;
-  return cause instanceof Error ? `${cause.name}: ${cause.message}` : undefined;
 }
