@@ -1,7 +1,6 @@
 import type { JobDependencies } from '../core/jobs/definition';
 import type { IdempotencyStore } from '../core/jobs/idempotency';
 import type { Invoker } from '../core/jobs/ports';
-import { NightshiftError } from '../core/errors';
 import { createDynamoDbDocumentClient, createLambdaClient, createS3Client, createSqsClient } from '../adapters/aws-clients';
 import { DynamoDbDebounceStore } from '../adapters/dynamodb/debounce-store';
 import { DynamoDbIdempotencyStore } from '../adapters/dynamodb/idempotency-store';
@@ -18,6 +17,7 @@ import { systemClock } from '../adapters/clock';
 import { proofAlerter } from '../adapters/alerts/proof-alerter';
 import { PowertoolsRunMetrics } from '../adapters/metrics/powertools-run-metrics';
 import type { RuntimeEnvironment } from '../adapters/environment';
+import { InvalidEnvironmentError } from '../adapters/environment-error';
 import { catalogView, jobTypeNames } from '../catalog';
 import type { JobServices } from '../jobs/job-type-definition';
 import { shippedManifest } from '../jobs/script-run/shipped-manifest';
@@ -41,12 +41,6 @@ export interface RuntimeOptions {
    * AWS the runtime builds Lambda's (and the delay queue's) itself.
    */
   invoker?: Invoker;
-}
-
-class InProcessInvokerMissingError extends NightshiftError {
-  constructor() {
-    super('invalid_environment', 'NIGHTSHIFT_INVOKER=in-process, but no in-process invoker was handed to the runtime (the local cloud passes its own)');
-  }
 }
 
 /** The composition root: clients, stores, invoker, logger and metrics, once per process. */
@@ -84,7 +78,7 @@ export function buildRuntime(env: RuntimeEnvironment, options: RuntimeOptions = 
 
 function invokerFor(env: RuntimeEnvironment, options: RuntimeOptions): Invoker {
   if (env.invoker === 'in-process') {
-    if (!options.invoker) throw new InProcessInvokerMissingError();
+    if (!options.invoker) throw new InvalidEnvironmentError(['NIGHTSHIFT_INVOKER=in-process, but no in-process invoker was handed to the runtime (the local cloud passes its own)']);
     return options.invoker;
   }
   // Lambda's async invoke, with the delay queue in front of it where the stack provides one.
