@@ -2,6 +2,7 @@ import { readFile, access } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigLoadError, parseConfig, type NightshiftConfig } from '../../functions/core/config';
+import { jobTypeNames } from '../../functions/catalog';
 
 export const DEFAULT_CONFIG_FILE = 'nightshift.config.ts';
 
@@ -17,7 +18,7 @@ export async function loadConfigFile(file: string = DEFAULT_CONFIG_FILE, cwd = p
   } catch (error) {
     throw new ConfigLoadError(`config file ${path} does not exist`, { cause: error });
   }
-  return parseConfig(await readRawConfig(path), path);
+  return parseConfig(await readRawConfig(path), path, { jobTypes: jobTypeNames });
 }
 
 async function readRawConfig(path: string): Promise<unknown> {

@@ -4,15 +4,15 @@ import { mkdir, readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { NightshiftConfig } from '../../functions/core/config';
-import { apiFunction, jobCatalog, maxConcurrencyFor, scheduledTasks } from '../../functions/catalog';
+import { apiFunction, scheduledTasks } from '../../functions/catalog';
 import { createDynamoDbClient, createS3Client } from '../../functions/adapters/aws-clients';
-import { registerInProcessInvoker } from '../../functions/adapters/invoker/in-process';
-import { resetRuntime, runtime } from '../../functions/runtime/runtime';
+import { readEnvironment } from '../../functions/adapters/environment';
 import { describeError } from '../../functions/core/errors';
 import { startEmulators, type Emulators } from './emulators';
 import { provisionStorage, type StorageNames } from './provision';
 import { findFreePort } from './free-port';
-import { InProcessInvoker } from './in-process-invoker';
+import type { InProcessInvoker } from './in-process-invoker';
+import { buildInProcessFunctions } from './in-process-functions';
 import { LocalScheduler } from './scheduler';
 import { createApiServer } from './http-adapter';
 import { seedDemoData } from './demo-seed';
@@ -20,7 +20,7 @@ import { buildConsole } from '../../console/build';
 
 export interface LocalCloudOptions {
   config: NightshiftConfig;
-  /** Repository root: handler entries in the catalog are relative to it. */
+  /** Repository root: the data directory and package.json are found from it. */
   root: string;
   /** Emulator data lives here and survives restarts; default `<root>/.nightshift`. */
   dataDir?: string;
@@ -30,6 +30,12 @@ export interface LocalCloudOptions {
   demo?: boolean;
   /** The API function's time limit, as Lambda would enforce it. @default the stack's (apiFunction.timeoutSeconds) */
   apiTimeoutMs?: number;
+  /** The admin token to accept (NIGHTSHIFT_ADMIN_TOKEN of `npm start`). @default one generated for this start */
+  adminToken?: string;
+  /** The PATH scripts run with (the runner's own in AWS). @default /usr/local/bin:/usr/bin:/bin */
+  searchPath?: string;
+  /** Where the shipped scripts are. @default layers/scripts under the working directory */
+  scriptsDirectory?: string;
   log?: (line: string) => void;
 }
 
@@ -76,9 +82,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
 
     const startedAt = new Date();
-    const generatedToken = !process.env['NIGHTSHIFT_ADMIN_TOKEN'];
-    const adminToken = process.env['NIGHTSHIFT_ADMIN_TOKEN'] ?? `nsa_${randomBytes(18).toString('base64url')}`;
-    Object.assign(process.env, {
+    const generatedToken = options.adminToken === undefined;
+    const adminToken = options.adminToken ?? `nsa_${randomBytes(18).toString('base64url')}`;
+    // The variables the stack gives a Lambda function, through the same parser, plus the
+    // emulators' endpoints and the in-process invoker.
+    const env = readEnvironment({
       AWS_REGION: region,
       JOBS_TABLE: localStorageNames.jobsTable,
       ANALYTICS_TABLE: localStorageNames.analyticsTable,
@@ -91,23 +99,20 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       NIGHTSHIFT_VERSION: await packageVersion(options.root),
       NIGHTSHIFT_ADMIN_TOKEN: adminToken,
       NIGHTSHIFT_CONSOLE_DIR: builtConsole.outDir,
+      ...(options.scriptsDirectory ? { NIGHTSHIFT_SCRIPTS_DIR: options.scriptsDirectory } : {}),
+      ...(options.searchPath ? { PATH: options.searchPath } : {}),
     });
-    resetRuntime();
-
-    const lanes = jobCatalog.map((entry) => ({ ...entry, maxConcurrency: maxConcurrencyFor(entry, options.config) }));
-    const invoker = new InProcessInvoker(lanes, options.root, (invocation, error) =>
-      log(`job ${invocation.type} (${invocation.jobId ?? invocation.scheduleName ?? invocation.trigger}) failed to run: ${describeError(error).message}`),
-    );
-    registerInProcessInvoker(invoker);
+    const { runtime, invoker, api } = buildInProcessFunctions(env, {
+      onError: (invocation, error) =>
+        log(`job ${invocation.type} (${invocation.jobId ?? invocation.scheduleName ?? invocation.trigger}) failed to run: ${describeError(error).message}`),
+    });
     const scheduler = new LocalScheduler(scheduledTasks(options.config), invoker, startedAt, (task, slot, error) => {
       if (error) log(`schedule ${task.name} could not invoke ${task.type}: ${describeError(error).message}`);
     });
 
-    if (options.demo ?? true) await seedDemoData(runtime().deps, log);
+    if (options.demo ?? true) await seedDemoData(runtime.deps, log);
 
-    const { handler, resetApiContext } = await import('../../functions/api/handler');
-    resetApiContext();
-    const server = createApiServer(handler, options.apiTimeoutMs ?? apiFunction.timeoutSeconds * 1000);
+    const server = createApiServer(api, options.apiTimeoutMs ?? apiFunction.timeoutSeconds * 1000);
     const port = await findFreePort(options.port ?? 3000);
     server.listen(port, '127.0.0.1');
     await once(server, 'listening');
@@ -121,7 +126,6 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         server.closeAllConnections();
         await new Promise<void>((done) => server.close(() => done()));
         await invoker.drain(5_000);
-        registerInProcessInvoker(undefined);
         await emulators.stop();
       })();
       return stopping;

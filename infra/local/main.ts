@@ -62,7 +62,18 @@ async function main(): Promise<void> {
 
   const config = await loadConfigFile(args.config, process.cwd());
   console.log(`Nightshift: starting the local cloud (config ${args.config}, time zone ${config.timezone})…`);
-  const cloud = await startLocalCloud({ config, root, dataDir: resolve(process.cwd(), args['data-dir']), port, demo: !args['no-demo'], apiTimeoutMs: apiTimeout * 1000 });
+  const cloud = await startLocalCloud({
+    config,
+    root,
+    dataDir: resolve(process.cwd(), args['data-dir']),
+    port,
+    demo: !args['no-demo'],
+    apiTimeoutMs: apiTimeout * 1000,
+    // The local cloud's edge: what it takes from the shell's environment, named.
+    adminToken: process.env['NIGHTSHIFT_ADMIN_TOKEN'] || undefined,
+    searchPath: process.env['PATH'] || undefined,
+    scriptsDirectory: process.env['NIGHTSHIFT_SCRIPTS_DIR'] || undefined,
+  });
   printBanner(cloud, config.timezone);
 
   let signalled = false;
