@@ -139,15 +139,23 @@ export interface JobHealth {
   schedules: string[];
   intervalMs?: number;
   lastRun: RunBrief | null;
+  /** The last run that succeeded (or ended with a warning). */
   lastSuccess: RunBrief | null;
+  /** The last run that did its work: a success, or what its type counts as done (a critical sampling proof). */
+  lastCompleted: RunBrief | null;
 }
 
 export interface HealthReport {
   status: 'ok' | 'degraded';
   version: string;
   time: string;
+  /** The business time zone (config `timezone`). */
+  timezone: string;
   jobs: Record<string, JobHealth>;
 }
+
+/** `GET /health/{type}`. */
+export type TypeHealthReport = JobHealth & { status: 'ok' | 'degraded'; version: string; timezone: string; type: string };
 
 export interface EventsResult {
   accepted: number;

@@ -67,16 +67,25 @@ const jobHealth = z
     schedules: z.array(z.string()),
     intervalMs: z.number().optional(),
     lastRun: runBrief.nullable(),
-    lastSuccess: runBrief.nullable(),
+    lastSuccess: runBrief.nullable().describe('the last run that succeeded (or ended with a warning)'),
+    lastCompleted: runBrief
+      .nullable()
+      .describe('the last run that did its work: a success, or what its type counts as done (a critical sampling proof); freshness is judged on it'),
   })
   .strict();
 
 export const healthBody = z
-  .object({ status: z.enum(['ok', 'degraded']), version: z.string(), time: isoTime, jobs: z.record(z.string(), jobHealth) })
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    version: z.string(),
+    time: isoTime,
+    timezone: z.string().describe('the business time zone (config `timezone`): local days and the times in `reason` are its'),
+    jobs: z.record(z.string(), jobHealth),
+  })
   .strict()
   .meta({ id: 'Health' });
 
-export const typeHealthBody = jobHealth.extend({ status: z.enum(['ok', 'degraded']), version: z.string(), type: z.enum(jobTypes) }).strict();
+export const typeHealthBody = jobHealth.extend({ status: z.enum(['ok', 'degraded']), version: z.string(), timezone: z.string(), type: z.enum(jobTypes) }).strict();
 
 export const eventsAccepted = z
   .object({
