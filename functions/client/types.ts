@@ -39,6 +39,8 @@ export interface JobRecord {
   logs?: string;
   triggeredBy: string;
   skippedFor?: string;
+  /** The run whose period this one took over: the failed run a catch-up or backfill retries. */
+  replaces?: string;
   /** A manual run waiting behind a held lease: the holder (last seen), since when, tries, next try. */
   waitingFor?: string;
   waitingSince?: string;

@@ -46,6 +46,7 @@ export const jobRecord = z
     logs: z.string().optional(),
     triggeredBy: z.string(),
     skippedFor: z.string().optional().describe('a skipped run: the run that covers its period or held its lease'),
+    replaces: z.string().optional().describe('the run whose period claim this run took over: the failed run a catch-up or backfill retries'),
     waitingFor: z.string().optional().describe('a manual run that found its lease held: the run it waited behind (last seen)'),
     waitingSince: isoTime.optional(),
     waits: z.number().int().min(1).optional().describe('how many times it found the lease held'),
