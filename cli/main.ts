@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ApiConnectionError, ApiError, NightshiftClient } from '../functions/client/api-client';
+import { isTimeZone } from '../functions/client/display-time';
 import { EXIT, UsageError, usageLine, type Command, type CommandContext, type OptionSpec } from './command';
 import { json, type CliIo } from './output';
 
@@ -23,6 +24,24 @@ const commandModules: ReadonlyArray<readonly [words: readonly string[], load: Co
   [['scripts'], async () => (await import('./commands/scripts')).scriptCommands],
   [['mcp'], async () => (await import('./commands/mcp')).mcpCommands],
 ];
+
+/** `CommandContext.timezone`: the environment's zone, else the API's, asked at most once. */
+function displayZone(client: NightshiftClient, env: CliIo['env']): (known?: string) => Promise<string> {
+  let asked: Promise<string> | undefined;
+  return async (known) => {
+    const configured = env['NIGHTSHIFT_TIMEZONE'];
+    if (configured) {
+      if (!isTimeZone(configured)) throw new Error(`NIGHTSHIFT_TIMEZONE is not a time zone: ${JSON.stringify(configured)} (e.g. America/Los_Angeles)`);
+      return configured;
+    }
+    if (known) return known;
+    asked ??= client.metrics().then(
+      (catalog) => catalog.timezone,
+      () => 'UTC',
+    );
+    return asked;
+  };
+}
 
 /** The commands a command line can mean: those of its first word's module, or every command. */
 async function loadCommands(firstWord: string | undefined): Promise<readonly Command[]> {
@@ -105,6 +124,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       usage(message: string): never {
         throw new UsageError(message, usageLine(command));
       },
+      timezone: displayZone(client, io.env),
     };
     return await command.run(context);
   } catch (error) {

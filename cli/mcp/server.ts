@@ -90,6 +90,13 @@ export async function startMcpServer(transport: Transport, options: McpServerOpt
     return [...jobTools, runJob, ...scriptPart, listSchedules, getStats, getProof];
   };
 
+  let zone: Promise<string> | undefined;
+  const timezone = (): Promise<string> =>
+    (zone ??= client.metrics().then(
+      (catalog) => catalog.timezone,
+      () => 'UTC',
+    ));
+
   const shutdown = new AbortController();
   let markClosed!: () => void;
   const closed = new Promise<void>((resolve) => (markClosed = resolve));
@@ -112,6 +119,7 @@ export async function startMcpServer(transport: Transport, options: McpServerOpt
       client,
       now,
       pollIntervalMs,
+      timezone,
       sleep: (ms) => sleep(ms, undefined, { signal }),
       async progress(message) {
         if (progressToken === undefined || signal.aborted) return;
