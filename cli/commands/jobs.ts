@@ -1,4 +1,5 @@
 import { formatTime, formatTimeNamed, timeHeading } from '../../functions/client/display-time';
+import { describeOutcome } from '../../functions/client/outcome';
 import type { JobDetail, JobRecord, JobStatus } from '../../functions/client/types';
 import { booleanOption, EXIT, integerOption, stringOption, type Command, type CommandContext } from '../command';
 import { followRun } from '../follow-run';
@@ -18,6 +19,7 @@ export function jobColumns(timezone: string): readonly Column<JobRecord>[] {
     { header: timeHeading('CREATED', timezone), value: (job) => formatTime(job.createdAt, timezone) },
     { header: 'DURATION', value: (job) => formatDuration(job.durationMs), align: 'right' },
     { header: 'BY', value: (job) => job.triggeredBy, maxWidth: 24 },
+    { header: 'OUTCOME', value: (job) => describeOutcome(job) },
   ];
 }
 
@@ -105,6 +107,8 @@ export function describeJob(job: JobDetail | JobRecord, timezone: string): strin
     ['started', time(job.startedAt)],
     ['finished', time(job.finishedAt)],
     ['duration', formatDuration(job.durationMs)],
+    ['outcome', describeOutcome(job)],
+    ['replaces', job.replaces],
     ['exit code', job.exitCode === undefined ? undefined : String(job.exitCode)],
     ['error', job.error ? `${job.error.code}: ${job.error.message}` : undefined],
   ]);

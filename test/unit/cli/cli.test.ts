@@ -150,7 +150,7 @@ describe('nightshift CLI (against a fake API)', () => {
       api.route('GET /jobs', (request) =>
         request.query['cursor'] === 'page2'
           ? { status: 200, body: { items: [job({ id: OTHER, status: 'failed' })], nextCursor: null } }
-          : { status: 200, body: { items: [job({ status: 'succeeded', durationMs: 1500 })], nextCursor: 'page2' } },
+          : { status: 200, body: { items: [job({ status: 'succeeded', durationMs: 1500, summary: { timedOut: 0, reinvoked: 2, caughtUp: [], missingLeft: 0 } })], nextCursor: 'page2' } },
       );
 
       // Act
@@ -159,8 +159,8 @@ describe('nightshift CLI (against a fake API)', () => {
 
       // Assess: times on the business zone's clock (GET /metrics), the zone named in the heading.
       expect(first.code).toBe(0);
-      expect(first.stdout.split('\n')[0]).toMatch(/^ID\s+TYPE\s+STATUS\s+TRIGGER\s+PERIOD\s+CREATED \(America\/Los_Angeles\)\s+DURATION\s+BY$/);
-      expect(first.stdout).toMatch(new RegExp(`${ID}  sweeper  succeeded  api\\s+2026-11-23 02:00:00 -08:00\\s+1\\.5 s  admin`));
+      expect(first.stdout.split('\n')[0]).toMatch(/^ID\s+TYPE\s+STATUS\s+TRIGGER\s+PERIOD\s+CREATED \(America\/Los_Angeles\)\s+DURATION\s+BY\s+OUTCOME$/);
+      expect(first.stdout).toMatch(new RegExp(`${ID}  sweeper  succeeded  api\\s+2026-11-23 02:00:00 -08:00\\s+1\\.5 s  admin  invoked 2 lost runs again$`, 'm'));
       expect(first.stdout).not.toContain(OTHER);
       expect(api.requests.find((request) => request.path === '/jobs')?.query).toEqual({ type: 'sweeper', limit: '1' });
       expect(all.stdout).not.toContain('-08:00');
