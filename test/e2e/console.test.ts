@@ -189,7 +189,7 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
     await started.waitFor();
     const outcomeText = await outcome.textContent();
     const runId = (await started.getAttribute('href'))!.replace('#/jobs/', '');
-    const shownFireTimes = await page.locator('table.schedules tbody tr').evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('.fire-times time')].filter((time) => (time as HTMLElement).offsetParent !== null).length));
+    const shownFireTimes = await page.locator('table.schedules tbody tr').evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('.fire-times time')].filter((time) => time.checkVisibility()).length));
     await saveScreenshot(page, 'schedules', { fullPage: true });
     await page.goto(`${cloud.ready.consoleUrl}#/jobs?type=snapshot`);
     const row = page.locator('table.jobs tbody tr', { has: page.locator(`a[href="#/jobs/${runId}"]`) });
