@@ -9,19 +9,10 @@
 // rebuilds it first — that one call takes a second longer, the next ones are fast again. When it
 // cannot be rebuilt (no esbuild, a read-only checkout, a syntax error), the TypeScript sources run
 // through tsx, as before there was a bundle, so the command works and its errors read as they would.
-import { readFileSync, statSync } from 'node:fs';
+import { bundleIsFresh } from './fresh-bundle.mjs';
 
 const root = new URL('../', import.meta.url);
 const dist = new URL('dist/cli/', root);
-
-function bundleIsFresh() {
-  try {
-    const manifest = JSON.parse(readFileSync(new URL('manifest.json', dist), 'utf8'));
-    return manifest.inputs.every((path) => statSync(new URL(path, root)).mtimeMs <= manifest.sourcesAsOf);
-  } catch {
-    return false;
-  }
-}
 
 async function rebuild() {
   const { register } = await import('tsx/esm/api');
@@ -34,7 +25,7 @@ async function rebuild() {
   }
 }
 
-let compiled = bundleIsFresh();
+let compiled = bundleIsFresh(dist, root);
 if (!compiled) compiled = await rebuild().then(() => true, () => false);
 if (compiled) {
   await import(new URL('nightshift.mjs', dist).href);

@@ -114,10 +114,9 @@ function textOf(summary: Summary, key: string): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-const grouped = new Intl.NumberFormat('en-US');
-
+/** `1,234`: thousands grouped, as in English (counts are whole numbers; no Intl to load for it). */
 function formatCount(n: number): string {
-  return grouped.format(n);
+  return Number.isInteger(n) ? String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',') : String(n);
 }
 
 /** `1 event`, `1,234 events`. */
