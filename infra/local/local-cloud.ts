@@ -32,6 +32,12 @@ export interface LocalCloudOptions {
   apiTimeoutMs?: number;
   /** The admin token to accept (NIGHTSHIFT_ADMIN_TOKEN of `npm start`). @default one generated for this start */
   adminToken?: string;
+  /** A read-only token to accept as well (NIGHTSHIFT_READ_TOKEN). */
+  readToken?: string;
+  /** An ingest-only token to accept as well (NIGHTSHIFT_INGEST_TOKEN). */
+  ingestToken?: string;
+  /** Answer the /internal/* test routes (ENABLE_TEST_ENDPOINTS=true), as a test stack would. @default false */
+  enableTestEndpoints?: boolean;
   /** The PATH scripts run with (the runner's own in AWS). @default /usr/local/bin:/usr/bin:/bin */
   searchPath?: string;
   /** Where the shipped scripts are. @default layers/scripts under the working directory */
@@ -98,6 +104,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       NIGHTSHIFT_DEPLOYED_AT: startedAt.toISOString(),
       NIGHTSHIFT_VERSION: await packageVersion(options.root),
       NIGHTSHIFT_ADMIN_TOKEN: adminToken,
+      ...(options.readToken ? { NIGHTSHIFT_READ_TOKEN: options.readToken } : {}),
+      ...(options.ingestToken ? { NIGHTSHIFT_INGEST_TOKEN: options.ingestToken } : {}),
+      ENABLE_TEST_ENDPOINTS: options.enableTestEndpoints ? 'true' : 'false',
       NIGHTSHIFT_CONSOLE_DIR: builtConsole.outDir,
       ...(options.scriptsDirectory ? { NIGHTSHIFT_SCRIPTS_DIR: options.scriptsDirectory } : {}),
       ...(options.searchPath ? { PATH: options.searchPath } : {}),

@@ -72,6 +72,9 @@ async function main(): Promise<void> {
     apiTimeoutMs: apiTimeout * 1000,
     // The local cloud's edge: what it takes from the shell's environment, named.
     adminToken: process.env['NIGHTSHIFT_ADMIN_TOKEN'] || undefined,
+    readToken: process.env['NIGHTSHIFT_READ_TOKEN'] || undefined,
+    ingestToken: process.env['NIGHTSHIFT_INGEST_TOKEN'] || undefined,
+    enableTestEndpoints: process.env['ENABLE_TEST_ENDPOINTS'] === 'true',
     searchPath: process.env['PATH'] || undefined,
     scriptsDirectory: process.env['NIGHTSHIFT_SCRIPTS_DIR'] || undefined,
   });
