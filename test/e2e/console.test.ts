@@ -7,7 +7,8 @@ import { DateTime } from 'luxon';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_DAYS, DEMO_INCIDENTS, DEMO_PROOF_DAYS } from '../../infra/local/demo-events';
-import { chromiumMissing, launchChromium, saveScreenshot } from '../helpers/browser';
+import { canvasInk, chromiumMissing, launchChromium, saveScreenshot } from '../helpers/browser';
+import { DEMO_LINE, FOLLOW_UP_LINE, daysBefore, demoRunsEnded, isTerminal, waitFor } from '../helpers/demo-start';
 import { startLocalCloudProcess, type LocalCloudProcess } from '../helpers/local-cloud-process';
 
 const missing = chromiumMissing();
@@ -16,19 +17,6 @@ if (missing) console.warn(`console browser test skipped: ${missing}`);
 /** The demo config's zone (nightshift.config.ts). */
 const DEMO_TIMEZONE = 'America/Los_Angeles';
 const READ_TOKEN = `e2e-read-${Math.random().toString(36).slice(2)}`;
-const TERMINAL = ['succeeded', 'warning', 'failed', 'timed_out', 'skipped'];
-
-const DAY = '(\\d{4}-\\d{2}-\\d{2})';
-const ID = '(\\w{26})';
-const DEMO_LINE = new RegExp(
-  `^Demo data: ([\\d,]+) events ${DAY}\\.\\.${DAY} in (\\d+) objects under events/ \\((\\d+) ms\\); ` +
-    `queued rollup ${ID} \\(${DAY}\\.\\.${DAY}\\), rollup ${ID} \\(${DAY}\\.\\.${DAY}\\), script run ${ID} \\(events-summary\\); ` +
-    `after the rollups: sampling proofs ${DAY}\\.\\.${DAY}, snapshot ${DAY}, snapshot (\\d{4}-W\\d{2}), export ${DAY}\\.\\.${DAY}\\. --no-demo skips this\\.$`,
-);
-const FOLLOW_UP_LINE = /^Demo data: rollups done after [\d.]+ s; queued sampling proofs \S+ \(14 queued\), daily snapshot \S+ \w{26}, weekly snapshot \S+ \w{26}, export \S+ \w{26}\.$/;
-
-const daysBefore = (day: string, days: number): string => DateTime.fromISO(day, { zone: 'utc' }).minus({ days }).toISODate() ?? '';
-
 /**
  * One first start of the local cloud with its demo data serves this whole file (the demo is the
  * slowest thing the suite starts, so it starts once): first what the demo wrote and ran, then the
@@ -37,6 +25,9 @@ const daysBefore = (day: string, days: number): string => DateTime.fromISO(day, 
 let dataDir: string;
 let cloud: LocalCloudProcess;
 let spawnedAt: number;
+let demoEnded: Promise<any[]> | undefined;
+/** Waited for once, by whichever part of the file asks first: 230 s from the spawn. */
+const demoRuns = (): Promise<any[]> => (demoEnded ??= demoRunsEnded(cloud, spawnedAt + 230_000));
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'nightshift-demo-'));
@@ -53,22 +44,13 @@ describe('demo data on the first start', () => {
   it('writes eight weeks of events with planted incidents, runs the demo jobs, and the proofs find the incidents, once', async () => {
     // Act: wait for every demo run to end.
     const first = cloud;
-    const started = spawnedAt;
     const line = first.output.find((l) => l.startsWith('Demo data:')) ?? '';
     const incidentsLine = first.output.find((l) => l.startsWith('Demo incidents')) ?? '';
     const match = DEMO_LINE.exec(line) ?? [];
     const [, events, from, to, objects, ms, , , , , , , scriptId, proofsFrom, proofsTo, dailySnapshot, weeklySnapshot, exportFrom, exportTo] = match;
     const firstStartupMs = first.startupMs;
-    let demoRuns: any[] = [];
-    for (;;) {
-      const followedUp = first.output.some((l) => l.startsWith('Demo data: rollups done') || l.includes('were not queued'));
-      const { body } = await first.request('/jobs?limit=100');
-      demoRuns = (body.items as any[]).filter((job) => job.triggeredBy === 'demo-data');
-      if (followedUp && demoRuns.every((job) => TERMINAL.includes(job.status))) break;
-      if (Date.now() - started > 230_000) throw new Error(`the demo runs did not end in time:\n${first.output.slice(-20).join('\n')}`);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-    const demoRunsMs = Date.now() - started;
+    const runs = await demoRuns();
+    const demoRunsMs = Date.now() - spawnedAt;
     const proofs = (await first.request(`/proofs?from=${proofsFrom}&to=${proofsTo}`)).body.items as any[];
     const artifacts = new Map<string, any>();
     for (const proof of proofs) artifacts.set(proof.date, (await first.request(`/proofs/${proof.date}`)).body);
@@ -86,7 +68,7 @@ describe('demo data on the first start', () => {
     expect(Number(ms)).toBeGreaterThan(0);
     const yesterday = daysBefore(to ?? '', 1);
     expect([proofsFrom, proofsTo, dailySnapshot, exportFrom, exportTo]).toEqual([daysBefore(to ?? '', DEMO_PROOF_DAYS), yesterday, yesterday, daysBefore(to ?? '', DEMO_PROOF_DAYS), yesterday]);
-    const byType = (type: string) => demoRuns.filter((job) => job.type === type);
+    const byType = (type: string) => runs.filter((job) => job.type === type);
     // A rollup's range is at most 31 days: the eight weeks take two.
     const rollups = byType('rollup').sort((a, b) => a.params.from.localeCompare(b.params.from));
     expect(rollups.map((job) => [job.status, job.trigger, job.params])).toEqual([
@@ -98,7 +80,7 @@ describe('demo data on the first start', () => {
     expect(script).toMatchObject({ type: 'script-run', status: 'succeeded', params: { script: 'events-summary' } });
     expect(script.artifacts.map((artifact: any) => artifact.name).sort()).toEqual(['output/groups.csv', 'output/summary.json', 'stderr.log', 'stdout.log']);
     expect(logs.available).toBe(true);
-    expect(demoRuns).toHaveLength(2 + 1 + DEMO_PROOF_DAYS + 2 + 1);
+    expect(runs).toHaveLength(2 + 1 + DEMO_PROOF_DAYS + 2 + 1);
 
     // Assess: the proofs found exactly the planted incidents, with trend checks that ran.
     const plantedDay = (kind: string) => daysBefore(to ?? '', DEMO_INCIDENTS.find((incident) => incident.kind === kind)!.daysAgo);
@@ -140,11 +122,11 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
     const script = await cloud.request('/jobs', { method: 'POST', body: { type: 'script-run', params: { script: 'events-summary', args: { input: ingested.body.objects[0] } } } });
     scriptRunId = script.body.job.id;
     // The demo's runs: the rollups, then (once they are done) proofs, snapshots and an export.
-    await waitFor(async () => cloud.output.some((line) => line.startsWith('Demo data: rollups done') || line.includes('were not queued')), 180_000);
+    await demoRuns();
     expect(cloud.output.filter((line) => line.includes('were not queued'))).toEqual([]);
     await waitFor(async () => {
       const recent = await cloud.request('/jobs?limit=100');
-      return recent.body.items.every((job: { status: string }) => TERMINAL.includes(job.status));
+      return recent.body.items.every((job: { status: string }) => isTerminal(job.status));
     }, 180_000);
 
     context = await browser.newContext({ viewport: { width: 1366, height: 860 } });
@@ -248,7 +230,7 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
       body: { type: 'sampling-proof', from: today.minus({ days: 49 }).toISODate(), to: today.minus({ days: 15 }).toISODate() },
     });
     expect(backfill.body.queued).toHaveLength(35);
-    await waitFor(async () => (await cloud.request('/jobs?type=sampling-proof&limit=100')).body.items.every((job: { status: string }) => TERMINAL.includes(job.status)), 120_000);
+    await waitFor(async () => (await cloud.request('/jobs?type=sampling-proof&limit=100')).body.items.every((job: { status: string }) => isTerminal(job.status)), 120_000);
 
     // Act
     await page.getByRole('button', { name: 'Clear' }).click();
@@ -331,7 +313,7 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
     const day = (await page.locator('#proof-title').textContent())!.slice(0, 10);
     const replaced = (await cloud.request(`/proofs?from=${day}&to=${day}`)).body.items[0].jobId;
     const rerun = (await cloud.request('/jobs/backfill', { method: 'POST', body: { type: 'sampling-proof', from: day, to: day, onlyMissing: false } })).body.queued[0].jobId;
-    await waitFor(async () => TERMINAL.includes((await cloud.request(`/jobs/${rerun}`)).body.status), 60_000);
+    await waitFor(async () => isTerminal((await cloud.request(`/jobs/${rerun}`)).body.status), 60_000);
     await page.goto(`${cloud.ready.consoleUrl}#/jobs/${rerun}`);
     const replacesLink = await page.locator('dl.record div', { hasText: 'Replaces' }).locator('a').getAttribute('href');
     await page.locator('dl.record div', { hasText: 'Produced' }).locator('a').click();
@@ -359,20 +341,8 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
       const element = document.querySelector<HTMLCanvasElement>('canvas[role="img"][aria-label*="of sessions per day"]');
       return element !== null && element.width > 0;
     });
-    const drawn = await canvas.evaluate((element: HTMLCanvasElement) => {
-      const context = element.getContext('2d')!;
-      const { data } = context.getImageData(0, 0, element.width, element.height);
-      let ink = 0;
-      let line = 0;
-      let critical = 0;
-      for (let index = 0; index < data.length; index += 4) {
-        if (data[index + 3]! > 0) ink += 1;
-        // The series colour, #2f5bd3 (anti-aliased edges excluded).
-        if (Math.abs(data[index]! - 0x2f) < 24 && Math.abs(data[index + 1]! - 0x5b) < 24 && Math.abs(data[index + 2]! - 0xd3) < 24 && data[index + 3]! > 200) line += 1;
-        if (Math.abs(data[index]! - 0xc0) < 24 && Math.abs(data[index + 1]! - 0x26) < 24 && Math.abs(data[index + 2]! - 0x2d) < 24 && data[index + 3]! > 200) critical += 1;
-      }
-      return { ink, line, critical, width: element.width, height: element.height, label: element.getAttribute('aria-label') ?? '' };
-    });
+    // The series colour #2f5bd3 and the critical red #c0262d.
+    const drawn = await canvasInk(canvas, { line: [0x2f, 0x5b, 0xd3], critical: [0xc0, 0x26, 0x2d] });
     const tableRows = await page.locator('details table tbody tr').count();
     const marks = await page.locator('ul.marks li .badge').allTextContents();
     await saveScreenshot(page, 'chart', { fullPage: true });
@@ -454,11 +424,3 @@ describe('a second start on the same data', () => {
     expect(secondOutput.some((l) => l.startsWith('Demo data:'))).toBe(false);
   }, 120_000);
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((done) => setTimeout(done, 250));
-  }
-}
