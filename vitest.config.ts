@@ -6,8 +6,8 @@ process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 /**
  * Two projects. `fast` (unit, integration, infra: `npm test`) runs two files at a time: each file
  * isolates itself in its own tables and bucket on the shared emulators. `e2e` (`npm run test:e2e`)
- * starts whole local clouds, a browser and the rehearsal: one file at a time, after `fast` when
- * both are asked for, so a loaded machine does not turn their timeouts into failures.
+ * starts whole local clouds, a browser and the rehearsal, each on its own ports and data dir: after
+ * `fast` when both are asked for, so the two groups never load the machine together.
  */
 export default defineConfig({
   test: {
@@ -29,7 +29,8 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], fileParallelism: false, sequence: { groupOrder: 1 } },
+        // Two at a time as well: the longest (console.test.ts, the demo's first start) beside the rest in turn.
+        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], maxWorkers: 2, sequence: { groupOrder: 1 } },
       },
     ],
   },
