@@ -1,4 +1,4 @@
-import { describeError } from '../core/errors';
+import { errorFields } from '../core/errors';
 import type { Logger } from '../core/jobs/logger';
 import { authenticate, type TokenEntry } from './auth';
 import { UnauthorizedError } from './errors';
@@ -79,7 +79,7 @@ export function createTokenAuthorizer(options: TokenAuthorizerOptions): (authori
     try {
       tokens = await currentTokens();
     } catch (error) {
-      options.logger.error('token secret unusable: denying every request until it is fixed', { ...describeError(error), cause: causeOf(error) });
+      options.logger.error('token secret unusable: denying every request until it is fixed', { ...errorFields(error), cause: causeOf(error) });
       return { isAuthorized: false };
     }
     try {

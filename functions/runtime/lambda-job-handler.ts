@@ -1,5 +1,5 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { describeError } from '../core/errors';
+import { errorFields } from '../core/errors';
 import type { JobDefinition } from '../core/jobs/definition';
 import { handleInvocation, type InvocationResult } from '../core/jobs/handle-invocation';
 import { runtime } from './runtime';
@@ -48,7 +48,7 @@ async function handleSqsBatch<P>(definition: JobDefinition<P>, event: SQSEvent, 
         batchItemFailures.push({ itemIdentifier: record.messageId });
       }
     } catch (error) {
-      log.error('delay queue message failed; SQS will retry it', describeError(error));
+      log.error('delay queue message failed; SQS will retry it', errorFields(error));
       batchItemFailures.push({ itemIdentifier: record.messageId });
     }
   }

@@ -1,5 +1,5 @@
 import type { JobDefinition, JobDependencies, JobOutcome } from '../../core/jobs/definition';
-import { describeError } from '../../core/errors';
+import { describeError, errorFields } from '../../core/errors';
 import { InvalidJobParamsError } from '../../core/jobs/errors';
 import type { RollupStore } from '../../core/rollup/ports';
 import { baselineDays, earlierCriticalFrom, evaluateProof, factsNeeded } from '../../core/proofs/evaluate-proof';
@@ -88,7 +88,7 @@ export function createSamplingProofJob(wiring: SamplingProofWiring): JobDefiniti
       } catch (error) {
         if (signal.aborted) throw error;
         const problem = describeError(error);
-        log.error('proof could not be computed', { day, ...problem });
+        log.error('proof could not be computed', { day, ...errorFields(error) });
         await publishAlert(alerter, log, { date: day, status: 'error', exitCode: 3, subject: `Sampling proof ${day} could not be computed`, message: problem.message, jobId: job.id });
         return { status: 'failed', exitCode: 3, error: { code: 'proof_not_computed', message: `the proof of ${day} could not be computed: ${problem.message}` }, summary: { date: day } };
       }
@@ -120,6 +120,6 @@ async function publishAlert(alerter: Alerter, log: JobDependencies['logger'], al
   try {
     await alerter.publish(alert);
   } catch (error) {
-    log.error('proof alert could not be published', { date: alert.date, status: alert.status, ...describeError(error) });
+    log.error('proof alert could not be published', { date: alert.date, status: alert.status, ...errorFields(error) });
   }
 }
