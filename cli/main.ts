@@ -4,6 +4,7 @@ import { EXIT, UsageError, usageLine, type Command, type CommandContext, type Op
 import { dataCommands } from './commands/data';
 import { eventsCommands } from './commands/events';
 import { healthCommands } from './commands/health';
+import { initCommands } from './commands/init';
 import { jobsCommands } from './commands/jobs';
 import { mcpCommands } from './commands/mcp';
 import { proofCommands } from './commands/proofs';
@@ -14,7 +15,7 @@ import { json, type CliIo } from './output';
 
 export const DEFAULT_URL = 'http://127.0.0.1:3000';
 
-export const commands: readonly Command[] = [...healthCommands, ...jobsCommands, ...runCommands, ...scheduleCommands, ...eventsCommands, ...dataCommands, ...proofCommands, ...scriptCommands, ...mcpCommands];
+export const commands: readonly Command[] = [...healthCommands, ...jobsCommands, ...runCommands, ...scheduleCommands, ...eventsCommands, ...dataCommands, ...proofCommands, ...scriptCommands, ...mcpCommands, ...initCommands];
 
 const globalOptions: Readonly<Record<string, OptionSpec>> = {
   url: { type: 'string', description: `API base URL (default NIGHTSHIFT_URL, else ${DEFAULT_URL})`, valueName: 'URL' },

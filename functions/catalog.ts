@@ -14,6 +14,7 @@ import { criticalProofRanToTheEnd } from './jobs/sampling-proof/verdict';
 import type { JobRecord } from './core/jobs/record';
 import type { CatalogView, ScheduledTask } from './core/jobs/scheduled-task';
 import { isSuccessful } from './core/jobs/states';
+import { scheduleProblems } from './core/jobs/runnable-schedules';
 import type { JobType } from './core/jobs/job-types';
 import { UnknownJobTypeError } from './core/jobs/errors';
 import { routeSpecs, type RouteSpec } from './api/route-specs';
@@ -111,12 +112,12 @@ export const jobCatalog: readonly JobTypeEntry[] = [
   },
   {
     type: 'export',
-    description: 'Streams daily stats over a range of local days to one CSV or JSON object in S3 (multipart upload); weekly for the previous week, or on demand for any range.',
+    description: 'Streams daily stats over a range of local days to one CSV or JSON object in S3 (multipart upload); for the previous day, week or month, or on demand for any range.',
     entry: 'functions/jobs/export/handler.ts',
     memoryMb: 512,
     timeoutSeconds: 900,
     maxConcurrency: 2,
-    periodTypes: ['week'],
+    periodTypes: ['day', 'week', 'month'],
     periodOptional: true,
     params: exportParams,
     checkParams: (params, context) => void planExport(params, context),
@@ -189,7 +190,14 @@ export function catalogView(config: NightshiftConfig): CatalogView {
   };
 }
 
-export function scheduledTasks(config: NightshiftConfig): ScheduledTask[] {
+/**
+ * Every schedule of the config (and of the script manifest) resolved against the catalog. A
+ * schedule its job could not run as written (`scheduleProblems`) makes the config invalid:
+ * `InvalidConfigError` from `source`, naming each one.
+ */
+export function scheduledTasks(config: NightshiftConfig, source = 'the config'): ScheduledTask[] {
+  const problems = scheduleProblems(config, catalogEntry);
+  if (problems.length > 0) throw new InvalidConfigError(source, problems);
   const fromConfig = configuredTasks(config);
   const fromScripts = scriptSchedules(shippedManifest, config.timezone);
   for (const task of fromScripts) {
@@ -201,9 +209,8 @@ export function scheduledTasks(config: NightshiftConfig): ScheduledTask[] {
 }
 
 function configuredTasks(config: NightshiftConfig): ScheduledTask[] {
-  return Object.entries(config.schedules).map(([name, schedule]) => {
-    catalogEntry(schedule.job);
-    return {
+  return Object.entries(config.schedules).map(
+    ([name, schedule]): ScheduledTask => ({
       name,
       type: schedule.job,
       expression: schedule.expression,
@@ -212,7 +219,7 @@ function configuredTasks(config: NightshiftConfig): ScheduledTask[] {
       period: schedule.period,
       params: schedule.params,
       ...(schedule.description ? { description: schedule.description } : {}),
-    };
-  });
+    }),
+  );
 }
 

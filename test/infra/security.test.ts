@@ -43,7 +43,7 @@ const jobBundleBudgetBytes = 1_450_000;
 
 const config = parseConfig({
   timezone: 'America/Los_Angeles',
-  schedules: { sweeper: { job: 'sweeper', expression: 'rate(5 minutes)' }, nightly: { job: 'sampling-proof', expression: 'cron(0 4 * * ? *)' } },
+  schedules: { sweeper: { job: 'sweeper', expression: 'rate(5 minutes)' }, nightly: { job: 'sampling-proof', expression: 'cron(0 4 * * ? *)', period: 'previous-day' } },
 });
 
 let outdir: string;

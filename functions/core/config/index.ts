@@ -1,4 +1,4 @@
-export { defineConfig } from './schema';
+export { defineConfig } from './define';
 export type { NightshiftConfig, NightshiftConfigInput, CheckConfig, SchedulePeriod } from './schema';
 export { parseConfig } from './parse';
 export { InvalidConfigError, ConfigLoadError } from './errors';

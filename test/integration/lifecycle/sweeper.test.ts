@@ -377,8 +377,7 @@ describe('the sweeper', () => {
 
   describe('sweeperJob', () => {
     it('times out stale runs, invokes again a run whose invocation was lost, and catches up missing periods in one run, recording its summary', async () => {
-      // Prepare: a table of its own; only the sweeper ships in the catalog, so a daily sweeper
-      // schedule with a period stands in for a period job type.
+      // Prepare: a table of its own, and a daily snapshot schedule to catch up.
       const own = await createTestStorage('sweeper-job');
       try {
         const invoker = new RecordingInvoker();
@@ -386,7 +385,7 @@ describe('the sweeper', () => {
         const config = testConfig({
           schedules: {
             sweeper: { job: 'sweeper', expression: 'rate(5 minutes)' },
-            'sweeper-daily': { job: 'sweeper', expression: 'cron(0 3 * * ? *)', period: 'previous-day' },
+            'snapshot-daily': { job: 'snapshot', expression: 'cron(0 3 * * ? *)', period: 'previous-day' },
           },
           sweeper: { catchUpWindowDays: 3, maxCatchUpPerSweep: 2, settleMinutes: 10 },
         });
@@ -408,8 +407,8 @@ describe('the sweeper', () => {
           reinvoked: 1,
           reinvokedJobIds: [lost.id],
           caughtUp: [
-            { type: 'sweeper', period: '2026-12-07', jobId: caughtUp[0] },
-            { type: 'sweeper', period: '2026-12-08', jobId: caughtUp[1] },
+            { type: 'snapshot', period: '2026-12-07', jobId: caughtUp[0] },
+            { type: 'snapshot', period: '2026-12-08', jobId: caughtUp[1] },
           ],
           missingPeriods: 3,
           missingLeft: 1,
