@@ -1,7 +1,9 @@
 import type { JobDefinition, JobDependencies, JobOutcome } from '../../core/jobs/definition';
 import { describeError, errorFields } from '../../core/errors';
 import { InvalidJobParamsError } from '../../core/jobs/errors';
-import type { RollupStore } from '../../core/rollup/ports';
+import type { MetricDay, RollupStore } from '../../core/rollup/ports';
+import type { MetricDayFacts } from '../../core/proofs/types';
+import { firstEventHour } from '../../core/events/event-objects';
 import { baselineDays, earlierCriticalFrom, evaluateProof, factsNeeded } from '../../core/proofs/evaluate-proof';
 import { proofDocument, proofKey, serializeProof, type ProofDocument } from '../../core/proofs/document';
 import type { Alerter, ProofIndex } from '../../core/proofs/ports';
@@ -53,7 +55,13 @@ export function createSamplingProofJob(wiring: SamplingProofWiring): JobDefiniti
         const index = wiring.index(deps);
         const longestBaseline = Math.max(0, ...config.checks.map((check) => (check.kind === 'trend' ? check.baselinePoints : 0)));
         const earliest = baselineDays(day, longestBaseline).at(-1) ?? day;
-        const [facts, earlier] = await Promise.all([readFacts(store, factsNeeded(config, day), signal), index.list(earliest, day)]);
+        const needed = factsNeeded(config, day);
+        const [facts, earlier] = await Promise.all([readFacts(store, needed, signal), index.list(earliest, day)]);
+        const beforeData = await beforeFirstData(deps, needed, facts, day, period.end);
+        if (beforeData) {
+          log.info('nothing to prove: the day is before the first data', { day, reason: beforeData });
+          return { status: 'succeeded', summary: { date: day, status: 'skipped', reason: 'before_first_data', message: beforeData } };
+        }
         const criticalByDay = new Map(earlier.filter((entry) => entry.date < day).map((entry) => [entry.date, entry.criticalMetrics]));
         const now = deps.clock.now();
         const evaluation = evaluateProof({
@@ -113,6 +121,25 @@ export function createSamplingProofJob(wiring: SamplingProofWiring): JobDefiniti
       return { status: document.status === 'warn' ? 'warning' : 'succeeded', exitCode: document.exitCode, summary };
     },
   };
+}
+
+/**
+ * Why the day has nothing to prove, or undefined: none of its metrics has stats that day and no
+ * event object is stored before the day ended (a new deployment, an empty local start). Such a
+ * day is not an outage, so it is neither critical nor alerted; the first day with data is judged.
+ */
+async function beforeFirstData(
+  deps: JobDependencies,
+  needed: readonly MetricDay[],
+  facts: ReadonlyMap<string, MetricDayFacts>,
+  day: string,
+  dayEnd: Date,
+): Promise<string | undefined> {
+  if (needed.some((metricDay) => metricDay.day === day && facts.get(factsKey(metricDay.metric, day))?.meta !== undefined)) return undefined;
+  const firstHour = await firstEventHour(deps.artifacts);
+  if (firstHour === undefined) return `no events are stored yet; ${day} has nothing to prove`;
+  if (firstHour.getTime() >= dayEnd.getTime()) return `the first events stored are from ${firstHour.toISOString()}, after ${day} ended; it has nothing to prove`;
+  return undefined;
 }
 
 /** An alert that cannot be sent is logged loudly; the proof itself is already stored. */
