@@ -1,8 +1,19 @@
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
-import type { Logger } from '../core/jobs/logger';
+import { silentLogger, type Logger } from '../core/jobs/logger';
+import { levelFromEnvironment, prettyLogger } from './pretty-logger';
 
-/** Structured JSON lines through Powertools Logger; `child` adds persistent keys (jobId, type). */
-export function createLogger(serviceName = 'nightshift'): Logger {
+/**
+ * Structured JSON lines through Powertools Logger; `child` adds persistent keys (jobId, type).
+ * With `NIGHTSHIFT_LOG_FORMAT=pretty` (the local cloud's terminal) they are readable lines
+ * instead, from warnings up unless `POWERTOOLS_LOG_LEVEL`/`LOG_LEVEL` says otherwise. The level
+ * variables are Powertools' own, read when the logger is made, as Powertools reads them.
+ */
+export function createLogger(serviceName = 'nightshift', env: Readonly<Record<string, string | undefined>> = process.env): Logger {
+  if (env['NIGHTSHIFT_LOG_FORMAT'] === 'pretty') {
+    const level = levelFromEnvironment(env);
+    if (level === 'silent') return silentLogger;
+    return prettyLogger({ level: level ?? 'warn', write: (text) => process.stdout.write(text), color: process.stdout.isTTY && !env['NO_COLOR'] });
+  }
   return wrap(new PowertoolsLogger({ serviceName }));
 }
 

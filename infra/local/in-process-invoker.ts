@@ -24,10 +24,14 @@ export class InProcessInvoker implements Invoker {
   private readonly delayed = new Set<NodeJS.Timeout>();
   private accepting = true;
 
+  private idleWaiters: Array<() => void> = [];
+
   constructor(
     entries: readonly JobTypeEntry[],
     private readonly root: string,
     private readonly onError: (invocation: JobInvocation, error: unknown) => void,
+    /** What the handler returned, for each invocation that ran to its end. */
+    private readonly onEnded: (invocation: JobInvocation, result: unknown) => void = () => undefined,
   ) {
     for (const entry of entries) this.lanes.set(entry.type, { entry, waiting: [], running: 0 });
   }
@@ -55,6 +59,23 @@ export class InProcessInvoker implements Invoker {
     return this.delayed.size;
   }
 
+  /** Resolves once nothing runs, waits in a lane or waits for its delay. */
+  whenIdle(): Promise<void> {
+    if (this.idle) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private get idle(): boolean {
+    return this.inFlight.size === 0 && this.delayed.size === 0 && [...this.lanes.values()].every((lane) => lane.waiting.length === 0);
+  }
+
+  private settleIdleWaiters(): void {
+    if (!this.idle) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
   /** Stops taking invocations and waits (bounded) for running ones to finish. */
   async drain(timeoutMs: number): Promise<void> {
     this.accepting = false;
@@ -77,6 +98,7 @@ export class InProcessInvoker implements Invoker {
         lane.running -= 1;
         this.inFlight.delete(run);
         if (this.accepting) this.pump(lane);
+        this.settleIdleWaiters();
       });
       this.inFlight.add(run);
     }
@@ -87,7 +109,8 @@ export class InProcessInvoker implements Invoker {
       lane.handler ??= this.load(lane.entry);
       const handler = await lane.handler;
       const deadline = Date.now() + lane.entry.timeoutSeconds * 1000;
-      await handler(structuredClone(invocation), { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) });
+      const result = await handler(structuredClone(invocation), { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) });
+      this.onEnded(invocation, result);
     } catch (error) {
       this.onError(invocation, error);
     }

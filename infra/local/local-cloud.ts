@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdir, readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +16,9 @@ import { LocalScheduler } from './scheduler';
 import { createApiServer } from './http-adapter';
 import { seedDemoData } from './demo-seed';
 import { buildConsole } from '../../console/build';
+import { acquireInstanceLock } from './instance-lock';
+import { localAdminToken, type LocalAdminToken } from './local-tokens';
+import { runLine } from './run-lines';
 
 export interface LocalCloudOptions {
   config: NightshiftConfig;
@@ -30,6 +32,13 @@ export interface LocalCloudOptions {
   demo?: boolean;
   /** The API function's time limit, as Lambda would enforce it. @default the stack's (apiFunction.timeoutSeconds) */
   apiTimeoutMs?: number;
+  /**
+   * `pretty`: one readable line per run and per warning (alerts highlighted); `json`: every
+   * structured log line, as Lambda writes them. @default 'pretty'
+   */
+  logFormat?: 'pretty' | 'json';
+  /** ANSI colours in the pretty lines. @default false */
+  color?: boolean;
   log?: (line: string) => void;
 }
 
@@ -37,9 +46,14 @@ export interface LocalCloud {
   apiUrl: string;
   /** The web console, served by the API (`GET /console`). */
   consoleUrl: string;
-  adminToken: string;
-  /** Whether the admin token was generated for this start (none was set in the environment). */
-  generatedToken: boolean;
+  /** The admin token, where it came from and where it is kept. */
+  admin: LocalAdminToken;
+  /** The API port asked for, when it was taken and another one is used. */
+  portTaken?: number;
+  /** Set when this start took over the lock of a local cloud that had died: what was done. */
+  tookOver?: string;
+  /** Settles once the first start's demo runs have all ended (undefined without a demo). */
+  demoDone?: Promise<void>;
   emulators: Emulators;
   names: StorageNames;
   scheduler: LocalScheduler;
@@ -62,11 +76,20 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const log = options.log ?? ((line: string) => console.log(line));
   const dataDir = resolve(options.root, options.dataDir ?? '.nightshift');
   await mkdir(dataDir, { recursive: true });
+  // Before anything starts: a second local cloud on this data would share its database files.
+  const lock = await acquireInstanceLock(dataDir);
   // The web console is built fresh each start (well under a second), next to the emulators' data.
   const consoleBuild = buildConsole(resolve(dataDir, 'console'));
   consoleBuild.catch(() => undefined);
-  const emulators = await startEmulators({ dataDir });
+  let emulators: Emulators;
   try {
+    emulators = await startEmulators({ dataDir });
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+  try {
+    await lock.update({ emulatorPids: [emulators.pids.dynamodb, emulators.pids.s3] });
     const builtConsole = await consoleBuild;
     const region = 'us-east-1';
     await provisionStorage({
@@ -76,8 +99,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
 
     const startedAt = new Date();
-    const generatedToken = !process.env['NIGHTSHIFT_ADMIN_TOKEN'];
-    const adminToken = process.env['NIGHTSHIFT_ADMIN_TOKEN'] ?? `nsa_${randomBytes(18).toString('base64url')}`;
+    const admin = await localAdminToken(dataDir, process.env);
+    const logFormat = options.logFormat ?? 'pretty';
     Object.assign(process.env, {
       AWS_REGION: region,
       JOBS_TABLE: localStorageNames.jobsTable,
@@ -89,30 +112,43 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       NIGHTSHIFT_CONFIG_JSON: JSON.stringify(options.config),
       NIGHTSHIFT_DEPLOYED_AT: startedAt.toISOString(),
       NIGHTSHIFT_VERSION: await packageVersion(options.root),
-      NIGHTSHIFT_ADMIN_TOKEN: adminToken,
+      NIGHTSHIFT_ADMIN_TOKEN: admin.token,
       NIGHTSHIFT_CONSOLE_DIR: builtConsole.outDir,
+      NIGHTSHIFT_LOG_FORMAT: logFormat,
     });
     resetRuntime();
 
     const lanes = jobCatalog.map((entry) => ({ ...entry, maxConcurrency: maxConcurrencyFor(entry, options.config) }));
-    const invoker = new InProcessInvoker(lanes, options.root, (invocation, error) =>
-      log(`job ${invocation.type} (${invocation.jobId ?? invocation.scheduleName ?? invocation.trigger}) failed to run: ${describeError(error).message}`),
+    const lineOptions = { timezone: options.config.timezone, color: options.color ?? false };
+    const invoker = new InProcessInvoker(
+      lanes,
+      options.root,
+      (invocation, error) => log(`job ${invocation.type} (${invocation.jobId ?? invocation.scheduleName ?? invocation.trigger}) failed to run: ${describeError(error).message}`),
+      (invocation, result) => {
+        const line = logFormat === 'pretty' ? runLine(invocation, result, lineOptions) : undefined;
+        if (line) log(line);
+      },
     );
     registerInProcessInvoker(invoker);
     const scheduler = new LocalScheduler(scheduledTasks(options.config), invoker, startedAt, (task, slot, error) => {
       if (error) log(`schedule ${task.name} could not invoke ${task.type}: ${describeError(error).message}`);
     });
 
-    if (options.demo ?? true) await seedDemoData(runtime().deps, log);
+    // Schedules expect runs from the first start on: the sweeper catches up nothing before it.
+    await runtime().deps.ledger.recordFirstStart(startedAt);
+    const demo = options.demo ?? true ? await seedDemoData(runtime().deps, log) : undefined;
+    const demoDone = demo ? demo.followUp.then(() => invoker.whenIdle()) : undefined;
 
     const { handler, resetApiContext } = await import('../../functions/api/handler');
     resetApiContext();
     const server = createApiServer(handler, options.apiTimeoutMs ?? apiFunction.timeoutSeconds * 1000);
-    const port = await findFreePort(options.port ?? 3000);
+    const requestedPort = options.port ?? 3000;
+    const port = await findFreePort(requestedPort);
     server.listen(port, '127.0.0.1');
     await once(server, 'listening');
     scheduler.start();
     const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await lock.update({ url: apiUrl });
 
     let stopping: Promise<void> | undefined;
     const stop = () => {
@@ -123,12 +159,26 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         await invoker.drain(5_000);
         registerInProcessInvoker(undefined);
         await emulators.stop();
+        await lock.release();
       })();
       return stopping;
     };
-    return { apiUrl, consoleUrl: `${apiUrl}/console`, adminToken, generatedToken, emulators, names: localStorageNames, scheduler, invoker, stop };
+    return {
+      apiUrl,
+      consoleUrl: `${apiUrl}/console`,
+      admin,
+      ...(requestedPort > 0 && port !== requestedPort ? { portTaken: requestedPort } : {}),
+      ...(lock.tookOver ? { tookOver: lock.tookOver } : {}),
+      ...(demoDone ? { demoDone } : {}),
+      emulators,
+      names: localStorageNames,
+      scheduler,
+      invoker,
+      stop,
+    };
   } catch (error) {
     await emulators.stop();
+    await lock.release();
     throw error;
   }
 }
