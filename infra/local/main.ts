@@ -86,12 +86,12 @@ async function main(): Promise<void> {
     logFormat,
     color: process.stdout.isTTY && !process.env['NO_COLOR'],
   });
-  printBanner(cloud, config.timezone, 'Nightshift local cloud is up');
+  printBanner(cloud, config.timezone, 'Nightshift local cloud is up', logFormat);
   printReady(cloud);
   let signalled = false;
   // The demo's run lines scroll the banner away: once they have all ended, it comes back.
   void cloud.demoDone?.then(() => {
-    if (!signalled) printBanner(cloud, config.timezone, 'Demo runs done; Nightshift local cloud is up');
+    if (!signalled) printBanner(cloud, config.timezone, 'Demo runs done; Nightshift local cloud is up', logFormat);
   });
 
   const shutdown = (signal: string) => {
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
-function printBanner(cloud: LocalCloud, timezone: string, title: string): void {
+function printBanner(cloud: LocalCloud, timezone: string, title: string, logFormat: 'pretty' | 'json'): void {
   const now = new Date();
   const { admin } = cloud;
   const lines = [
@@ -146,7 +146,9 @@ function printBanner(cloud: LocalCloud, timezone: string, title: string): void {
   lines.push(
     '',
     `  Try: curl ${cloud.apiUrl}/health`,
-    `  Each run prints one line below (times ${timezone}); --log-format json prints every log line.`,
+    logFormat === 'pretty'
+      ? `  Each run prints one line below (times ${timezone}); --log-format json prints every log line.`
+      : '  Every structured log line follows (--log-format json); LOG_LEVEL sets the level.',
     '  Ctrl-C stops everything.',
     '',
   );
