@@ -3,12 +3,18 @@ import { defineConfig } from 'vitest/config';
 // The global setup (emulators) runs in this process: keep the SDK's Node 22 reminder out of test output too.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
+/**
+ * Two projects. `fast` (unit, integration, infra: `npm test`) runs two files at a time: each file
+ * isolates itself in its own tables and bucket on the shared emulators. `e2e` (`npm run test:e2e`)
+ * starts whole local clouds, a browser and the rehearsal: one file at a time, after `fast` when
+ * both are asked for, so a loaded machine does not turn their timeouts into failures.
+ */
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // DynamoDB Local and s3rver start once for the whole run, on free ports.
     globalSetup: ['test/global-setup.ts'],
-    testTimeout: 30_000,
+    // Generous: two files at a time beside the emulators load a 2-core CI machine.
+    testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
     env: {
@@ -16,5 +22,15 @@ export default defineConfig({
       AWS_REGION: 'us-east-1',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
+    projects: [
+      {
+        extends: true,
+        test: { name: 'fast', include: ['test/{unit,integration,infra}/**/*.test.ts'], maxWorkers: 2, sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
+        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], fileParallelism: false, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });

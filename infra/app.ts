@@ -9,6 +9,9 @@ import { addNagChecks } from './nag';
 import { NightshiftStatefulStack, type DataRemoval } from './stacks/stateful-stack';
 import { NightshiftStatelessStack } from './stacks/stateless-stack';
 
+/** CDK's own context key: the stacks whose assets are bundled (`[]`: none; the default is all). */
+const BUNDLING_STACKS_CONTEXT = 'aws:cdk:bundling-stacks';
+
 export interface BuildAppOptions {
   config: NightshiftConfig;
   /** Where the cloud assembly (and bundled assets) go. @default the CLI's, or a temp dir */
@@ -27,6 +30,12 @@ export interface BuildAppOptions {
    * @default true
    */
   nag?: boolean;
+  /**
+   * Bundles each function with esbuild (and builds the console). Off for tests that read only
+   * templates: bundling is most of a synth's time, and the rehearsal and the bundle tests still bundle.
+   * @default true
+   */
+  bundle?: boolean;
 }
 
 export interface NightshiftApp {
@@ -42,7 +51,8 @@ export interface NightshiftApp {
 export function buildApp(options: BuildAppOptions): NightshiftApp {
   // Tests build the App directly; cdk.json's context gives them the same feature flags the CLI
   // passes, so what they assert is what `cdk synth` produces.
-  const app = options.app ?? new App({ context: cdkJsonContext(), ...(options.outdir ? { outdir: options.outdir } : {}) });
+  const context = { ...cdkJsonContext(), ...(options.bundle === false ? { [BUNDLING_STACKS_CONTEXT]: [] } : {}) };
+  const app = options.app ?? new App({ context, ...(options.outdir ? { outdir: options.outdir } : {}) });
   const deployedAt = options.deployedAt ?? new Date().toISOString();
   const useReservedConcurrency = options.useReservedConcurrency ?? contextFlag(app.node.tryGetContext('useReservedConcurrency'), true);
 

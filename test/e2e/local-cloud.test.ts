@@ -21,7 +21,8 @@ describe('the local cloud (npm start)', () => {
   let cloud: LocalCloudProcess;
 
   beforeAll(async () => {
-    cloud = await startLocalCloudProcess();
+    // No demo: the demo's own start is in console.test.ts; here the cloud itself is under test.
+    cloud = await startLocalCloudProcess({ args: ['--no-demo'] });
   }, 90_000);
 
   afterAll(async () => {

@@ -10,7 +10,7 @@ import { buildReport, type RehearsalReport } from '../../infra/rehearse/report';
 import { runFirstDay } from '../../infra/rehearse/scenario';
 
 /**
- * The reduced deploy rehearsal (the full one is `npm run rehearse`, run by .ci/run): the app
+ * The reduced deploy rehearsal (the full one is `npm run rehearse`): the app
  * synthesized as `cdk synth` does (cdk-nag left to the other infra tests), every function from
  * its bundle on Node 22, and the first steps of a first day: the README's token command, ingest
  * through the authorizer, the debounced rollup through the queue, /stats, a scheduled snapshot.
@@ -22,7 +22,7 @@ describe('deploy rehearsal (reduced)', () => {
 
   beforeAll(async () => {
     // Prepare: the cloud assembly, then the rehearsal of it.
-    // Synthesized once per change of the sources (npm run rehearse in .ci/run leaves it ready).
+    // Synthesized once per change of the sources (an earlier `npm run rehearse` leaves it ready).
     const config = await loadConfigFile(DEFAULT_CONFIG_FILE);
     const assemblyDir = cachedAssembly((outdir) => buildApp({ config, outdir, nag: false }).app.synth());
     // The suite's emulators: the template's names are this file's alone in them.

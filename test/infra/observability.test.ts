@@ -26,10 +26,10 @@ let alarms: Record<string, Resource>;
 let topicRef: unknown;
 
 beforeAll(() => {
-  // Prepare: the assembly (and every esbuild bundle) goes to a temp dir this file owns.
+  // Prepare: the assembly goes to a temp dir this file owns (templates only: no bundles).
   outdir = mkdtempSync(join(tmpdir(), 'nightshift-obs-test-'));
   // Act: one synth for the whole file.
-  const built = buildApp({ config, outdir, deployedAt: '2026-11-22T10:00:00.000Z' });
+  const built = buildApp({ config, outdir, deployedAt: '2026-11-22T10:00:00.000Z', bundle: false });
   template = Template.fromStack(built.stateless);
   alarms = template.findResources('AWS::CloudWatch::Alarm') as Record<string, Resource>;
   topicRef = { Ref: Object.keys(template.findResources('AWS::SNS::Topic'))[0] };

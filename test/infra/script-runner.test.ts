@@ -16,7 +16,7 @@ beforeAll(() => {
   // Prepare: the assembly and the staged image context go to a temp dir this file owns.
   outdir = mkdtempSync(join(tmpdir(), 'nightshift-cdk-scripts-'));
   // Act: a synth needs no Docker; the image is only staged and hashed.
-  stateless = Template.fromStack(buildApp({ config, outdir, deployedAt: '2026-11-22T10:00:00.000Z' }).stateless);
+  stateless = Template.fromStack(buildApp({ config, outdir, deployedAt: '2026-11-22T10:00:00.000Z', bundle: false }).stateless);
 });
 
 afterAll(() => {

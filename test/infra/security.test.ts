@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -43,13 +45,15 @@ const jobBundleBudgetBytes = 1_450_000;
 
 const config = parseConfig({
   timezone: 'America/Los_Angeles',
-  schedules: { sweeper: { job: 'sweeper', expression: 'rate(5 minutes)' }, nightly: { job: 'sampling-proof', expression: 'cron(0 4 * * ? *)', period: 'previous-day' } },
+  // Berlin only in a schedule: the bundle test finds the config compiled into the code by it.
+  schedules: { sweeper: { job: 'sweeper', expression: 'rate(5 minutes)' }, nightly: { job: 'sampling-proof', expression: 'cron(0 4 * * ? *)', timezone: 'Europe/Berlin', period: 'previous-day' } },
 });
 
 let outdir: string;
 let built: NightshiftApp;
 let stateless: { Resources: Record<string, Resource>; Outputs: Record<string, { Value: unknown }> };
 
+// Bundling every function and the console takes minutes on a loaded 2-core machine.
 beforeAll(() => {
   // Prepare: the assembly and every bundle go to a temp dir this file owns.
   outdir = mkdtempSync(join(tmpdir(), 'nightshift-security-test-'));
@@ -57,7 +61,7 @@ beforeAll(() => {
   // Act: one synth, with cdk-nag as a validation plugin (it throws on an unacknowledged finding).
   const assembly = built.app.synth();
   stateless = assembly.getStackByName('Nightshift-Stateless').template as typeof stateless;
-});
+}, 300_000);
 
 afterAll(() => {
   rmSync(outdir, { recursive: true, force: true });
@@ -238,6 +242,19 @@ describe('JobFunction bundles', () => {
     expect(bundle).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
     // Bundled, not imported from the runtime's copy.
     expect(bundle).not.toMatch(/from\s*["']@aws-sdk\//);
+  });
+
+  it.each(zipFunctions)('bundles %s to an ESM module that loads under plain Node, the config compiled in', (name) => {
+    // Prepare
+    const bundle = join(assetDirectory(functionNamed(name)), 'index.mjs');
+    // Act
+    const source = readFileSync(bundle, 'utf8');
+    const exported = execFileSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(bundle).href)}); console.log(typeof m.handler);`], { encoding: 'utf8' });
+    // Assess
+    expect(source.startsWith('import { createRequire')).toBe(true);
+    expect(source).not.toContain('process.env.NIGHTSHIFT_CONFIG_JSON');
+    if (name !== authorizerFunction.name) expect(source).toContain('Europe/Berlin');
+    expect(exported.trim()).toBe('function');
   });
 
   it('puts the built web console beside the API handler, and in no other function', () => {

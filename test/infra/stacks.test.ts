@@ -1,8 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyticsTable, jobsTable } from '../../functions/adapters/dynamodb/tables';
@@ -30,10 +28,10 @@ let stateful: Template;
 let stateless: Template;
 
 beforeAll(() => {
-  // Prepare: the assembly (and every esbuild bundle) goes to a temp dir this file owns.
+  // Prepare: the assembly goes to a temp dir this file owns (no bundles: security.test.ts checks those).
   outdir = mkdtempSync(join(tmpdir(), 'nightshift-cdk-test-'));
-  // Act: one synth for the whole file; bundling each function is the slow part.
-  const built = buildApp({ config, outdir, deployedAt });
+  // Act: one synth for the whole file.
+  const built = buildApp({ config, outdir, deployedAt, bundle: false });
   stateful = Template.fromStack(built.stateful);
   stateless = Template.fromStack(built.stateless);
 });
@@ -173,19 +171,6 @@ describe('stateless stack: functions', () => {
     expect(statefulOutputTarget(variables['ANALYTICS_TABLE'])).toEqual({ Ref: logicalId(stateful, 'AWS::DynamoDB::Table', (r) => keyName(r) === 'pk') });
     expect(statefulOutputTarget(variables['ARTIFACTS_BUCKET'])).toEqual({ Ref: logicalId(stateful, 'AWS::S3::Bucket', () => true) });
     expect(variables['NIGHTSHIFT_CONFIG_JSON']).toBeUndefined();
-  });
-
-  it('compiles the config into an ESM bundle that loads under plain Node', () => {
-    // Prepare
-    const bundle = join(outdir, assetDirectory(functionNamed(apiFunction.name)), 'index.mjs');
-    // Act
-    const source = readFileSync(bundle, 'utf8');
-    const exported = execFileSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(bundle).href)}); console.log(typeof m.handler);`], { encoding: 'utf8' });
-    // Assess
-    expect(source.startsWith('import { createRequire')).toBe(true);
-    expect(source).not.toContain('process.env.NIGHTSHIFT_CONFIG_JSON');
-    expect(source).toContain('Europe/Berlin');
-    expect(exported.trim()).toBe('function');
   });
 
   it('lets the API and the sweeper invoke every job function, and nothing else', () => {
@@ -369,17 +354,6 @@ function tableWithPartitionKey(template: Template, name: string): Resource {
 
 function functionNamed(name: string): Resource {
   return onlyResource(stateless, 'AWS::Lambda::Function', (r) => r.Properties['FunctionName'] === functionName(name));
-}
-
-/** The staged asset of a function's code, looked up through the S3 key in the assets manifest. */
-function assetDirectory(fn: Resource): string {
-  const key = String((fn.Properties['Code'] as { S3Key: string }).S3Key);
-  const manifest = JSON.parse(readFileSync(join(outdir, 'Nightshift-Stateless.assets.json'), 'utf8')) as {
-    files: Record<string, { source: { path: string } }>;
-  };
-  const asset = manifest.files[key.replace(/\.zip$/, '')];
-  expect(asset, `asset for ${key}`).toBeDefined();
-  return asset!.source.path;
 }
 
 /** What a `Fn::GetStackOutput` of the stateful stack resolves to: that output's value. */
