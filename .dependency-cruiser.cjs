@@ -36,6 +36,14 @@ module.exports = {
       to: { path: '(^|/)functions/(api/|catalog\\.ts$)' },
     },
     {
+      name: 'jobs-and-api-take-what-they-are-handed',
+      comment:
+        'One composition root (functions/runtime/): jobs and routes get their dependencies as arguments. Only a Lambda entry (handler.ts, the authorizer) goes to the edge, which builds the runtime once.',
+      severity: 'error',
+      from: { path: '(^|/)functions/(jobs|api)/', pathNot: '(^|/)functions/(jobs/[^/]+/handler|api/handler|api/authorizer)\\.ts$' },
+      to: { path: '(^|/)functions/runtime/' },
+    },
+    {
       name: 'client-imports-no-server',
       comment: 'The API client bundles for the CLI, the browser console and the MCP server: no server code.',
       severity: 'error',

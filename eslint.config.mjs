@@ -45,6 +45,38 @@ export default tseslint.config(
     },
   },
   {
+    // The environment is read once, by its parser, at the edge: everything else is handed what it needs.
+    files: ['functions/**/*.ts'],
+    ignores: ['functions/runtime/edge.ts', 'functions/runtime/authorizer-edge.ts', 'functions/adapters/environment.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Take it as an argument: the edge (functions/runtime/edge.ts) parses the environment once (adapters/environment.ts).' },
+      ],
+    },
+  },
+  {
+    // Tests build the dependencies they need (test/helpers/); the process's environment is not one of them.
+    files: ['test/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "AssignmentExpression > MemberExpression.left[object.object.name='process'][object.property.name='env']",
+          message: 'Build the runtime from variables of the test (testEnvironment in test/helpers/api.ts) instead of changing process.env.',
+        },
+        {
+          selector: "UnaryExpression[operator='delete'] > MemberExpression[object.object.name='process'][object.property.name='env']",
+          message: 'Build the runtime from variables of the test (testEnvironment in test/helpers/api.ts) instead of changing process.env.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Object'][callee.property.name='assign'] > MemberExpression.arguments:first-child[object.name='process'][property.name='env']",
+          message: 'Build the runtime from variables of the test (testEnvironment in test/helpers/api.ts) instead of changing process.env.',
+        },
+      ],
+    },
+  },
+  {
     // Tests read JSON answers as `any` on purpose; what matters there is that promises are awaited.
     files: ['test/**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

@@ -11,7 +11,7 @@ import { proofCommands } from './commands/proofs';
 import { runCommands } from './commands/run';
 import { scheduleCommands } from './commands/schedules';
 import { scriptCommands } from './commands/scripts';
-import { json, type CliIo } from './output';
+import { apiErrorText, json, type CliIo } from './output';
 
 export const DEFAULT_URL = 'http://127.0.0.1:3000';
 
@@ -175,7 +175,7 @@ function apiFailure(io: CliIo, error: unknown, asJson: boolean, token: string | 
   if (error instanceof ApiError) {
     const hint = error.status === 401 && !token ? ' — set NIGHTSHIFT_TOKEN or pass --token (npm start prints an admin token)' : '';
     if (asJson) json(io, { error: { status: error.status, code: error.code, message: error.message } });
-    io.stderr(`error: ${error.message} (HTTP ${error.status} ${error.code})${hint}\n`);
+    io.stderr(`error: ${apiErrorText(error)}${hint}\n`);
   } else if (error instanceof ApiConnectionError) {
     if (asJson) json(io, { error: { code: 'connection_failed', message: error.message } });
     io.stderr(`error: ${error.message}\n`);

@@ -1,3 +1,5 @@
+import type { ApiError } from '../functions/client/api-client';
+
 /** Where a command writes: injected so tests can capture it and the progress bar knows if it may draw. */
 export interface CliIo {
   stdout: (text: string) => void;
@@ -8,6 +10,11 @@ export interface CliIo {
   /** Waits between polls; tests make it instant. */
   sleep: (ms: number) => Promise<void>;
   now: () => Date;
+}
+
+/** An API error as the CLI and the MCP tools word it: the API's own message, then its status and code. */
+export function apiErrorText(error: Pick<ApiError, 'message' | 'status' | 'code'>): string {
+  return `${error.message} (HTTP ${error.status} ${error.code})`;
 }
 
 export interface Column<Row> {

@@ -1,9 +1,9 @@
 import type { JobType } from './core/jobs/job-types';
 
 /**
- * What a deployed function may touch, declared next to the code that touches it (the catalog)
- * rather than in the stack: adding a job type, or a new store call to one, is where the grant
- * must change too. The CDK stack turns each declaration into IAM statements and environment
+ * What a deployed function may touch, declared next to the code that touches it (each job type's
+ * definition in its folder, the API and the authorizer here) rather than in the stack: adding a
+ * job type, or a new store call to one, is where the grant must change too. The CDK stack turns each declaration into IAM statements and environment
  * variables (infra/constructs/function-access.ts); the local cloud has no IAM and ignores it.
  * Read the job's code, not its description, when changing one of these.
  */
@@ -43,64 +43,6 @@ export type AnalyticsPartition = 'rollup#written';
 export type ArtifactPrefix = 'events/' | 'rollup/' | 'snapshots/' | 'sampling-proofs/' | 'exports/' | 'scripts/' | 'runs/';
 
 /**
- * Every run reads and writes its record in Jobs (claims, leases, transitions, debounce marks);
- * nothing runs without it.
- */
-const runsAJob: FunctionAccess = { jobs: 'RW' };
-
-/**
- * The rollup: lists and reads `events/`, writes hour partials and daily stats to Analytics, and
- * spills groups too big for an item to `rollup/` (rollup-store.ts), reading them back later.
- * A debounced run that finds the lease held asks again: through the delay queue, or with a
- * direct invoke of itself when `rollup.debounceMs` is 0.
- */
-export const rollupAccess: FunctionAccess = {
-  ...runsAJob,
-  analytics: 'RW',
-  artifacts: { read: ['events/', 'rollup/'], write: ['rollup/'] },
-  invokes: ['rollup'],
-  sendsDelayed: true,
-};
-
-/**
- * Snapshot, proof and export bring the rollup up to date inline (bringRollupUpToDate) before they
- * read stats, so each needs the rollup's data access on top of its own (not its invoke or queue:
- * the inline rollup never debounces).
- */
-export function withInlineRollup(own: FunctionAccess): FunctionAccess {
-  return {
-    ...own,
-    jobs: 'RW',
-    analytics: 'RW',
-    artifacts: {
-      read: unique([...(rollupAccess.artifacts?.read ?? []), ...(own.artifacts?.read ?? [])]),
-      write: unique([...(rollupAccess.artifacts?.write ?? []), ...(own.artifacts?.write ?? [])]),
-    },
-  };
-}
-
-/** Snapshot items in Analytics, the JSON artifact under `snapshots/`. */
-export const snapshotAccess = withInlineRollup({ artifacts: { write: ['snapshots/'] } });
-
-/** The proof document under `sampling-proofs/`, its index item in Analytics, and the alert. */
-export const samplingProofAccess = withInlineRollup({ artifacts: { write: ['sampling-proofs/'] }, publishesAlerts: true });
-
-/** Reads stats or snapshot items (Analytics) and streams one object under `exports/`. */
-export const exportAccess = withInlineRollup({ artifacts: { write: ['exports/'] } });
-
-/**
- * Writes only its own `scripts/<jobId>/…`; downloads the inputs a manifest entry may name
- * (manifest.ts: keys under events/, exports/, snapshots/ or scripts/). No Analytics.
- */
-export const scriptRunAccess: FunctionAccess = {
-  ...runsAJob,
-  artifacts: { read: ['events/', 'exports/', 'snapshots/', 'scripts/'], write: ['scripts/'] },
-};
-
-/** Times out stale runs and catches up missed periods: the ledger and invokes, no data. */
-export const sweeperAccess: FunctionAccess = { ...runsAJob, invokes: 'all-jobs' };
-
-/**
  * The API: run records and idempotency items (Jobs), reads of stats, snapshots and the proof
  * index (Analytics); ingest writes `events/` and marks the hours it wrote (`rollup#written` items
  * of Analytics, nothing else there); presigned links and proof documents read the artifact
@@ -117,7 +59,3 @@ export const apiAccess: FunctionAccess = {
 
 /** The authorizer hashes a bearer token and compares it with the secret's digests: nothing else. */
 export const authorizerAccess: FunctionAccess = { readsTokens: true };
-
-function unique<T>(values: readonly T[]): T[] {
-  return [...new Set(values)];
-}

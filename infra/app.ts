@@ -1,6 +1,5 @@
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { ConfigLoadError, InvalidConfigError, type NightshiftConfig } from '../functions/core/config';
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from './config/load-config';
@@ -8,6 +7,7 @@ import { projectRoot } from './constructs/job-function';
 import { addNagChecks } from './nag';
 import { NightshiftStatefulStack, type DataRemoval } from './stacks/stateful-stack';
 import { NightshiftStatelessStack } from './stacks/stateless-stack';
+import { isEntryPoint } from './entry-point';
 
 /** CDK's own context key: the stacks whose assets are bundled (`[]`: none; the default is all). */
 const BUNDLING_STACKS_CONTEXT = 'aws:cdk:bundling-stacks';
@@ -102,17 +102,7 @@ async function main(): Promise<void> {
   app.synth();
 }
 
-function runDirectly(): boolean {
-  const script = process.argv[1];
-  if (!script) return false;
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (runDirectly()) {
+if (isEntryPoint(import.meta.url)) {
   main().catch((error: unknown) => {
     // The config error already lists every problem by path; a stack trace would bury it.
     console.error(error instanceof InvalidConfigError || error instanceof ConfigLoadError ? error.message : error);

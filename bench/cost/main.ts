@@ -51,7 +51,7 @@ export async function runCostBenchmark(args: readonly string[]): Promise<number>
     const config = testConfig({ timezone: TIMEZONE, metrics: Object.fromEntries(METRICS.map((metric) => [metric, {}])), dimensions: [...DIMENSIONS] });
     const deps = testDependencies(storage, { clock, config });
     const store = new DynamoDbRollupStore(storage.documentClient, storage.names.analyticsTable, storage.artifactStore);
-    const rollup = createRollupJob(() => store);
+    const rollup = createRollupJob(store);
     const random = seededRandom(11);
     const spacingMs = Math.round(86_400_000 / (input.eventsPerDay / input.eventsPerRequest));
 

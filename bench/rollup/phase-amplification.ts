@@ -59,7 +59,7 @@ export async function runAmplification(input: AmplificationInput): Promise<Ampli
     const counting = new CountingArtifactStore(base.artifacts);
     const deps = { ...base, artifacts: counting };
     const store = new DynamoDbRollupStore(storage.documentClient, storage.names.analyticsTable, counting);
-    const definition = createRollupJob(() => store);
+    const definition = createRollupJob(store);
     const random = seededRandom(input.seed);
 
     let objects = 0;

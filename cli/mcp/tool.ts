@@ -2,6 +2,7 @@ import type { Tool, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { ApiConnectionError, ApiError, type NightshiftClient } from '../../functions/client/api-client';
 import { isCalendarDay } from '../command';
+import { apiErrorText } from '../output';
 
 /** A JSON Schema as tools/list carries it. */
 export type JsonSchema = Record<string, unknown>;
@@ -116,7 +117,7 @@ export function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): ToolInp
 export function errorText(error: unknown, hasToken: boolean): string {
   if (error instanceof ApiError) {
     const hint = error.status === 401 && !hasToken ? ' — the MCP server has no token: set NIGHTSHIFT_TOKEN in its environment or pass --token' : '';
-    return `${error.message} (HTTP ${error.status} ${error.code})${hint}`;
+    return `${apiErrorText(error)}${hint}`;
   }
   if (error instanceof ApiConnectionError || error instanceof ToolInputError) return error.message;
   if (error instanceof Error && error.name === 'AbortError') return 'the call was cancelled (or the server is shutting down) before it finished; a run it started goes on';

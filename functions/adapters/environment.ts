@@ -1,13 +1,10 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
-import { NightshiftError } from '../core/errors';
+import type { LogOutput } from './logger';
+import { prettyLevelOf } from './pretty-logger';
+import { InvalidEnvironmentError } from './environment-error';
 import { parseConfig, type NightshiftConfig } from '../core/config';
 import { zodProblems } from '../core/validation';
-
-export class InvalidEnvironmentError extends NightshiftError {
-  constructor(problems: string[], options?: { cause?: unknown }) {
-    super('invalid_environment', `the function's environment is not usable:\n${problems.map((p) => `  - ${p}`).join('\n')}`, options);
-  }
-}
 
 const jsonObject = z.string().transform((text, ctx) => {
   try {
@@ -17,6 +14,12 @@ const jsonObject = z.string().transform((text, ctx) => {
     return z.NEVER;
   }
 });
+
+/** Set and not empty, or left out: an empty value means the same as none. */
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value));
 
 const environmentSchema = z.object({
   AWS_REGION: z.string().min(1),
@@ -35,6 +38,23 @@ const environmentSchema = z.object({
   NIGHTSHIFT_ALERT_TOPIC_ARN: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'must be an SNS topic ARN').optional(),
   /** Turns on /internal/* routes for tests; never set in production. */
   ENABLE_TEST_ENDPOINTS: z.enum(['true', 'false'], { message: 'must be "true" or "false"' }).default('false'),
+  /** The API's own tokens where no Lambda authorizer stands in front of it (the local cloud). */
+  NIGHTSHIFT_ADMIN_TOKEN: optionalText,
+  NIGHTSHIFT_READ_TOKEN: optionalText,
+  NIGHTSHIFT_INGEST_TOKEN: optionalText,
+  /** The built web console (the local cloud builds it at start); else `console/` beside the API bundle. */
+  NIGHTSHIFT_CONSOLE_DIR: optionalText,
+  /** Where the shipped scripts are (the script runner's image sets it); else the repository's `layers/scripts`. */
+  NIGHTSHIFT_SCRIPTS_DIR: optionalText,
+  /** The only variable of the runner's environment a script gets (to find python3). */
+  PATH: z.string().min(1).default('/usr/local/bin:/usr/bin:/bin'),
+  /** `pretty`: the local cloud's readable terminal lines; `json` (Lambda): Powertools' structured lines. */
+  NIGHTSHIFT_LOG_FORMAT: z.enum(['json', 'pretty'], { message: 'must be "json" or "pretty"' }).default('json'),
+  /** With the pretty format: ANSI colours (a terminal that wants them). */
+  NIGHTSHIFT_LOG_COLOR: z.enum(['true', 'false'], { message: 'must be "true" or "false"' }).default('false'),
+  /** Powertools' level variables; the pretty lines honour them too (from WARN when unset). */
+  POWERTOOLS_LOG_LEVEL: optionalText,
+  LOG_LEVEL: optionalText,
 });
 
 export interface RuntimeEnvironment {
@@ -52,14 +72,23 @@ export interface RuntimeEnvironment {
   delayQueueUrl?: string;
   alertTopicArn?: string;
   enableTestEndpoints: boolean;
+  /** Tokens the API checks itself when no authorizer ran (locally): by role. */
+  apiTokens: Partial<Record<'admin' | 'read' | 'ingest', string>>;
+  consoleDirectory?: string;
+  scriptsDirectory?: string;
+  /** PATH, handed on to scripts. */
+  searchPath: string;
+  /** How the runtime's log lines look. */
+  logOutput: LogOutput;
 }
 
 /**
- * Reads the function's environment once; every problem is named by its variable. The config
- * is compiled into the bundle (esbuild `define` replaces `process.env.NIGHTSHIFT_CONFIG_JSON`),
- * and the local cloud sets the same variable before it loads any handler.
+ * Reads a function's environment once, at the edge (functions/runtime/edge.ts hands it
+ * `process.env`); every problem is named by its variable. In a bundle the config is compiled in
+ * (esbuild `define` replaces `process.env.NIGHTSHIFT_CONFIG_JSON`); the local cloud and tests
+ * pass variables of their own, the config among them.
  */
-export function readEnvironment(env: NodeJS.ProcessEnv = process.env): RuntimeEnvironment {
+export function readEnvironment(env: NodeJS.ProcessEnv): RuntimeEnvironment {
   const result = environmentSchema.safeParse(env);
   const problems = result.success ? [] : zodProblems(result.error);
   const configJson = env === process.env ? bundledConfigJson() : env['NIGHTSHIFT_CONFIG_JSON'];
@@ -86,11 +115,26 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): RuntimeEn
     version: data.NIGHTSHIFT_VERSION,
     config: parseConfig(rawConfig, 'NIGHTSHIFT_CONFIG_JSON'),
     enableTestEndpoints: data.ENABLE_TEST_ENDPOINTS === 'true',
+    apiTokens: {
+      ...(data.NIGHTSHIFT_ADMIN_TOKEN ? { admin: data.NIGHTSHIFT_ADMIN_TOKEN } : {}),
+      ...(data.NIGHTSHIFT_READ_TOKEN ? { read: data.NIGHTSHIFT_READ_TOKEN } : {}),
+      ...(data.NIGHTSHIFT_INGEST_TOKEN ? { ingest: data.NIGHTSHIFT_INGEST_TOKEN } : {}),
+    },
+    searchPath: data.PATH,
+    logOutput: logOutputOf(data),
+    ...(data.NIGHTSHIFT_CONSOLE_DIR ? { consoleDirectory: data.NIGHTSHIFT_CONSOLE_DIR } : {}),
+    ...(data.NIGHTSHIFT_SCRIPTS_DIR ? { scriptsDirectory: resolve(data.NIGHTSHIFT_SCRIPTS_DIR) } : {}),
     ...(data.NIGHTSHIFT_ALERT_TOPIC_ARN ? { alertTopicArn: data.NIGHTSHIFT_ALERT_TOPIC_ARN } : {}),
     ...(data.NIGHTSHIFT_DELAY_QUEUE_URL ? { delayQueueUrl: data.NIGHTSHIFT_DELAY_QUEUE_URL } : {}),
     ...(data.NIGHTSHIFT_DYNAMODB_ENDPOINT ? { dynamodbEndpoint: data.NIGHTSHIFT_DYNAMODB_ENDPOINT } : {}),
     ...(data.NIGHTSHIFT_S3_ENDPOINT ? { s3Endpoint: data.NIGHTSHIFT_S3_ENDPOINT } : {}),
   };
+}
+
+function logOutputOf(data: z.output<typeof environmentSchema>): LogOutput {
+  if (data.NIGHTSHIFT_LOG_FORMAT === 'json') return { format: 'json' };
+  const named = data.POWERTOOLS_LOG_LEVEL ?? data.LOG_LEVEL;
+  return { format: 'pretty', level: (named === undefined ? undefined : prettyLevelOf(named)) ?? 'warn', color: data.NIGHTSHIFT_LOG_COLOR === 'true' };
 }
 
 /** Written out literally so esbuild's `define` can replace it at bundle time. */

@@ -1,18 +1,19 @@
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { silentLogger, type Logger } from '../core/jobs/logger';
-import { levelFromEnvironment, prettyLogger } from './pretty-logger';
+import { prettyLogger, type PrettyLevel } from './pretty-logger';
 
 /**
- * Structured JSON lines through Powertools Logger; `child` adds persistent keys (jobId, type).
- * With `NIGHTSHIFT_LOG_FORMAT=pretty` (the local cloud's terminal) they are readable lines
- * instead, from warnings up unless `POWERTOOLS_LOG_LEVEL`/`LOG_LEVEL` says otherwise. The level
- * variables are Powertools' own, read when the logger is made, as Powertools reads them.
+ * Where log lines go and how they look: Powertools' structured JSON (Lambda, and the local cloud
+ * with `--log-format json`; its level is Powertools' own POWERTOOLS_LOG_LEVEL / LOG_LEVEL), or
+ * readable lines for the local cloud's terminal.
  */
-export function createLogger(serviceName = 'nightshift', env: Readonly<Record<string, string | undefined>> = process.env): Logger {
-  if (env['NIGHTSHIFT_LOG_FORMAT'] === 'pretty') {
-    const level = levelFromEnvironment(env);
-    if (level === 'silent') return silentLogger;
-    return prettyLogger({ level: level ?? 'warn', write: (text) => process.stdout.write(text), color: process.stdout.isTTY && !env['NO_COLOR'] });
+export type LogOutput = { format: 'json' } | { format: 'pretty'; level: PrettyLevel | 'silent'; color: boolean };
+
+/** A logger for `output`; `child` adds persistent keys (jobId, type). */
+export function createLogger(output: LogOutput = { format: 'json' }, serviceName = 'nightshift'): Logger {
+  if (output.format === 'pretty') {
+    if (output.level === 'silent') return silentLogger;
+    return prettyLogger({ level: output.level, write: (text) => process.stdout.write(text), color: output.color });
   }
   return wrap(new PowertoolsLogger({ serviceName }));
 }

@@ -53,9 +53,9 @@ function formatLine(level: PrettyLevel, message: string, fields: Record<string, 
   return `${label}  ${message}${problem}${run ? paint('dim', `  [${run}]`) : ''}${tail ? paint('dim', `  ${tail}`) : ''}`;
 }
 
-/** The level named by `POWERTOOLS_LOG_LEVEL` or `LOG_LEVEL` (Powertools' own convention), if any. */
-export function levelFromEnvironment(env: Readonly<Record<string, string | undefined>>): PrettyLevel | 'silent' | undefined {
-  const named = (env['POWERTOOLS_LOG_LEVEL'] || env['LOG_LEVEL'] || '').toLowerCase();
+/** A Powertools level name (`INFO`, `warn`, `SILENT`…) as the pretty lines' level; undefined for none. */
+export function prettyLevelOf(name: string): PrettyLevel | 'silent' | undefined {
+  const named = name.toLowerCase();
   if (named === 'silent') return 'silent';
   if (named === 'trace') return 'debug';
   if (named === 'critical') return 'error';

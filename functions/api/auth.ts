@@ -32,14 +32,16 @@ export function scopesOfRoles(roles: readonly TokenRole[]): ReadonlySet<Exclude<
   return new Set(roles.flatMap((role) => [...scopesOf[role]]));
 }
 
-/** Local tokens: NIGHTSHIFT_ADMIN_TOKEN, NIGHTSHIFT_READ_TOKEN, NIGHTSHIFT_INGEST_TOKEN. */
-export function tokensFromEnvironment(env: NodeJS.ProcessEnv): TokenEntry[] {
-  const entries: TokenEntry[] = [];
-  for (const role of ['admin', 'read', 'ingest'] as const) {
-    const token = env[`NIGHTSHIFT_${role.toUpperCase()}_TOKEN`];
-    if (token) entries.push(tokenEntry(role, token, role));
-  }
-  return entries;
+/**
+ * The API's own tokens where no authorizer runs (the local cloud): one per role, named after it
+ * (NIGHTSHIFT_ADMIN_TOKEN, NIGHTSHIFT_READ_TOKEN, NIGHTSHIFT_INGEST_TOKEN, parsed by the
+ * environment parser).
+ */
+export function tokensByRole(tokens: Partial<Record<TokenRole, string>>): TokenEntry[] {
+  return tokenRoles.flatMap((role) => {
+    const token = tokens[role];
+    return token ? [tokenEntry(role, token, role)] : [];
+  });
 }
 
 /**

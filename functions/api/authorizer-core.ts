@@ -1,4 +1,4 @@
-import { errorFields } from '../core/errors';
+import { describeCause, errorFields } from '../core/errors';
 import type { Logger } from '../core/jobs/logger';
 import { authenticate, type TokenEntry } from './auth';
 import { UnauthorizedError } from './errors';
@@ -38,6 +38,9 @@ export interface TokenAuthorizerOptions {
   secretCacheMs?: number;
 }
 
+/** Authorization header in, the simple response out. */
+export type TokenAuthorizer = (authorization: string | undefined) => Promise<SimpleAuthorizerResult>;
+
 export const DEFAULT_SECRET_CACHE_MS = 60_000;
 /**
  * How long API Gateway keeps an answer per Authorization header (set on the CDK authorizer).
@@ -62,7 +65,7 @@ const scopeOrder = ['admin', 'read', 'ingest'] as const;
  * An unreadable or malformed secret is the server's fault, not the caller's: it is logged as an
  * error and every request is denied (fail closed) until the secret is fixed.
  */
-export function createTokenAuthorizer(options: TokenAuthorizerOptions): (authorization: string | undefined) => Promise<SimpleAuthorizerResult> {
+export function createTokenAuthorizer(options: TokenAuthorizerOptions): TokenAuthorizer {
   const secretCacheMs = options.secretCacheMs ?? DEFAULT_SECRET_CACHE_MS;
   let cached: { entries: TokenEntry[]; readAt: number } | undefined;
 
@@ -79,7 +82,7 @@ export function createTokenAuthorizer(options: TokenAuthorizerOptions): (authori
     try {
       tokens = await currentTokens();
     } catch (error) {
-      options.logger.error('token secret unusable: denying every request until it is fixed', { ...errorFields(error), cause: causeOf(error) });
+      options.logger.error('token secret unusable: denying every request until it is fixed', { ...errorFields(error), cause: describeCause(error) });
       return { isAuthorized: false };
     }
     try {
@@ -92,9 +95,4 @@ export function createTokenAuthorizer(options: TokenAuthorizerOptions): (authori
       return { isAuthorized: true, context: { name: '', scopes: '', problem } };
     }
   };
-}
-
-function causeOf(error: unknown): string | undefined {
-  const cause = error instanceof Error ? error.cause : undefined;
-  return cause instanceof Error ? `${cause.name}: ${cause.message}` : undefined;
 }

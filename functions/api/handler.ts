@@ -1,9 +1,6 @@
-import { runtime } from '../runtime/runtime';
-import { DynamoDbIdempotencyStore } from '../adapters/dynamodb/idempotency-store';
-import { DynamoDbRollupStore } from '../adapters/dynamodb/rollup-store';
-import { tokensFromEnvironment } from './auth';
+import { lambdaApiHandler } from '../runtime/edge';
 import { apiHandler, type ApiContext, type RouteHandler } from './http';
-import { createLogger } from '../adapters/logger';
+import type { Logger } from '../core/jobs/logger';
 import { routeSpecs, type RouteKey } from './route-specs';
 import { getHealth, getTypeHealth } from './routes/health';
 import { getOpenApi } from './routes/openapi';
@@ -43,31 +40,18 @@ const routeHandlers: Record<RouteKey, RouteHandler> = {
   'POST /internal/rollup/trigger': triggerRollup,
 };
 
-let context: ApiContext | undefined;
-function apiContext(): ApiContext {
-  if (!context) {
-    const { env, deps, documentClient } = runtime();
-    context = {
-      deps,
-      idempotency: new DynamoDbIdempotencyStore(documentClient, env.jobsTable),
-      rollup: new DynamoDbRollupStore(documentClient, env.analyticsTable, deps.artifacts),
-      deployedAt: env.deployedAt,
-      version: env.version,
-      tokens: tokensFromEnvironment(process.env),
-      testEndpoints: env.enableTestEndpoints,
-    };
-  }
-  return context;
+/**
+ * The API function over a context (the composition root's, or a test's): one router over
+ * `routeSpecs`; every answer, errors included, is JSON. The context is asked for on each
+ * request, so a context that cannot be built is a JSON 500 too.
+ */
+export function makeApiHandler(context: () => ApiContext, logger: Logger) {
+  return apiHandler(
+    routeSpecs.map((spec) => ({ spec, handle: routeHandlers[`${spec.method} ${spec.path}` as RouteKey] })),
+    context,
+    logger,
+  );
 }
 
-/** Forgets tokens and dependencies read from the environment (the local cloud and tests change it). */
-export function resetApiContext(): void {
-  context = undefined;
-}
-
-/** The API function: one router over `routeSpecs`; every answer, errors included, is JSON. */
-export const handler = apiHandler(
-  routeSpecs.map((spec) => ({ spec, handle: routeHandlers[`${spec.method} ${spec.path}` as RouteKey] })),
-  apiContext,
-  createLogger(),
-);
+/** The API function's Lambda handler: the context built once per container from its environment. */
+export const handler = lambdaApiHandler(makeApiHandler);

@@ -1,11 +1,14 @@
 import middy from '@middy/core';
 import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { describeError, errorFields } from '../core/errors';
+import { describeCause, describeError, errorFields } from '../core/errors';
 import type { IdempotencyStore } from '../core/jobs/idempotency';
 import type { JobDependencies } from '../core/jobs/definition';
 import type { Logger } from '../core/jobs/logger';
-import type { RollupBacklog, StatsReader, WrittenHours } from '../core/rollup/ports';
+import type { RollupStore } from '../core/rollup/ports';
+import type { SnapshotStore } from '../core/snapshots/ports';
+import type { ProofIndex } from '../core/proofs/ports';
+import type { ConsoleAssets } from './console/console-assets';
 import { authenticate, principalFromAuthorizer, requireScope, type Principal, type TokenEntry } from './auth';
 import { BadRequestError, httpStatusOf, NotFoundError, OutcomeUnknownError, PayloadTooLargeError, safeRetryAdvice } from './errors';
 import { MAX_CONTROL_BODY_BYTES, type RouteSpec } from './route-specs';
@@ -43,8 +46,21 @@ export interface ApiContext {
   testEndpoints: boolean;
   /** `Idempotency-Key` memory for POST /jobs. */
   idempotency: IdempotencyStore;
-  /** The rollup's items the API touches: ingest marks the hours it wrote; /stats reads stats and what is not counted yet. */
-  rollup: WrittenHours & StatsReader & RollupBacklog;
+  /**
+   * The rollup's items: ingest marks the hours it wrote; /stats reads stats and what is not
+   * counted yet; the test-only trigger runs a rollup over them.
+   */
+  rollup: RollupStore;
+  snapshots: SnapshotStore;
+  proofs: ProofIndex;
+  /** The built web console, read on first use; undefined when this deployment has none. */
+  console: ConsoleFiles;
+}
+
+/** Where the console's files are, and the files themselves, read once. */
+export interface ConsoleFiles {
+  directory: string;
+  assets(): ConsoleAssets | undefined;
 }
 
 /** The 2.0 event as API Gateway sends it when a Lambda authorizer (simple response) ran first. */
@@ -165,17 +181,11 @@ export function toResult(response: ApiResponse): APIGatewayProxyStructuredResult
  */
 function errorResult(error: unknown, logger: Logger, route: { method: string; path: string }): APIGatewayProxyStructuredResultV2 {
   const status = httpStatusOf(error);
-  if (status >= 500) logger.error('request failed', { where: `${route.method} ${route.path}`, ...errorFields(error), status, cause: causeOf(error) });
+  if (status >= 500) logger.error('request failed', { where: `${route.method} ${route.path}`, ...errorFields(error), status, cause: describeCause(error) });
   const described = status === 500 ? { code: 'internal_error', message: 'the server failed (the error is logged)' } : describeError(error);
   const body =
     status >= 500 && route.method !== 'GET' && !(error instanceof OutcomeUnknownError)
       ? { code: described.code, message: `${described.message}; the request may have taken effect in part. ${safeRetryAdvice(route.method, route.path)}` }
       : described;
   return toResult({ status, body: { error: body } });
-}
-
-/** For the logs only: the underlying SDK or runtime error, which responses never show. */
-function causeOf(error: unknown): string | undefined {
-  const cause = error instanceof Error ? error.cause : undefined;
-  return cause instanceof Error ? `${cause.name}: ${cause.message}` : undefined;
 }

@@ -79,6 +79,12 @@ export class NightshiftError extends Error {
 }
 
 /** `{code, message}` for any thrown value, without stack traces. */
+/** For the logs only: the underlying SDK or runtime error behind one of ours, which answers never show. */
+export function describeCause(error: unknown): string | undefined {
+  const cause = error instanceof Error ? error.cause : undefined;
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : undefined;
+}
+
 export function describeError(error: unknown): { code: string; message: string } {
   if (error instanceof NightshiftError) return error.toJSON();
   if (error instanceof Error) return { code: 'internal_error', message: error.message };

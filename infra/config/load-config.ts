@@ -3,7 +3,7 @@ import { dirname, extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createJiti } from 'jiti';
 import { ConfigLoadError, parseConfig, type NightshiftConfig } from '../../functions/core/config';
-import { scheduledTasks } from '../../functions/catalog';
+import { jobTypeNames, scheduledTasks } from '../../functions/catalog';
 
 export const DEFAULT_CONFIG_FILE = 'nightshift.config.ts';
 
@@ -21,7 +21,7 @@ export async function loadConfigFile(file: string = DEFAULT_CONFIG_FILE, cwd = p
   } catch (error) {
     throw new ConfigLoadError(`config file ${path} does not exist`, { cause: error });
   }
-  const config = parseConfig(await readRawConfig(path), path);
+  const config = parseConfig(await readRawConfig(path), path, { jobTypes: jobTypeNames });
   scheduledTasks(config, path);
   return config;
 }

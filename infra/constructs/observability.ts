@@ -19,8 +19,7 @@ import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { MetricName, METRICS_NAMESPACE } from '../../functions/adapters/metrics/powertools-run-metrics';
-import { ROWS_SUMMARY_FIELD } from '../../functions/core/jobs/run-metrics';
-import type { JobType } from '../../functions/core/jobs/job-types';
+import { catalogEntry } from '../../functions/catalog';
 import { jobStatuses } from '../../functions/core/jobs/states';
 import type { JobFunction } from './job-function';
 
@@ -185,13 +184,13 @@ export class Observability extends Construct {
   private jobTypeRow(type: string): IWidget[] {
     const byStatus = jobStatuses.filter((status) => status !== 'queued' && status !== 'running').map((status) => runsEnded(type, status, Duration.hours(1)));
     const duration = (statistic: string) => jobMetric(MetricName.runDurationMs, type, { statistic, label: statistic, period: Duration.hours(1) });
-    const hasRows = ROWS_SUMMARY_FIELD[type as JobType] !== undefined;
+    const rowsField = catalogEntry(type).rowsSummaryField;
     const widgets: IWidget[] = [
       new GraphWidget({ title: `${type}: runs by status`, left: byStatus, stacked: true, width: 6 }),
       new GraphWidget({ title: `${type}: duration (ms)`, left: [duration('p50'), duration('p95'), duration('Maximum')], width: 6 }),
-      hasRows
+      rowsField !== undefined
         ? new GraphWidget({
-            title: `${type}: rows processed (${ROWS_SUMMARY_FIELD[type as JobType]})`,
+            title: `${type}: rows processed (${rowsField})`,
             left: [jobMetric(MetricName.rowsProcessed, type, { statistic: 'Sum', period: Duration.hours(1) })],
             width: 6,
           })

@@ -1,22 +1,29 @@
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { InvokeOptions, Invoker, JobInvocation } from '../../functions/core/jobs/ports';
-import type { JobTypeEntry } from '../../functions/catalog';
 
 type Handler = (event: unknown, context: { getRemainingTimeInMillis(): number }) => Promise<unknown>;
 
+/** A job type's function, in process: its handler, its concurrency cap and its timeout. */
+export interface LaneSpec {
+  type: string;
+  maxConcurrency: number;
+  timeoutMs: number;
+  handler: Handler;
+}
+
 interface Lane {
-  entry: JobTypeEntry;
+  spec: LaneSpec;
   waiting: JobInvocation[];
   running: number;
-  handler?: Promise<Handler>;
 }
 
 /**
  * Lambda's asynchronous invoke, in process: each job type gets a queue and runs at most its
  * catalog concurrency at once, with the function's timeout as its remaining time. The handlers
- * are the very modules Lambda runs. A delayed invoke (the delay queue in AWS) waits on a timer
- * before it joins the queue.
+ * are the ones Lambda runs, built over the same composition root. A delayed invoke (the delay
+ * queue in AWS) waits on a timer before it joins the queue.
+ *
+ * Made in two steps, because the runtime is built with this invoker and the handlers over the
+ * runtime: construct it, build the runtime, then `serve` the lanes.
  */
 export class InProcessInvoker implements Invoker {
   private readonly lanes = new Map<string, Lane>();
@@ -27,13 +34,14 @@ export class InProcessInvoker implements Invoker {
   private idleWaiters: Array<() => void> = [];
 
   constructor(
-    entries: readonly JobTypeEntry[],
-    private readonly root: string,
     private readonly onError: (invocation: JobInvocation, error: unknown) => void,
     /** What the handler returned, for each invocation that ran to its end. */
     private readonly onEnded: (invocation: JobInvocation, result: unknown) => void = () => undefined,
-  ) {
-    for (const entry of entries) this.lanes.set(entry.type, { entry, waiting: [], running: 0 });
+  ) {}
+
+  /** Opens a lane per job function; an invoke of a type without one fails like a missing function. */
+  serve(lanes: readonly LaneSpec[]): void {
+    for (const spec of lanes) this.lanes.set(spec.type, { spec, waiting: [], running: 0 });
   }
 
   async invokeAsync(invocation: JobInvocation, options?: InvokeOptions): Promise<void> {
@@ -91,7 +99,7 @@ export class InProcessInvoker implements Invoker {
   }
 
   private pump(lane: Lane): void {
-    while (lane.running < lane.entry.maxConcurrency && lane.waiting.length > 0) {
+    while (lane.running < lane.spec.maxConcurrency && lane.waiting.length > 0) {
       const invocation = lane.waiting.shift()!;
       lane.running += 1;
       const run = this.run(lane, invocation).finally(() => {
@@ -106,19 +114,11 @@ export class InProcessInvoker implements Invoker {
 
   private async run(lane: Lane, invocation: JobInvocation): Promise<void> {
     try {
-      lane.handler ??= this.load(lane.entry);
-      const handler = await lane.handler;
-      const deadline = Date.now() + lane.entry.timeoutSeconds * 1000;
-      const result = await handler(structuredClone(invocation), { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) });
+      const deadline = Date.now() + lane.spec.timeoutMs;
+      const result = await lane.spec.handler(structuredClone(invocation), { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) });
       this.onEnded(invocation, result);
     } catch (error) {
       this.onError(invocation, error);
     }
-  }
-
-  private async load(entry: JobTypeEntry): Promise<Handler> {
-    const module = (await import(pathToFileURL(resolve(this.root, entry.entry)).href)) as { handler?: Handler };
-    if (typeof module.handler !== 'function') throw new Error(`${entry.entry} does not export a handler`);
-    return module.handler;
   }
 }

@@ -3,15 +3,15 @@ import { mkdir, readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { NightshiftConfig } from '../../functions/core/config';
-import { apiFunction, jobCatalog, maxConcurrencyFor, scheduledTasks } from '../../functions/catalog';
+import { apiFunction, scheduledTasks } from '../../functions/catalog';
 import { createDynamoDbClient, createS3Client } from '../../functions/adapters/aws-clients';
-import { registerInProcessInvoker } from '../../functions/adapters/invoker/in-process';
-import { resetRuntime, runtime } from '../../functions/runtime/runtime';
+import { readEnvironment } from '../../functions/adapters/environment';
 import { describeError } from '../../functions/core/errors';
 import { startEmulators, type Emulators } from './emulators';
 import { provisionStorage, type StorageNames } from './provision';
 import { findFreePort } from './free-port';
-import { InProcessInvoker } from './in-process-invoker';
+import type { InProcessInvoker } from './in-process-invoker';
+import { buildInProcessFunctions } from './in-process-functions';
 import { LocalScheduler } from './scheduler';
 import { createApiServer } from './http-adapter';
 import { seedDemoData } from './demo-seed';
@@ -22,7 +22,7 @@ import { runLine } from './run-lines';
 
 export interface LocalCloudOptions {
   config: NightshiftConfig;
-  /** Repository root: handler entries in the catalog are relative to it. */
+  /** Repository root: the data directory and package.json are found from it. */
   root: string;
   /** Emulator data lives here and survives restarts; default `<root>/.nightshift`. */
   dataDir?: string;
@@ -39,6 +39,14 @@ export interface LocalCloudOptions {
   logFormat?: 'pretty' | 'json';
   /** ANSI colours in the pretty lines. @default false */
   color?: boolean;
+  /** The log level (Powertools' names: DEBUG, INFO, WARN, ERROR, SILENT). @default WARN for pretty lines, INFO for JSON */
+  logLevel?: string;
+  /** The admin token to accept (NIGHTSHIFT_ADMIN_TOKEN of `npm start`). @default the one kept in the data dir, generated on the first start */
+  adminToken?: string;
+  /** The PATH scripts run with (the runner's own in AWS). @default /usr/local/bin:/usr/bin:/bin */
+  searchPath?: string;
+  /** Where the shipped scripts are. @default layers/scripts under the working directory */
+  scriptsDirectory?: string;
   log?: (line: string) => void;
 }
 
@@ -99,9 +107,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
 
     const startedAt = new Date();
-    const admin = await localAdminToken(dataDir, process.env);
+    const admin = await localAdminToken(dataDir, options.adminToken);
     const logFormat = options.logFormat ?? 'pretty';
-    Object.assign(process.env, {
+    // The variables the stack gives a Lambda function, through the same parser, plus the
+    // emulators' endpoints, the in-process invoker and how the terminal shows logs.
+    const env = readEnvironment({
       AWS_REGION: region,
       JOBS_TABLE: localStorageNames.jobsTable,
       ANALYTICS_TABLE: localStorageNames.analyticsTable,
@@ -115,33 +125,30 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       NIGHTSHIFT_ADMIN_TOKEN: admin.token,
       NIGHTSHIFT_CONSOLE_DIR: builtConsole.outDir,
       NIGHTSHIFT_LOG_FORMAT: logFormat,
+      NIGHTSHIFT_LOG_COLOR: String(options.color ?? false),
+      ...(options.logLevel ? { POWERTOOLS_LOG_LEVEL: options.logLevel } : {}),
+      ...(options.scriptsDirectory ? { NIGHTSHIFT_SCRIPTS_DIR: options.scriptsDirectory } : {}),
+      ...(options.searchPath ? { PATH: options.searchPath } : {}),
     });
-    resetRuntime();
-
-    const lanes = jobCatalog.map((entry) => ({ ...entry, maxConcurrency: maxConcurrencyFor(entry, options.config) }));
     const lineOptions = { timezone: options.config.timezone, color: options.color ?? false };
-    const invoker = new InProcessInvoker(
-      lanes,
-      options.root,
-      (invocation, error) => log(`job ${invocation.type} (${invocation.jobId ?? invocation.scheduleName ?? invocation.trigger}) failed to run: ${describeError(error).message}`),
-      (invocation, result) => {
+    const { runtime, invoker, api } = buildInProcessFunctions(env, {
+      onError: (invocation, error) =>
+        log(`job ${invocation.type} (${invocation.jobId ?? invocation.scheduleName ?? invocation.trigger}) failed to run: ${describeError(error).message}`),
+      onEnded: (invocation, result) => {
         const line = logFormat === 'pretty' ? runLine(invocation, result, lineOptions) : undefined;
         if (line) log(line);
       },
-    );
-    registerInProcessInvoker(invoker);
+    });
     const scheduler = new LocalScheduler(scheduledTasks(options.config), invoker, startedAt, (task, slot, error) => {
       if (error) log(`schedule ${task.name} could not invoke ${task.type}: ${describeError(error).message}`);
     });
 
     // Schedules expect runs from the first start on: the sweeper catches up nothing before it.
-    await runtime().deps.ledger.recordFirstStart(startedAt);
-    const demo = options.demo ?? true ? await seedDemoData(runtime().deps, log) : undefined;
+    await runtime.deps.ledger.recordFirstStart(startedAt);
+    const demo = options.demo ?? true ? await seedDemoData(runtime.deps, log) : undefined;
     const demoDone = demo ? demo.followUp.then(() => invoker.whenIdle()) : undefined;
 
-    const { handler, resetApiContext } = await import('../../functions/api/handler');
-    resetApiContext();
-    const server = createApiServer(handler, options.apiTimeoutMs ?? apiFunction.timeoutSeconds * 1000);
+    const server = createApiServer(api, options.apiTimeoutMs ?? apiFunction.timeoutSeconds * 1000);
     const requestedPort = options.port ?? 3000;
     const port = await findFreePort(requestedPort);
     server.listen(port, '127.0.0.1');
@@ -157,7 +164,6 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         server.closeAllConnections();
         await new Promise<void>((done) => server.close(() => done()));
         await invoker.drain(5_000);
-        registerInProcessInvoker(undefined);
         await emulators.stop();
         await lock.release();
       })();

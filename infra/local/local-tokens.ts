@@ -15,13 +15,12 @@ export interface LocalAdminToken {
 }
 
 /**
- * The local cloud's admin token. NIGHTSHIFT_ADMIN_TOKEN wins; otherwise the token kept in the
+ * The local cloud's admin token. One chosen (NIGHTSHIFT_ADMIN_TOKEN of `npm start`) wins; otherwise the token kept in the
  * data directory (`tokens.json`, mode 0600), generated and kept on the first start, so an
  * exported TOKEN, NIGHTSHIFT_TOKEN or an MCP client's configuration outlives a restart.
  */
-export async function localAdminToken(dataDir: string, env: Readonly<Record<string, string | undefined>>): Promise<LocalAdminToken> {
-  const fromEnvironment = env['NIGHTSHIFT_ADMIN_TOKEN'];
-  if (fromEnvironment) return { token: fromEnvironment, source: 'environment' };
+export async function localAdminToken(dataDir: string, chosen: string | undefined): Promise<LocalAdminToken> {
+  if (chosen) return { token: chosen, source: 'environment' };
   const file = join(dataDir, TOKENS_FILE);
   const kept = await readKept(file);
   if (kept !== undefined) {

@@ -85,6 +85,11 @@ async function main(): Promise<void> {
     apiTimeoutMs: apiTimeout * 1000,
     logFormat,
     color: process.stdout.isTTY && !process.env['NO_COLOR'],
+    // The local cloud's edge: what it takes from the shell's environment, named.
+    adminToken: process.env['NIGHTSHIFT_ADMIN_TOKEN'] || undefined,
+    logLevel: process.env['POWERTOOLS_LOG_LEVEL'] || process.env['LOG_LEVEL'] || undefined,
+    searchPath: process.env['PATH'] || undefined,
+    scriptsDirectory: process.env['NIGHTSHIFT_SCRIPTS_DIR'] || undefined,
   });
   printBanner(cloud, config.timezone, 'Nightshift local cloud is up', logFormat);
   printReady(cloud);

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -81,10 +82,6 @@ function errorStatus(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null || !('$metadata' in error)) return undefined;
   const metadata = (error as { $metadata?: { httpStatusCode?: number } }).$metadata;
   return metadata?.httpStatusCode;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((done) => setTimeout(done, ms));
 }
 
 async function provisionTable(send: Send, definition: TableDefinition, tableName: string, timeoutMs: number): Promise<void> {

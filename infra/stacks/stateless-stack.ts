@@ -14,7 +14,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { scheduleWarnings } from '../../functions/core/time/schedule';
-import { apiFunction, authorizerFunction, catalogEntry, jobCatalog, maxConcurrencyFor, scheduledTasks, type FunctionSpec } from '../../functions/catalog';
+import { apiFunction, authorizerFunction, jobCatalog, jobFunctionSpec, scheduledTasks, type FunctionSpec, type JobFunctionSpec } from '../../functions/catalog';
 import type { ScheduledTask } from '../../functions/core/jobs/scheduled-task';
 import type { FunctionAccess } from '../../functions/function-access';
 import type { NightshiftConfig } from '../../functions/core/config';
@@ -36,9 +36,6 @@ export interface NightshiftStatelessStackProps extends StackProps {
   useReservedConcurrency?: boolean;
 }
 
-/** Job types that need more than Node.js: the script runner ships Python in a container image. */
-const packagingByFunction: Record<string, 'script-runner-image'> = { 'script-run': 'script-runner-image' };
-
 /**
  * Where Scheduler retries a failed delivery before giving up to the DLQ. An hour covers a
  * throttled or briefly broken function; a slot older than that is the sweeper's to catch up.
@@ -54,6 +51,8 @@ export class NightshiftStatelessStack extends Stack {
   readonly apiFunction: JobFunction;
   /** Each runtime function's catalog access declaration (functions/function-access.ts). */
   private readonly accessByFunction: ReadonlyMap<JobFunction, FunctionAccess>;
+  /** Each job function's timeout: its definition's run limit plus the recording reserve. */
+  private readonly jobTimeoutSeconds: ReadonlyMap<string, number>;
   readonly httpApi: HttpApi;
   /** Names and SHA-256 digests of the API tokens (`npm run token`); read by the authorizer only. */
   readonly tokensSecret: Secret;
@@ -80,7 +79,7 @@ export class NightshiftStatelessStack extends Stack {
     );
     const resources = { jobsTable: props.jobsTable, analyticsTable: props.analyticsTable, artifactsBucket: props.artifactsBucket, jobFunctions };
 
-    const makeFunction = (spec: FunctionSpec & { maxConcurrency?: number; description?: string }) => {
+    const makeFunction = (spec: FunctionSpec & Partial<Pick<JobFunctionSpec, 'maxConcurrency' | 'description' | 'packaging'>>) => {
       const fn = new JobFunction(this, `Fn-${spec.name}`, {
         name: spec.name,
         entry: spec.entry,
@@ -92,16 +91,19 @@ export class NightshiftStatelessStack extends Stack {
         config: props.config,
         deployedAt: props.deployedAt,
         ...(props.useReservedConcurrency === undefined ? {} : { useReservedConcurrency: props.useReservedConcurrency }),
-        ...(packagingByFunction[spec.name] ? { packaging: packagingByFunction[spec.name] } : {}),
+        ...(spec.packaging ? { packaging: spec.packaging } : {}),
         ...(spec.servesConsole ? { withConsole: true } : {}),
       });
       bindRuntimeAccess(fn, spec.access, resources);
       return fn;
     };
 
-    this.jobFunctions = new Map(jobCatalog.map((entry) => [entry.type, makeFunction({ ...entry, name: entry.type, maxConcurrency: maxConcurrencyFor(entry, props.config) })]));
+    const jobSpecs = jobCatalog.map((definition) => jobFunctionSpec(definition, props.config));
+    const made = jobSpecs.map((spec) => ({ spec, fn: makeFunction(spec) }));
+    this.jobFunctions = new Map(made.map(({ spec, fn }) => [spec.name, fn]));
     this.apiFunction = makeFunction(apiFunction);
-    this.accessByFunction = new Map([...[...this.jobFunctions].map(([type, fn]) => [fn, catalogEntry(type).access] as const), [this.apiFunction, apiFunction.access]]);
+    this.accessByFunction = new Map([...made.map(({ spec, fn }) => [fn, spec.access] as const), [this.apiFunction, apiFunction.access]]);
+    this.jobTimeoutSeconds = new Map(jobSpecs.map((spec) => [spec.name, spec.timeoutSeconds]));
 
     this.delayQueue = this.createDelayQueue();
     this.alertTopic = this.createAlertTopic();
@@ -170,9 +172,9 @@ export class NightshiftStatelessStack extends Stack {
    * run that found the lease held asks again).
    */
   private createDelayQueue(): Queue | undefined {
-    const entry = jobCatalog.find((candidate) => candidate.type === DELAY_QUEUE_JOB_TYPE);
     const target = this.jobFunctions.get(DELAY_QUEUE_JOB_TYPE);
-    if (!entry || !target) return undefined;
+    const targetTimeoutSeconds = this.jobTimeoutSeconds.get(DELAY_QUEUE_JOB_TYPE);
+    if (!target || targetTimeoutSeconds === undefined) return undefined;
     const dlq = new Queue(this, 'DelayDlq', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -183,7 +185,7 @@ export class NightshiftStatelessStack extends Stack {
       enforceSSL: true,
       // Lambda's advice for SQS sources: six times the function timeout, so a throttled batch
       // (the rollup's reserved concurrency is 1) is retried within one receive.
-      visibilityTimeout: Duration.seconds(6 * entry.timeoutSeconds),
+      visibilityTimeout: Duration.seconds(6 * targetTimeoutSeconds),
       deadLetterQueue: { queue: dlq, maxReceiveCount: 3 },
     });
     target.function.addEventSource(new SqsEventSource(queue, { batchSize: 1, reportBatchItemFailures: true }));

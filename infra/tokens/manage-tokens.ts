@@ -1,5 +1,3 @@
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createSecretsManagerClient, SecretsManagerTokenStore } from '../../functions/adapters/secrets/token-secret-store';
 import { tokenRoles, type TokenRole } from '../../functions/api/auth';
@@ -7,6 +5,7 @@ import { AUTHORIZER_RESULT_CACHE_SECONDS, DEFAULT_SECRET_CACHE_MS } from '../../
 import { addToken, formatTokenSecret, generateToken, parseTokenSecret, revokeToken } from '../../functions/api/token-secret';
 import type { TokenSecretStore } from '../../functions/core/tokens/ports';
 import { NightshiftError } from '../../functions/core/errors';
+import { isEntryPoint } from '../entry-point';
 
 export const usage = `Manage the HTTP API's tokens in AWS (the token secret of the stateless stack).
 
@@ -122,17 +121,7 @@ export function regionOfArn(secretId: string): string | undefined {
   return parts[0] === 'arn' && parts[2] === 'secretsmanager' && parts[3] ? parts[3] : undefined;
 }
 
-function runDirectly(): boolean {
-  const script = process.argv[1];
-  if (!script) return false;
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (runDirectly()) {
+if (isEntryPoint(import.meta.url)) {
   const code = await runTokenCommand(process.argv.slice(2), {
     openStore: (secretId, region) => new SecretsManagerTokenStore(createSecretsManagerClient(region === undefined ? {} : { region }), secretId),
     out: (line) => console.log(line),

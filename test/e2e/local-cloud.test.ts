@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbDocumentClient } from '../../functions/adapters/aws-clients';
-import { DynamoDbJobLedger } from '../../functions/adapters/dynamodb/job-ledger';
+import { systemClock } from '../../functions/adapters/clock';
 import type { JobRecord } from '../../functions/core/jobs/record';
-import { newJob } from '../helpers/jobs';
+import { newJob, testLedger } from '../helpers/jobs';
 import { malformedRequest, type MalformedRequest } from '../helpers/malformed-requests';
 import { seededRandom } from '../helpers/rollup-events';
 import { isAlive, startLocalCloudProcess, type LocalCloudProcess } from '../helpers/local-cloud-process';
@@ -42,10 +42,7 @@ describe('the local cloud (npm start)', () => {
 
   it('lets the sweeper time out a run stuck in running past its deadline', async () => {
     // Prepare: a run that "crashed" an hour ago, as a Lambda hard timeout would leave it.
-    const ledger = new DynamoDbJobLedger(
-      createDynamoDbDocumentClient({ region: 'us-east-1', endpoint: cloud.ready.dynamodbEndpoint }),
-      cloud.ready.names.jobsTable,
-    );
+    const ledger = testLedger(createDynamoDbDocumentClient({ region: 'us-east-1', endpoint: cloud.ready.dynamodbEndpoint }), cloud.ready.names.jobsTable, systemClock);
     const anHourAgo = { now: () => new Date(Date.now() - 3_600_000) };
     const stuck = await ledger.enqueue(newJob({ type: 'sweeper', triggeredBy: 'e2e' }, anHourAgo));
     await ledger.transition(stuck, ['queued'], 'running', {

@@ -1,8 +1,15 @@
 import { gunzipSync } from 'node:zlib';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { handler, resetApiContext } from '../../functions/api/handler';
-import { resetRuntime } from '../../functions/runtime/runtime';
+import { makeApiHandler } from '../../functions/api/handler';
+import { readEnvironment, type RuntimeEnvironment } from '../../functions/adapters/environment';
+import { createLogger } from '../../functions/adapters/logger';
+import { apiContextOf } from '../../functions/runtime/api-context';
+import { buildRuntime, type Runtime } from '../../functions/runtime/runtime';
 import type { NightshiftConfig } from '../../functions/core/config';
+import type { Invoker, JobInvocation } from '../../functions/core/jobs/ports';
+import { buildInProcessFunctions } from '../../infra/local/in-process-functions';
+import type { InProcessInvoker, LaneSpec } from '../../infra/local/in-process-invoker';
+import { RecordingInvoker } from './jobs';
 import { routeContracts } from '../../functions/api/contract/route-contracts';
 import { errorBody } from '../../functions/api/contract/responses';
 import type { RouteKey } from '../../functions/api/route-specs';
@@ -61,9 +68,11 @@ export function apiEvent(method: string, rawPath: string, call: ApiCall = {}): A
   };
 }
 
-/** One request through the API function, as Lambda would run it. */
-export async function callApi(method: string, rawPath: string, call: ApiCall = {}): Promise<ApiAnswer> {
-  const result = (await handler(apiEvent(method, rawPath, call), {} as Context)) as APIGatewayProxyStructuredResultV2;
+type ApiFunction = ReturnType<typeof makeApiHandler>;
+
+/** One request through an API function, as Lambda would run it. */
+async function callFunction(api: ApiFunction, method: string, rawPath: string, call: ApiCall = {}): Promise<ApiAnswer> {
+  const result = (await api(apiEvent(method, rawPath, call), {} as Context)) as APIGatewayProxyStructuredResultV2;
   const headers = (result.headers ?? {}) as Record<string, string>;
   const raw = result.body && result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body ? Buffer.from(result.body, 'utf8') : undefined;
   const text = raw && headers['content-encoding'] === 'gzip' ? gunzipSync(raw).toString('utf8') : raw?.toString('utf8');
@@ -74,12 +83,12 @@ export async function callApi(method: string, rawPath: string, call: ApiCall = {
 export const TEST_TOKENS = { admin: 'ingest-test-admin-3f1a', read: 'ingest-test-read-9b2c', ingest: 'ingest-test-ingest-77d0' } as const;
 
 /**
- * Points the API (and everything built from the runtime) at the test's own tables and bucket,
- * with the in-process invoker and the three test tokens. Returns a function that restores the
- * environment as it was.
+ * The environment a function of the stack would get, pointing at the test's own tables and bucket,
+ * with the in-process invoker and the three test tokens, through the runtime's own parser.
+ * `variables` adds to it (ENABLE_TEST_ENDPOINTS, NIGHTSHIFT_CONSOLE_DIR, …) or leaves one out.
  */
-export function useApiEnvironment(storage: TestStorage, config: NightshiftConfig, extra: Record<string, string | undefined> = {}): () => void {
-  const values: Record<string, string | undefined> = {
+export function testEnvironment(storage: TestStorage, config: NightshiftConfig, variables: Variables = {}): RuntimeEnvironment {
+  const all: Variables = {
     JOBS_TABLE: storage.names.jobsTable,
     ANALYTICS_TABLE: storage.names.analyticsTable,
     ARTIFACTS_BUCKET: storage.names.bucket,
@@ -93,21 +102,56 @@ export function useApiEnvironment(storage: TestStorage, config: NightshiftConfig
     NIGHTSHIFT_ADMIN_TOKEN: TEST_TOKENS.admin,
     NIGHTSHIFT_READ_TOKEN: TEST_TOKENS.read,
     NIGHTSHIFT_INGEST_TOKEN: TEST_TOKENS.ingest,
-    NIGHTSHIFT_DELAY_QUEUE_URL: undefined,
-    ENABLE_TEST_ENDPOINTS: undefined,
-    ...extra,
+    // Scripts find python3 where the test process does.
+    ...(process.env['PATH'] ? { PATH: process.env['PATH'] } : {}),
+    ...variables,
   };
-  const saved = Object.fromEntries(Object.keys(values).map((key) => [key, process.env[key]]));
-  const apply = (entries: Record<string, string | undefined>): void => {
-    for (const [key, value] of Object.entries(entries)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-    resetRuntime();
-    resetApiContext();
-  };
-  apply(values);
-  return () => apply(saved);
+  return readEnvironment(Object.fromEntries(Object.entries(all).filter((entry): entry is [string, string] => entry[1] !== undefined)));
+}
+
+/** Variables for a test's function; `undefined` leaves one out (no env tokens, as in AWS). */
+type Variables = Record<string, string | undefined>;
+
+/**
+ * The composition root (buildRuntime, as in Lambda) on the test's tables and bucket. Invocations
+ * go to `invoker` (by default one that only records them).
+ */
+export function testRuntime(storage: TestStorage, config: NightshiftConfig, options: { invoker?: Invoker; variables?: Variables } = {}): Runtime {
+  return buildRuntime(testEnvironment(storage, config, options.variables), { invoker: options.invoker ?? new RecordingInvoker() });
+}
+
+export interface TestApi {
+  /** One request through the API function, as Lambda would run it. */
+  call(method: string, rawPath: string, call?: ApiCall): Promise<ApiAnswer>;
+  /** The API function itself, for events a test shapes by hand. */
+  handler: ApiFunction;
+  /** The composition root the API runs on: its ledger, stores and clock. */
+  runtime: Runtime;
+}
+
+/** The API function over a composition root of its own (`testRuntime`). */
+export function testApi(storage: TestStorage, config: NightshiftConfig, options: { invoker?: Invoker; variables?: Variables } = {}): TestApi {
+  const runtime = testRuntime(storage, config, options);
+  const context = apiContextOf(runtime);
+  const api = makeApiHandler(() => context, createLogger());
+  return { runtime, handler: api, call: (method, rawPath, call) => callFunction(api, method, rawPath, call) };
+}
+
+/**
+ * Every function in this process, as the local cloud runs them: the API, and each job type's
+ * handler behind the in-process invoker, so submitted runs really run. `lanes` replaces the
+ * catalog's (a test's own script whitelist).
+ */
+export function testCloud(
+  storage: TestStorage,
+  config: NightshiftConfig,
+  options: { onError?: (invocation: JobInvocation, error: unknown) => void; lanes?: (runtime: Runtime) => readonly LaneSpec[]; variables?: Variables } = {},
+): TestApi & { invoker: InProcessInvoker } {
+  const functions = buildInProcessFunctions(testEnvironment(storage, config, options.variables), {
+    onError: options.onError ?? (() => undefined),
+    ...(options.lanes ? { lanes: options.lanes } : {}),
+  });
+  return { runtime: functions.runtime, invoker: functions.invoker, handler: functions.api, call: (method, rawPath, call) => callFunction(functions.api, method, rawPath, call) };
 }
 
 /** The lines of a stored gzip NDJSON event object, parsed. */

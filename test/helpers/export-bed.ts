@@ -25,7 +25,7 @@ export interface ExportExtras {
 
 /** The export job reading the given stats (a test's own Analytics table, or a generator) and snapshots. */
 export const exportJobOver = (stats: StatsReader, extras: ExportExtras = {}) =>
-  createExportJob(() => ({ stats: statsRowSource(stats), snapshots: snapshotRowSource(extras.snapshots ?? noSnapshots), ...(extras.rollup ? { rollup: extras.rollup } : {}) }));
+  createExportJob({ stats: statsRowSource(stats), snapshots: snapshotRowSource(extras.snapshots ?? noSnapshots), ...(extras.rollup ? { rollup: extras.rollup } : {}) });
 
 /** Queues an on-demand export and runs it through the shared lifecycle, as the handler would. */
 export async function runExport(deps: JobDependencies, stats: StatsReader, params: Record<string, unknown>, extras: ExportExtras = {}): Promise<JobRecord> {

@@ -1,4 +1,8 @@
 import type { InvokeOptions, Invoker, JobInvocation } from '../../functions/core/jobs/ports';
+import { catalogEntry } from '../../functions/catalog';
+import { runnableJob } from '../../functions/jobs/job-type-definition';
+import { makeJobHandler, type JobHandler } from '../../functions/runtime/job-handler';
+import type { Runtime } from '../../functions/runtime/runtime';
 
 /** Records every async invoke with its options (the delay) instead of running it. */
 export class DelayRecordingInvoker implements Invoker {
@@ -18,22 +22,26 @@ export class DelayRecordingInvoker implements Invoker {
   }
 }
 
-type JobHandler = (event: unknown, context: { getRemainingTimeInMillis(): number }) => Promise<unknown>;
-
 /**
- * Runs each invocation through a job function's real handler, in this process, as the local
- * cloud does; `settle()` waits for every run started so far. Invocations of other types are
- * only recorded.
+ * Runs each invocation of the given types through its job type's real handler, in this process,
+ * as the local cloud does; `settle()` waits for every run started so far. Invocations of other
+ * types are only recorded. The handlers are built over the runtime handed to `serve` (the test
+ * API's own), since that runtime is built with this invoker.
  */
 export class HandlerInvoker implements Invoker {
   readonly invocations: JobInvocation[] = [];
   private readonly running: Array<Promise<unknown>> = [];
+  private handlers: ReadonlyMap<string, JobHandler> = new Map();
 
-  constructor(private readonly handlers: Partial<Record<string, JobHandler>>) {}
+  constructor(private readonly types: readonly string[] = []) {}
+
+  serve(runtime: Runtime): void {
+    this.handlers = new Map(this.types.map((type) => [type, makeJobHandler(runnableJob(catalogEntry(type), runtime.services), runtime.deps)]));
+  }
 
   async invokeAsync(invocation: JobInvocation): Promise<void> {
     this.invocations.push(structuredClone(invocation));
-    const handler = this.handlers[invocation.type];
+    const handler = this.handlers.get(invocation.type);
     if (handler) this.running.push(handler(structuredClone(invocation), { getRemainingTimeInMillis: () => 300_000 }));
   }
 

@@ -7,7 +7,9 @@ import type { JobDefinition, JobDependencies, JobOutcome, JobContext } from '../
 import type { Invoker, JobInvocation } from '../../functions/core/jobs/ports';
 import type { NewJob } from '../../functions/core/jobs/record';
 import { silentLogger } from '../../functions/core/jobs/logger';
-import { catalogView } from '../../functions/catalog';
+import { catalogView, jobTypeNames } from '../../functions/catalog';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '../../functions/core/jobs/ports';
 import type { TestStorage } from './storage';
 import { FakeClock } from './clock';
 
@@ -48,6 +50,11 @@ export class RecordingInvoker implements Invoker {
   }
 }
 
+/** The run ledger on a test's Jobs table (or a client that wraps it), over the catalog's job types. */
+export function testLedger(client: DynamoDBDocumentClient, jobsTable: string, clock: Clock): DynamoDbJobLedger {
+  return new DynamoDbJobLedger(client, jobsTable, { clock, jobTypes: jobTypeNames });
+}
+
 /** Real DynamoDB Local / s3rver adapters with a fake clock and a recording invoker. */
 export function testDependencies(
   storage: TestStorage,
@@ -58,7 +65,7 @@ export function testDependencies(
   return {
     config,
     catalog: catalogView(config),
-    ledger: new DynamoDbJobLedger(storage.documentClient, storage.names.jobsTable),
+    ledger: testLedger(storage.documentClient, storage.names.jobsTable, clock),
     leases: new DynamoDbLeaseStore(storage.documentClient, storage.names.jobsTable, clock),
     artifacts: storage.artifactStore,
     invoker: options.invoker ?? new RecordingInvoker(),

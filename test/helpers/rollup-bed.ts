@@ -40,7 +40,7 @@ export function rollupBed(
 ): RollupBed {
   const deps = testDependencies(storage, { config: options.config ?? rollupConfig(), clock: options.clock ?? new FakeClock() });
   const store = new DynamoDbRollupStore(options.client ?? storage.documentClient, options.analyticsTable ?? storage.names.analyticsTable, storage.artifactStore);
-  return { deps, store, job: createRollupJob(() => store) };
+  return { deps, store, job: createRollupJob(store) };
 }
 
 /**

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadManifestFile, type ScriptManifest } from '../../functions/jobs/script-run/manifest';
+import { createScriptRunJob } from '../../functions/jobs/script-run/script-run-job';
+import type { ScriptRunParams } from '../../functions/jobs/script-run/params';
+import type { JobDefinition } from '../../functions/core/jobs/definition';
 import type { NightshiftConfig } from '../../functions/core/config';
 import { testConfig } from './jobs';
 
@@ -9,6 +12,11 @@ export const fixtureScriptsDir = resolve('test/fixtures/scripts');
 /** The test-only whitelist (echo-args, exit-code, stubborn, flood, sleeper). */
 export function fixtureManifest(): ScriptManifest {
   return loadManifestFile(resolve(fixtureScriptsDir, 'manifest.json'), fixtureScriptsDir);
+}
+
+/** The script runner over the test-only whitelist, scripts finding python3 where this process does. */
+export function fixtureScriptJob(): JobDefinition<ScriptRunParams> {
+  return createScriptRunJob(fixtureManifest(), process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin');
 }
 
 /** Test config with fast kills and a small output cap. */

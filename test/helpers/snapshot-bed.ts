@@ -4,7 +4,8 @@ import type { NightshiftConfig } from '../../functions/core/config';
 import type { SnapshotMetricConfig } from '../../functions/core/config/snapshots-schema';
 import { handleInvocation, type InvocationResult } from '../../functions/core/jobs/handle-invocation';
 import type { JobDefinition } from '../../functions/core/jobs/definition';
-import { createSnapshotJob } from '../../functions/jobs/snapshot/snapshot-job';
+import { snapshotJob } from '../../functions/jobs/snapshot/snapshot-job';
+import { runnableJob } from '../../functions/jobs/job-type-definition';
 import type { SnapshotParams } from '../../functions/jobs/snapshot/params';
 import { rollupBed, rollupConfig, type RollupBed } from './rollup-bed';
 import type { GeneratedEvent } from './rollup-events';
@@ -33,8 +34,7 @@ export interface SnapshotBed extends RollupBed {
 export function snapshotBed(storage: TestStorage, options: { config?: NightshiftConfig; clock?: FakeClock } = {}): SnapshotBed {
   const bed = rollupBed(storage, { config: options.config ?? snapshotConfig(), ...(options.clock ? { clock: options.clock } : {}) });
   const snapshots = new DynamoDbSnapshotStore(storage.documentClient, storage.names.analyticsTable);
-  const snapshotJob = createSnapshotJob(() => ({ stats: bed.store, rollup: bed.store, snapshots }));
-  return { ...bed, snapshots, snapshotJob };
+  return { ...bed, snapshots, snapshotJob: runnableJob(snapshotJob, { rollup: bed.store, snapshots }) };
 }
 
 /** A snapshot asked for through the API path: claims the period, then runs in the shared lifecycle. */

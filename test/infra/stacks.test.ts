@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyticsTable, jobsTable } from '../../functions/adapters/dynamodb/tables';
-import { apiFunction, jobCatalog } from '../../functions/catalog';
+import { apiFunction, jobCatalog, jobFunctionSpec } from '../../functions/catalog';
+import { FUNCTION_TIMEOUT_RESERVE_MS } from '../../functions/jobs/job-type-definition';
 import { parseConfig } from '../../functions/core/config';
 import { buildApp } from '../../infra/app';
 
@@ -122,7 +123,7 @@ describe('stateful stack: artifacts bucket', () => {
 
 describe('stateless stack: functions', () => {
   const specs = [
-    ...jobCatalog.map((entry) => ({ name: entry.type, memoryMb: entry.memoryMb, timeoutSeconds: entry.timeoutSeconds, reserved: entry.maxConcurrency })),
+    ...jobCatalog.map((definition) => jobFunctionSpec(definition, config)).map((spec) => ({ name: spec.name, memoryMb: spec.memoryMb, timeoutSeconds: spec.timeoutSeconds, reserved: spec.maxConcurrency })),
     { name: apiFunction.name, memoryMb: apiFunction.memoryMb, timeoutSeconds: apiFunction.timeoutSeconds, reserved: undefined },
   ];
 
@@ -146,6 +147,23 @@ describe('stateless stack: functions', () => {
       ReservedConcurrentExecutions: spec.reserved ?? Match.absent(),
     });
   });
+
+  it.each(jobCatalog.map((definition) => ({ type: definition.type, timeoutMs: definition.timeoutMs })))(
+    "gives $type's function its definition's run limit ($timeoutMs ms) plus the time to record the result",
+    ({ type, timeoutMs }) => {
+      // Act
+      const timeoutSeconds = functionNamed(type).Properties['Timeout'] as number;
+
+      // Assess: the run ends at its own limit and still has the reserve to write its end; past
+      // Lambda's 15-minute ceiling the run's limit is cut by Lambda's remaining time instead.
+      if (timeoutMs + FUNCTION_TIMEOUT_RESERVE_MS > 900_000) {
+        expect(timeoutSeconds).toBe(900);
+      } else {
+        expect(timeoutSeconds * 1000 - timeoutMs).toBeGreaterThanOrEqual(FUNCTION_TIMEOUT_RESERVE_MS);
+        expect(timeoutSeconds * 1000 - timeoutMs).toBeLessThan(FUNCTION_TIMEOUT_RESERVE_MS + 1000);
+      }
+    },
+  );
 
   it.each(specs)('logs $name to its own log group kept one month', (spec) => {
     // Act
@@ -234,7 +252,7 @@ describe('stateless stack: delay queue (debounced rollups)', () => {
     // Act
     const queues = resourcesOfType(stateless, 'AWS::SQS::Queue');
     const delay = queues[queueId('DelayQueue')]!.Properties;
-    const rollupTimeout = jobCatalog.find((e) => e.type === 'rollup')!.timeoutSeconds;
+    const rollupTimeout = functionNamed('rollup').Properties['Timeout'] as number;
     const tlsOnly = Object.values(resourcesOfType(stateless, 'AWS::SQS::QueuePolicy')).filter((policy) =>
       (policy.Properties['Queues'] as Array<{ Ref: string }>).some((q) => q.Ref === queueId('DelayQueue') || q.Ref === queueId('DelayDlq')),
     );

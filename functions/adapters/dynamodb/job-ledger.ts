@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { JobType } from '../../core/jobs/job-types';
 import type { JobPatch, JobRecord, NewJob } from '../../core/jobs/record';
-import type { ClaimMode, ClaimResult, JobKey, JobLedger, JobPage, JobQuery, PeriodState } from '../../core/jobs/ports';
+import type { ClaimMode, ClaimResult, Clock, JobKey, JobLedger, JobPage, JobQuery, PeriodState } from '../../core/jobs/ports';
 import { isActive, isLegalTransition, retryableStatuses, successfulStatuses, type JobStatus, type JobTrigger } from '../../core/jobs/states';
 import { IllegalTransitionError, JobNotFoundError, RunInProgressError } from '../../core/jobs/errors';
 import { cancellationReasons, conditionFailureItem, isConditionalCheckFailure, translateDynamoDbError } from './errors';
@@ -33,10 +33,18 @@ interface PeriodClaimItem {
  * UpdateItem, or a TransactWriteItems when a period claim moves with its run), so two writers
  * can never both win and a stale writer can never move a run backwards.
  */
+export interface JobLedgerOptions {
+  /** Stamps the claim's `updatedAt` when its run moves. */
+  clock: Clock;
+  /** The catalog's job types: a listing without a type or status filter reads each one's partition. */
+  jobTypes: readonly JobType[];
+}
+
 export class DynamoDbJobLedger implements JobLedger {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly options: JobLedgerOptions,
   ) {}
 
   async enqueue(job: NewJob): Promise<JobRecord> {
@@ -142,7 +150,7 @@ export class DynamoDbJobLedger implements JobLedger {
                   Key: { id: claimId },
                   UpdateExpression: 'SET jobStatus = :to, updatedAt = :now',
                   ConditionExpression: 'jobId = :jobId',
-                  ExpressionAttributeValues: { ':to': to, ':now': new Date().toISOString(), ':jobId': job.id },
+                  ExpressionAttributeValues: { ':to': to, ':now': this.options.clock.now().toISOString(), ':jobId': job.id },
                 },
               },
             ],
@@ -191,7 +199,7 @@ export class DynamoDbJobLedger implements JobLedger {
   }
 
   list(query: JobQuery): Promise<JobPage> {
-    return listJobs(this.client, this.tableName, query);
+    return listJobs(this.client, this.tableName, this.options.jobTypes, query);
   }
 
   async recordFirstStart(at: Date): Promise<Date> {

@@ -1,6 +1,5 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { jobTypes } from '../../core/jobs/job-types';
 import type { JobRecord } from '../../core/jobs/record';
 import type { JobPage, JobQuery } from '../../core/jobs/ports';
 import { NightshiftError } from '../../core/errors';
@@ -33,10 +32,11 @@ type Position = z.infer<typeof positionSchema>;
  * An index does not order runs that share a `createdAt` (DynamoDB Local returns them in no id
  * order), so a partition is read on until its last `createdAt` group is complete, each group is
  * sorted by id, and the next page starts again at the cursor's `createdAt`, dropping the ids
- * already handed out, rather than from a DynamoDB `ExclusiveStartKey`.
+ * already handed out, rather than from a DynamoDB `ExclusiveStartKey`. Without a type or status
+ * filter every type of `jobTypes` (the catalog's) is a partition, in that order.
  */
-export async function listJobs(client: DynamoDBDocumentClient, tableName: string, query: JobQuery): Promise<JobPage> {
-  const partitions = partitionsFor(query);
+export async function listJobs(client: DynamoDBDocumentClient, tableName: string, jobTypes: readonly string[], query: JobQuery): Promise<JobPage> {
+  const partitions = partitionsFor(query, jobTypes);
   const positions = query.cursor ? decodeCursor(query.cursor, partitions.length) : partitions.map((): Position => null);
   const buffers = await Promise.all(
     partitions.map((partition, i) => readPartition(client, tableName, partition, positions[i] ?? null, query)),
@@ -67,7 +67,7 @@ export async function listJobs(client: DynamoDBDocumentClient, tableName: string
   return more ? { items, nextCursor: encodeCursor(next) } : { items };
 }
 
-function partitionsFor(query: JobQuery): Partition[] {
+function partitionsFor(query: JobQuery, jobTypes: readonly string[]): Partition[] {
   if (query.type) return [{ index: JOBS_BY_TYPE_INDEX, keyName: 'type', keyValue: query.type }];
   if (query.status) return [{ index: JOBS_BY_STATUS_INDEX, keyName: 'status', keyValue: query.status }];
   return jobTypes.map((type) => ({ index: JOBS_BY_TYPE_INDEX, keyName: 'type' as const, keyValue: type }));

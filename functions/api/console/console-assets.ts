@@ -31,13 +31,11 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 const HASHED_NAME = /-[A-Z0-9]{8}\.[a-z]+$/;
 
 /**
- * Where the built console is: `NIGHTSHIFT_CONSOLE_DIR` (the local cloud builds it at start),
- * else `console/` next to the API bundle (the CDK bundling step puts it there).
+ * Where the built console is: the configured directory (`NIGHTSHIFT_CONSOLE_DIR`: the local cloud
+ * builds it at start), else `console/` next to the API bundle (the CDK bundling step puts it there).
  */
-export function consoleDirectory(env: NodeJS.ProcessEnv = process.env): string {
-  const configured = env['NIGHTSHIFT_CONSOLE_DIR'];
-  if (configured !== undefined && configured !== '') return configured;
-  return join(dirname(fileURLToPath(import.meta.url)), 'console');
+export function consoleDirectory(configured: string | undefined): string {
+  return configured ?? join(dirname(fileURLToPath(import.meta.url)), 'console');
 }
 
 /** Reads every file under `dir`; undefined when there is no built console (no index.html). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { jobTypes } from '../../core/jobs/job-types';
+import { jobTypeNames } from '../../catalog';
 import { jobStatuses, jobTriggers } from '../../core/jobs/states';
 
 /**
@@ -27,7 +27,7 @@ export const artifactRef = z
 export const jobRecord = z
   .looseObject({
     id: z.string().describe('ULID'),
-    type: z.enum(jobTypes),
+    type: z.enum(jobTypeNames),
     status: z.enum(jobStatuses),
     trigger: z.enum(jobTriggers),
     period: z.string().optional(),
@@ -76,7 +76,7 @@ export const healthBody = z
   .strict()
   .meta({ id: 'Health' });
 
-export const typeHealthBody = jobHealth.extend({ status: z.enum(['ok', 'degraded']), version: z.string(), type: z.enum(jobTypes) }).strict();
+export const typeHealthBody = jobHealth.extend({ status: z.enum(['ok', 'degraded']), version: z.string(), type: z.enum(jobTypeNames) }).strict();
 
 export const eventsAccepted = z
   .object({
@@ -109,7 +109,7 @@ export const statsBody = z
 
 export const backfillBody = z
   .object({
-    type: z.enum(jobTypes),
+    type: z.enum(jobTypeNames),
     periodType: z.enum(['day', 'week', 'month']),
     from: z.string(),
     to: z.string(),
@@ -125,7 +125,7 @@ export const schedulerTasksBody = z
       z
         .object({
           name: z.string(),
-          type: z.enum(jobTypes),
+          type: z.enum(jobTypeNames),
           expression: z.string(),
           timezone: z.string(),
           enabled: z.boolean(),
@@ -214,8 +214,8 @@ const logStream = z
   .nullable();
 
 export const logsBody = z.union([
-  z.object({ jobId: z.string(), type: z.enum(jobTypes), status: z.enum(jobStatuses), available: z.literal(true), stdout: logStream, stderr: logStream }).strict(),
-  z.object({ jobId: z.string(), type: z.enum(jobTypes), status: z.enum(jobStatuses), available: z.literal(false), message: z.string() }).strict(),
+  z.object({ jobId: z.string(), type: z.enum(jobTypeNames), status: z.enum(jobStatuses), available: z.literal(true), stdout: logStream, stderr: logStream }).strict(),
+  z.object({ jobId: z.string(), type: z.enum(jobTypeNames), status: z.enum(jobStatuses), available: z.literal(false), message: z.string() }).strict(),
 ]);
 
 export const rollupTriggered = z.object({ job: jobRecord }).strict();

@@ -1,19 +1,16 @@
 import { NotFoundError } from '../errors';
-import type { ApiRequest, ApiResponse, RouteHandler } from '../http';
-import { CONSOLE_SECURITY_HEADERS, consoleDirectory, loadConsoleAssets, type ConsoleAssets } from '../console/console-assets';
+import type { ApiContext, ApiRequest, ApiResponse, RouteHandler } from '../http';
+import { CONSOLE_SECURITY_HEADERS, type ConsoleAssets } from '../console/console-assets';
 
-let assets: ConsoleAssets | undefined;
-
-/** The built console, read once per container (or again when the directory changes: tests). */
-function consoleAssets(): ConsoleAssets {
-  const dir = consoleDirectory();
-  if (assets?.dir !== dir) assets = loadConsoleAssets(dir);
-  if (!assets) throw new NotFoundError(`the web console is not built into this deployment (looked in ${dir}; \`npm run console:build\` builds it)`, 'console_not_built');
+/** The built console (read once by the context), or a 404 naming where it was looked for. */
+function consoleAssets({ console }: ApiContext): ConsoleAssets {
+  const assets = console.assets();
+  if (!assets) throw new NotFoundError(`the web console is not built into this deployment (looked in ${console.directory}; \`npm run console:build\` builds it)`, 'console_not_built');
   return assets;
 }
 
-function serve(request: ApiRequest, name: string): ApiResponse {
-  const asset = consoleAssets().files.get(name);
+function serve(request: ApiRequest, context: ApiContext, name: string): ApiResponse {
+  const asset = consoleAssets(context).files.get(name);
   if (!asset) throw new NotFoundError(`no console file ${name}`, 'console_file_not_found');
   const gzip = /\bgzip\b/.test(request.headers['accept-encoding'] ?? '');
   return {
@@ -31,12 +28,12 @@ function serve(request: ApiRequest, name: string): ApiResponse {
 }
 
 /** GET /console: the web console's page. It asks for a token and then calls this API with it. */
-export const getConsolePage: RouteHandler = async (request) => serve(request, 'index.html');
+export const getConsolePage: RouteHandler = async (request, context) => serve(request, context, 'index.html');
 
 /** GET /console/assets/{file}: the page's script and style sheet (content-hashed names). */
-export const getConsoleAsset: RouteHandler = async (request) => {
+export const getConsoleAsset: RouteHandler = async (request, context) => {
   const file = request.pathParameters['file'] ?? '';
   // One path segment only: no way out of the console directory.
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(file)) throw new NotFoundError(`no console file ${file}`, 'console_file_not_found');
-  return serve(request, `assets/${file}`);
+  return serve(request, context, `assets/${file}`);
 };

@@ -38,7 +38,7 @@ export const getTypeHealth: RouteHandler = async (request, context) => {
   } catch {
     throw new NotFoundError(`no job type "${type}" (known: ${jobCatalog.map((e) => e.type).join(', ')})`);
   }
-  const jobs = await healthOf(context, [type as JobType]);
+  const jobs = await healthOf(context, [type]);
   const health = jobs[type]!;
   return {
     status: health.healthy ? 200 : 503,

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { periodsBetween } from '../../core/time/periods';
 import { InvalidPeriodError } from '../../core/time/errors';
 import { ArtifactNotFoundError } from '../../core/storage/errors';
-import { runtimeProofIndex } from '../../jobs/sampling-proof/runtime-wiring';
 import { BadRequestError, NotFoundError } from '../errors';
 import type { RouteHandler } from '../http';
 import { parseInput } from '../validation';
@@ -16,7 +15,7 @@ export const proofDate = localDaySchema;
 export const listProofsQuery = z.object({ from: proofDate, to: proofDate }).strict();
 
 /** GET /proofs?from=&to=: the index entries of the proven days in the range (both included), oldest first. */
-export const listProofs: RouteHandler = async (request, { deps }) => {
+export const listProofs: RouteHandler = async (request, { deps, proofs }) => {
   const query = parseInput(listProofsQuery, request.query, 'query');
   try {
     periodsBetween('day', query.from, query.to, { timezone: deps.config.timezone, weekStartsOn: deps.config.weekStartsOn }, MAX_LIST_DAYS);
@@ -24,14 +23,14 @@ export const listProofs: RouteHandler = async (request, { deps }) => {
     if (error instanceof InvalidPeriodError) throw new BadRequestError(`query: ${error.message}`, { cause: error });
     throw error;
   }
-  const items = await runtimeProofIndex().list(query.from, query.to);
+  const items = await proofs.list(query.from, query.to);
   return { status: 200, body: { items } };
 };
 
 /** GET /proofs/{date}: the proof artifact of that local day, as stored; 404 when the day has none. */
-export const getProof: RouteHandler = async (request, { deps }) => {
+export const getProof: RouteHandler = async (request, { deps, proofs }) => {
   const date = parseInput(proofDate, request.pathParameters['date'] ?? '', 'path.date');
-  const entry = await runtimeProofIndex().get(date);
+  const entry = await proofs.get(date);
   if (!entry) throw new NotFoundError(`no sampling proof for ${date}`);
   try {
     return { status: 200, body: JSON.parse(await deps.artifacts.getText(entry.key)) as unknown };

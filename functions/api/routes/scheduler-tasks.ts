@@ -105,7 +105,7 @@ async function lastRunsBySchedule(deps: JobDependencies, tasks: readonly Schedul
       let cursor: string | undefined;
       let seen = 0;
       do {
-        const page = await deps.ledger.list({ type: type as JobRecord['type'], limit: PAGE, ...(cursor ? { cursor } : {}) });
+        const page = await deps.ledger.list({ type, limit: PAGE, ...(cursor ? { cursor } : {}) });
         for (const job of page.items) {
           if (names.has(job.triggeredBy) && !found.has(job.triggeredBy)) found.set(job.triggeredBy, job);
         }

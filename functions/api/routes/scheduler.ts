@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { jobCatalog, scheduledTasks, type JobTypeEntry } from '../../catalog';
+import { jobCatalog, scheduledTasks } from '../../catalog';
+import type { JobTypeDefinition } from '../../jobs/job-type-definition';
 import { periodForSlot } from '../../core/jobs/schedule-period';
 import { submitRun } from '../../core/jobs/submit-run';
 import { previousPeriod, type PeriodType } from '../../core/time/periods';
@@ -37,7 +38,7 @@ export const triggerSchedule: RouteHandler = async (request, { deps }) => {
 };
 
 interface Trigger {
-  entry: JobTypeEntry;
+  entry: JobTypeDefinition;
   period?: string;
   params: Record<string, unknown>;
 }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { snapshotPeriodNameList, snapshotPeriodNames, type SnapshotPeriodName } from '../../core/snapshots/document';
 import { localDay, parsePeriodKey, periodTypeOfKey } from '../../core/time/periods';
-import { runtimeSnapshotStore } from '../../jobs/snapshot/runtime-snapshot-store';
 import { BadRequestError } from '../errors';
 import type { RouteHandler } from '../http';
 import { cursorSchema, localDaySchema } from '../schemas';
@@ -29,7 +28,7 @@ export const snapshotsQuery = z
  * periods by their first day, default the last month / quarter / year) or one period's key
  * (`2026-11-22`, `2026-W47`, `2026-11`).
  */
-export const listSnapshots: RouteHandler = async (request, { deps }) => {
+export const listSnapshots: RouteHandler = async (request, { deps, snapshots }) => {
   const query = parseInput(snapshotsQuery, request.query, 'query');
   const { config } = deps;
   let periodType: SnapshotPeriodName;
@@ -51,7 +50,7 @@ export const listSnapshots: RouteHandler = async (request, { deps }) => {
   }
   if (from > to) throw new BadRequestError(`query: from (${from}) is after to (${to})`);
 
-  const page = await runtimeSnapshotStore().list({
+  const page = await snapshots.list({
     periodType,
     from,
     to,

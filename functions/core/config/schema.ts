@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
-import { jobTypes } from '../jobs/job-types';
 import { parseScheduleExpression } from '../time/schedule';
 import { weekdays } from '../time/periods';
 import { defaultSnapshotsConfig, snapshotsConfigIssues, snapshotsSchema } from './snapshots-schema';
@@ -38,7 +37,8 @@ export type SchedulePeriod = z.infer<typeof schedulePeriodSchema>;
 
 const scheduleSchema = z
   .object({
-    job: z.enum(jobTypes),
+    /** A job type of the catalog (parseConfig checks the name when it is given the catalog's). */
+    job: z.string().min(1),
     expression: expressionSchema,
     timezone: timezoneSchema.optional(),
     enabled: z.boolean().default(true),

@@ -74,5 +74,10 @@ export interface JobDefinition<P> {
   timeoutMs: number;
   /** Runs of this type never overlap: they hold this lease while running. */
   singleFlight?: { lease: string; ttlMs: number };
+  /**
+   * The summary field that counts a run's work (raw events absorbed, scopes written, rows
+   * exported), published as RowsProcessed; types without a natural row count leave it out.
+   */
+  rowsSummaryField?: string;
   run(context: JobContext<P>): Promise<JobOutcome>;
 }

@@ -72,7 +72,7 @@ export async function executeRun<P>(
     try {
       const finished = await finishRun(deps.ledger, running, deps.clock.now(), result);
       log.info('run finished', { status: finished.status, durationMs: finished.durationMs });
-      reportRunEnded(deps.runMetrics, finished, log);
+      reportRunEnded(deps.runMetrics, finished, log, definition.rowsSummaryField);
       return finished;
     } catch (error) {
       if (error instanceof IllegalTransitionError) {

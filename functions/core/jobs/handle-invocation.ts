@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { JobDefinition, JobDependencies } from './definition';
 import type { JobRecord } from './record';
-import { jobTypes } from './job-types';
 import { jobTriggers } from './states';
 import { createRun } from './lifecycle/create-run';
 import { executeRun, type ExecutionLimits } from './execute-run';
@@ -11,20 +10,24 @@ import { periodForSchedule } from './schedule-period';
 import { reportRunEnded } from './run-metrics';
 import { zodMessage } from '../validation';
 
-/** What a job function accepts: from the scheduler (slot time), the API or another job. */
-export const jobInvocationSchema = z
-  .object({
-    type: z.enum(jobTypes),
-    jobId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'a ULID').optional(),
-    trigger: z.enum(jobTriggers),
-    period: z.string().max(20).optional(),
-    scheduledFor: z.iso.datetime({ offset: true }).optional(),
-    scheduleName: z.string().max(64).optional(),
-    params: z.record(z.string(), z.unknown()).optional(),
-    force: z.boolean().optional(),
-    triggeredBy: z.string().max(128).optional(),
-  })
-  .strict();
+/**
+ * What a job function accepts: from the scheduler (slot time), the API or another job. `type` is
+ * one the catalog ships (its view in the dependencies: core knows no job type by name).
+ */
+const invocationSchema = (jobTypes: readonly string[]) =>
+  z
+    .object({
+      type: z.enum(jobTypes),
+      jobId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'a ULID').optional(),
+      trigger: z.enum(jobTriggers),
+      period: z.string().max(20).optional(),
+      scheduledFor: z.iso.datetime({ offset: true }).optional(),
+      scheduleName: z.string().max(64).optional(),
+      params: z.record(z.string(), z.unknown()).optional(),
+      force: z.boolean().optional(),
+      triggeredBy: z.string().max(128).optional(),
+    })
+    .strict();
 
 export type InvocationResult =
   | { outcome: 'ran'; job: JobRecord }
@@ -44,7 +47,7 @@ export async function handleInvocation<P>(
   deps: JobDependencies,
   limits: ExecutionLimits,
 ): Promise<InvocationResult> {
-  const parsed = jobInvocationSchema.safeParse(event);
+  const parsed = invocationSchema(deps.catalog.types).safeParse(event);
   if (!parsed.success) {
     const reason = zodMessage(parsed.error, { whole: 'event' });
     deps.logger.error('rejected a malformed invocation', { reason, type: definition.type });

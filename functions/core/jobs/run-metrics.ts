@@ -9,7 +9,7 @@ export interface RunEnded {
   type: JobType;
   status: JobStatus;
   durationMs: number;
-  /** What the run worked through, when its type reports it (see `ROWS_SUMMARY_FIELD`). */
+  /** What the run worked through, when its type declares a summary field for it (`rowsSummaryField`). */
   rows?: number;
 }
 
@@ -24,21 +24,12 @@ export interface RunMetrics {
 }
 
 /**
- * The summary field that counts a run's work, per job type: raw events absorbed (rollup),
- * scopes written (snapshot), rows exported (export). Types without a natural row count (proofs,
- * script runs, the sweeper) publish no RowsProcessed.
+ * The metric values of an ended run; undefined for a record that has not ended. `rowsField` is
+ * its type's summary field that counts the run's work (the definition's `rowsSummaryField`).
  */
-export const ROWS_SUMMARY_FIELD: Partial<Record<JobType, string>> = {
-  rollup: 'events',
-  snapshot: 'scopes',
-  export: 'rows',
-};
-
-/** The metric values of an ended run; undefined for a record that has not ended. */
-export function runEndedOf(record: JobRecord): RunEnded | undefined {
+export function runEndedOf(record: JobRecord, rowsField?: string): RunEnded | undefined {
   if (!isTerminal(record.status)) return undefined;
-  const field = ROWS_SUMMARY_FIELD[record.type];
-  const rows = field === undefined ? undefined : record.summary?.[field];
+  const rows = rowsField === undefined ? undefined : record.summary?.[rowsField];
   return {
     type: record.type,
     status: record.status,
@@ -52,9 +43,9 @@ export function runEndedOf(record: JobRecord): RunEnded | undefined {
  * refused, never counts a run twice). A metrics failure is logged, never allowed to change the
  * run's recorded result.
  */
-export function reportRunEnded(metrics: RunMetrics | undefined, record: JobRecord, log: Logger): void {
+export function reportRunEnded(metrics: RunMetrics | undefined, record: JobRecord, log: Logger, rowsField?: string): void {
   if (!metrics) return;
-  const ended = runEndedOf(record);
+  const ended = runEndedOf(record, rowsField);
   if (!ended) return;
   try {
     metrics.recordRunEnded(ended);

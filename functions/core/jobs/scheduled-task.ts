@@ -15,10 +15,12 @@ export interface ScheduledTask {
 }
 
 /**
- * What the sweeper and the health rule need of the job types this build ships: the catalog's
- * view, built once by the composition root (core never reads the catalog itself).
+ * What the lifecycle, the sweeper and the health rule need of the job types this build ships:
+ * the catalog's view, built once by the composition root (core never reads the catalog itself).
  */
 export interface CatalogView {
+  /** The job types this build ships (a job function refuses an invocation of any other). */
+  types: readonly JobType[];
   /** Every schedule of this deployment, enabled or not. */
   schedules: readonly ScheduledTask[];
   /**

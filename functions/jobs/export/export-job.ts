@@ -1,6 +1,6 @@
-import type { JobDefinition, JobDependencies } from '../../core/jobs/definition';
-import { runtimeRollupStore } from '../rollup/runtime-store';
-import { bringRollupUpToDate } from '../rollup/bring-up-to-date';
+import type { JobContext, JobDefinition, JobOutcome } from '../../core/jobs/definition';
+import { bringRollupUpToDate, withInlineRollup } from '../rollup/bring-up-to-date';
+import { jobRunning, type JobServices, type JobTypeDefinition } from '../job-type-definition';
 import type { RollupStore } from '../../core/rollup/ports';
 import { encodeRows } from './encode';
 import { exportParams, type ExportParams } from './params';
@@ -9,10 +9,6 @@ import type { ExportRow, RowSource } from './rows';
 import { snapshotRowSource, snapshotShape } from './snapshot-rows';
 import { statsRowSource, statsShape } from './stats-rows';
 import type { SnapshotItem } from '../../core/snapshots/document';
-import { runtimeSnapshotStore } from '../snapshot/runtime-snapshot-store';
-
-/** The catalog gives the function 900 s; the run keeps a little back to record its result. */
-export const EXPORT_TIMEOUT_MS = 880_000;
 
 export interface ExportSources {
   stats: RowSource<ExportRow>;
@@ -27,54 +23,58 @@ export interface ExportSources {
 /** The rollup takes at most a month per run; late events are almost always recent. */
 const MAX_CATCH_UP_DAYS = 31;
 
-/**
- * The export job over given row sources. Tests and the memory benchmark pass their own;
- * `exportJob` (what the Lambda handler runs) reads the runtime's Analytics table.
- */
-export function createExportJob(sourcesFor: (deps: JobDependencies) => ExportSources): JobDefinition<ExportParams> {
+export const exportJob = {
+  type: 'export',
+  description: 'Streams daily stats over a range of local days to one CSV or JSON object in S3 (multipart upload); for the previous day, week or month, or on demand for any range.',
+  params: exportParams,
+  timeoutMs: 890_000,
+  periodTypes: ['day', 'week', 'month'],
+  periodOptional: true,
+  // Names checked against the config before anything is recorded (submitRun), and again in the run.
+  checkParams: (params, context) => void planExport(params, context),
+  rowsSummaryField: 'rows',
+  function: { entry: 'functions/jobs/export/handler.ts', memoryMb: 512, maxConcurrency: 2 },
+  // Reads stats or snapshot items (Analytics) and streams one object under `exports/`.
+  access: withInlineRollup({ artifacts: { write: ['exports/'] } }),
+  run: (context, { rollup, snapshots }: Pick<JobServices, 'rollup' | 'snapshots'>) =>
+    runExport(context, { rollup, stats: statsRowSource(rollup), snapshots: snapshotRowSource(snapshots) }),
+} satisfies JobTypeDefinition<ExportParams, Pick<JobServices, 'rollup' | 'snapshots'>>;
+
+/** The export over given row sources: tests and the memory benchmark pass their own. */
+export function createExportJob(sources: ExportSources): JobDefinition<ExportParams> {
+  return jobRunning(exportJob, (context) => runExport(context, sources));
+}
+
+async function runExport({ job, params, deps, signal, deadline, artifacts, log }: JobContext<ExportParams>, sources: ExportSources): Promise<JobOutcome> {
+  const plan = planExport(params, { config: deps.config, period: job.period });
+  log.info('export planned', { key: plan.key, days: plan.days.length, metrics: plan.metrics.length, groupBy: plan.groupBy });
+  let rollup: { from: string; to: string; events: number } | undefined;
+  if (plan.source === 'stats' && sources.rollup) {
+    const from = plan.days[Math.max(0, plan.days.length - MAX_CATCH_UP_DAYS)]!;
+    const report = await bringRollupUpToDate({ deps, store: sources.rollup, from, to: plan.to, jobId: job.id, signal, deadline, log });
+    rollup = { from, to: plan.to, events: report.events };
+  }
+  const encoded =
+    plan.source === 'stats'
+      ? encodeRows(sources.stats(plan, signal), plan.format, statsShape(plan.groupBy))
+      : encodeRows(sources.snapshots(plan, signal), plan.format, snapshotShape(plan.metrics));
+  const name = plan.key.slice(plan.key.lastIndexOf('/') + 1);
+  const stored = await artifacts.put(name, encoded.bytes, plan.contentType, { key: plan.key });
   return {
-    type: 'export',
-    params: exportParams,
-    timeoutMs: EXPORT_TIMEOUT_MS,
-    async run({ job, params, deps, signal, deadline, artifacts, log }) {
-      const plan = planExport(params, { config: deps.config, period: job.period });
-      log.info('export planned', { key: plan.key, days: plan.days.length, metrics: plan.metrics.length, groupBy: plan.groupBy });
-      const sources = sourcesFor(deps);
-      let rollup: { from: string; to: string; events: number } | undefined;
-      if (plan.source === 'stats' && sources.rollup) {
-        const from = plan.days[Math.max(0, plan.days.length - MAX_CATCH_UP_DAYS)]!;
-        const report = await bringRollupUpToDate({ deps, store: sources.rollup, from, to: plan.to, jobId: job.id, signal, deadline, log });
-        rollup = { from, to: plan.to, events: report.events };
-      }
-      const encoded =
-        plan.source === 'stats'
-          ? encodeRows(sources.stats(plan, signal), plan.format, statsShape(plan.groupBy))
-          : encodeRows(sources.snapshots(plan, signal), plan.format, snapshotShape(plan.metrics));
-      const name = plan.key.slice(plan.key.lastIndexOf('/') + 1);
-      const stored = await artifacts.put(name, encoded.bytes, plan.contentType, { key: plan.key });
-      return {
-        summary: {
-          rows: encoded.rows,
-          bytes: stored.size,
-          key: plan.key,
-          from: plan.from,
-          to: plan.to,
-          days: plan.days.length,
-          format: plan.format,
-          source: plan.source,
-          metrics: plan.metrics,
-          groupBy: plan.groupBy,
-          ...(plan.snapshotPeriod !== undefined ? { periodType: plan.snapshotPeriod } : {}),
-          ...(plan.scope !== undefined ? { scope: plan.scope } : {}),
-          ...(rollup ? { rollup } : {}),
-        },
-      };
+    summary: {
+      rows: encoded.rows,
+      bytes: stored.size,
+      key: plan.key,
+      from: plan.from,
+      to: plan.to,
+      days: plan.days.length,
+      format: plan.format,
+      source: plan.source,
+      metrics: plan.metrics,
+      groupBy: plan.groupBy,
+      ...(plan.snapshotPeriod !== undefined ? { periodType: plan.snapshotPeriod } : {}),
+      ...(plan.scope !== undefined ? { scope: plan.scope } : {}),
+      ...(rollup ? { rollup } : {}),
     },
   };
 }
-
-export const exportJob = createExportJob((deps) => ({
-  rollup: runtimeRollupStore(deps),
-  stats: statsRowSource(runtimeRollupStore(deps)),
-  snapshots: snapshotRowSource(runtimeSnapshotStore()),
-}));

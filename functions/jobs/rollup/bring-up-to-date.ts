@@ -5,8 +5,8 @@ import type { RollupStore } from '../../core/rollup/ports';
 import { errorFields } from '../../core/errors';
 import { RollupBusyError } from '../../core/rollup/errors';
 import { runRollup, type RollupReport } from './run-rollup';
-import { ROLLUP_LEASE } from './rollup-job';
-import { runtimeRollupStore } from './runtime-store';
+import { ROLLUP_LEASE, rollupAccess } from './rollup-job';
+import type { FunctionAccess } from '../../function-access';
 
 export interface BringUpToDateInput {
   deps: JobDependencies;
@@ -18,10 +18,31 @@ export interface BringUpToDateInput {
   signal: AbortSignal;
   deadline: Date;
   log: Logger;
-  /** Default: the runtime's Analytics table. */
-  store?: RollupStore;
+  /** The rollup's items (the composition root's Analytics table, or a test's). */
+  store: RollupStore;
   /** How long to wait for a rollup that holds the lease. Default: until 30 s before the deadline. */
   maxWaitMs?: number;
+}
+
+/**
+ * Snapshot, proof and export bring the rollup up to date inline before they read stats, so each
+ * needs the rollup's data access on top of its own (not its invoke or queue: the inline rollup
+ * never debounces).
+ */
+export function withInlineRollup(own: FunctionAccess): FunctionAccess {
+  return {
+    ...own,
+    jobs: 'RW',
+    analytics: 'RW',
+    artifacts: {
+      read: unique([...(rollupAccess.artifacts?.read ?? []), ...(own.artifacts?.read ?? [])]),
+      write: unique([...(rollupAccess.artifacts?.write ?? []), ...(own.artifacts?.write ?? [])]),
+    },
+  };
+}
+
+function unique<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
 }
 
 const POLL_MS = 500;
@@ -44,7 +65,7 @@ export async function bringRollupUpToDate(input: BringUpToDateInput): Promise<Ro
   const stopRenewing = keepLeaseRenewed(deps.leases, ROLLUP_LEASE, owner, (lost) => controller.abort(lost), log);
   try {
     const report = await runRollup({
-      store: input.store ?? runtimeRollupStore(deps),
+      store: input.store,
       artifacts: deps.artifacts,
       config: deps.config,
       clock: deps.clock,

@@ -1,4 +1,4 @@
-import { lambdaJobHandler } from '../../runtime/lambda-job-handler';
+import { lambdaJobHandler } from '../../runtime/edge';
 import { rollupJob } from './rollup-job';
 
 export const handler = lambdaJobHandler(rollupJob);

@@ -1,4 +1,4 @@
-import { lambdaJobHandler } from '../../runtime/lambda-job-handler';
-import { samplingProofJob } from './runtime-wiring';
+import { lambdaJobHandler } from '../../runtime/edge';
+import { samplingProofJob } from './sampling-proof-job';
 
 export const handler = lambdaJobHandler(samplingProofJob);

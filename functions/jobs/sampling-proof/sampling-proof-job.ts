@@ -1,27 +1,18 @@
-import type { JobDefinition, JobDependencies, JobOutcome } from '../../core/jobs/definition';
+import type { JobDependencies, JobOutcome } from '../../core/jobs/definition';
 import { describeError, errorFields } from '../../core/errors';
 import { InvalidJobParamsError } from '../../core/jobs/errors';
-import type { MetricDay, RollupStore } from '../../core/rollup/ports';
+import type { MetricDay } from '../../core/rollup/ports';
 import type { MetricDayFacts } from '../../core/proofs/types';
 import { firstEventHour } from '../../core/events/event-objects';
 import { baselineDays, earlierCriticalFrom, evaluateProof, factsNeeded } from '../../core/proofs/evaluate-proof';
 import { proofDocument, proofKey, serializeProof, type ProofDocument } from '../../core/proofs/document';
-import type { Alerter, ProofIndex } from '../../core/proofs/ports';
+import type { Alerter } from '../../core/proofs/ports';
 import { parsePeriodKey } from '../../core/time/periods';
-import { bringRollupUpToDate } from '../rollup/bring-up-to-date';
+import { bringRollupUpToDate, withInlineRollup } from '../rollup/bring-up-to-date';
+import type { JobServices, JobTypeDefinition } from '../job-type-definition';
 import { samplingProofParams, type SamplingProofParams } from './params';
 import { factsKey, readFacts } from './read-facts';
-import { CRITICAL_PROOF_EXIT_CODE } from './verdict';
-
-/** Room to wait for a running rollup, bring the day up to date, then check. */
-export const SAMPLING_PROOF_TIMEOUT_MS = 590_000;
-
-/** Where a proof reads stats, keeps its index and sends alerts; the runtime's, or a test's. */
-export interface SamplingProofWiring {
-  store(deps: JobDependencies): RollupStore;
-  index(deps: JobDependencies): ProofIndex;
-  alerter(deps: JobDependencies): Alerter;
-}
+import { CRITICAL_PROOF_EXIT_CODE, criticalProofRanToTheEnd } from './verdict';
 
 /**
  * The nightly sampling proof of one local day (the run's period): bring the day's stats up to
@@ -29,99 +20,101 @@ export interface SamplingProofWiring {
  * and critical. pass → succeeded, warn → warning, critical → failed with exit code 2; a proof
  * that cannot be computed → failed with exit code 3 (and an alert).
  */
-export function createSamplingProofJob(wiring: SamplingProofWiring): JobDefinition<SamplingProofParams> {
-  return {
-    type: 'sampling-proof',
-    params: samplingProofParams,
-    timeoutMs: SAMPLING_PROOF_TIMEOUT_MS,
-    async run({ job, deps, signal, deadline, log, artifacts }): Promise<JobOutcome> {
-      const { config } = deps;
-      const day = job.period;
-      const period = day === undefined ? undefined : parsePeriodKey(day, config);
-      if (day === undefined || period?.type !== 'day') {
-        throw new InvalidJobParamsError(`a sampling proof covers a local day (2026-11-22), not ${day === undefined ? 'no period' : `"${day}"`}`);
+export const samplingProofJob = {
+  type: 'sampling-proof',
+  description: 'Checks one local day of stats (range, trend, freshness, completeness, ratio consistency) and writes sampling-proofs/sampling-proof-YYYYMMDD.json; alerts on warn and critical.',
+  params: samplingProofParams,
+  // Room to wait for a running rollup, bring the day up to date, then check.
+  timeoutMs: 590_000,
+  periodTypes: ['day'],
+  ranToTheEnd: criticalProofRanToTheEnd,
+  function: { entry: 'functions/jobs/sampling-proof/handler.ts', memoryMb: 512, maxConcurrency: 2 },
+  // The proof document under `sampling-proofs/`, its index item in Analytics, and the alert.
+  access: withInlineRollup({ artifacts: { write: ['sampling-proofs/'] }, publishesAlerts: true }),
+  async run({ job, deps, signal, deadline, log, artifacts }, { rollup: store, proofs: index, alerter }: Pick<JobServices, 'rollup' | 'proofs' | 'alerter'>): Promise<JobOutcome> {
+    const { config } = deps;
+    const day = job.period;
+    const period = day === undefined ? undefined : parsePeriodKey(day, config);
+    if (day === undefined || period?.type !== 'day') {
+      throw new InvalidJobParamsError(`a sampling proof covers a local day (2026-11-22), not ${day === undefined ? 'no period' : `"${day}"`}`);
+    }
+    // A day still open would only prove that it is incomplete (and alert about it).
+    if (deps.clock.now().getTime() < period.end.getTime()) {
+      throw new InvalidJobParamsError(`${day} has not closed yet (it ends ${period.endLocal}); prove it after that`);
+    }
+    let document: ProofDocument;
+    let criticalMetrics: string[];
+    let alreadyAlerted: boolean;
+    try {
+      const rollup = await bringRollupUpToDate({ deps, from: day, to: day, jobId: job.id, signal, deadline, log, store });
+      const longestBaseline = Math.max(0, ...config.checks.map((check) => (check.kind === 'trend' ? check.baselinePoints : 0)));
+      const earliest = baselineDays(day, longestBaseline).at(-1) ?? day;
+      const needed = factsNeeded(config, day);
+      const [facts, earlier] = await Promise.all([readFacts(store, needed, signal), index.list(earliest, day)]);
+      const beforeData = await beforeFirstData(deps, needed, facts, day, period.end);
+      if (beforeData) {
+        log.info('nothing to prove: the day is before the first data', { day, reason: beforeData });
+        return { status: 'succeeded', summary: { date: day, status: 'skipped', reason: 'before_first_data', message: beforeData } };
       }
-      // A day still open would only prove that it is incomplete (and alert about it).
-      if (deps.clock.now().getTime() < period.end.getTime()) {
-        throw new InvalidJobParamsError(`${day} has not closed yet (it ends ${period.endLocal}); prove it after that`);
-      }
-      const alerter = wiring.alerter(deps);
-      let document: ProofDocument;
-      let criticalMetrics: string[];
-      let alreadyAlerted: boolean;
-      try {
-        const store = wiring.store(deps);
-        const rollup = await bringRollupUpToDate({ deps, from: day, to: day, jobId: job.id, signal, deadline, log, store });
-        const index = wiring.index(deps);
-        const longestBaseline = Math.max(0, ...config.checks.map((check) => (check.kind === 'trend' ? check.baselinePoints : 0)));
-        const earliest = baselineDays(day, longestBaseline).at(-1) ?? day;
-        const needed = factsNeeded(config, day);
-        const [facts, earlier] = await Promise.all([readFacts(store, needed, signal), index.list(earliest, day)]);
-        const beforeData = await beforeFirstData(deps, needed, facts, day, period.end);
-        if (beforeData) {
-          log.info('nothing to prove: the day is before the first data', { day, reason: beforeData });
-          return { status: 'succeeded', summary: { date: day, status: 'skipped', reason: 'before_first_data', message: beforeData } };
-        }
-        const criticalByDay = new Map(earlier.filter((entry) => entry.date < day).map((entry) => [entry.date, entry.criticalMetrics]));
-        const now = deps.clock.now();
-        const evaluation = evaluateProof({
-          config,
-          day,
-          now,
-          facts: (metric, onDay) => facts.get(factsKey(metric, onDay)) ?? { sum: 0, count: 0 },
-          earlierCritical: earlierCriticalFrom(config, criticalByDay),
-        });
-        document = proofDocument(evaluation, { day, config, generatedAt: now });
-        criticalMetrics = evaluation.criticalMetrics;
-        // A re-run (the sweeper retries a failed period once, or a forced run) that finds the same
-        // verdict does not page anyone twice; a changed verdict alerts again.
-        const previous = earlier.find((entry) => entry.date === day);
-        alreadyAlerted =
-          previous !== undefined &&
-          previous.status === document.status &&
-          (['pass', 'warn', 'critical', 'skipped'] as const).every((status) => previous.summary[status] === document.summary[status]) &&
-          previous.criticalMetrics.join() === criticalMetrics.join();
-        const ref = await artifacts.put(proofKey(day).split('/').at(-1) ?? 'proof.json', serializeProof(document), 'application/json', { key: proofKey(day) });
-        await index.put({
-          date: day,
-          status: document.status,
-          exitCode: document.exitCode,
-          generatedAt: document.generatedAt,
-          key: ref.key,
-          jobId: job.id,
-          summary: document.summary,
-          criticalMetrics,
-        });
-        log.info('proof made', { day, status: document.status, summary: document.summary, rollupObjectsRead: rollup.objectsRead });
-      } catch (error) {
-        if (signal.aborted) throw error;
-        const problem = describeError(error);
-        log.error('proof could not be computed', { day, ...errorFields(error) });
-        await publishAlert(alerter, log, { date: day, status: 'error', exitCode: 3, subject: `Sampling proof ${day} could not be computed`, message: problem.message, jobId: job.id });
-        return { status: 'failed', exitCode: 3, error: { code: 'proof_not_computed', message: `the proof of ${day} could not be computed: ${problem.message}` }, summary: { date: day } };
-      }
+      const criticalByDay = new Map(earlier.filter((entry) => entry.date < day).map((entry) => [entry.date, entry.criticalMetrics]));
+      const now = deps.clock.now();
+      const evaluation = evaluateProof({
+        config,
+        day,
+        now,
+        facts: (metric, onDay) => facts.get(factsKey(metric, onDay)) ?? { sum: 0, count: 0 },
+        earlierCritical: earlierCriticalFrom(config, criticalByDay),
+      });
+      document = proofDocument(evaluation, { day, config, generatedAt: now });
+      criticalMetrics = evaluation.criticalMetrics;
+      // A re-run (the sweeper retries a failed period once, or a forced run) that finds the same
+      // verdict does not page anyone twice; a changed verdict alerts again.
+      const previous = earlier.find((entry) => entry.date === day);
+      alreadyAlerted =
+        previous !== undefined &&
+        previous.status === document.status &&
+        (['pass', 'warn', 'critical', 'skipped'] as const).every((status) => previous.summary[status] === document.summary[status]) &&
+        previous.criticalMetrics.join() === criticalMetrics.join();
+      const ref = await artifacts.put(proofKey(day).split('/').at(-1) ?? 'proof.json', serializeProof(document), 'application/json', { key: proofKey(day) });
+      await index.put({
+        date: day,
+        status: document.status,
+        exitCode: document.exitCode,
+        generatedAt: document.generatedAt,
+        key: ref.key,
+        jobId: job.id,
+        summary: document.summary,
+        criticalMetrics,
+      });
+      log.info('proof made', { day, status: document.status, summary: document.summary, rollupObjectsRead: rollup.objectsRead });
+    } catch (error) {
+      if (signal.aborted) throw error;
+      const problem = describeError(error);
+      log.error('proof could not be computed', { day, ...errorFields(error) });
+      await publishAlert(alerter, log, { date: day, status: 'error', exitCode: 3, subject: `Sampling proof ${day} could not be computed`, message: problem.message, jobId: job.id });
+      return { status: 'failed', exitCode: 3, error: { code: 'proof_not_computed', message: `the proof of ${day} could not be computed: ${problem.message}` }, summary: { date: day } };
+    }
 
-      const summary = { date: day, status: document.status, ...document.summary, key: proofKey(day), anomalies: document.anomalies.map((a) => `${a.severity} ${a.checkId}: ${a.message}`) };
-      if (document.status !== 'pass' && alreadyAlerted) log.info('same verdict as the earlier proof of this day; not alerting again', { day, status: document.status });
-      if (document.status !== 'pass' && !alreadyAlerted) {
-        const status = document.status;
-        await publishAlert(alerter, log, {
-          date: day,
-          status,
-          exitCode: document.exitCode === 2 ? 2 : 1,
-          subject: `Sampling proof ${day}: ${status} (${document.summary.critical} critical, ${document.summary.warn} warn)`,
-          message: summary.anomalies.join('\n'),
-          jobId: job.id,
-          key: proofKey(day),
-        });
-      }
-      if (document.status === 'critical') {
-        return { status: 'failed', exitCode: CRITICAL_PROOF_EXIT_CODE, summary, error: { code: 'proof_critical', message: `${document.summary.critical} critical check(s): ${criticalMetrics.join(', ')}` } };
-      }
-      return { status: document.status === 'warn' ? 'warning' : 'succeeded', exitCode: document.exitCode, summary };
-    },
-  };
-}
+    const summary = { date: day, status: document.status, ...document.summary, key: proofKey(day), anomalies: document.anomalies.map((a) => `${a.severity} ${a.checkId}: ${a.message}`) };
+    if (document.status !== 'pass' && alreadyAlerted) log.info('same verdict as the earlier proof of this day; not alerting again', { day, status: document.status });
+    if (document.status !== 'pass' && !alreadyAlerted) {
+      const status = document.status;
+      await publishAlert(alerter, log, {
+        date: day,
+        status,
+        exitCode: document.exitCode === 2 ? 2 : 1,
+        subject: `Sampling proof ${day}: ${status} (${document.summary.critical} critical, ${document.summary.warn} warn)`,
+        message: summary.anomalies.join('\n'),
+        jobId: job.id,
+        key: proofKey(day),
+      });
+    }
+    if (document.status === 'critical') {
+      return { status: 'failed', exitCode: CRITICAL_PROOF_EXIT_CODE, summary, error: { code: 'proof_critical', message: `${document.summary.critical} critical check(s): ${criticalMetrics.join(', ')}` } };
+    }
+    return { status: document.status === 'warn' ? 'warning' : 'succeeded', exitCode: document.exitCode, summary };
+  },
+} satisfies JobTypeDefinition<SamplingProofParams, Pick<JobServices, 'rollup' | 'proofs' | 'alerter'>>;
 
 /**
  * Why the day has nothing to prove, or undefined: none of its metrics has stats that day and no

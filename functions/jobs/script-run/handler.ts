@@ -1,4 +1,4 @@
-import { lambdaJobHandler } from '../../runtime/lambda-job-handler';
-import { scriptRunJob } from './job';
+import { lambdaJobHandler } from '../../runtime/edge';
+import { scriptRunJob } from './script-run-job';
 
 export const handler = lambdaJobHandler(scriptRunJob);

@@ -8,7 +8,10 @@ import type { JobContext, JobDefinition, JobOutcome } from '../../core/jobs/defi
 import type { ArtifactRef } from '../../core/jobs/record';
 import { NightshiftError } from '../../core/errors';
 import { argumentVector, type ScriptManifest, type ScriptSpec } from './manifest';
-import { scriptRunParamsFor, type ScriptRunParams } from './params';
+import { scriptRunParams, scriptRunParamsFor, type ScriptRunParams } from './params';
+import { shippedManifest } from './shipped-manifest';
+import { jobRunning, type JobServices, type JobTypeDefinition } from '../job-type-definition';
+import type { FunctionAccess } from '../../function-access';
 import { CappedOutput, type OutputStats } from './capped-output';
 import { runProcessGroup, type ProcessEnd } from './process-group';
 
@@ -24,22 +27,49 @@ export class ScriptInputTooLargeError extends NightshiftError {
 /** Where a run's artifacts go: `scripts/<jobId>/stdout.log`, `stderr.log`, `output/<name>`. */
 export const scriptArtifactPrefix = (jobId: string): string => `scripts/${jobId}/`;
 
-/**
- * A script run for a manifest: download its inputs, spawn the interpreter in a private working
- * directory, stream its output to artifacts, enforce its time limit on the whole process group,
- * collect its output files. The shipped manifest makes `scriptRunJob`; tests build their own.
- */
-export function createScriptRunJob(manifest: ScriptManifest): JobDefinition<ScriptRunParams> {
-  const longest = Math.max(0, ...Object.values(manifest.scripts).map((spec) => spec.timeoutMs));
-  return {
-    type: 'script-run',
-    params: scriptRunParamsFor(manifest),
-    timeoutMs: longest + 60_000,
-    run: (context) => runScript(manifest, context),
-  };
+/** The manifest's longest script limit plus room to kill its process group, upload and record. */
+function runTimeoutMs(manifest: ScriptManifest): number {
+  return Math.max(0, ...Object.values(manifest.scripts).map((spec) => spec.timeoutMs)) + 60_000;
 }
 
-async function runScript(manifest: ScriptManifest, context: JobContext<ScriptRunParams>): Promise<JobOutcome> {
+/**
+ * Writes only its own `scripts/<jobId>/…`; downloads the inputs a manifest entry may name
+ * (manifest.ts: keys under events/, exports/, snapshots/ or scripts/). No Analytics.
+ */
+const scriptRunAccess: FunctionAccess = {
+  jobs: 'RW',
+  artifacts: { read: ['events/', 'exports/', 'snapshots/', 'scripts/'], write: ['scripts/'] },
+};
+
+/**
+ * A script run of the scripts this build ships (layers/scripts/manifest.json): download its
+ * inputs, spawn the interpreter in a private working directory, stream its output to artifacts,
+ * enforce its time limit on the whole process group, collect its output files.
+ */
+export const scriptRunJob = {
+  type: 'script-run',
+  description: 'Runs a whitelisted Python or Node script (layers/scripts/manifest.json) without a shell, output streamed to artifacts, process group killed at its limit.',
+  params: scriptRunParams,
+  timeoutMs: runTimeoutMs(shippedManifest),
+  periodTypes: [],
+  function: {
+    entry: 'functions/jobs/script-run/handler.ts',
+    memoryMb: Math.max(512, Math.max(...Object.values(shippedManifest.scripts).map((spec) => spec.memoryMb))),
+    maxConcurrency: 5,
+    configuredConcurrency: (config) => config.scripts.maxConcurrency,
+    // Python beside Node: a container image (infra/constructs/script-runner-image.ts).
+    packaging: 'script-runner-image',
+  },
+  access: scriptRunAccess,
+  run: (context, { scripts }: Pick<JobServices, 'scripts'>) => runScript({ ...shippedManifest, directory: scripts.directory }, context, scripts.searchPath),
+} satisfies JobTypeDefinition<ScriptRunParams, Pick<JobServices, 'scripts'>>;
+
+/** A script run over another manifest (tests bring their own whitelist), with this PATH. */
+export function createScriptRunJob(manifest: ScriptManifest, searchPath: string): JobDefinition<ScriptRunParams> {
+  return jobRunning({ ...scriptRunJob, params: scriptRunParamsFor(manifest), timeoutMs: runTimeoutMs(manifest) }, (context) => runScript(manifest, context, searchPath));
+}
+
+async function runScript(manifest: ScriptManifest, context: JobContext<ScriptRunParams>, searchPath: string): Promise<JobOutcome> {
   const { job, params, deps, signal, deadline, artifacts, log } = context;
   const settings = deps.config.scripts;
   // The params schema already refused unknown names; this is the same lookup, typed.
@@ -77,7 +107,7 @@ async function runScript(manifest: ScriptManifest, context: JobContext<ScriptRun
       command: command!,
       argv: [...interpreterArgs, join(manifest.directory, spec.file), ...argv],
       cwd: workdir,
-      env: scriptEnvironment(context, workdir, outputDir),
+      env: scriptEnvironment(context, searchPath, workdir, outputDir),
       timeoutMs,
       graceMs: settings.killGraceMs,
       signal,
@@ -108,9 +138,9 @@ function interpreterFor(spec: ScriptSpec): string[] {
  * environment. Data reaches the script as downloaded input files, results leave as files in
  * the output directory.
  */
-function scriptEnvironment({ job, params, deps }: JobContext<ScriptRunParams>, workdir: string, outputDir: string): Record<string, string> {
+function scriptEnvironment({ job, params, deps }: JobContext<ScriptRunParams>, searchPath: string, workdir: string, outputDir: string): Record<string, string> {
   return {
-    PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin',
+    PATH: searchPath,
     HOME: workdir,
     TMPDIR: join(workdir, 'tmp'),
     LANG: 'C.UTF-8',

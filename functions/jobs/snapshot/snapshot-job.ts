@@ -1,27 +1,18 @@
-import { DynamoDbRollupStore } from '../../adapters/dynamodb/rollup-store';
-import { DynamoDbSnapshotStore } from '../../adapters/dynamodb/snapshot-store';
-import { runtime } from '../../runtime/runtime';
-import type { JobDefinition, JobDependencies } from '../../core/jobs/definition';
+import { withInlineRollup } from '../rollup/bring-up-to-date';
+import { type JobServices, type JobTypeDefinition } from '../job-type-definition';
 import { snapshotParams, type SnapshotParams } from './params';
-import { takeSnapshot, type SnapshotStores } from './take-snapshot';
+import { takeSnapshot } from './take-snapshot';
 
-/** The catalog's limit: a monthly snapshot first rolls up a month of late objects. */
-export const SNAPSHOT_TIMEOUT_MS = 290_000;
-
-/** The snapshot job over given stores; tests pass their own tables. */
-export function createSnapshotJob(storesFor: (deps: JobDependencies) => SnapshotStores): JobDefinition<SnapshotParams> {
-  return {
-    type: 'snapshot',
-    params: snapshotParams,
-    timeoutMs: SNAPSHOT_TIMEOUT_MS,
-    run: (context) => takeSnapshot(context, storesFor(context.deps)),
-  };
-}
-
-function runtimeStores(deps: JobDependencies): SnapshotStores {
-  const { documentClient, env } = runtime();
-  const rollup = new DynamoDbRollupStore(documentClient, env.analyticsTable, deps.artifacts);
-  return { stats: rollup, rollup, snapshots: new DynamoDbSnapshotStore(documentClient, env.analyticsTable) };
-}
-
-export const snapshotJob = createSnapshotJob(runtimeStores);
+export const snapshotJob = {
+  type: 'snapshot',
+  description: 'Computes the configured metrics per scope for a day, ISO week or month (after bringing the rollup up to date); one item per scope and a JSON artifact.',
+  params: snapshotParams,
+  // A monthly snapshot first rolls up a month of late objects.
+  timeoutMs: 290_000,
+  periodTypes: ['day', 'week', 'month'],
+  rowsSummaryField: 'scopes',
+  function: { entry: 'functions/jobs/snapshot/handler.ts', memoryMb: 512, maxConcurrency: 4 },
+  // Snapshot items in Analytics, the JSON artifact under `snapshots/`.
+  access: withInlineRollup({ artifacts: { write: ['snapshots/'] } }),
+  run: (context, { rollup, snapshots }: Pick<JobServices, 'rollup' | 'snapshots'>) => takeSnapshot(context, { stats: rollup, rollup, snapshots }),
+} satisfies JobTypeDefinition<SnapshotParams, Pick<JobServices, 'rollup' | 'snapshots'>>;

@@ -14,8 +14,8 @@ import type { SnapshotParams } from './params';
 export interface SnapshotStores {
   stats: StatsReader;
   snapshots: SnapshotStore;
-  /** The rollup store to bring up to date first; default the runtime's. */
-  rollup?: RollupStore;
+  /** The rollup store to bring up to date first. */
+  rollup: RollupStore;
 }
 
 const DAY_SECONDS = 86_400;
@@ -36,7 +36,7 @@ export async function takeSnapshot(context: JobContext<SnapshotParams>, stores: 
   const firstDay = days[0]!;
   const lastDay = days[days.length - 1]!;
 
-  const rollup = await bringRollupUpToDate({ deps, from: firstDay, to: lastDay, jobId: job.id, signal, deadline, log, ...(stores.rollup ? { store: stores.rollup } : {}) });
+  const rollup = await bringRollupUpToDate({ deps, from: firstDay, to: lastDay, jobId: job.id, signal, deadline, log, store: stores.rollup });
 
   const totals = new ScopeTotals(config.snapshots.scopeDimensions);
   const declared = new Set(Object.keys(config.metrics));

@@ -1,15 +1,20 @@
-import type { JobDefinition } from '../../core/jobs/definition';
+import type { JobTypeDefinition } from '../job-type-definition';
 import { timeOutStaleRuns } from './time-out-stale-runs';
 import { reinvokeLostRuns } from './reinvoke-lost-runs';
 import { catchUpMissingPeriods } from './catch-up-missing-periods';
 import { publishJobHealth } from './publish-job-health';
 import { sweeperParams, type SweeperParams } from './params';
 
-export const sweeperJob: JobDefinition<SweeperParams> = {
+export const sweeperJob = {
   type: 'sweeper',
+  description: 'Marks runs past their deadline timed_out and catches up scheduled periods that never succeeded.',
   params: sweeperParams,
-  timeoutMs: 100_000,
+  timeoutMs: 110_000,
   singleFlight: { lease: 'sweeper', ttlMs: 60_000 },
+  periodTypes: [],
+  function: { entry: 'functions/jobs/sweeper/handler.ts', memoryMb: 256, maxConcurrency: 1 },
+  // Times out stale runs and catches up missed periods: the ledger and invokes, no data.
+  access: { jobs: 'RW', invokes: 'all-jobs' },
   async run({ deps, log, signal }) {
     const timedOut = await timeOutStaleRuns(deps, log, signal);
     const reinvoked = await reinvokeLostRuns(deps, log, signal);
@@ -30,4 +35,4 @@ export const sweeperJob: JobDefinition<SweeperParams> = {
       },
     };
   },
-};
+} satisfies JobTypeDefinition<SweeperParams, unknown>;

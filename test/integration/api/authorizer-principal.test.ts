@@ -1,9 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerInProcessInvoker } from '../../../functions/adapters/invoker/in-process';
-import { handler } from '../../../functions/api/handler';
 import { parseConfig } from '../../../functions/core/config';
-import { apiEvent, useApiEnvironment, type ApiCall } from '../../helpers/api';
+import { apiEvent, testApi, type TestApi, type ApiCall } from '../../helpers/api';
 import { HandlerInvoker } from '../../helpers/invokers';
 import { createTestStorage, type TestStorage } from '../../helpers/storage';
 
@@ -11,29 +9,27 @@ import { createTestStorage, type TestStorage } from '../../helpers/storage';
 async function callBehindAuthorizer(method: string, path: string, lambda: Record<string, string>, call: ApiCall = {}) {
   const event = apiEvent(method, path, call);
   const authorized = { ...event, requestContext: { ...event.requestContext, authorizer: { lambda } } } as APIGatewayProxyEventV2;
-  const result = (await handler(authorized, {} as Context)) as APIGatewayProxyStructuredResultV2;
+  const result = (await api.handler(authorized, {} as Context)) as APIGatewayProxyStructuredResultV2;
   return { status: result.statusCode ?? 0, body: result.body ? JSON.parse(result.body) : undefined };
 }
 
+/** The API function under test, built in the suite's beforeAll. */
+let api: TestApi;
+
 describe('API function behind the authorizer (whole handler, local storage)', () => {
   let storage: TestStorage;
-  let restore: () => void;
-  const invoker = new HandlerInvoker({});
+  const invoker = new HandlerInvoker();
 
   beforeAll(async () => {
     storage = await createTestStorage('authorizer-principal');
     // No env tokens at all, as in AWS: only the authorizer context can let a request in.
-    restore = useApiEnvironment(storage, parseConfig({ timezone: 'UTC' }), {
-      NIGHTSHIFT_ADMIN_TOKEN: undefined,
-      NIGHTSHIFT_READ_TOKEN: undefined,
-      NIGHTSHIFT_INGEST_TOKEN: undefined,
+    api = testApi(storage, parseConfig({ timezone: 'UTC' }), {
+      invoker,
+      variables: { NIGHTSHIFT_ADMIN_TOKEN: undefined, NIGHTSHIFT_READ_TOKEN: undefined, NIGHTSHIFT_INGEST_TOKEN: undefined },
     });
-    registerInProcessInvoker(invoker);
   });
 
   afterAll(async () => {
-    registerInProcessInvoker(undefined);
-    restore();
     await storage.destroy();
   });
 
@@ -61,7 +57,7 @@ describe('API function behind the authorizer (whole handler, local storage)', ()
 
   it('lets nothing in without an authorizer context when no env tokens exist, forged headers or not', async () => {
     // Act
-    const forged = await handler(apiEvent('GET', '/jobs', { token: 'anything', headers: { 'x-nightshift-principal': 'ci-admin' } }), {} as Context);
+    const forged = await api.handler(apiEvent('GET', '/jobs', { token: 'anything', headers: { 'x-nightshift-principal': 'ci-admin' } }), {} as Context);
 
     // Assess
     expect((forged as APIGatewayProxyStructuredResultV2).statusCode).toBe(401);

@@ -4,11 +4,9 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { registerInProcessInvoker } from '../../../functions/adapters/invoker/in-process';
-import { handler } from '../../../functions/api/handler';
 import { previousPeriod } from '../../../functions/core/time/periods';
 import { buildTestConsole } from '../../helpers/console-build';
-import { apiEvent, callApi, TEST_TOKENS, useApiEnvironment } from '../../helpers/api';
+import { apiEvent, TEST_TOKENS, testApi, type TestApi } from '../../helpers/api';
 import { HandlerInvoker } from '../../helpers/invokers';
 import { snapshotConfig } from '../../helpers/snapshot-bed';
 import { createTestStorage, type TestStorage } from '../../helpers/storage';
@@ -23,29 +21,26 @@ const config = {
 
 describe('console and session routes', () => {
   let storage: TestStorage;
-  let restore: () => void;
+  let api: TestApi;
   let builtConsole: Awaited<ReturnType<typeof buildTestConsole>>;
-  const invoker = new HandlerInvoker({});
+  const invoker = new HandlerInvoker();
 
   beforeAll(async () => {
     builtConsole = await buildTestConsole();
     storage = await createTestStorage('console-routes');
-    restore = useApiEnvironment(storage, config, { NIGHTSHIFT_CONSOLE_DIR: builtConsole.dir });
-    registerInProcessInvoker(invoker);
+    api = testApi(storage, config, { invoker, variables: { NIGHTSHIFT_CONSOLE_DIR: builtConsole.dir } });
   });
 
   afterAll(async () => {
-    registerInProcessInvoker(undefined);
-    restore();
     await storage.destroy();
     await builtConsole.remove();
   });
 
   it('GET /console serves the page with a strict Content-Security-Policy, and the files it names', async () => {
     // Act
-    const page = await callApi('GET', '/console');
+    const page = await api.call('GET', '/console');
     const assetNames = [...String(page.body).matchAll(/console\/assets\/([^"]+)"/g)].map((match) => match[1]!);
-    const assets = await Promise.all(assetNames.map((file) => callApi('GET', `/console/assets/${file}`, { pathParameters: { file } })));
+    const assets = await Promise.all(assetNames.map((file) => api.call('GET', `/console/assets/${file}`, { pathParameters: { file } })));
 
     // Assess
     expect(page.status).toBe(200);
@@ -66,14 +61,14 @@ describe('console and session routes', () => {
 
   it('compresses for browsers that accept gzip, and serves nothing outside the console', async () => {
     // Prepare
-    const page = await callApi('GET', '/console');
+    const page = await api.call('GET', '/console');
     const script = /console\/assets\/(app-[A-Z0-9]{8}\.js)/.exec(String(page.body))![1]!;
 
     // Act
-    const raw = (await handler(apiEvent('GET', `/console/assets/${script}`, { pathParameters: { file: script }, headers: { 'accept-encoding': 'gzip, br' } }), {} as Context)) as APIGatewayProxyStructuredResultV2;
-    const plain = await callApi('GET', `/console/assets/${script}`, { pathParameters: { file: script } });
+    const raw = (await api.handler(apiEvent('GET', `/console/assets/${script}`, { pathParameters: { file: script }, headers: { 'accept-encoding': 'gzip, br' } }), {} as Context)) as APIGatewayProxyStructuredResultV2;
+    const plain = await api.call('GET', `/console/assets/${script}`, { pathParameters: { file: script } });
     const escapes = await Promise.all(
-      ['..%2Fpackage.json', '.hidden', 'index.html', 'nope.js'].map((file) => callApi('GET', `/console/assets/${file}`, { pathParameters: { file: decodeURIComponent(file) } })),
+      ['..%2Fpackage.json', '.hidden', 'index.html', 'nope.js'].map((file) => api.call('GET', `/console/assets/${file}`, { pathParameters: { file: decodeURIComponent(file) } })),
     );
 
     // Assess
@@ -90,12 +85,10 @@ describe('console and session routes', () => {
   it('says so when the console is not built into the deployment', async () => {
     // Prepare
     const empty = await mkdtemp(join(tmpdir(), 'nightshift-no-console-'));
-    const saved = process.env['NIGHTSHIFT_CONSOLE_DIR'];
-    process.env['NIGHTSHIFT_CONSOLE_DIR'] = empty;
+    const withoutConsole = testApi(storage, config, { invoker, variables: { NIGHTSHIFT_CONSOLE_DIR: empty } });
 
     // Act
-    const answer = await callApi('GET', '/console');
-    process.env['NIGHTSHIFT_CONSOLE_DIR'] = saved;
+    const answer = await withoutConsole.call('GET', '/console');
     await rm(empty, { recursive: true, force: true });
 
     // Assess
@@ -107,12 +100,12 @@ describe('console and session routes', () => {
   it('GET /me names the token and its scopes; GET /metrics lists what the config declares', async () => {
     // Act
     const [admin, reader, ingest, anonymous] = await Promise.all([
-      callApi('GET', '/me', { token: TEST_TOKENS.admin }),
-      callApi('GET', '/me', { token: TEST_TOKENS.read }),
-      callApi('GET', '/me', { token: TEST_TOKENS.ingest }),
-      callApi('GET', '/me'),
+      api.call('GET', '/me', { token: TEST_TOKENS.admin }),
+      api.call('GET', '/me', { token: TEST_TOKENS.read }),
+      api.call('GET', '/me', { token: TEST_TOKENS.ingest }),
+      api.call('GET', '/me'),
     ]);
-    const metrics = await callApi('GET', '/metrics', { token: TEST_TOKENS.read });
+    const metrics = await api.call('GET', '/metrics', { token: TEST_TOKENS.read });
 
     // Assess
     expect(admin.body).toEqual({ name: 'admin', scopes: ['admin', 'ingest', 'read'] });
@@ -127,8 +120,8 @@ describe('console and session routes', () => {
   it('POST /scheduler/trigger/{schedule name} starts that schedule\'s job with its period and params', async () => {
     // Act
     const now = new Date();
-    const snapshot = await callApi('POST', '/scheduler/trigger/nightly-snapshot', { token: TEST_TOKENS.admin, pathParameters: { type: 'nightly-snapshot' } });
-    const exported = await callApi('POST', '/scheduler/trigger/weekly-csv', { token: TEST_TOKENS.admin, pathParameters: { type: 'weekly-csv' } });
+    const snapshot = await api.call('POST', '/scheduler/trigger/nightly-snapshot', { token: TEST_TOKENS.admin, pathParameters: { type: 'nightly-snapshot' } });
+    const exported = await api.call('POST', '/scheduler/trigger/weekly-csv', { token: TEST_TOKENS.admin, pathParameters: { type: 'weekly-csv' } });
 
     // Assess
     const options = { timezone: config.timezone, weekStartsOn: config.weekStartsOn };

@@ -1,12 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerInProcessInvoker } from '../../../functions/adapters/invoker/in-process';
 import type { RouteKey } from '../../../functions/api/route-specs';
 import { routeSpecs } from '../../../functions/api/route-specs';
-import { handler as snapshotHandler } from '../../../functions/jobs/snapshot/handler';
-import { handler as sweeperHandler } from '../../../functions/jobs/sweeper/handler';
 import { OPENAPI_FILE, openApiText } from '../../../infra/openapi/write-openapi';
-import { callApi, contractProblems, TEST_TOKENS, useApiEnvironment, type ApiAnswer, type ApiCall } from '../../helpers/api';
+import { contractProblems, TEST_TOKENS, testApi, type TestApi, type ApiAnswer, type ApiCall } from '../../helpers/api';
 import { HandlerInvoker } from '../../helpers/invokers';
 import { snapshotConfig } from '../../helpers/snapshot-bed';
 import { createTestStorage, type TestStorage } from '../../helpers/storage';
@@ -17,14 +14,14 @@ const read = TEST_TOKENS.read;
 
 describe('the API answers as its OpenAPI contract says', () => {
   let storage: TestStorage;
-  let restore: () => void;
-  const invoker = new HandlerInvoker({ snapshot: snapshotHandler as never, sweeper: sweeperHandler as never });
+  let api: TestApi;
+  const invoker = new HandlerInvoker(['snapshot', 'sweeper']);
   const seen = new Set<RouteKey>();
   const problems: string[] = [];
 
   /** One request, its answer checked against the route's contract. */
   async function call(routeKey: RouteKey, path: string, request: ApiCall = {}): Promise<ApiAnswer> {
-    const answer = await callApi(routeKey.split(' ')[0]!, path, request);
+    const answer = await api.call(routeKey.split(' ')[0]!, path, request);
     seen.add(routeKey);
     problems.push(...contractProblems(routeKey, answer));
     return answer;
@@ -35,13 +32,11 @@ describe('the API answers as its OpenAPI contract says', () => {
   beforeAll(async () => {
     builtConsole = await buildTestConsole();
     storage = await createTestStorage('api-contract');
-    restore = useApiEnvironment(storage, snapshotConfig(), { NIGHTSHIFT_CONSOLE_DIR: builtConsole.dir });
-    registerInProcessInvoker(invoker);
+    api = testApi(storage, snapshotConfig(), { invoker, variables: { NIGHTSHIFT_CONSOLE_DIR: builtConsole.dir } });
+    invoker.serve(api.runtime);
   });
 
   afterAll(async () => {
-    registerInProcessInvoker(undefined);
-    restore();
     await storage.destroy();
     await builtConsole.remove();
   });

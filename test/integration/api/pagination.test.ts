@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../../functions/core/jobs/record';
-import { callApi, TEST_TOKENS, useApiEnvironment } from '../../helpers/api';
+import { TEST_TOKENS, testApi, type TestApi } from '../../helpers/api';
 import { FakeClock } from '../../helpers/clock';
 import { newJob, testConfig, testDependencies } from '../../helpers/jobs';
 import { createTestStorage, type TestStorage } from '../../helpers/storage';
@@ -10,12 +10,12 @@ const START = Date.parse('2026-11-20T00:00:00Z');
 
 describe('GET /jobs over 250 runs', () => {
   let storage: TestStorage;
-  let restore: () => void;
+  let api: TestApi;
   let runs: JobRecord[];
 
   beforeAll(async () => {
     storage = await createTestStorage('api-pagination');
-    restore = useApiEnvironment(storage, config);
+    api = testApi(storage, config);
     const { ledger } = testDependencies(storage, { config });
     // 250 sweeper runs a minute apart, some sharing a createdAt (ties are ordered by id).
     runs = [];
@@ -29,11 +29,10 @@ describe('GET /jobs over 250 runs', () => {
   }, 60_000);
 
   afterAll(async () => {
-    restore();
     await storage.destroy();
   });
 
-  const list = (query: Record<string, string>) => callApi('GET', '/jobs', { token: TEST_TOKENS.read, query });
+  const list = (query: Record<string, string>) => api.call('GET', '/jobs', { token: TEST_TOKENS.read, query });
 
   it('pages newest first with an opaque cursor, never repeating or skipping a run', async () => {
     // Act

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerInProcessInvoker } from '../../../functions/adapters/invoker/in-process';
 import { routeSpecs } from '../../../functions/api/route-specs';
-import { callApi, TEST_TOKENS, useApiEnvironment, type ApiCall } from '../../helpers/api';
+import { TEST_TOKENS, testApi, type TestApi, type ApiCall } from '../../helpers/api';
 import { RecordingInvoker } from '../../helpers/jobs';
 import { snapshotConfig } from '../../helpers/snapshot-bed';
 import { createTestStorage, type TestStorage } from '../../helpers/storage';
@@ -39,17 +38,14 @@ function callsWith(name: string): Array<{ method: string; path: string; call: Ap
 
 describe('request values that name Object.prototype members', () => {
   let storage: TestStorage;
-  let restore: () => void;
+  let api: TestApi;
 
   beforeAll(async () => {
     storage = await createTestStorage('prototype-keys');
-    restore = useApiEnvironment(storage, snapshotConfig(), { ENABLE_TEST_ENDPOINTS: 'true' });
-    registerInProcessInvoker(new RecordingInvoker());
+    api = testApi(storage, snapshotConfig(), { invoker: new RecordingInvoker(), variables: { ENABLE_TEST_ENDPOINTS: 'true' } });
   });
 
   afterAll(async () => {
-    registerInProcessInvoker(undefined);
-    restore();
     await storage.destroy();
   });
 
@@ -57,7 +53,7 @@ describe('request values that name Object.prototype members', () => {
     // Act
     const failures: string[] = [];
     for (const { method, path, call } of callsWith(name)) {
-      const answer = await callApi(method, path, call);
+      const answer = await api.call(method, path, call);
       if (answer.status >= 500) failures.push(`${method} ${path} ${JSON.stringify(call.query ?? call.body ?? {})} → ${answer.status} ${JSON.stringify(answer.body)}`);
     }
 

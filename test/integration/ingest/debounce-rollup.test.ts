@@ -1,16 +1,12 @@
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jobCatalog } from '../../../functions/catalog';
-import { registerInProcessInvoker } from '../../../functions/adapters/invoker/in-process';
 import { localDay } from '../../../functions/core/time/periods';
 import type { JobRecord } from '../../../functions/core/jobs/record';
-import { InProcessInvoker } from '../../../infra/local/in-process-invoker';
-import { callApi, TEST_TOKENS, useApiEnvironment } from '../../helpers/api';
+import type { InProcessInvoker } from '../../../infra/local/in-process-invoker';
+import { TEST_TOKENS, testCloud, type TestApi } from '../../helpers/api';
 import { testDependencies } from '../../helpers/jobs';
 import { rollupConfig } from '../../helpers/rollup-bed';
 import { createTestStorage, type TestStorage } from '../../helpers/storage';
 
-const ROOT = resolve(import.meta.dirname, '../../..');
 const DEBOUNCE_MS = 5_000;
 const INGESTS = 100;
 const TIMEZONE = 'America/Los_Angeles';
@@ -24,21 +20,19 @@ const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  */
 describe('debounced rollups after ingest (in-process invoker, real storage)', () => {
   let storage: TestStorage;
-  let restore: () => void;
+  let api: TestApi;
   let invoker: InProcessInvoker;
   const invokeErrors: string[] = [];
 
   beforeAll(async () => {
     storage = await createTestStorage('debounce-rollup');
-    restore = useApiEnvironment(storage, rollupConfig({ rollup: { debounceMs: DEBOUNCE_MS } }));
-    invoker = new InProcessInvoker(jobCatalog, ROOT, (invocation, error) => invokeErrors.push(`${invocation.type}: ${String(error)}`));
-    registerInProcessInvoker(invoker);
+    const cloud = testCloud(storage, rollupConfig({ rollup: { debounceMs: DEBOUNCE_MS } }), { onError: (invocation, error) => invokeErrors.push(`${invocation.type}: ${String(error)}`) });
+    api = cloud;
+    invoker = cloud.invoker;
   });
 
   afterAll(async () => {
     await invoker.drain(5_000);
-    registerInProcessInvoker(undefined);
-    restore();
     await storage.destroy();
   });
 
@@ -76,7 +70,7 @@ describe('debounced rollups after ingest (in-process invoker, real storage)', ()
           { metric: 'orders', ts: new Date(base + n * 1000).toISOString(), dims: { store: `s${n % 4}`, channel: 'web' } },
           { metric: 'revenue', ts: new Date(base + n * 1000 + 1).toISOString(), value: 2.5, dims: { store: `s${n % 4}` } },
         ];
-        return callApi('POST', '/events', { token: TEST_TOKENS.ingest, body: { events } });
+        return api.call('POST', '/events', { token: TEST_TOKENS.ingest, body: { events } });
       });
       answers.push(...(await Promise.all(requests)));
       await pause(Math.max(0, 150 - (Date.now() - waveStart)));
@@ -84,8 +78,8 @@ describe('debounced rollups after ingest (in-process invoker, real storage)', ()
     const ingestMs = Date.now() - started;
     const runs = await settled(60_000);
     const days = [localDay(new Date(base), TIMEZONE), localDay(new Date(base + INGESTS * 1000), TIMEZONE)];
-    const stats = await callApi('GET', '/stats', { token: TEST_TOKENS.read, query: { metric: 'orders', from: days[0]!, to: days[1]! } });
-    const revenue = await callApi('GET', '/stats', { token: TEST_TOKENS.read, query: { metric: 'revenue', from: days[0]!, to: days[1]! } });
+    const stats = await api.call('GET', '/stats', { token: TEST_TOKENS.read, query: { metric: 'orders', from: days[0]!, to: days[1]! } });
+    const revenue = await api.call('GET', '/stats', { token: TEST_TOKENS.read, query: { metric: 'revenue', from: days[0]!, to: days[1]! } });
 
     // Assess
     console.log(`ingests ${ingestMs} ms; rollup runs ${runs.length}: ${runs.map((r) => `${r.trigger}/${r.status}/${r.durationMs}ms`).join(', ')}`);

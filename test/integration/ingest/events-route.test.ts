@@ -1,12 +1,14 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../../../functions/api/http';
-import { registerInProcessInvoker } from '../../../functions/adapters/invoker/in-process';
 import { EVENT_LIMITS } from '../../../functions/core/events/metric-event';
-import { callApi, eventObjectKeys, readEventObject, TEST_TOKENS, useApiEnvironment } from '../../helpers/api';
+import { eventObjectKeys, readEventObject, TEST_TOKENS, testApi, type TestApi } from '../../helpers/api';
 import { DelayRecordingInvoker } from '../../helpers/invokers';
 import { rollupConfig } from '../../helpers/rollup-bed';
 import { createTestStorage, type TestStorage } from '../../helpers/storage';
+
+/** The API function under test, built in the suite's beforeAll. */
+let api: TestApi;
 
 const KEY = /^events\/dt=\d{4}-\d{2}-\d{2}\/hour=\d{2}\/[0-9A-HJKMNP-TV-Z]{26}\.ndjson\.gz$/;
 const HOUR_MS = 3_600_000;
@@ -19,23 +21,19 @@ function hourAgo(hours: number): number {
 const at = (ms: number): string => new Date(ms).toISOString();
 
 function ingest(body: string | object, options: { contentType?: string; token?: string } = {}) {
-  return callApi('POST', '/events', { token: options.token ?? TEST_TOKENS.ingest, body, ...(options.contentType ? { contentType: options.contentType } : {}) });
+  return api.call('POST', '/events', { token: options.token ?? TEST_TOKENS.ingest, body, ...(options.contentType ? { contentType: options.contentType } : {}) });
 }
 
 describe('POST /events', () => {
   let storage: TestStorage;
-  let restore: () => void;
   const invoker = new DelayRecordingInvoker();
 
   beforeAll(async () => {
     storage = await createTestStorage('ingest-route');
-    restore = useApiEnvironment(storage, rollupConfig());
-    registerInProcessInvoker(invoker);
+    api = testApi(storage, rollupConfig(), { invoker });
   });
 
   afterAll(async () => {
-    registerInProcessInvoker(undefined);
-    restore();
     await storage.destroy();
   });
 
@@ -276,7 +274,7 @@ describe('POST /events', () => {
     const body = { events: [{ metric: 'orders', ts: at(hourAgo(1)) }] };
 
     // Act
-    const anonymous = await callApi('POST', '/events', { body });
+    const anonymous = await api.call('POST', '/events', { body });
     const reader = await ingest(body, { token: TEST_TOKENS.read });
     const admin = await ingest(body, { token: TEST_TOKENS.admin });
 

@@ -1,18 +1,19 @@
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { registerInProcessInvoker } from '../../../functions/adapters/invoker/in-process';
-import { handler } from '../../../functions/api/handler';
-import { apiEvent, callApi, eventObjectKeys, readEventObject, TEST_TOKENS, useApiEnvironment } from '../../helpers/api';
+import { apiEvent, eventObjectKeys, readEventObject, TEST_TOKENS, testApi, type TestApi } from '../../helpers/api';
 import { DelayRecordingInvoker } from '../../helpers/invokers';
 import { rollupConfig, scanAnalytics } from '../../helpers/rollup-bed';
 import { createTestStorage, type TestStorage } from '../../helpers/storage';
+
+/** The API function under test, built in the suite's beforeAll. */
+let api: TestApi;
 
 const HOUR_MS = 3_600_000;
 const at = (ms: number): string => new Date(ms).toISOString();
 const hourAgo = (hours: number): number => Math.floor((Date.now() - hours * HOUR_MS) / HOUR_MS) * HOUR_MS;
 
 function ingest(body: object | string, key?: string, contentType?: string) {
-  return callApi('POST', '/events', {
+  return api.call('POST', '/events', {
     token: TEST_TOKENS.ingest,
     body,
     ...(contentType ? { contentType } : {}),
@@ -22,18 +23,14 @@ function ingest(body: object | string, key?: string, contentType?: string) {
 
 describe('POST /events with an Idempotency-Key', () => {
   let storage: TestStorage;
-  let restore: () => void;
   const invoker = new DelayRecordingInvoker();
 
   beforeAll(async () => {
     storage = await createTestStorage('idem-ingest');
-    restore = useApiEnvironment(storage, rollupConfig());
-    registerInProcessInvoker(invoker);
+    api = testApi(storage, rollupConfig(), { invoker });
   });
 
   afterAll(async () => {
-    registerInProcessInvoker(undefined);
-    restore();
     await storage.destroy();
   });
 
@@ -92,8 +89,8 @@ describe('POST /events with an Idempotency-Key', () => {
 
     // Act
     const byIngest = await ingest(body, 'shared-key');
-    const byAdmin = await callApi('POST', '/events', { token: TEST_TOKENS.admin, body, headers: { 'idempotency-key': 'shared-key' } });
-    const job = await callApi('POST', '/jobs', { token: TEST_TOKENS.admin, body: { type: 'sweeper' }, headers: { 'idempotency-key': 'shared-key' } });
+    const byAdmin = await api.call('POST', '/events', { token: TEST_TOKENS.admin, body, headers: { 'idempotency-key': 'shared-key' } });
+    const job = await api.call('POST', '/jobs', { token: TEST_TOKENS.admin, body: { type: 'sweeper' }, headers: { 'idempotency-key': 'shared-key' } });
 
     // Assess
     expect([byIngest.status, byAdmin.status, job.status]).toEqual([202, 202, 202]);
@@ -116,17 +113,13 @@ describe('POST /events with an Idempotency-Key', () => {
 
 describe('the API deadline', () => {
   let storage: TestStorage;
-  let restore: () => void;
 
   beforeAll(async () => {
     storage = await createTestStorage('api-deadline');
-    restore = useApiEnvironment(storage, rollupConfig());
-    registerInProcessInvoker(new DelayRecordingInvoker());
+    api = testApi(storage, rollupConfig(), { invoker: new DelayRecordingInvoker() });
   });
 
   afterAll(async () => {
-    registerInProcessInvoker(undefined);
-    restore();
     await storage.destroy();
   });
 
@@ -134,7 +127,7 @@ describe('the API deadline', () => {
   async function callWithin(remainingMs: number, method: string, path: string, call: Parameters<typeof apiEvent>[2]) {
     const deadline = Date.now() + remainingMs;
     const context = { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) } as unknown as Context;
-    const result = (await handler(apiEvent(method, path, call), context)) as APIGatewayProxyStructuredResultV2;
+    const result = (await api.handler(apiEvent(method, path, call), context)) as APIGatewayProxyStructuredResultV2;
     return { status: result.statusCode ?? 0, body: JSON.parse(result.body ?? '{}') };
   }
 
@@ -160,10 +153,10 @@ describe('the API deadline', () => {
     const events = { events: Array.from({ length: 5_000 }, (_, i) => ({ metric: 'orders', ts: at(hourAgo(60) + i * 30_000), dims: { store: `s${i % 7}` } })) };
 
     // Act
-    let retry = await callApi('POST', '/events', { token: TEST_TOKENS.ingest, body: events, headers: { 'idempotency-key': 'slow-1' } });
+    let retry = await api.call('POST', '/events', { token: TEST_TOKENS.ingest, body: events, headers: { 'idempotency-key': 'slow-1' } });
     for (let attempt = 0; attempt < 100 && retry.status === 409; attempt += 1) {
       await new Promise((done) => setTimeout(done, 200));
-      retry = await callApi('POST', '/events', { token: TEST_TOKENS.ingest, body: events, headers: { 'idempotency-key': 'slow-1' } });
+      retry = await api.call('POST', '/events', { token: TEST_TOKENS.ingest, body: events, headers: { 'idempotency-key': 'slow-1' } });
     }
     const keys = await eventObjectKeys(storage);
     const marks = (await scanAnalytics(storage)).filter((item) => item['pk'] === 'rollup#written');

@@ -1,16 +1,12 @@
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jobCatalog } from '../../../functions/catalog';
-import { registerInProcessInvoker } from '../../../functions/adapters/invoker/in-process';
 import { localDay } from '../../../functions/core/time/periods';
 import type { JobRecord } from '../../../functions/core/jobs/record';
-import { InProcessInvoker } from '../../../infra/local/in-process-invoker';
-import { callApi, TEST_TOKENS, useApiEnvironment } from '../../helpers/api';
+import type { InProcessInvoker } from '../../../infra/local/in-process-invoker';
+import { TEST_TOKENS, testCloud, type TestApi } from '../../helpers/api';
 import { testDependencies } from '../../helpers/jobs';
 import { rollupConfig, scanAnalytics } from '../../helpers/rollup-bed';
 import { createTestStorage, type TestStorage } from '../../helpers/storage';
 
-const ROOT = resolve(import.meta.dirname, '../../..');
 const TIMEZONE = 'America/Los_Angeles';
 const DAY_MS = 86_400_000;
 const DEBOUNCE_MS = 1_000;
@@ -23,21 +19,19 @@ const pause = (ms: number): Promise<void> => new Promise((done) => setTimeout(do
  */
 describe('accepted events older than the lookback', () => {
   let storage: TestStorage;
-  let restore: () => void;
+  let api: TestApi;
   let invoker: InProcessInvoker;
   const invokeErrors: string[] = [];
 
   beforeAll(async () => {
     storage = await createTestStorage('late-events');
-    restore = useApiEnvironment(storage, rollupConfig({ rollup: { debounceMs: DEBOUNCE_MS } }));
-    invoker = new InProcessInvoker(jobCatalog, ROOT, (invocation, error) => invokeErrors.push(`${invocation.type}: ${String(error)}`));
-    registerInProcessInvoker(invoker);
+    const cloud = testCloud(storage, rollupConfig({ rollup: { debounceMs: DEBOUNCE_MS } }), { onError: (invocation, error) => invokeErrors.push(`${invocation.type}: ${String(error)}`) });
+    api = cloud;
+    invoker = cloud.invoker;
   });
 
   afterAll(async () => {
     await invoker.drain(5_000);
-    registerInProcessInvoker(undefined);
-    restore();
     await storage.destroy();
   });
 
@@ -46,7 +40,7 @@ describe('accepted events older than the lookback', () => {
   }
 
   async function stats(metric: string, from: string, to: string) {
-    return (await callApi('GET', '/stats', { token: TEST_TOKENS.read, query: { metric, from, to } })).body as {
+    return (await api.call('GET', '/stats', { token: TEST_TOKENS.read, query: { metric, from, to } })).body as {
       items: Array<{ day: string; count: number; sum: number; complete: boolean }>;
       incompleteDays: string[];
     };
@@ -65,7 +59,7 @@ describe('accepted events older than the lookback', () => {
     ];
 
     // Act
-    const answer = await callApi('POST', '/events', { token: TEST_TOKENS.ingest, body: { events } });
+    const answer = await api.call('POST', '/events', { token: TEST_TOKENS.ingest, body: { events } });
     const before = [await stats('orders', days[1]!, days[1]!), await stats('revenue', days[0]!, days[0]!)];
     const accepted = Date.now();
     let orders = before[0]!;

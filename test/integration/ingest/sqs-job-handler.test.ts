@@ -1,8 +1,8 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lambdaJobHandler } from '../../../functions/runtime/lambda-job-handler';
-import { registerInProcessInvoker } from '../../../functions/adapters/invoker/in-process';
-import { useApiEnvironment } from '../../helpers/api';
+import type { JobDependencies } from '../../../functions/core/jobs/definition';
+import { makeJobHandler } from '../../../functions/runtime/job-handler';
+import { testRuntime } from '../../helpers/api';
 import { DelayRecordingInvoker } from '../../helpers/invokers';
 import { fakeJob, testConfig, testDependencies } from '../../helpers/jobs';
 import { createTestStorage, type TestStorage } from '../../helpers/storage';
@@ -23,29 +23,26 @@ function sqsRecord(messageId: string, body: string): SQSRecord {
 
 const context = { getRemainingTimeInMillis: () => 60_000 };
 
-describe('lambdaJobHandler with SQS batches from the delay queue', () => {
+describe('a job handler with SQS batches from the delay queue', () => {
   let storage: TestStorage;
-  let restore: () => void;
+  let deps: JobDependencies;
 
   beforeAll(async () => {
     storage = await createTestStorage('sqs-handler');
-    restore = useApiEnvironment(storage, testConfig());
-    registerInProcessInvoker(new DelayRecordingInvoker());
+    deps = testRuntime(storage, testConfig(), { invoker: new DelayRecordingInvoker() }).deps;
   });
 
   afterAll(async () => {
-    registerInProcessInvoker(undefined);
-    restore();
     await storage.destroy();
   });
 
   it('runs each record and reports exactly the ones that failed or were not invocations', async () => {
     // Prepare
     const ran: string[] = [];
-    const handler = lambdaJobHandler(fakeJob(async ({ job }) => {
+    const handler = makeJobHandler(fakeJob(async ({ job }) => {
       ran.push(job.trigger);
       return { summary: { ok: true } };
-    }));
+    }), deps);
     const event: SQSEvent = {
       Records: [
         sqsRecord('m-ok', JSON.stringify({ type: 'sweeper', trigger: 'debounce', triggeredBy: 'debounce' })),
@@ -67,7 +64,7 @@ describe('lambdaJobHandler with SQS batches from the delay queue', () => {
 
   it('still takes a plain invocation (scheduler, async invoke, the local cloud)', async () => {
     // Prepare
-    const handler = lambdaJobHandler(fakeJob(async () => ({ summary: { direct: true } })));
+    const handler = makeJobHandler(fakeJob(async () => ({ summary: { direct: true } })), deps);
 
     // Act
     const result = await handler({ type: 'sweeper', trigger: 'api', triggeredBy: 'test' }, context);

@@ -1,11 +1,13 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerInProcessInvoker } from '../../../functions/adapters/invoker/in-process';
-import { callApi, TEST_TOKENS, useApiEnvironment } from '../../helpers/api';
+import { TEST_TOKENS, testApi, type TestApi } from '../../helpers/api';
 import { DelayRecordingInvoker } from '../../helpers/invokers';
 import { testDependencies } from '../../helpers/jobs';
 import { rollupConfig } from '../../helpers/rollup-bed';
 import { createTestStorage, type TestStorage } from '../../helpers/storage';
+
+/** The API function under test, built in the suite's beforeAll. */
+let api: TestApi;
 
 const TIMEZONE = 'America/Los_Angeles';
 const config = rollupConfig();
@@ -19,9 +21,9 @@ function localTime(daysAgo: number, time: string): string {
 const localDayAgo = (daysAgo: number): string => DateTime.now().setZone(TIMEZONE).minus({ days: daysAgo }).toISODate() ?? '';
 
 const trigger = (body?: object, token: string = TEST_TOKENS.admin) =>
-  callApi('POST', '/internal/rollup/trigger', { token, ...(body ? { body } : {}) });
+  api.call('POST', '/internal/rollup/trigger', { token, ...(body ? { body } : {}) });
 
-const stats = (query: Record<string, string>, token: string = TEST_TOKENS.read) => callApi('GET', '/stats', { token, query });
+const stats = (query: Record<string, string>, token: string = TEST_TOKENS.read) => api.call('GET', '/stats', { token, query });
 
 describe('stats and the rollup trigger', () => {
   let storage: TestStorage;
@@ -29,20 +31,16 @@ describe('stats and the rollup trigger', () => {
 
   beforeAll(async () => {
     storage = await createTestStorage('stats-trigger');
-    registerInProcessInvoker(invoker);
   });
 
   afterAll(async () => {
-    registerInProcessInvoker(undefined);
     await storage.destroy();
   });
 
   describe('with test endpoints disabled (the default)', () => {
-    let restore: () => void;
     beforeAll(() => {
-      restore = useApiEnvironment(storage, config);
+      api = testApi(storage, config, { invoker });
     });
-    afterAll(() => restore());
 
     it('answers 403 test_endpoints_disabled to an admin, and runs nothing', async () => {
       // Act
@@ -57,7 +55,7 @@ describe('stats and the rollup trigger', () => {
 
     it('still asks for a token first', async () => {
       // Act
-      const answer = await callApi('POST', '/internal/rollup/trigger');
+      const answer = await api.call('POST', '/internal/rollup/trigger');
 
       // Assess
       expect(answer.status).toBe(401);
@@ -65,9 +63,8 @@ describe('stats and the rollup trigger', () => {
   });
 
   describe('with ENABLE_TEST_ENDPOINTS=true', () => {
-    let restore: () => void;
     beforeAll(async () => {
-      restore = useApiEnvironment(storage, config, { ENABLE_TEST_ENDPOINTS: 'true' });
+      api = testApi(storage, config, { invoker, variables: { ENABLE_TEST_ENDPOINTS: 'true' } });
       const events = [
         { metric: 'revenue', ts: localTime(1, '00:00:00'), value: 10, dims: { store: 'a', channel: 'web' } },
         { metric: 'revenue', ts: localTime(1, '12:30:00'), value: 20.5, dims: { store: 'a', channel: 'app' } },
@@ -76,15 +73,14 @@ describe('stats and the rollup trigger', () => {
         { metric: 'revenue', ts: localTime(2, '23:59:59'), value: 100, dims: { store: 'b' } },
         { metric: 'orders', ts: localTime(1, '09:00:00'), dims: { store: 'a' } },
       ];
-      const answer = await callApi('POST', '/events', { token: TEST_TOKENS.ingest, body: { events } });
+      const answer = await api.call('POST', '/events', { token: TEST_TOKENS.ingest, body: { events } });
       expect(answer.status).toBe(202);
     });
-    afterAll(() => restore());
 
     it('runs a rollup in the request and answers with its final record', async () => {
       // Act
       const answer = await trigger();
-      const stored = await callApi('GET', `/jobs/${answer.body.job.id}`, { token: TEST_TOKENS.read });
+      const stored = await api.call('GET', `/jobs/${answer.body.job.id}`, { token: TEST_TOKENS.read });
 
       // Assess
       expect(answer.status).toBe(200);
@@ -187,7 +183,7 @@ describe('stats and the rollup trigger', () => {
     it('needs the read scope for /stats', async () => {
       // Act
       const ingestOnly = await stats({ metric: 'revenue', from: '2026-11-01', to: '2026-11-02' }, TEST_TOKENS.ingest);
-      const anonymous = await callApi('GET', '/stats', { query: { metric: 'revenue', from: '2026-11-01', to: '2026-11-02' } });
+      const anonymous = await api.call('GET', '/stats', { query: { metric: 'revenue', from: '2026-11-01', to: '2026-11-02' } });
 
       // Assess
       expect(ingestOnly.status).toBe(403);

@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { resetApiContext } from '../../../functions/api/handler';
-import { callApi, type ApiAnswer } from '../../helpers/api';
+import { testApi, type ApiAnswer, type ApiCall, type TestApi } from '../../helpers/api';
 import { jobCatalog } from '../../../functions/catalog';
-import { registerInProcessInvoker } from '../../../functions/adapters/invoker/in-process';
-import { resetRuntime } from '../../../functions/runtime/runtime';
 import type { JobLedger } from '../../../functions/core/jobs/ports';
 import type { JobRecord } from '../../../functions/core/jobs/record';
 import { FakeClock } from '../../helpers/clock';
@@ -17,66 +14,35 @@ const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const KNOWN = jobCatalog.map((entry) => entry.type).join(', ');
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** The API function under test, built in beforeAll. */
+let api: TestApi;
 /** One request through the API function, as Lambda would run it (the shared test helper). */
-const call = callApi;
+const call = (method: string, rawPath: string, request?: ApiCall): Promise<ApiAnswer> => api.call(method, rawPath, request);
 type Response = ApiAnswer;
-
-const ENV_KEYS = [
-  'JOBS_TABLE',
-  'ANALYTICS_TABLE',
-  'ARTIFACTS_BUCKET',
-  'AWS_REGION',
-  'NIGHTSHIFT_DYNAMODB_ENDPOINT',
-  'NIGHTSHIFT_S3_ENDPOINT',
-  'NIGHTSHIFT_INVOKER',
-  'NIGHTSHIFT_CONFIG_JSON',
-  'NIGHTSHIFT_DEPLOYED_AT',
-  'NIGHTSHIFT_VERSION',
-  'NIGHTSHIFT_ADMIN_TOKEN',
-  'NIGHTSHIFT_READ_TOKEN',
-  'NIGHTSHIFT_INGEST_TOKEN',
-] as const;
 
 describe('the API handler', () => {
   let storage: TestStorage;
   let ledger: JobLedger;
   const invoker = new RecordingInvoker();
-  const savedEnv: Partial<Record<(typeof ENV_KEYS)[number], string | undefined>> = {};
   let deployedAt: string;
 
   beforeAll(async () => {
     storage = await createTestStorage('lifecycle-api');
     ledger = testDependencies(storage).ledger;
-    for (const key of ENV_KEYS) savedEnv[key] = process.env[key];
     deployedAt = new Date().toISOString();
-    Object.assign(process.env, {
-      JOBS_TABLE: storage.names.jobsTable,
-      ANALYTICS_TABLE: storage.names.analyticsTable,
-      ARTIFACTS_BUCKET: storage.names.bucket,
-      AWS_REGION: 'us-east-1',
-      NIGHTSHIFT_DYNAMODB_ENDPOINT: storage.dynamodbEndpoint,
-      NIGHTSHIFT_S3_ENDPOINT: storage.s3Endpoint,
-      NIGHTSHIFT_INVOKER: 'in-process',
-      NIGHTSHIFT_CONFIG_JSON: JSON.stringify(testConfig()),
-      NIGHTSHIFT_DEPLOYED_AT: deployedAt,
-      NIGHTSHIFT_VERSION: '1.4.2-test',
-      NIGHTSHIFT_ADMIN_TOKEN: ADMIN_TOKEN,
-      NIGHTSHIFT_READ_TOKEN: READ_TOKEN,
+    api = testApi(storage, testConfig(), {
+      invoker,
+      variables: {
+        NIGHTSHIFT_DEPLOYED_AT: deployedAt,
+        NIGHTSHIFT_VERSION: '1.4.2-test',
+        NIGHTSHIFT_ADMIN_TOKEN: ADMIN_TOKEN,
+        NIGHTSHIFT_READ_TOKEN: READ_TOKEN,
+        NIGHTSHIFT_INGEST_TOKEN: undefined,
+      },
     });
-    delete process.env['NIGHTSHIFT_INGEST_TOKEN'];
-    resetRuntime();
-    resetApiContext();
-    registerInProcessInvoker(invoker);
   });
 
   afterAll(async () => {
-    registerInProcessInvoker(undefined);
-    for (const key of ENV_KEYS) {
-      if (savedEnv[key] === undefined) delete process.env[key];
-      else process.env[key] = savedEnv[key];
-    }
-    resetRuntime();
-    resetApiContext();
     await storage.destroy();
   });
 

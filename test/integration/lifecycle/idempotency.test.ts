@@ -1,28 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerInProcessInvoker } from '../../../functions/adapters/invoker/in-process';
-import { callApi, TEST_TOKENS, useApiEnvironment } from '../../helpers/api';
+import { TEST_TOKENS, testApi, type TestApi } from '../../helpers/api';
 import { DelayRecordingInvoker } from '../../helpers/invokers';
 import { testConfig, testDependencies } from '../../helpers/jobs';
 import { createTestStorage, type TestStorage } from '../../helpers/storage';
 
+/** The API function under test, built in the suite's beforeAll. */
+let api: TestApi;
+
 const config = testConfig();
 const post = (body: object, key?: string) =>
-  callApi('POST', '/jobs', { token: TEST_TOKENS.admin, body, ...(key !== undefined ? { headers: { 'idempotency-key': key } } : {}) });
+  api.call('POST', '/jobs', { token: TEST_TOKENS.admin, body, ...(key !== undefined ? { headers: { 'idempotency-key': key } } : {}) });
 
 describe('POST /jobs with an Idempotency-Key', () => {
   let storage: TestStorage;
-  let restore: () => void;
   const invoker = new DelayRecordingInvoker();
 
   beforeAll(async () => {
     storage = await createTestStorage('idempotency');
-    restore = useApiEnvironment(storage, config);
-    registerInProcessInvoker(invoker);
+    api = testApi(storage, config, { invoker });
   });
 
   afterAll(async () => {
-    registerInProcessInvoker(undefined);
-    restore();
     await storage.destroy();
   });
 

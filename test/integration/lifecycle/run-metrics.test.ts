@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { scheduledTasks } from '../../../functions/catalog';
+import { catalogEntry, scheduledTasks } from '../../../functions/catalog';
 import type { JobDependencies } from '../../../functions/core/jobs/definition';
 import { executeRun, type ExecutionLimits } from '../../../functions/core/jobs/execute-run';
 import { handleInvocation } from '../../../functions/core/jobs/handle-invocation';
@@ -52,7 +52,7 @@ describe('run metrics from the lifecycle', () => {
     const job = fakeJob(async () => {
       d.clock.advance(2_500);
       return { summary: { rows: 42 } };
-    }, { type: 'export' });
+    }, { type: 'export', rowsSummaryField: catalogEntry('export').rowsSummaryField });
 
     // Act
     const finished = await executeRun(job, queued, d, ROOMY);

@@ -7,11 +7,9 @@ import { InvalidConfigError, type SchedulePeriod } from '../../../functions/core
 import type { JobType } from '../../../functions/core/jobs/job-types';
 import { periodForSlot } from '../../../functions/core/jobs/schedule-period';
 import { submitRun } from '../../../functions/core/jobs/submit-run';
-import { registerInProcessInvoker } from '../../../functions/adapters/invoker/in-process';
-import { handler } from '../../../functions/api/handler';
 import { findMissingPeriods } from '../../../functions/jobs/sweeper/catch-up-missing-periods';
 import { createApiServer } from '../../../infra/local/http-adapter';
-import { TEST_TOKENS, useApiEnvironment } from '../../helpers/api';
+import { TEST_TOKENS, testApi, type TestApi } from '../../helpers/api';
 import { FakeClock } from '../../helpers/clock';
 import { runCli } from '../../helpers/fake-api';
 import { RecordingInvoker, testConfig, testDependencies } from '../../helpers/jobs';
@@ -24,7 +22,7 @@ const RULES: readonly SchedulePeriod[] = ['none', 'previous-day', 'previous-week
  * script runs cover no period; a snapshot covers any; an export covers any or a range in its
  * params; a sampling proof covers a day.
  */
-const RUNNABLE: Record<JobType, readonly SchedulePeriod[]> = {
+const RUNNABLE: Readonly<Record<JobType, readonly SchedulePeriod[]>> = {
   rollup: ['none'],
   sweeper: ['none'],
   'script-run': ['none'],
@@ -40,25 +38,27 @@ function paramsFor(type: JobType, rule: SchedulePeriod): Record<string, unknown>
   return {};
 }
 
-const combinations = jobCatalog.flatMap((entry) => RULES.map((rule) => ({ type: entry.type, rule, runnable: RUNNABLE[entry.type].includes(rule) })));
+const combinations = jobCatalog.flatMap((entry) => RULES.map((rule) => ({ type: entry.type, rule, runnable: (RUNNABLE[entry.type] ?? []).includes(rule) })));
 
 describe('every job × schedule period: validation, the sweeper, the trigger route and the CLI agree', () => {
   let storage: TestStorage;
   let server: Server;
   let url: string;
-  const invoker = new RecordingInvoker();
+  /** The API function of the config under test: each test serves its own behind one server. */
+  let api: TestApi | undefined;
 
   beforeAll(async () => {
     storage = await createTestStorage('schedule-periods');
-    registerInProcessInvoker(invoker);
-    server = createApiServer(handler, 29_000);
+    server = createApiServer((event, context) => {
+      if (!api) throw new Error('no API function for this test');
+      return api.handler(event, context);
+    }, 29_000);
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
 
   afterAll(async () => {
-    registerInProcessInvoker(undefined);
     await new Promise((done) => server.close(done));
     await storage.destroy();
   });
@@ -84,7 +84,7 @@ describe('every job × schedule period: validation, the sweeper, the trigger rou
     const name = `${type}-${rule}`;
     const params = paramsFor(type, rule);
     const config = testConfig({ schedules: { [name]: { job: type, expression: 'cron(0 3 * * ? *)', period: rule, params } } });
-    const restore = useApiEnvironment(storage, config);
+    api = testApi(storage, config, { invoker: new RecordingInvoker() });
     const sweeping = testDependencies(storage, { clock: new FakeClock('2026-03-10T20:00:00.000Z'), config });
     try {
       // Act
@@ -106,7 +106,7 @@ describe('every job × schedule period: validation, the sweeper, the trigger rou
       else expect(missing.length).toBeGreaterThan(0);
       expect(submitted.map((result) => result.job.period)).toEqual(missing.map((gap) => gap.period));
     } finally {
-      restore();
+      api = undefined;
     }
   });
 });

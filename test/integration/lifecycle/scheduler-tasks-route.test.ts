@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextFireTimes } from '../../../functions/core/time/schedule';
-import { callApi, TEST_TOKENS, useApiEnvironment } from '../../helpers/api';
+import { TEST_TOKENS, testApi, type TestApi } from '../../helpers/api';
 import { FakeClock } from '../../helpers/clock';
 import { newJob, testConfig, testDependencies } from '../../helpers/jobs';
 import { createTestStorage, type TestStorage } from '../../helpers/storage';
@@ -18,22 +18,21 @@ const config = testConfig({
 
 describe('GET /scheduler/tasks', () => {
   let storage: TestStorage;
-  let restore: () => void;
+  let api: TestApi;
 
   beforeAll(async () => {
     storage = await createTestStorage('scheduler-tasks');
-    restore = useApiEnvironment(storage, config);
+    api = testApi(storage, config);
   });
 
   afterAll(async () => {
-    restore();
     await storage.destroy();
   });
 
   it('lists every schedule with its next 5 fire times in UTC and local time, and DST warnings', async () => {
     // Act
     const before = new Date();
-    const answer = await callApi('GET', '/scheduler/tasks', { token: TEST_TOKENS.read });
+    const answer = await api.call('GET', '/scheduler/tasks', { token: TEST_TOKENS.read });
 
     // Assess
     expect(answer.status).toBe(200);
@@ -65,7 +64,7 @@ describe('GET /scheduler/tasks', () => {
 
   it('shows no next runs for a disabled schedule and five for a rate', async () => {
     // Act
-    const answer = await callApi('GET', '/scheduler/tasks', { token: TEST_TOKENS.read });
+    const answer = await api.call('GET', '/scheduler/tasks', { token: TEST_TOKENS.read });
 
     // Assess
     const byName = new Map((answer.body.tasks as Array<Record<string, any>>).map((task) => [task.name, task]));
@@ -91,7 +90,7 @@ describe('GET /scheduler/tasks', () => {
     const sweep = await deps.ledger.enqueue(newJob({ type: 'sweeper', trigger: 'schedule', triggeredBy: 'sweeper' }, new FakeClock(new Date())));
 
     // Act
-    const answer = await callApi('GET', '/scheduler/tasks', { token: TEST_TOKENS.admin });
+    const answer = await api.call('GET', '/scheduler/tasks', { token: TEST_TOKENS.admin });
 
     // Assess
     const byName = new Map((answer.body.tasks as Array<Record<string, any>>).map((task) => [task.name, task]));
@@ -102,9 +101,9 @@ describe('GET /scheduler/tasks', () => {
 
   it('answers 401 without a token, 403 to a token without read, and 400 naming an unknown parameter', async () => {
     // Act
-    const anonymous = await callApi('GET', '/scheduler/tasks');
-    const ingestOnly = await callApi('GET', '/scheduler/tasks', { token: TEST_TOKENS.ingest });
-    const unknownParameter = await callApi('GET', '/scheduler/tasks', { token: TEST_TOKENS.read, query: { name: 'sweeper' } });
+    const anonymous = await api.call('GET', '/scheduler/tasks');
+    const ingestOnly = await api.call('GET', '/scheduler/tasks', { token: TEST_TOKENS.ingest });
+    const unknownParameter = await api.call('GET', '/scheduler/tasks', { token: TEST_TOKENS.read, query: { name: 'sweeper' } });
 
     // Assess
     expect(anonymous.status).toBe(401);

@@ -8,8 +8,9 @@ import type { Alerter, ProofAlert } from '../../../functions/core/proofs/ports';
 import { proofKey } from '../../../functions/core/proofs/document';
 import type { RollupStore } from '../../../functions/core/rollup/ports';
 import { localHourStarts } from '../../../functions/core/time/periods';
-import { createSamplingProofJob } from '../../../functions/jobs/sampling-proof/sampling-proof-job';
-import { callApi, TEST_TOKENS, useApiEnvironment } from '../../helpers/api';
+import { samplingProofJob } from '../../../functions/jobs/sampling-proof/sampling-proof-job';
+import { runnableJob } from '../../../functions/jobs/job-type-definition';
+import { TEST_TOKENS, testApi, type TestApi } from '../../helpers/api';
 import { FakeClock } from '../../helpers/clock';
 import { newJob } from '../../helpers/jobs';
 import { proofConfig } from '../../helpers/proofs';
@@ -73,7 +74,7 @@ describe('sampling-proof job on DynamoDB Local and s3rver', () => {
 
   const prove = async (day: string, at: string): Promise<JobRecord> => {
     bed.deps.clock.set(at);
-    const job = createSamplingProofJob({ store: () => storeFor(), index: () => index, alerter: () => alerter });
+    const job = runnableJob(samplingProofJob, { rollup: storeFor(), proofs: index, alerter });
     // `force`: a day proven again (same time, same stats) takes the claim over, as POST /jobs {force} would.
     const claim = await bed.deps.ledger.claimPeriod({ ...newJob({ type: 'sampling-proof' }, bed.deps.clock), period: day }, 'force');
     if (claim.outcome !== 'claimed') throw new Error(`period ${day} not claimed: ${claim.existingJobId}`);
@@ -234,16 +235,15 @@ describe('sampling-proof job on DynamoDB Local and s3rver', () => {
   });
 
   describe('GET /proofs', () => {
-    let restore: () => void;
+    let api: TestApi;
     beforeAll(() => {
-      restore = useApiEnvironment(storage, config);
+      api = testApi(storage, config);
     });
-    afterAll(() => restore());
 
     it('lists the index entries of a range and returns one proof as stored', async () => {
       // Act
-      const list = await callApi('GET', '/proofs', { token: TEST_TOKENS.read, query: { from: '2026-11-01', to: '2026-11-30' } });
-      const one = await callApi('GET', '/proofs/2026-11-22', { token: TEST_TOKENS.read, pathParameters: { date: '2026-11-22' } });
+      const list = await api.call('GET', '/proofs', { token: TEST_TOKENS.read, query: { from: '2026-11-01', to: '2026-11-30' } });
+      const one = await api.call('GET', '/proofs/2026-11-22', { token: TEST_TOKENS.read, pathParameters: { date: '2026-11-22' } });
 
       // Assess
       expect(list.status).toBe(200);
@@ -257,11 +257,11 @@ describe('sampling-proof job on DynamoDB Local and s3rver', () => {
 
     it('answers 404 for a day without a proof and 400 for bad dates and ranges', async () => {
       // Act
-      const missing = await callApi('GET', '/proofs/2026-11-23', { token: TEST_TOKENS.read, pathParameters: { date: '2026-11-23' } });
-      const notADay = await callApi('GET', '/proofs/2026-11-31', { token: TEST_TOKENS.read, pathParameters: { date: '2026-11-31' } });
-      const backwards = await callApi('GET', '/proofs', { token: TEST_TOKENS.read, query: { from: '2026-12-01', to: '2026-11-01' } });
-      const noRange = await callApi('GET', '/proofs', { token: TEST_TOKENS.read });
-      const tooLong = await callApi('GET', '/proofs', { token: TEST_TOKENS.read, query: { from: '2024-01-01', to: '2026-01-01' } });
+      const missing = await api.call('GET', '/proofs/2026-11-23', { token: TEST_TOKENS.read, pathParameters: { date: '2026-11-23' } });
+      const notADay = await api.call('GET', '/proofs/2026-11-31', { token: TEST_TOKENS.read, pathParameters: { date: '2026-11-31' } });
+      const backwards = await api.call('GET', '/proofs', { token: TEST_TOKENS.read, query: { from: '2026-12-01', to: '2026-11-01' } });
+      const noRange = await api.call('GET', '/proofs', { token: TEST_TOKENS.read });
+      const tooLong = await api.call('GET', '/proofs', { token: TEST_TOKENS.read, query: { from: '2024-01-01', to: '2026-01-01' } });
 
       // Assess
       expect(missing.status).toBe(404);

@@ -1,9 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { catalogView } from '../../../functions/catalog';
 import { DynamoDbIdempotencyStore } from '../../../functions/adapters/dynamodb/idempotency-store';
-import { DynamoDbJobLedger } from '../../../functions/adapters/dynamodb/job-ledger';
 import { DynamoDbLeaseStore } from '../../../functions/adapters/dynamodb/lease-store';
 import { DynamoDbRollupStore } from '../../../functions/adapters/dynamodb/rollup-store';
+import { DynamoDbSnapshotStore } from '../../../functions/adapters/dynamodb/snapshot-store';
+import { DynamoDbProofIndex } from '../../../functions/adapters/dynamodb/proof-index';
 import type { ApiContext, ApiRequest } from '../../../functions/api/http';
 import { postEvents } from '../../../functions/api/routes/events';
 import { httpStatusOf } from '../../../functions/api/errors';
@@ -17,7 +18,7 @@ import { queryStats } from '../../../functions/jobs/rollup/query-stats';
 import { localDay } from '../../../functions/core/time/periods';
 import { FakeClock } from '../../helpers/clock';
 import { CrashSwitch } from '../../helpers/faults';
-import { RecordingInvoker } from '../../helpers/jobs';
+import { RecordingInvoker, testLedger } from '../../helpers/jobs';
 import { rollupConfig, SimulatedCrash, sortedRows, storedDailyStats } from '../../helpers/rollup-bed';
 import { expectedDailyStats, seededRandom, type GeneratedEvent } from '../../helpers/rollup-events';
 import { createTestStorage, type TestStorage } from '../../helpers/storage';
@@ -79,7 +80,7 @@ async function runSchedule(storage: TestStorage, seed: number): Promise<Tally> {
   const rollupStore = new DynamoDbRollupStore(client, storage.names.analyticsTable, artifacts);
   const deps: JobDependencies = {
     config,
-    ledger: new DynamoDbJobLedger(client, storage.names.jobsTable),
+    ledger: testLedger(client, storage.names.jobsTable, clock),
     leases: new DynamoDbLeaseStore(client, storage.names.jobsTable, clock),
     artifacts,
     invoker: new RecordingInvoker(),
@@ -95,8 +96,11 @@ async function runSchedule(storage: TestStorage, seed: number): Promise<Tally> {
     testEndpoints: false,
     idempotency: new DynamoDbIdempotencyStore(client, storage.names.jobsTable),
     rollup: rollupStore,
+    snapshots: new DynamoDbSnapshotStore(client, storage.names.analyticsTable),
+    proofs: new DynamoDbProofIndex(client, storage.names.analyticsTable, config.retention.proofsDays),
+    console: { directory: 'none', assets: () => undefined },
   };
-  const rollupJob = createRollupJob(() => rollupStore);
+  const rollupJob = createRollupJob(rollupStore);
   const tally: Tally = { seed, operations: 0, accepted: 0, crashes: 0, keyedRetries: 0, waits: 0 };
   const accepted: GeneratedEvent[] = [];
   /** Keyed requests whose answer never came (a crash): they are sent again, as a client would. */

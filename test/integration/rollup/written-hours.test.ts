@@ -92,7 +92,7 @@ describe('rollup: hours ingest marked as written', () => {
       const interleaved = new InterleavedStore(storage, table, step, async () => {
         await ingest(orders(step, 7, 20));
       });
-      const racing = { ...bed, store: interleaved, job: createRollupJob(() => interleaved) };
+      const racing = { ...bed, store: interleaved, job: createRollupJob(interleaved) };
 
       // Act
       const first = await runRollupJob(racing);

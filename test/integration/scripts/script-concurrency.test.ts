@@ -1,40 +1,37 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { catalogEntry, maxConcurrencyFor } from '../../../functions/catalog';
-import { registerInProcessInvoker } from '../../../functions/adapters/invoker/in-process';
-import { runtime } from '../../../functions/runtime/runtime';
+import { catalogEntry, jobFunctionSpec } from '../../../functions/catalog';
+import { makeJobHandler } from '../../../functions/runtime/job-handler';
 import { submitRun } from '../../../functions/core/jobs/submit-run';
 import type { JobRecord } from '../../../functions/core/jobs/record';
 import { scriptRunParamsFor } from '../../../functions/jobs/script-run/params';
-import { InProcessInvoker } from '../../../infra/local/in-process-invoker';
-import { useApiEnvironment } from '../../helpers/api';
-import { fixtureManifest, scriptTestConfig } from '../../helpers/scripts';
+import { testCloud, type TestApi } from '../../helpers/api';
+import { fixtureManifest, fixtureScriptJob, scriptTestConfig } from '../../helpers/scripts';
 import { createTestStorage, type TestStorage } from '../../helpers/storage';
 
 const config = scriptTestConfig({ maxConcurrency: 3 });
 
 describe('script runs: the concurrency cap', () => {
   let storage: TestStorage;
-  let restoreEnvironment: () => void;
+  let api: TestApi;
   const invokeErrors: string[] = [];
 
   beforeAll(async () => {
     storage = await createTestStorage('script-concurrency');
-    restoreEnvironment = useApiEnvironment(storage, config);
-    // The local cloud's lanes: the cap comes from config, the handler runs the test whitelist.
-    const entry = catalogEntry('script-run');
-    const lane = { ...entry, entry: 'test/fixtures/scripts/handler.ts', maxConcurrency: maxConcurrencyFor(entry, config) };
-    registerInProcessInvoker(new InProcessInvoker([lane], process.cwd(), (invocation, error) => invokeErrors.push(`${invocation.jobId}: ${String(error)}`)));
+    // The local cloud's lane of the script runner: the cap from config, the handler over the test whitelist.
+    const spec = jobFunctionSpec(catalogEntry('script-run'), config);
+    api = testCloud(storage, config, {
+      onError: (invocation, error) => invokeErrors.push(`${invocation.jobId}: ${String(error)}`),
+      lanes: (runtime) => [{ type: 'script-run', maxConcurrency: spec.maxConcurrency, timeoutMs: spec.timeoutSeconds * 1000, handler: makeJobHandler(fixtureScriptJob(), runtime.deps) }],
+    });
   });
 
   afterAll(async () => {
-    registerInProcessInvoker(undefined);
-    restoreEnvironment();
     await storage.destroy();
   });
 
   it('runs 10 submitted at once at most 3 at a time, the rest queued and started in order', async () => {
     // Prepare
-    const { deps } = runtime();
+    const { deps } = api.runtime;
     const entry = { type: 'script-run' as const, periodTypes: [], params: scriptRunParamsFor(fixtureManifest()) };
 
     // Act: ten submissions in one go, one after the other (submission order = creation order).
@@ -66,7 +63,7 @@ describe('script runs: the concurrency cap', () => {
   });
 
   async function waitForAll(ids: string[]): Promise<JobRecord[]> {
-    const { deps } = runtime();
+    const { deps } = api.runtime;
     for (let attempt = 0; attempt < 200; attempt++) {
       const jobs = await Promise.all(ids.map((id) => deps.ledger.get(id)));
       if (jobs.every((job) => job && !['queued', 'running'].includes(job.status))) return jobs as JobRecord[];

@@ -3,12 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeRun } from '../../../functions/core/jobs/execute-run';
 import type { JobDependencies } from '../../../functions/core/jobs/definition';
 import type { JobRecord } from '../../../functions/core/jobs/record';
-import { createScriptRunJob } from '../../../functions/jobs/script-run/script-run-job';
 import { newJob, testDependencies } from '../../helpers/jobs';
 import { createTestStorage, type TestStorage } from '../../helpers/storage';
-import { fixtureManifest, isRunning, scriptTestConfig } from '../../helpers/scripts';
+import { fixtureScriptJob, isRunning, scriptTestConfig } from '../../helpers/scripts';
 
-const job = createScriptRunJob(fixtureManifest());
+const job = fixtureScriptJob();
 const ROOMY = { remainingMs: 60_000, marginMs: 1_000 };
 
 describe('script runs (real child processes)', () => {
@@ -48,25 +47,18 @@ describe('script runs (real child processes)', () => {
   });
 
   it('gives the script a minimal environment and a private working directory', async () => {
-    // Prepare: credentials the runner itself holds must never reach a script.
-    process.env['AWS_SECRET_ACCESS_KEY'] = 'must-not-leak';
-    process.env['NIGHTSHIFT_ADMIN_TOKEN_TEST'] = 'must-not-leak';
-    try {
-      // Act
-      const finished = await run({ script: 'echo-args', args: {} });
+    // Act: the runner's own environment (credentials, tokens, this test process's variables) must
+    // never reach a script; the exact list below leaves no room for any of it.
+    const finished = await run({ script: 'echo-args', args: {} });
 
-      // Assess
-      const report = JSON.parse(await storage.artifactStore.getText(`scripts/${finished.id}/stdout.log`)) as { env: string[]; home: string; cwd: string };
-      expect(report.env.filter((name) => !['LC_CTYPE', 'PWD', 'SHLVL', '_'].includes(name))).toEqual([
-        'HOME', 'LANG', 'LC_ALL', 'NIGHTSHIFT_JOB_ID', 'NIGHTSHIFT_METRICS', 'NIGHTSHIFT_OUTPUT_DIR', 'NIGHTSHIFT_SCRIPT',
-        'NIGHTSHIFT_TIMEZONE', 'PATH', 'PYTHONDONTWRITEBYTECODE', 'PYTHONUNBUFFERED', 'TMPDIR',
-      ]);
-      expect(report.cwd).toBe(report.home);
-      expect(report.cwd).toContain(`nightshift-script-${finished.id}-`);
-    } finally {
-      delete process.env['AWS_SECRET_ACCESS_KEY'];
-      delete process.env['NIGHTSHIFT_ADMIN_TOKEN_TEST'];
-    }
+    // Assess
+    const report = JSON.parse(await storage.artifactStore.getText(`scripts/${finished.id}/stdout.log`)) as { env: string[]; home: string; cwd: string };
+    expect(report.env.filter((name) => !['LC_CTYPE', 'PWD', 'SHLVL', '_'].includes(name))).toEqual([
+      'HOME', 'LANG', 'LC_ALL', 'NIGHTSHIFT_JOB_ID', 'NIGHTSHIFT_METRICS', 'NIGHTSHIFT_OUTPUT_DIR', 'NIGHTSHIFT_SCRIPT',
+      'NIGHTSHIFT_TIMEZONE', 'PATH', 'PYTHONDONTWRITEBYTECODE', 'PYTHONUNBUFFERED', 'TMPDIR',
+    ]);
+    expect(report.cwd).toBe(report.home);
+    expect(report.cwd).toContain(`nightshift-script-${finished.id}-`);
   });
 
   it('passes shell metacharacters literally, as single argv entries', async () => {

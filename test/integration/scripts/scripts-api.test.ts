@@ -1,10 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jobCatalog } from '../../../functions/catalog';
-import { registerInProcessInvoker } from '../../../functions/adapters/invoker/in-process';
-import { runtime } from '../../../functions/runtime/runtime';
-import { InProcessInvoker } from '../../../infra/local/in-process-invoker';
-import { callApi, TEST_TOKENS, useApiEnvironment, type ApiAnswer } from '../../helpers/api';
+import { TEST_TOKENS, testCloud, type TestApi, type ApiAnswer } from '../../helpers/api';
 import { scriptTestConfig } from '../../helpers/scripts';
 import { createTestStorage, type TestStorage } from '../../helpers/storage';
 
@@ -14,12 +10,11 @@ const EVENTS_KEY = 'events/dt=2026-11-20/hour=18/01TESTSCRIPTSAPI000000000.ndjso
 
 describe('script runs through the API (shipped scripts)', () => {
   let storage: TestStorage;
-  let restoreEnvironment: () => void;
+  let api: TestApi;
 
   beforeAll(async () => {
     storage = await createTestStorage('scripts-api');
-    restoreEnvironment = useApiEnvironment(storage, scriptTestConfig());
-    registerInProcessInvoker(new InProcessInvoker(jobCatalog, process.cwd(), () => undefined));
+    api = testCloud(storage, scriptTestConfig());
     const lines = [
       { metric: 'revenue', ts: '2026-11-20T18:05:00Z', value: 40, dims: { store: 's01', channel: 'web' } },
       { metric: 'revenue', ts: '2026-11-20T18:10:00Z', value: 10, dims: { store: 's02', channel: 'web' } },
@@ -29,17 +24,15 @@ describe('script runs through the API (shipped scripts)', () => {
   });
 
   afterAll(async () => {
-    registerInProcessInvoker(undefined);
-    restoreEnvironment();
     await storage.destroy();
   });
 
-  const submit = (params: unknown): Promise<ApiAnswer> => callApi('POST', '/jobs', { token: admin, body: { type: 'script-run', params } });
+  const submit = (params: unknown): Promise<ApiAnswer> => api.call('POST', '/jobs', { token: admin, body: { type: 'script-run', params } });
 
   it('GET /scripts lists the whitelist with JSON Schema arguments (scope read)', async () => {
     // Act
-    const answer = await callApi('GET', '/scripts', { token: read });
-    const anonymous = await callApi('GET', '/scripts');
+    const answer = await api.call('GET', '/scripts', { token: read });
+    const anonymous = await api.call('GET', '/scripts');
 
     // Assess
     expect(anonymous.status).toBe(401);
@@ -75,7 +68,7 @@ describe('script runs through the API (shipped scripts)', () => {
     // Assess
     expect(answer.status).toBe(400);
     expect(answer.body.error.message).toMatch(reason);
-    const page = await runtime().deps.ledger.list({ limit: 5, type: 'script-run', status: 'queued' });
+    const page = await api.runtime.deps.ledger.list({ limit: 5, type: 'script-run', status: 'queued' });
     expect(page.items).toEqual([]);
   });
 
@@ -92,7 +85,7 @@ describe('script runs through the API (shipped scripts)', () => {
     expect(names).toEqual(['output/groups.csv', 'output/summary.json', 'stderr.log', 'stdout.log']);
     const summaryJson = JSON.parse(await storage.artifactStore.getText(`scripts/${summary.id}/output/summary.json`));
     expect(summaryJson.metrics.revenue).toMatchObject({ count: 2, sum: 50, groups: 2 });
-    const logs = await callApi('GET', `/jobs/${summary.id}/logs`, { token: read });
+    const logs = await api.call('GET', `/jobs/${summary.id}/logs`, { token: read });
     expect(logs.status).toBe(200);
     expect(logs.body).toMatchObject({ available: true, status: 'succeeded', stdout: { inline: true, truncated: false }, stderr: { size: 0, text: '' } });
     expect(logs.body.stdout.text).toContain('events-summary: 3 lines, 0 invalid, 2 metrics');
@@ -110,15 +103,15 @@ describe('script runs through the API (shipped scripts)', () => {
 
   it('GET /jobs/{id}/logs: 404 for an unknown run, available false for a run without logs', async () => {
     // Prepare
-    const { deps } = runtime();
+    const { deps } = api.runtime;
     const sweep = await deps.ledger.enqueue({
       id: '01KAAAAAAAAAAAAAAAAAAAAAAA', type: 'sweeper', trigger: 'api', params: {}, triggeredBy: 'test',
       createdAt: new Date().toISOString(), expiresAt: Math.floor(Date.now() / 1000) + 3600,
     });
 
     // Act
-    const unknown = await callApi('GET', '/jobs/01KZZZZZZZZZZZZZZZZZZZZZZZ/logs', { token: read });
-    const none = await callApi('GET', `/jobs/${sweep.id}/logs`, { token: read });
+    const unknown = await api.call('GET', '/jobs/01KZZZZZZZZZZZZZZZZZZZZZZZ/logs', { token: read });
+    const none = await api.call('GET', `/jobs/${sweep.id}/logs`, { token: read });
 
     // Assess
     expect(unknown.status).toBe(404);
@@ -128,7 +121,7 @@ describe('script runs through the API (shipped scripts)', () => {
 
   async function waitForEnd(id: string): Promise<any> {
     for (let attempt = 0; attempt < 150; attempt++) {
-      const answer = await callApi('GET', `/jobs/${id}`, { token: read });
+      const answer = await api.call('GET', `/jobs/${id}`, { token: read });
       if (!['queued', 'running'].includes(answer.body.status)) return answer.body;
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerInProcessInvoker } from '../../../functions/adapters/invoker/in-process';
 import { previousPeriod } from '../../../functions/core/time/periods';
-import { handler as snapshotHandler } from '../../../functions/jobs/snapshot/handler';
-import { callApi, TEST_TOKENS, useApiEnvironment } from '../../helpers/api';
+import { TEST_TOKENS, testApi, type TestApi } from '../../helpers/api';
 import { HandlerInvoker } from '../../helpers/invokers';
 import { testDependencies } from '../../helpers/jobs';
 import { snapshotConfig } from '../../helpers/snapshot-bed';
@@ -14,27 +12,25 @@ const admin = TEST_TOKENS.admin;
 
 describe('snapshot routes: scheduler trigger, backfill, listing', () => {
   let storage: TestStorage;
-  let restore: () => void;
-  const invoker = new HandlerInvoker({ snapshot: snapshotHandler as never });
+  let api: TestApi;
+  const invoker = new HandlerInvoker(['snapshot']);
 
   beforeAll(async () => {
     storage = await createTestStorage('snapshot-routes');
-    restore = useApiEnvironment(storage, config);
-    registerInProcessInvoker(invoker);
+    api = testApi(storage, config, { invoker });
+    invoker.serve(api.runtime);
   });
 
   afterAll(async () => {
-    registerInProcessInvoker(undefined);
-    restore();
     await storage.destroy();
   });
 
   it('POST /scheduler/trigger/{daily|weekly|monthly} runs the snapshot of the previous period; a repeat points at it', async () => {
     // Act
     const now = new Date();
-    const answers = await Promise.all(['daily', 'weekly', 'monthly'].map((kind) => callApi('POST', `/scheduler/trigger/${kind}`, { token: admin, pathParameters: { type: kind } })));
+    const answers = await Promise.all(['daily', 'weekly', 'monthly'].map((kind) => api.call('POST', `/scheduler/trigger/${kind}`, { token: admin, pathParameters: { type: kind } })));
     await invoker.settle();
-    const repeat = await callApi('POST', '/scheduler/trigger/daily', { token: admin, pathParameters: { type: 'daily' } });
+    const repeat = await api.call('POST', '/scheduler/trigger/daily', { token: admin, pathParameters: { type: 'daily' } });
 
     // Assess
     expect(answers.map((answer) => answer.status)).toEqual([202, 202, 202]);
@@ -54,9 +50,9 @@ describe('snapshot routes: scheduler trigger, backfill, listing', () => {
 
   it('answers 400 listing the valid names for anything else, and 403 to a read token', async () => {
     // Act
-    const hourly = await callApi('POST', '/scheduler/trigger/hourly', { token: admin, pathParameters: { type: 'hourly' } });
-    const reader = await callApi('POST', '/scheduler/trigger/daily', { token: TEST_TOKENS.read, pathParameters: { type: 'daily' } });
-    const badBody = await callApi('POST', '/scheduler/trigger/daily', { token: admin, pathParameters: { type: 'daily' }, body: { force: 'yes' } });
+    const hourly = await api.call('POST', '/scheduler/trigger/hourly', { token: admin, pathParameters: { type: 'hourly' } });
+    const reader = await api.call('POST', '/scheduler/trigger/daily', { token: TEST_TOKENS.read, pathParameters: { type: 'daily' } });
+    const badBody = await api.call('POST', '/scheduler/trigger/daily', { token: admin, pathParameters: { type: 'daily' }, body: { force: 'yes' } });
 
     // Assess
     expect(hourly.status).toBe(400);
@@ -68,11 +64,11 @@ describe('snapshot routes: scheduler trigger, backfill, listing', () => {
 
   it('POST /jobs/backfill runs each missing period once, skips done ones, and re-runs them when asked', async () => {
     // Act
-    const first = await callApi('POST', '/jobs/backfill', { token: admin, body: { type: 'snapshot', from: '2026-11-02', to: '2026-11-04' } });
+    const first = await api.call('POST', '/jobs/backfill', { token: admin, body: { type: 'snapshot', from: '2026-11-02', to: '2026-11-04' } });
     await invoker.settle();
-    const second = await callApi('POST', '/jobs/backfill', { token: admin, body: { type: 'snapshot', from: '2026-11-01', to: '2026-11-05', onlyMissing: true } });
+    const second = await api.call('POST', '/jobs/backfill', { token: admin, body: { type: 'snapshot', from: '2026-11-01', to: '2026-11-05', onlyMissing: true } });
     await invoker.settle();
-    const forced = await callApi('POST', '/jobs/backfill', { token: admin, body: { type: 'snapshot', from: '2026-11-04', to: '2026-11-05', onlyMissing: false } });
+    const forced = await api.call('POST', '/jobs/backfill', { token: admin, body: { type: 'snapshot', from: '2026-11-04', to: '2026-11-05', onlyMissing: false } });
     await invoker.settle();
 
     // Assess
@@ -88,14 +84,14 @@ describe('snapshot routes: scheduler trigger, backfill, listing', () => {
 
   it('POST /jobs/backfill refuses ranges it cannot run, naming why', async () => {
     // Act
-    const tooLong = await callApi('POST', '/jobs/backfill', { token: admin, body: { type: 'snapshot', from: '2025-01-01', to: '2026-06-30' } });
-    const mixed = await callApi('POST', '/jobs/backfill', { token: admin, body: { type: 'snapshot', from: '2026-W40', to: '2026-11' } });
-    const backwards = await callApi('POST', '/jobs/backfill', { token: admin, body: { type: 'snapshot', from: '2026-11', to: '2026-09' } });
-    const notPeriodic = await callApi('POST', '/jobs/backfill', { token: admin, body: { type: 'rollup', from: '2026-11-01', to: '2026-11-02' } });
-    const unknownField = await callApi('POST', '/jobs/backfill', { token: admin, body: { type: 'snapshot', from: '2026-11-01', to: '2026-11-02', only: true } });
+    const tooLong = await api.call('POST', '/jobs/backfill', { token: admin, body: { type: 'snapshot', from: '2025-01-01', to: '2026-06-30' } });
+    const mixed = await api.call('POST', '/jobs/backfill', { token: admin, body: { type: 'snapshot', from: '2026-W40', to: '2026-11' } });
+    const backwards = await api.call('POST', '/jobs/backfill', { token: admin, body: { type: 'snapshot', from: '2026-11', to: '2026-09' } });
+    const notPeriodic = await api.call('POST', '/jobs/backfill', { token: admin, body: { type: 'rollup', from: '2026-11-01', to: '2026-11-02' } });
+    const unknownField = await api.call('POST', '/jobs/backfill', { token: admin, body: { type: 'snapshot', from: '2026-11-01', to: '2026-11-02', only: true } });
     const today = previousPeriod('day', new Date(Date.now() + 86_400_000), options).key;
-    const unended = await callApi('POST', '/jobs/backfill', { token: admin, body: { type: 'snapshot', from: '2026-11-06', to: today } });
-    const unendedRun = await callApi('POST', '/jobs', { token: admin, body: { type: 'snapshot', period: today } });
+    const unended = await api.call('POST', '/jobs/backfill', { token: admin, body: { type: 'snapshot', from: '2026-11-06', to: today } });
+    const unendedRun = await api.call('POST', '/jobs', { token: admin, body: { type: 'snapshot', period: today } });
     const runs = await testDependencies(storage, { config }).ledger.periodStates('snapshot', ['2026-11-06', today]);
 
     // Assess
@@ -114,10 +110,10 @@ describe('snapshot routes: scheduler trigger, backfill, listing', () => {
 
   it('GET /snapshots lists items per scope with artifact links, by kind and range or by one period', async () => {
     // Act
-    const range = await callApi('GET', '/snapshots', { token: TEST_TOKENS.read, query: { period: 'daily', from: '2026-11-01', to: '2026-11-05' } });
-    const one = await callApi('GET', '/snapshots', { token: TEST_TOKENS.read, query: { period: '2026-11-03', scope: 'overall' } });
-    const bad = await callApi('GET', '/snapshots', { token: TEST_TOKENS.read, query: { period: 'hourly' } });
-    const anonymous = await callApi('GET', '/snapshots');
+    const range = await api.call('GET', '/snapshots', { token: TEST_TOKENS.read, query: { period: 'daily', from: '2026-11-01', to: '2026-11-05' } });
+    const one = await api.call('GET', '/snapshots', { token: TEST_TOKENS.read, query: { period: '2026-11-03', scope: 'overall' } });
+    const bad = await api.call('GET', '/snapshots', { token: TEST_TOKENS.read, query: { period: 'hourly' } });
+    const anonymous = await api.call('GET', '/snapshots');
 
     // Assess
     expect(range.status).toBe(200);

@@ -2,19 +2,13 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AlertPublishError } from '../../../functions/adapters/alerts/sns-alerter';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InvalidEnvironmentError, readEnvironment } from '../../../functions/adapters/environment';
+import { readEnvironment } from '../../../functions/adapters/environment';
+import { InvalidEnvironmentError } from '../../../functions/adapters/environment-error';
+import { MINIMAL_RUNTIME_VARIABLES } from '../../helpers/environment';
 import { proofAlerter } from '../../../functions/adapters/alerts/proof-alerter';
 import type { Logger } from '../../../functions/core/jobs/logger';
 
-const base = {
-  AWS_REGION: 'us-east-1',
-  JOBS_TABLE: 'jobs',
-  ANALYTICS_TABLE: 'analytics',
-  ARTIFACTS_BUCKET: 'bucket',
-  NIGHTSHIFT_INVOKER: 'in-process',
-  NIGHTSHIFT_DEPLOYED_AT: '2026-11-22T10:00:00.000Z',
-  NIGHTSHIFT_CONFIG_JSON: '{}',
-};
+const base = MINIMAL_RUNTIME_VARIABLES;
 
 /** Remembers every line, with the fields of its child loggers. */
 function recordingLogger(lines: Array<{ level: string; message: string; fields: Record<string, unknown> }>, keys: Record<string, unknown> = {}): Logger {

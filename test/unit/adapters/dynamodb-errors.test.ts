@@ -57,7 +57,7 @@ describe('translateDynamoDbError', () => {
 });
 
 describe('DynamoDbJobLedger error translation', () => {
-  const ledger = new DynamoDbJobLedger(documentClient, 'jobs');
+  const ledger = new DynamoDbJobLedger(documentClient, 'jobs', { clock: new FakeClock(), jobTypes: ['sweeper'] });
 
   it.each(CASES)('get: $kind becomes a storage error', async ({ error, expected }) => {
     // Prepare

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../../functions/adapters/logger';
+import { readEnvironment } from '../../../functions/adapters/environment';
+import { MINIMAL_RUNTIME_VARIABLES } from '../../helpers/environment';
 import { LoggingAlerter } from '../../../functions/adapters/alerts/logging-alerter';
 import { errorFields } from '../../../functions/core/errors';
 import { StorageUnavailableError } from '../../../functions/core/storage/errors';
@@ -35,7 +37,7 @@ describe('createLogger', () => {
 
     // Act
     try {
-      createLogger('test', {}).child({ jobId: 'J1', type: 'rollup' }).error('run failed', { ...errorFields(error), status: 'failed' });
+      createLogger({ format: 'json' }, 'test').child({ jobId: 'J1', type: 'rollup' }).error('run failed', { ...errorFields(error), status: 'failed' });
     } finally {
       for (const spy of spies) spy.mockRestore();
     }
@@ -47,15 +49,15 @@ describe('createLogger', () => {
   });
 
   it('refuses a "message" field at compile time', () => {
-    const logger = createLogger('test', { NIGHTSHIFT_LOG_FORMAT: 'pretty', POWERTOOLS_LOG_LEVEL: 'SILENT' });
+    const logger = createLogger({ format: 'pretty', level: 'silent', color: false });
     // @ts-expect-error `message` is the line's own field: Powertools would drop this one.
     logger.info('x', { message: 'lost' });
   });
 
-  it('writes one readable line per call in pretty format, from warnings up unless LOG_LEVEL says otherwise', () => {
+  it('writes one readable line per call in pretty format, from its level up', () => {
     // Prepare
-    const pretty = createLogger('test', { NIGHTSHIFT_LOG_FORMAT: 'pretty' });
-    const chatty = createLogger('test', { NIGHTSHIFT_LOG_FORMAT: 'pretty', LOG_LEVEL: 'INFO' });
+    const pretty = createLogger({ format: 'pretty', level: 'warn', color: false });
+    const chatty = createLogger({ format: 'pretty', level: 'info', color: false });
 
     // Act
     const quiet = stdoutOf(() => {
@@ -71,7 +73,7 @@ describe('createLogger', () => {
 
   it('highlights an alert and prints its detail under it', async () => {
     // Prepare
-    const alerter = new LoggingAlerter(createLogger('test', { NIGHTSHIFT_LOG_FORMAT: 'pretty' }));
+    const alerter = new LoggingAlerter(createLogger({ format: 'pretty', level: 'warn', color: false }));
     const alert = { date: '2026-11-28', status: 'critical' as const, exitCode: 2 as const, subject: 'Sampling proof 2026-11-28: critical (2 critical, 0 warn)', message: 'critical trend:sessions: 40% below\ncritical completeness:sessions: 15 of 24 hours', jobId: 'J2' };
 
     // Act
@@ -86,5 +88,17 @@ describe('createLogger', () => {
     expect(output).toBe(
       'ALERT  Sampling proof 2026-11-28: critical (2 critical, 0 warn)  [J2]\n       critical trend:sessions: 40% below\n       critical completeness:sessions: 15 of 24 hours\n',
     );
+  });
+
+  it('takes the pretty format from NIGHTSHIFT_LOG_FORMAT, from WARN unless Powertools\' LOG_LEVEL says otherwise', () => {
+    // Act
+    const plain = readEnvironment(MINIMAL_RUNTIME_VARIABLES).logOutput;
+    const pretty = readEnvironment({ ...MINIMAL_RUNTIME_VARIABLES, NIGHTSHIFT_LOG_FORMAT: 'pretty' }).logOutput;
+    const chatty = readEnvironment({ ...MINIMAL_RUNTIME_VARIABLES, NIGHTSHIFT_LOG_FORMAT: 'pretty', NIGHTSHIFT_LOG_COLOR: 'true', LOG_LEVEL: 'INFO' }).logOutput;
+    const bad = () => readEnvironment({ ...MINIMAL_RUNTIME_VARIABLES, NIGHTSHIFT_LOG_FORMAT: 'fancy' });
+
+    // Assess
+    expect([plain, pretty, chatty]).toEqual([{ format: 'json' }, { format: 'pretty', level: 'warn', color: false }, { format: 'pretty', level: 'info', color: true }]);
+    expect(bad).toThrow('NIGHTSHIFT_LOG_FORMAT: must be "json" or "pretty"');
   });
 });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { PowertoolsRunMetrics } from '../../../functions/adapters/metrics/powertools-run-metrics';
 import { runEndedOf } from '../../../functions/core/jobs/run-metrics';
+import { catalogEntry } from '../../../functions/catalog';
 import type { JobRecord } from '../../../functions/core/jobs/record';
 
 interface EmfLine {
@@ -96,7 +97,7 @@ describe('PowertoolsRunMetrics', () => {
 });
 
 describe('runEndedOf', () => {
-  it('maps each type\'s documented summary field to rows', () => {
+  it('maps each type\'s declared summary field (its definition\'s rowsSummaryField) to rows', () => {
     // Prepare
     const rollup = endedRecord({ type: 'rollup', summary: { events: 900, lines: 910 } });
     const snapshot = endedRecord({ type: 'snapshot', summary: { scopes: 12 } });
@@ -104,7 +105,7 @@ describe('runEndedOf', () => {
     const proof = endedRecord({ type: 'sampling-proof', summary: { pass: 3 } });
 
     // Act
-    const values = [rollup, snapshot, exported, proof].map(runEndedOf);
+    const values = [rollup, snapshot, exported, proof].map((record) => runEndedOf(record, catalogEntry(record.type).rowsSummaryField));
 
     // Assess
     expect(values.map((v) => v?.rows)).toEqual([900, 12, 5, undefined]);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { authenticate, requireScope, tokenEntry, tokensFromEnvironment, type Principal } from '../../../functions/api/auth';
+import { authenticate, requireScope, tokenEntry, tokensByRole, type Principal } from '../../../functions/api/auth';
+import { readEnvironment } from '../../../functions/adapters/environment';
+import { MINIMAL_RUNTIME_VARIABLES } from '../../helpers/environment';
 import { ForbiddenError, httpStatusOf, UnauthorizedError } from '../../../functions/api/errors';
 
 const ADMIN = 'admin-token-6f1c2a';
@@ -18,7 +20,12 @@ function thrownBy(action: () => unknown): unknown {
   throw new Error('nothing was thrown');
 }
 
-describe('tokensFromEnvironment', () => {
+/** The API tokens a function's environment gives it, through the runtime's parser. */
+function tokensFromEnvironment(variables: Record<string, string>) {
+  return tokensByRole(readEnvironment({ ...MINIMAL_RUNTIME_VARIABLES, ...variables }).apiTokens);
+}
+
+describe('the API tokens of the environment', () => {
   it('reads the admin, read and ingest tokens, each with its role’s scopes, keeping only digests', () => {
     // Prepare
     const env = { NIGHTSHIFT_ADMIN_TOKEN: ADMIN, NIGHTSHIFT_READ_TOKEN: READ, NIGHTSHIFT_INGEST_TOKEN: INGEST, PATH: '/usr/bin' };

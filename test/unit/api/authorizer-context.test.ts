@@ -21,6 +21,9 @@ const context = {
   testEndpoints: false,
   idempotency: {} as IdempotencyStore,
   rollup: {} as ApiContext['rollup'],
+  snapshots: {} as ApiContext['snapshots'],
+  proofs: {} as ApiContext['proofs'],
+  console: { directory: 'none', assets: () => undefined },
 } satisfies ApiContext;
 
 /** Runs one route; the handler answers with the principal it was given. */

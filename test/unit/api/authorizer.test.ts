@@ -2,7 +2,10 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handler, resetAuthorizer } from '../../../functions/api/authorizer';
+import { makeAuthorizerHandler } from '../../../functions/api/authorizer';
+import { readAuthorizerEnvironment } from '../../../functions/adapters/authorizer-environment';
+import { InvalidEnvironmentError } from '../../../functions/adapters/environment-error';
+import { buildAuthorizer } from '../../../functions/runtime/authorizer-edge';
 import { createTokenAuthorizer } from '../../../functions/api/authorizer-core';
 import { addToken, emptyTokenSecret, formatTokenSecret, generateToken } from '../../../functions/api/token-secret';
 import type { Logger } from '../../../functions/core/jobs/logger';
@@ -40,10 +43,11 @@ function authorizerEvent(authorization: string): APIGatewayRequestAuthorizerEven
 
 describe('authorizer handler (Secrets Manager mocked)', () => {
   const secretsMock = mockClient(SecretsManagerClient);
+  let handler: ReturnType<typeof makeAuthorizerHandler>;
 
   beforeEach(() => {
-    process.env['NIGHTSHIFT_TOKENS_SECRET_ARN'] = SECRET_ARN;
-    resetAuthorizer();
+    // A fresh container: the environment the stack sets, through the authorizer's composition root.
+    handler = makeAuthorizerHandler(buildAuthorizer(readAuthorizerEnvironment({ NIGHTSHIFT_TOKENS_SECRET_ARN: SECRET_ARN })));
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2026-11-22T10:00:00Z'));
   });
@@ -51,7 +55,6 @@ describe('authorizer handler (Secrets Manager mocked)', () => {
   afterEach(() => {
     vi.useRealTimers();
     secretsMock.reset();
-    delete process.env['NIGHTSHIFT_TOKENS_SECRET_ARN'];
   });
 
   it('authorizes a known token with its name and expanded scopes, reading the secret by ARN', async () => {
@@ -109,6 +112,19 @@ describe('authorizer handler (Secrets Manager mocked)', () => {
     // Assess
     expect(during).toEqual({ isAuthorized: false });
     expect(after.context?.name).toBe('ops');
+  });
+});
+
+describe('the authorizer environment', () => {
+  it('names a missing or malformed secret ARN', () => {
+    // Act
+    const missing = () => readAuthorizerEnvironment({});
+    const notAnArn = () => readAuthorizerEnvironment({ NIGHTSHIFT_TOKENS_SECRET_ARN: 'Nightshift-tokens' });
+
+    // Assess
+    expect(missing).toThrow(InvalidEnvironmentError);
+    expect(missing).toThrow(/NIGHTSHIFT_TOKENS_SECRET_ARN: /);
+    expect(notAnArn).toThrow('NIGHTSHIFT_TOKENS_SECRET_ARN: must be a Secrets Manager secret ARN');
   });
 });
 

@@ -5,13 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigLoadError, InvalidConfigError, parseConfig } from '../../../functions/core/config';
 import { parseScheduleExpression } from '../../../functions/core/time/schedule';
 import { loadConfigFile } from '../../../infra/config/load-config';
+import { jobTypeNames } from '../../../functions/catalog';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 
-/** The problems a config is refused with, or a failure if it was accepted. */
+/**
+ * The problems a config is refused with, or a failure if it was accepted; given the catalog's job
+ * types, as a config file is (load-config.ts).
+ */
 function problemsOf(input: unknown): { path: string; reason: string }[] {
   try {
-    parseConfig(input, 'test config');
+    parseConfig(input, 'test config', { jobTypes: jobTypeNames });
   } catch (error) {
     if (error instanceof InvalidConfigError) return error.problems;
     throw error;

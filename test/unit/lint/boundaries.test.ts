@@ -37,6 +37,8 @@ describe('import boundaries', () => {
       { rule: 'console-uses-the-client-only', from: 'console/src/uses-server.ts', to: 'functions/api/route.ts' },
       { rule: 'core-has-no-aws', from: 'functions/core/uses-sdk.ts', to: '@aws-sdk/client-s3' },
       { rule: 'core-imports-only-core', from: 'functions/core/uses-adapter.ts', to: 'functions/adapters/s3-store.ts' },
+      { rule: 'jobs-and-api-take-what-they-are-handed', from: 'functions/api/uses-runtime.ts', to: 'functions/runtime/runtime.ts' },
+      { rule: 'jobs-and-api-take-what-they-are-handed', from: 'functions/jobs/demo/uses-runtime.ts', to: 'functions/runtime/runtime.ts' },
       { rule: 'jobs-import-no-api-or-catalog', from: 'functions/jobs/demo/uses-api.ts', to: 'functions/api/route.ts' },
       { rule: 'jobs-import-no-api-or-catalog', from: 'functions/jobs/demo/uses-catalog.ts', to: 'functions/catalog.ts' },
       { rule: 'no-cycles', from: 'functions/core/cycle-a.ts', to: 'functions/core/cycle-b.ts' },

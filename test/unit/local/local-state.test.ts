@@ -25,8 +25,8 @@ function deadPid(): number {
 describe('the local admin token', () => {
   it('is generated once, kept in the data dir with mode 0600, and the same on the next start', async () => {
     // Act
-    const first = await localAdminToken(dir, {});
-    const again = await localAdminToken(dir, {});
+    const first = await localAdminToken(dir, undefined);
+    const again = await localAdminToken(dir, undefined);
 
     // Assess
     expect(first).toEqual({ token: expect.stringMatching(/^nsa_[\w-]{24}$/), source: 'generated', file: join(dir, TOKENS_FILE) });
@@ -37,7 +37,7 @@ describe('the local admin token', () => {
 
   it('comes from NIGHTSHIFT_ADMIN_TOKEN when it is set, and nothing is written', async () => {
     // Act
-    const chosen = await localAdminToken(dir, { NIGHTSHIFT_ADMIN_TOKEN: 'mine' });
+    const chosen = await localAdminToken(dir, 'mine');
 
     // Assess
     expect(chosen).toEqual({ token: 'mine', source: 'environment' });
@@ -52,8 +52,8 @@ describe('the local admin token', () => {
     await writeFile(join(broken, TOKENS_FILE), '{"admin":');
 
     // Act
-    const kept = await localAdminToken(dir, {});
-    const reading = localAdminToken(broken, {}).finally(() => rm(broken, { recursive: true, force: true }));
+    const kept = await localAdminToken(dir, undefined);
+    const reading = localAdminToken(broken, undefined).finally(() => rm(broken, { recursive: true, force: true }));
 
     // Assess
     expect(kept.token).toBe('nsa_kept');

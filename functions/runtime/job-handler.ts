@@ -1,23 +1,25 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { errorFields } from '../core/errors';
-import type { JobDefinition } from '../core/jobs/definition';
+import type { JobDefinition, JobDependencies } from '../core/jobs/definition';
 import { handleInvocation, type InvocationResult } from '../core/jobs/handle-invocation';
-import { runtime } from './runtime';
 
 /** Time kept back from Lambda's remaining time so the run's result is always recorded. */
 const RECORDING_MARGIN_MS = 5_000;
 
 type RemainingTime = Pick<Context, 'getRemainingTimeInMillis'>;
 
+/** A job function's handler, as Lambda (and the local cloud's in-process invoker) calls it. */
+export type JobHandler = (event: unknown, context: RemainingTime) => Promise<InvocationResult | SQSBatchResponse>;
+
 /**
  * Every job function's handler: parse the event, run the shared lifecycle, return the result.
  * It takes a JobInvocation directly (scheduler, async invoke, the local cloud) or an SQS batch
  * from the delay queue, whose message bodies are JobInvocations.
  */
-export function lambdaJobHandler<P>(definition: JobDefinition<P>) {
-  return async (event: unknown, context: RemainingTime): Promise<InvocationResult | SQSBatchResponse> => {
-    if (isSqsEvent(event)) return handleSqsBatch(definition, event, context);
-    return handleInvocation(definition, event, runtime().deps, limitsOf(context));
+export function makeJobHandler<P>(definition: JobDefinition<P>, deps: JobDependencies): JobHandler {
+  return async (event, context) => {
+    if (isSqsEvent(event)) return handleSqsBatch(definition, deps, event, context);
+    return handleInvocation(definition, event, deps, limitsOf(context));
   };
 }
 
@@ -36,8 +38,7 @@ function isSqsEvent(event: unknown): event is SQSEvent {
  * it for another try, then moves it to the queue's DLQ where an operator can see it. The other
  * records of the batch are deleted as done.
  */
-async function handleSqsBatch<P>(definition: JobDefinition<P>, event: SQSEvent, context: RemainingTime): Promise<SQSBatchResponse> {
-  const { deps } = runtime();
+async function handleSqsBatch<P>(definition: JobDefinition<P>, deps: JobDependencies, event: SQSEvent, context: RemainingTime): Promise<SQSBatchResponse> {
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
   for (const record of event.Records) {
     const log = deps.logger.child({ messageId: record.messageId, type: definition.type });

@@ -1,0 +1,92 @@
+import type { NightshiftConfig } from '../core/config';
+import type { JobContext, JobDefinition, JobOutcome } from '../core/jobs/definition';
+import type { JobRecord } from '../core/jobs/record';
+import type { SubmittableType } from '../core/jobs/submit-run';
+import type { Alerter, ProofIndex } from '../core/proofs/ports';
+import type { RollupStore } from '../core/rollup/ports';
+import type { SnapshotStore } from '../core/snapshots/ports';
+import type { FunctionAccess } from '../function-access';
+
+/**
+ * What the composition root builds for jobs beyond the run's `JobDependencies` (ledger, leases,
+ * artifacts, clock…): the stores over the Analytics table, the alert channel and the script
+ * runner's settings. A job declares the part it uses in the type of its `run`'s second argument
+ * (`Pick<JobServices, 'rollup'>`); tests hand it just that part.
+ */
+export interface JobServices {
+  /** The rollup's items in Analytics: written marks, partials, daily stats. */
+  rollup: RollupStore;
+  snapshots: SnapshotStore;
+  proofs: ProofIndex;
+  alerter: Alerter;
+  scripts: ScriptRunnerSettings;
+}
+
+/** Where the script runner finds the scripts and its interpreters (NIGHTSHIFT_SCRIPTS_DIR, PATH). */
+export interface ScriptRunnerSettings {
+  directory: string;
+  /** The PATH a script runs with: the runner's own, nothing else of its environment. */
+  searchPath: string;
+}
+
+/** How a job type's function runs: the CDK makes one Lambda function of it, the local cloud one lane. */
+export interface JobFunctionSettings {
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  entry: string;
+  memoryMb: number;
+  /** At most this many runs at once (reserved concurrency in AWS, a queue locally). */
+  maxConcurrency: number;
+  /** When the cap is a config setting: read through `maxConcurrencyFor(definition, config)`. */
+  configuredConcurrency?: (config: NightshiftConfig) => number;
+  /** `script-runner-image`: a container image with Python beside Node. @default a zip bundle */
+  packaging?: 'script-runner-image';
+}
+
+/**
+ * A job type, declared once in its folder: the catalog (functions/catalog.ts) lists these and
+ * everything else reads them — the API (params, periods), the lifecycle (timeout, single flight),
+ * the CDK stack (function, grants, timeout) and the local cloud (lanes). Bookkeeping (the record,
+ * claims, leases, deadline, errors) is the lifecycle's, never the job's.
+ */
+export interface JobTypeDefinition<P extends Record<string, unknown> = Record<string, unknown>, S = JobServices>
+  extends SubmittableType,
+    Omit<JobDefinition<P>, 'run' | 'params'> {
+  description: string;
+  params: JobDefinition<P>['params'];
+  function: JobFunctionSettings;
+  /** What its function may touch in AWS: the stack grants exactly this, the rehearsal checks it. */
+  access: FunctionAccess;
+  /** For health: a failed run that still did the type's work (besides succeeded and warning). */
+  ranToTheEnd?: (job: JobRecord) => boolean;
+  /** The work of one run, over the services it declares (`S`). */
+  run(context: JobContext<P>, services: S): Promise<JobOutcome>;
+}
+
+/**
+ * Lambda's ceiling, and what a job function keeps beyond its run's own limit: the run ends at its
+ * `timeoutMs` and still has this long to record its result before Lambda stops it.
+ */
+const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
+export const FUNCTION_TIMEOUT_RESERVE_MS = 10_000;
+
+/** The Lambda timeout of a job type's function (and the local cloud's limit per run): its run's limit plus the reserve. */
+export function functionTimeoutSeconds(definition: Pick<JobDefinition<unknown>, 'timeoutMs'>): number {
+  return Math.min(LAMBDA_MAX_TIMEOUT_SECONDS, Math.ceil((definition.timeoutMs + FUNCTION_TIMEOUT_RESERVE_MS) / 1000));
+}
+
+/** The runnable job the lifecycle executes: the definition over the services it is handed. */
+export function runnableJob<P extends Record<string, unknown>, S>(definition: JobTypeDefinition<P, S>, services: S): JobDefinition<P> {
+  return jobRunning(definition, (context) => definition.run(context, services));
+}
+
+/** The definition's type, params, timeout and single flight around another run (tests feeding a job generated data). */
+export function jobRunning<P extends Record<string, unknown>>(definition: Omit<JobTypeDefinition<P, never>, 'run'>, run: JobDefinition<P>['run']): JobDefinition<P> {
+  return {
+    type: definition.type,
+    params: definition.params,
+    timeoutMs: definition.timeoutMs,
+    ...(definition.singleFlight ? { singleFlight: definition.singleFlight } : {}),
+    ...(definition.rowsSummaryField ? { rowsSummaryField: definition.rowsSummaryField } : {}),
+    run,
+  };
+}
