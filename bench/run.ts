@@ -22,6 +22,10 @@ const benchmarks: Record<string, Benchmark> = {
     description: 'requests per debounced rollup run (DynamoDB capacity units, S3 operations): the inputs of the README cost estimate',
     run: async (args) => (await import('./cost/main')).runCostBenchmark(args),
   },
+  cli: {
+    description: 'start-up of a CLI call (`nightshift jobs list`): first request and exit, against `node -e 0`',
+    run: async (args) => (await import('./cli/main')).runCliBenchmark(args),
+  },
   proofs: {
     description: 'sampling-proof quality: recall per injected anomaly, false warns/criticals per metric-month on clean series, precision of criticals',
     run: async (args) => (await import('./proofs/main')).runProofsBenchmark(args),

@@ -18,6 +18,12 @@ export interface CommandContext {
   passthrough: readonly string[];
   /** Throws a `UsageError` naming this command's usage line. */
   usage(message: string): never;
+  /**
+   * The zone times are shown in and local days counted in: NIGHTSHIFT_TIMEZONE when set, else the
+   * business time zone (`known`, when the command has it from an answer already, or `GET /metrics`),
+   * else UTC when the API will not say (a token without the read scope). Asked once, when first needed.
+   */
+  timezone(known?: string): Promise<string>;
 }
 
 export interface Command {

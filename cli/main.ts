@@ -1,21 +1,55 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ApiConnectionError, ApiError, NightshiftClient } from '../functions/client/api-client';
+import { isTimeZone } from '../functions/client/display-time';
 import { EXIT, UsageError, usageLine, type Command, type CommandContext, type OptionSpec } from './command';
-import { dataCommands } from './commands/data';
-import { eventsCommands } from './commands/events';
-import { healthCommands } from './commands/health';
-import { initCommands } from './commands/init';
-import { jobsCommands } from './commands/jobs';
-import { mcpCommands } from './commands/mcp';
-import { proofCommands } from './commands/proofs';
-import { runCommands } from './commands/run';
-import { scheduleCommands } from './commands/schedules';
-import { scriptCommands } from './commands/scripts';
 import { apiErrorText, json, type CliIo } from './output';
 
 export const DEFAULT_URL = 'http://127.0.0.1:3000';
 
-export const commands: readonly Command[] = [...healthCommands, ...jobsCommands, ...runCommands, ...scheduleCommands, ...eventsCommands, ...dataCommands, ...proofCommands, ...scriptCommands, ...mcpCommands, ...initCommands];
+type CommandModule = () => Promise<readonly Command[]>;
+
+/**
+ * Where the commands are, by their first word, in the order help lists them. A command line loads
+ * only its own module (and the compiled CLI keeps each in its own chunk): `nightshift jobs list`
+ * does not parse the events, scripts or MCP code. Help and unknown words load them all.
+ */
+const commandModules: ReadonlyArray<readonly [words: readonly string[], load: CommandModule]> = [
+  [['health'], async () => (await import('./commands/health')).healthCommands],
+  [['jobs'], async () => (await import('./commands/jobs')).jobsCommands],
+  [['run', 'backfill'], async () => (await import('./commands/run')).runCommands],
+  [['schedules'], async () => (await import('./commands/schedules')).scheduleCommands],
+  [['events'], async () => (await import('./commands/events')).eventsCommands],
+  [['stats', 'snapshots'], async () => (await import('./commands/data')).dataCommands],
+  [['proofs'], async () => (await import('./commands/proofs')).proofCommands],
+  [['scripts'], async () => (await import('./commands/scripts')).scriptCommands],
+  [['mcp'], async () => (await import('./commands/mcp')).mcpCommands],
+  [['init'], async () => (await import('./commands/init')).initCommands],
+];
+
+/** `CommandContext.timezone`: the environment's zone, else the API's, asked at most once. */
+function displayZone(client: NightshiftClient, env: CliIo['env']): (known?: string) => Promise<string> {
+  let asked: Promise<string> | undefined;
+  return async (known) => {
+    const configured = env['NIGHTSHIFT_TIMEZONE'];
+    if (configured) {
+      if (!isTimeZone(configured)) throw new Error(`NIGHTSHIFT_TIMEZONE is not a time zone: ${JSON.stringify(configured)} (e.g. America/Los_Angeles)`);
+      return configured;
+    }
+    if (known) return known;
+    asked ??= client.metrics().then(
+      (catalog) => catalog.timezone,
+      () => 'UTC',
+    );
+    return asked;
+  };
+}
+
+/** The commands a command line can mean: those of its first word's module, or every command. */
+async function loadCommands(firstWord: string | undefined): Promise<readonly Command[]> {
+  const owner = commandModules.find(([words]) => firstWord !== undefined && words.includes(firstWord));
+  if (owner) return owner[1]();
+  return (await Promise.all(commandModules.map(([, load]) => load()))).flat();
+}
 
 const globalOptions: Readonly<Record<string, OptionSpec>> = {
   url: { type: 'string', description: `API base URL (default NIGHTSHIFT_URL, else ${DEFAULT_URL})`, valueName: 'URL' },
@@ -23,9 +57,6 @@ const globalOptions: Readonly<Record<string, OptionSpec>> = {
   json: { type: 'boolean', description: 'machine output: one JSON document on stdout' },
   help: { type: 'boolean', short: 'h', description: 'help for the command' },
 };
-
-/** Command groups: `nightshift jobs` alone lists its subcommands. */
-const groups = [...new Set(commands.filter((command) => command.path.length > 1).map((command) => command.path[0]!))];
 
 /**
  * Runs one command line and returns its exit code: 0 ok, 1 job failed / proof critical / API
@@ -35,22 +66,24 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const dashDash = argv.indexOf('--');
   const head = dashDash === -1 ? [...argv] : argv.slice(0, dashDash);
   const passthrough = dashDash === -1 ? [] : argv.slice(dashDash + 1);
-  const { command, words, rest } = findCommand(head);
+  const leading = commandWords(head);
+  const commands = await loadCommands(leading.words[0] === 'help' ? leading.words[1] : leading.words[0]);
+  const { command, words, rest } = findCommand(commands, head, leading);
 
   if (!command) {
     const wantsHelp = head.includes('--help') || head.includes('-h') || words[0] === 'help';
     const topic = words[0] === 'help' ? words.slice(1) : words;
     if (topic.length === 0) {
-      (wantsHelp ? io.stdout : io.stderr)(mainHelp());
+      (wantsHelp ? io.stdout : io.stderr)(mainHelp(commands));
       return wantsHelp ? EXIT.ok : EXIT.usage;
     }
-    const helpCommand = findCommand(topic).command;
+    const helpCommand = findCommand(commands, topic, commandWords(topic)).command;
     if (wantsHelp && helpCommand) {
       io.stdout(commandHelp(helpCommand));
       return EXIT.ok;
     }
-    if (groups.includes(topic[0]!) && (wantsHelp || topic.length === 1)) {
-      (wantsHelp ? io.stdout : io.stderr)(groupHelp(topic[0]!));
+    if (groupsOf(commands).includes(topic[0]!) && (wantsHelp || topic.length === 1)) {
+      (wantsHelp ? io.stdout : io.stderr)(groupHelp(commands, topic[0]!));
       return wantsHelp ? EXIT.ok : EXIT.usage;
     }
     io.stderr(`nightshift: unknown command "${topic.join(' ')}"\nusage: nightshift <command> [options]   (nightshift --help lists the commands)\n`);
@@ -92,6 +125,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       usage(message: string): never {
         throw new UsageError(message, usageLine(command));
       },
+      timezone: displayZone(client, io.env),
     };
     return await command.run(context);
   } catch (error) {
@@ -100,8 +134,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 }
 
-/** The longest command path among the leading words; global options may come before them. */
-function findCommand(args: readonly string[]): { command: Command | undefined; words: string[]; rest: string[] } {
+/** Command groups: `nightshift jobs` alone lists its subcommands. */
+function groupsOf(commands: readonly Command[]): string[] {
+  return [...new Set(commands.filter((command) => command.path.length > 1).map((command) => command.path[0]!))];
+}
+
+/** The first two words (not options) of a command line; global options may come before them. */
+function commandWords(args: readonly string[]): { words: string[]; wordIndexes: number[] } {
   const wordIndexes: number[] = [];
   for (let index = 0; index < args.length && wordIndexes.length < 2; index += 1) {
     const token = args[index]!;
@@ -115,7 +154,15 @@ function findCommand(args: readonly string[]): { command: Command | undefined; w
     }
     wordIndexes.push(index);
   }
-  const words = wordIndexes.map((index) => args[index]!);
+  return { words: wordIndexes.map((index) => args[index]!), wordIndexes };
+}
+
+/** The longest command path among the leading words. */
+function findCommand(
+  commands: readonly Command[],
+  args: readonly string[],
+  { words, wordIndexes }: { words: string[]; wordIndexes: number[] },
+): { command: Command | undefined; words: string[]; rest: string[] } {
   for (let length = words.length; length > 0; length -= 1) {
     const path = words.slice(0, length);
     const command = commands.find((candidate) => candidate.path.length === length && candidate.path.every((word, i) => word === path[i]));
@@ -189,7 +236,7 @@ function apiFailure(io: CliIo, error: unknown, asJson: boolean, token: string | 
 
 // --- help ---------------------------------------------------------------------------------------
 
-function mainHelp(): string {
+function mainHelp(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((command) => command.path.join(' ').length));
   return [
     'nightshift — drive Nightshift from the command line (health, jobs, schedules, events, stats, snapshots, proofs, scripts; mcp for AI agents)',
@@ -209,7 +256,7 @@ function mainHelp(): string {
   ].join('\n');
 }
 
-function groupHelp(group: string): string {
+function groupHelp(commands: readonly Command[], group: string): string {
   const members = commands.filter((command) => command.path[0] === group);
   return [`usage: nightshift ${group} <${members.map((command) => command.path[1]).join('|')}> [options]`, '', ...members.map((command) => `  ${usageLine(command)}\n      ${command.summary}`), ''].join('\n');
 }

@@ -76,12 +76,6 @@ export function formatDuration(ms: number | undefined): string {
   return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
-/** ISO time without milliseconds, as `2026-11-23 22:41:07Z`. */
-export function formatTime(iso: string | undefined | null): string {
-  if (!iso) return '';
-  return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
-}
-
 export function formatNumber(value: number | null | undefined): string {
   if (value === null || value === undefined) return '—';
   if (Number.isInteger(value)) return String(value);

@@ -1,21 +1,27 @@
+import { formatTime, formatTimeNamed, timeHeading } from '../../functions/client/display-time';
+import { describeOutcome } from '../../functions/client/outcome';
 import type { JobDetail, JobRecord, JobStatus } from '../../functions/client/types';
 import { booleanOption, EXIT, integerOption, stringOption, type Command, type CommandContext } from '../command';
 import { followRun } from '../follow-run';
-import { formatDuration, formatFields, formatPairs, formatTable, formatTime, json, line, type Column } from '../output';
+import { formatDuration, formatFields, formatPairs, formatTable, json, line, type Column } from '../output';
 
 const STATUSES: readonly JobStatus[] = ['queued', 'running', 'succeeded', 'warning', 'failed', 'timed_out', 'skipped'];
 const FAILED: readonly JobStatus[] = ['failed', 'timed_out'];
 
-export const jobColumns: readonly Column<JobRecord>[] = [
-  { header: 'ID', value: (job) => job.id },
-  { header: 'TYPE', value: (job) => job.type },
-  { header: 'STATUS', value: (job) => job.status },
-  { header: 'TRIGGER', value: (job) => job.trigger },
-  { header: 'PERIOD', value: (job) => job.period ?? '' },
-  { header: 'CREATED', value: (job) => formatTime(job.createdAt) },
-  { header: 'DURATION', value: (job) => formatDuration(job.durationMs), align: 'right' },
-  { header: 'BY', value: (job) => job.triggeredBy, maxWidth: 24 },
-];
+/** The runs table; creation times in `timezone`, named in the heading. */
+export function jobColumns(timezone: string): readonly Column<JobRecord>[] {
+  return [
+    { header: 'ID', value: (job) => job.id },
+    { header: 'TYPE', value: (job) => job.type },
+    { header: 'STATUS', value: (job) => job.status },
+    { header: 'TRIGGER', value: (job) => job.trigger },
+    { header: 'PERIOD', value: (job) => job.period ?? '' },
+    { header: timeHeading('CREATED', timezone), value: (job) => formatTime(job.createdAt, timezone) },
+    { header: 'DURATION', value: (job) => formatDuration(job.durationMs), align: 'right' },
+    { header: 'BY', value: (job) => job.triggeredBy, maxWidth: 24 },
+    { header: 'OUTCOME', value: (job) => describeOutcome(job) },
+  ];
+}
 
 /** Exit code for a run that has ended: 1 when it failed or timed out. */
 export function exitCodeForStatus(status: JobStatus): number {
@@ -68,31 +74,41 @@ const list: Command = {
       ...(until ? { until: parseSince(until, now, context, 'until') } : {}),
     };
     const max = all ? Number.POSITIVE_INFINITY : (limit ?? 20);
-    const jobs: JobRecord[] = [];
-    for await (const job of context.client.allJobs({ ...query, limit: Math.min(100, max) }, max)) jobs.push(job);
-    if (context.json) json(context.io, { items: jobs });
-    else line(context.io, jobs.length === 0 ? 'no runs match' : formatTable(jobs, jobColumns));
+    const collect = async (): Promise<JobRecord[]> => {
+      const jobs: JobRecord[] = [];
+      for await (const job of context.client.allJobs({ ...query, limit: Math.min(100, max) }, max)) jobs.push(job);
+      return jobs;
+    };
+    if (context.json) {
+      json(context.io, { items: await collect() });
+      return EXIT.ok;
+    }
+    const [jobs, timezone] = await Promise.all([collect(), context.timezone()]);
+    line(context.io, jobs.length === 0 ? 'no runs match' : formatTable(jobs, jobColumns(timezone)));
     return EXIT.ok;
   },
 };
 
-/** The record as `key  value` lines: what an operator needs first, then summary, error, artifacts. */
-export function describeJob(job: JobDetail | JobRecord): string {
+/** The record as `key  value` lines: what an operator needs first, then summary, error, artifacts; times in `timezone`. */
+export function describeJob(job: JobDetail | JobRecord, timezone: string): string {
+  const time = (iso: string | undefined) => formatTimeNamed(iso, timezone);
   const fields = formatFields([
     ['id', job.id],
     ['type', job.type],
     ['status', job.status + (job.skippedFor ? ` (covered by ${job.skippedFor})` : '') + (job.status === 'queued' && job.waitingFor ? ` (waiting behind ${job.waitingFor}, which holds the lease)` : '')],
-    ['waited', job.waitingFor && job.status !== 'queued' ? `behind ${job.waitingFor}, ${job.waits ?? 1} time(s) from ${formatTime(job.waitingSince)}` : undefined],
+    ['waited', job.waitingFor && job.status !== 'queued' ? `behind ${job.waitingFor}, ${job.waits ?? 1} time(s) from ${time(job.waitingSince)}` : undefined],
     ['trigger', job.trigger],
     ['by', job.triggeredBy],
     ['period', job.period],
-    ['scheduled for', formatTime(job.scheduledFor)],
+    ['scheduled for', time(job.scheduledFor)],
     ['params', formatPairs(job.params)],
     ['force', job.force ? 'yes' : undefined],
-    ['created', formatTime(job.createdAt)],
-    ['started', formatTime(job.startedAt)],
-    ['finished', formatTime(job.finishedAt)],
+    ['created', time(job.createdAt)],
+    ['started', time(job.startedAt)],
+    ['finished', time(job.finishedAt)],
     ['duration', formatDuration(job.durationMs)],
+    ['outcome', describeOutcome(job)],
+    ['replaces', job.replaces],
     ['exit code', job.exitCode === undefined ? undefined : String(job.exitCode)],
     ['error', job.error ? `${job.error.code}: ${job.error.message}` : undefined],
   ]);
@@ -125,7 +141,7 @@ const show: Command = {
   async run(context) {
     const job = await context.client.getJob(context.positionals[0]!);
     if (context.json) json(context.io, job);
-    else line(context.io, describeJob(job));
+    else line(context.io, describeJob(job, await context.timezone()));
     return EXIT.ok;
   },
 };
@@ -165,6 +181,7 @@ const logs: Command = {
 export async function watchJob(context: CommandContext, id: string, intervalMs: number): Promise<JobRecord> {
   const timeoutSeconds = integerOption(context, 'timeout', 1, 86_400);
   const now = () => context.io.now().getTime();
+  const timezone = context.json ? 'UTC' : await context.timezone();
   const { job, finished } = await followRun(context.client, id, {
     intervalMs,
     ...(timeoutSeconds === undefined ? {} : { deadline: now() + timeoutSeconds * 1000 }),
@@ -172,7 +189,7 @@ export async function watchJob(context: CommandContext, id: string, intervalMs: 
     sleep: (ms) => context.io.sleep(ms),
     onEvent(event) {
       if (context.json) return;
-      if (event.kind === 'status') line(context.io, `${formatTime(context.io.now().toISOString())}  ${event.job.id}  ${event.job.type}${event.job.period ? ` ${event.job.period}` : ''}  ${event.job.status}`);
+      if (event.kind === 'status') line(context.io, `${formatTimeNamed(context.io.now(), timezone)}  ${event.job.id}  ${event.job.type}${event.job.period ? ` ${event.job.period}` : ''}  ${event.job.status}`);
       else line(context.io, `  period already covered by ${event.to}; following it`);
     },
   });

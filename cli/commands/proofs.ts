@@ -1,21 +1,19 @@
+import { formatTimeNamed, isTimeZone } from '../../functions/client/display-time';
 import type { ProofDocument } from '../../functions/client/types';
 import { dayOption, EXIT, isCalendarDay, localDayOf, stringOption, type Command, type CommandContext } from '../command';
-import { formatFields, formatNumber, formatTable, formatTime, json, line } from '../output';
+import { formatFields, formatNumber, formatTable, json, line } from '../output';
 
-/** Days are local to the business zone; the CLI cannot ask the API for it, so it is an option. */
+/** Days are local to the business zone: the API's, unless this says otherwise. */
 const timezoneOption = {
   type: 'string',
-  description: 'zone that "yesterday" and the defaults are counted in (default NIGHTSHIFT_TIMEZONE, else this machine\'s)',
+  description: 'zone that "yesterday" and the defaults are counted in (default NIGHTSHIFT_TIMEZONE, else the API\'s business time zone)',
   valueName: 'ZONE',
 } as const;
 
-function timezoneOf(context: CommandContext): string {
-  const zone = stringOption(context, 'timezone') ?? context.io.env['NIGHTSHIFT_TIMEZONE'] ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-  try {
-    new Intl.DateTimeFormat('en-CA', { timeZone: zone });
-  } catch {
-    context.usage(`not a time zone: ${JSON.stringify(zone)} (e.g. America/Los_Angeles)`);
-  }
+async function timezoneOf(context: CommandContext): Promise<string> {
+  const zone = stringOption(context, 'timezone');
+  if (zone === undefined) return context.timezone();
+  if (!isTimeZone(zone)) context.usage(`not a time zone: ${JSON.stringify(zone)} (e.g. America/Los_Angeles)`);
   return zone;
 }
 
@@ -27,22 +25,23 @@ const show: Command = {
   positionals: [0, 1],
   examples: ['nightshift proofs show', 'nightshift proofs show 2026-11-22 --json'],
   async run(context) {
-    const date = context.positionals[0] ?? localDayOf(context.io.now(), timezoneOf(context), -1);
-    if (!isCalendarDay(date)) context.usage(`DATE must be a day YYYY-MM-DD, got ${JSON.stringify(date)}`);
+    const given = context.positionals[0];
+    if (given !== undefined && !isCalendarDay(given)) context.usage(`DATE must be a day YYYY-MM-DD, got ${JSON.stringify(given)}`);
+    const date = given ?? localDayOf(context.io.now(), await timezoneOf(context), -1);
     const proof = await context.client.getProof(date);
     if (context.json) json(context.io, proof);
-    else line(context.io, describeProof(proof));
+    else line(context.io, describeProof(proof, await context.timezone()));
     return proof.status === 'critical' ? EXIT.failed : EXIT.ok;
   },
 };
 
-/** A proof's summary as `key  value` lines, then a table of every check that did not pass. */
-export function describeProof(proof: ProofDocument): string {
+/** A proof's summary as `key  value` lines, then a table of every check that did not pass; times in `timezone`. */
+export function describeProof(proof: ProofDocument, timezone: string): string {
   const fields = formatFields([
     ['date', `${proof.date} (${proof.timezone})`],
     ['status', `${proof.status} (exit code ${proof.exitCode})`],
     ['checks', `${proof.summary.pass} pass, ${proof.summary.warn} warn, ${proof.summary.critical} critical, ${proof.summary.skipped} skipped of ${proof.summary.total}`],
-    ['generated', formatTime(proof.generatedAt)],
+    ['generated', formatTimeNamed(proof.generatedAt, timezone)],
   ]);
   const notable = proof.checks.filter((check) => check.status !== 'pass');
   if (notable.length === 0) return fields;
@@ -69,7 +68,7 @@ const list: Command = {
   async run(context) {
     const explicitTo = dayOption(context, 'to');
     const explicitFrom = dayOption(context, 'from');
-    const to = explicitTo ?? localDayOf(context.io.now(), timezoneOf(context), -1);
+    const to = explicitTo ?? localDayOf(context.io.now(), await timezoneOf(context), -1);
     const from = explicitFrom ?? new Date(Date.parse(`${to}T00:00:00Z`) - 13 * 86_400_000).toISOString().slice(0, 10);
     const { items } = await context.client.listProofs(from, to);
     if (context.json) json(context.io, { from, to, items });

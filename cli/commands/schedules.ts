@@ -1,6 +1,7 @@
+import { formatTime, timeHeading } from '../../functions/client/display-time';
 import type { SchedulerTask } from '../../functions/client/types';
 import { booleanOption, EXIT, type Command } from '../command';
-import { formatTable, formatTime, json, line } from '../output';
+import { formatTable, json, line } from '../output';
 
 /**
  * What `--check` fails on: an invalid expression, or a DST gap that costs a schedule a whole
@@ -18,20 +19,23 @@ export function scheduleProblems(tasks: readonly SchedulerTask[], strict: boolea
   return problems;
 }
 
-/** The schedules as a table (next fire time local), each one's following fire times, then every DST warning. */
-export function formatSchedules(tasks: readonly SchedulerTask[]): string {
+/**
+ * The schedules as a table, each one's following fire times, then every DST warning. Times are in
+ * `timezone` (the business zone) like everywhere else; ZONE is the zone the expression is read in.
+ */
+export function formatSchedules(tasks: readonly SchedulerTask[], timezone: string): string {
   const lines = [
     formatTable(tasks, [
       { header: 'NAME', value: (task) => task.name },
       { header: 'TYPE', value: (task) => task.type },
       { header: 'EXPRESSION', value: (task) => task.expression },
       { header: 'ZONE', value: (task) => task.timezone },
-      { header: 'NEXT (LOCAL)', value: (task) => (task.enabled ? (task.nextRuns[0]?.local ?? 'never') : 'disabled') },
-      { header: 'LAST RUN', value: (task) => (task.lastRun ? `${task.lastRun.status} ${formatTime(task.lastRun.createdAt)}` : '—') },
+      { header: timeHeading('NEXT', timezone), value: (task) => (task.enabled ? formatTime(task.nextRuns[0]?.utc, timezone) || 'never' : 'disabled') },
+      { header: 'LAST RUN', value: (task) => (task.lastRun ? `${task.lastRun.status} ${formatTime(task.lastRun.createdAt, timezone)}` : '—') },
     ]),
   ];
   for (const task of tasks) {
-    if (task.nextRuns.length > 1) lines.push(`${task.name} then: ${task.nextRuns.slice(1).map((run) => run.local).join(', ')}`);
+    if (task.nextRuns.length > 1) lines.push(`${task.name} then: ${task.nextRuns.slice(1).map((run) => formatTime(run.utc, timezone)).join(', ')}`);
   }
   const warnings = tasks.flatMap((task) => task.warnings.map((warning) => `${task.name}: ${warning.message}`));
   if (warnings.length > 0) lines.push(`\nwarnings\n${warnings.map((text) => `  ${text}`).join('\n')}`);
@@ -56,7 +60,7 @@ const schedules: Command = {
     if (context.json) {
       json(context.io, check ? { tasks, problems } : { tasks });
     } else {
-      line(context.io, formatSchedules(tasks));
+      line(context.io, formatSchedules(tasks, await context.timezone()));
       if (check) line(context.io, problems.length === 0 ? '\ncheck: ok' : `\ncheck: ${problems.length} problem(s)\n${problems.map((text) => `  ${text}`).join('\n')}`);
     }
     return problems.length > 0 ? EXIT.failed : EXIT.ok;

@@ -13,7 +13,18 @@ import { listSchedules } from './tools/schedules';
 import { scriptTools } from './tools/scripts';
 import { getStats } from './tools/stats';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = packageVersion();
+
+/** The version in the nearest package.json above this module: the sources' (cli/mcp) or the compiled CLI's (dist/cli/chunks). */
+function packageVersion(): string {
+  for (let dir = new URL('.', import.meta.url); ; dir = new URL('..', dir)) {
+    try {
+      return (JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { version: string }).version;
+    } catch (error) {
+      if (dir.pathname === '/') throw error;
+    }
+  }
+}
 
 /** Sent to the client at initialization; clients give it to the model as the server's overview. */
 const INSTRUCTIONS = [
@@ -79,6 +90,13 @@ export async function startMcpServer(transport: Transport, options: McpServerOpt
     return [...jobTools, runJob, ...scriptPart, listSchedules, getStats, getProof];
   };
 
+  let zone: Promise<string> | undefined;
+  const timezone = (): Promise<string> =>
+    (zone ??= client.metrics().then(
+      (catalog) => catalog.timezone,
+      () => 'UTC',
+    ));
+
   const shutdown = new AbortController();
   let markClosed!: () => void;
   const closed = new Promise<void>((resolve) => (markClosed = resolve));
@@ -101,6 +119,7 @@ export async function startMcpServer(transport: Transport, options: McpServerOpt
       client,
       now,
       pollIntervalMs,
+      timezone,
       sleep: (ms) => sleep(ms, undefined, { signal }),
       async progress(message) {
         if (progressToken === undefined || signal.aborted) return;

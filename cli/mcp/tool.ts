@@ -18,6 +18,8 @@ export interface ToolContext {
   progress: (message: string) => Promise<void>;
   /** Between polls of a followed run. */
   pollIntervalMs: number;
+  /** The business time zone times are shown in (`GET /metrics`, asked once; UTC when the API will not say). */
+  timezone: () => Promise<string>;
 }
 
 /** A tool's answer: concise text for the model, and the same facts as data (`structuredContent`). */

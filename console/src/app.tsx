@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../functions/client';
 import { describeProblem } from './components/notices';
+import { TimeZone } from './components/time';
 import { clientFor, forgetToken, saveToken, savedToken, type Session } from './session';
 import { useRoute, type Route } from './router';
 import { JobsView } from './views/jobs-view';
@@ -10,11 +11,11 @@ import { HealthView } from './views/health-view';
 import { ProofsView } from './views/proofs-view';
 import { ChartView } from './views/chart-view';
 
-/** Asks the API who a token is: the only way to know it is valid and whether it may act. */
+/** Asks the API who a token is (the only way to know it is valid and whether it may act) and the business time zone. */
 async function openSession(token: string, signOut: () => void): Promise<Session> {
   const client = clientFor(token);
-  const principal = await client.me();
-  return { client, principal, isAdmin: principal.scopes.includes('admin'), signOut };
+  const [principal, catalog] = await Promise.all([client.me(), client.metrics()]);
+  return { client, principal, timezone: catalog.timezone, isAdmin: principal.scopes.includes('admin'), signOut };
 }
 
 export function App() {
@@ -117,7 +118,7 @@ function Shell({ session }: { session: Session }) {
   }, [route.view, route.view === 'job' ? route.id : '']);
 
   return (
-    <>
+    <TimeZone.Provider value={session.timezone}>
       <a class="skip-link" href="#main" onClick={(event) => { event.preventDefault(); main.current?.focus(); }}>
         Skip to content
       </a>
@@ -149,7 +150,7 @@ function Shell({ session }: { session: Session }) {
       <main id="main" ref={main} tabIndex={-1}>
         <View route={route} session={session} />
       </main>
-    </>
+    </TimeZone.Provider>
   );
 }
 

@@ -1,4 +1,4 @@
-/** Display helpers: times in the viewer's zone with the exact UTC instant on hover. */
+/** Display helpers of the console; times are `components/time.tsx` (the business zone's clock). */
 
 const number = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
 
@@ -29,12 +29,6 @@ export function formatNumber(value: number | null | undefined): string {
   return value !== 0 && Math.abs(value) < 1 ? small.format(value) : number.format(value);
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-
 /** `YYYY-MM-DD` of `date` in `timeZone`. */
 export function localDay(date: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
@@ -45,21 +39,6 @@ export function addDays(day: string, days: number): string {
   const date = new Date(`${day}T00:00:00Z`);
   date.setUTCDate(date.getUTCDate() + days);
   return date.toISOString().slice(0, 10);
-}
-
-/** A `datetime-local` input's value (the viewer's zone) as ISO-8601 with its offset, for the API. */
-export function localInputToIso(value: string): string | undefined {
-  if (!value) return undefined;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
-}
-
-export function isoToLocalInput(iso: string | null | undefined): string {
-  if (!iso) return '';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return '';
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
 /** A text field of a submitted form; '' when the form has no such field (or it is a file). */

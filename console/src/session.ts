@@ -34,6 +34,8 @@ export function clientFor(token: string): NightshiftClient {
 export interface Session {
   client: NightshiftClient;
   principal: Principal;
+  /** The business time zone: times and local days on every view are its. */
+  timezone: string;
   isAdmin: boolean;
   signOut: () => void;
 }

@@ -4,7 +4,6 @@ import type {
   EventsResult,
   HealthReport,
   JobDetail,
-  JobHealth,
   JobListQuery,
   JobLogs,
   JobPage,
@@ -20,6 +19,7 @@ import type {
   StatsResult,
   SubmitJobRequest,
   SubmitJobResult,
+  TypeHealthReport,
 } from './types';
 
 /** The API answered with an error: `{"error": {"code", "message"}}` and a 4xx/5xx status. */
@@ -108,8 +108,8 @@ export class NightshiftClient {
     return (await this.request<HealthReport>('GET', '/health', { accept: (status) => status === 503 })).body;
   }
 
-  async jobHealth(type: string): Promise<JobHealth & { status: 'ok' | 'degraded'; version: string; type: string }> {
-    return (await this.request<JobHealth & { status: 'ok' | 'degraded'; version: string; type: string }>('GET', `/health/${segment(type)}`, { accept: (status) => status === 503 })).body;
+  async jobHealth(type: string): Promise<TypeHealthReport> {
+    return (await this.request<TypeHealthReport>('GET', `/health/${segment(type)}`, { accept: (status) => status === 503 })).body;
   }
 
   // --- who and what -------------------------------------------------------------------------

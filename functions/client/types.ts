@@ -39,6 +39,8 @@ export interface JobRecord {
   logs?: string;
   triggeredBy: string;
   skippedFor?: string;
+  /** The run whose period this one took over: the failed run a catch-up or backfill retries. */
+  replaces?: string;
   /** A manual run waiting behind a held lease: the holder (last seen), since when, tries, next try. */
   waitingFor?: string;
   waitingSince?: string;
@@ -139,15 +141,23 @@ export interface JobHealth {
   schedules: string[];
   intervalMs?: number;
   lastRun: RunBrief | null;
+  /** The last run that succeeded (or ended with a warning). */
   lastSuccess: RunBrief | null;
+  /** The last run that did its work: a success, or what its type counts as done (a critical sampling proof). */
+  lastCompleted: RunBrief | null;
 }
 
 export interface HealthReport {
   status: 'ok' | 'degraded';
   version: string;
   time: string;
+  /** The business time zone (config `timezone`). */
+  timezone: string;
   jobs: Record<string, JobHealth>;
 }
+
+/** `GET /health/{type}`. */
+export type TypeHealthReport = JobHealth & { status: 'ok' | 'degraded'; version: string; timezone: string; type: string };
 
 export interface EventsResult {
   accepted: number;

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NightshiftError } from '../../functions/core/errors';
+import { formatLocalTime } from '../../functions/core/time/display';
 import { scheduleWarnings } from '../../functions/core/time/schedule';
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../config/load-config';
 import { startLocalCloud, type LocalCloud } from './local-cloud';
@@ -142,7 +143,7 @@ function printBanner(cloud: LocalCloud, timezone: string, title: string, logForm
     width(schedules.map(({ task }) => task.expression)),
   ];
   for (const { task, next } of schedules) {
-    const when = task.enabled ? `next ${next?.toISOString() ?? 'never'}` : 'disabled';
+    const when = task.enabled ? `next ${next ? formatLocalTime(next, timezone) : 'never'}` : 'disabled';
     lines.push(`    ${task.name.padEnd(nameWidth)} ${task.type.padEnd(typeWidth)} ${task.expression.padEnd(expressionWidth)} ${when}`);
     for (const warning of scheduleWarnings(task.expression, { timezone: task.timezone, from: now })) {
       lines.push(`      warning: ${warning.message}`);

@@ -171,9 +171,10 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
     await browser?.close();
   });
 
-  it('refuses an unknown token, then signs in with the admin token and lists the demo runs', async () => {
-    // Act
-    await page.goto(cloud.ready.consoleUrl);
+  it('refuses an unknown token, then signs in with the admin token and lists the demo runs, their times in the business zone and their outcomes in words', async () => {
+    // Act: the address with a trailing slash, as people type it, lands on the page with its styles.
+    await page.goto(`${cloud.ready.consoleUrl}/`);
+    const landedOn = page.url();
     await page.getByLabel('API token').fill('not-a-token');
     await page.getByRole('button', { name: 'Sign in' }).click();
     const refusal = await page.getByRole('alert').textContent();
@@ -181,12 +182,23 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('table.jobs tbody tr').first().waitFor();
 
+    const created = await page.locator('table.jobs tbody tr td.cell-created time').first().textContent();
+    const heading = await page.locator('table.jobs thead th').nth(5).textContent();
+    const proofOutcomes = await page.locator('table.jobs tbody tr', { hasText: 'sampling-proof' }).locator('td.outcome').allTextContents();
+    const proofLinks = await page.locator('table.jobs tbody tr', { hasText: 'sampling-proof' }).locator('td.outcome a').evaluateAll((links) => links.map((link) => link.getAttribute('href')));
+
     // Assess
+    expect(landedOn).toBe(cloud.ready.consoleUrl);
     expect(refusal).toContain('does not know this token');
     expect(await page.locator('header .who').textContent()).toContain('admin (admin)');
     const types = await page.locator('table.jobs tbody tr td:nth-child(2)').allTextContents();
     expect(types).toContain('sampling-proof');
     expect(types).toContain('snapshot');
+    expect(heading).toBe(`Created (${DEMO_TIMEZONE})`);
+    expect(created).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} -0[78]:00$/);
+    expect(proofOutcomes.length).toBeGreaterThan(0);
+    expect(proofOutcomes.every((text) => /^(all \d+ checks pass|\d+ checks? (warn|critical)|\d+ checks pass, \d+ skipped)/.test(text))).toBe(true);
+    expect(proofLinks.every((href) => /^#\/proofs\/\d{4}-\d{2}-\d{2}$/.test(href ?? ''))).toBe(true);
     expect(await page.evaluate(() => sessionStorage.getItem('nightshift.console.token'))).toBe(cloud.adminToken);
     await saveScreenshot(page, 'jobs');
   });
@@ -208,6 +220,24 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
     expect(scriptTypes.length).toBeGreaterThan(0);
     expect(new Set(scriptTypes)).toEqual(new Set(['script-run']));
     expect(page.url()).toContain('#/jobs?type=script-run');
+  });
+
+  it('shows the runs as cards at phone width (390 px), without scrolling the page sideways', async () => {
+    // Act
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${cloud.ready.consoleUrl}#/jobs`);
+    await page.locator('table.jobs tbody tr').first().waitFor();
+    const layout = await page.evaluate(() => {
+      const row = document.querySelector('table.jobs tbody tr')!;
+      return { pageWidth: document.documentElement.scrollWidth, rowDisplay: getComputedStyle(row).display, rowWidth: row.getBoundingClientRect().width };
+    });
+    await saveScreenshot(page, 'jobs-phone');
+    await page.setViewportSize({ width: 1366, height: 860 });
+
+    // Assess
+    expect(layout.pageWidth).toBeLessThanOrEqual(390);
+    expect(layout.rowDisplay).toBe('grid');
+    expect(layout.rowWidth).toBeLessThanOrEqual(390);
   });
 
   it('pages on to older runs without repeating any', async () => {
@@ -263,6 +293,7 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
     await started.waitFor();
     const outcomeText = await outcome.textContent();
     const runId = (await started.getAttribute('href'))!.replace('#/jobs/', '');
+    const shownFireTimes = await page.locator('table.schedules tbody tr').evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('.fire-times time')].filter((time) => time.checkVisibility()).length));
     await saveScreenshot(page, 'schedules', { fullPage: true });
     await page.goto(`${cloud.ready.consoleUrl}#/jobs?type=snapshot`);
     const row = page.locator('table.jobs tbody tr', { has: page.locator(`a[href="#/jobs/${runId}"]`) });
@@ -272,6 +303,9 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
 
     // Assess
     expect(outcomeText).toMatch(/^Started/);
+    // Only the next fire time shows; the four after it are folded away.
+    expect(shownFireTimes.length).toBeGreaterThan(3);
+    expect(new Set(shownFireTimes)).toEqual(new Set([1]));
     expect(await row.locator('td:nth-child(4)').textContent()).toMatch(/^\d{4}-\d{2}$/);
     expect(await row.locator('td:nth-child(5)').textContent()).toContain('by admin');
   }, 120_000);
@@ -293,6 +327,16 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
     const checkRows = await page.locator('table.checks tbody tr').count();
     const bands = await page.locator('table.checks tbody td:nth-child(5)').allTextContents();
     await saveScreenshot(page, 'proofs', { fullPage: true });
+    // The critical day proven again: the new run links to the run it replaces and to its proof's page.
+    const day = (await page.locator('#proof-title').textContent())!.slice(0, 10);
+    const replaced = (await cloud.request(`/proofs?from=${day}&to=${day}`)).body.items[0].jobId;
+    const rerun = (await cloud.request('/jobs/backfill', { method: 'POST', body: { type: 'sampling-proof', from: day, to: day, onlyMissing: false } })).body.queued[0].jobId;
+    await waitFor(async () => TERMINAL.includes((await cloud.request(`/jobs/${rerun}`)).body.status), 60_000);
+    await page.goto(`${cloud.ready.consoleUrl}#/jobs/${rerun}`);
+    const replacesLink = await page.locator('dl.record div', { hasText: 'Replaces' }).locator('a').getAttribute('href');
+    await page.locator('dl.record div', { hasText: 'Produced' }).locator('a').click();
+    await page.locator('#proof-title .badge-critical').waitFor();
+    const producedDay = await page.locator('#proof-title').textContent();
 
     // Assess
     expect(healthTypes).toEqual(expect.arrayContaining(['rollup', 'snapshot', 'sampling-proof', 'export', 'script-run', 'sweeper']));
@@ -300,7 +344,9 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
     expect(statuses.length).toBeGreaterThan(0);
     expect(statuses.every((status) => /warn|critical/.test(status))).toBe(true);
     expect(bands.some((band) => /\d/.test(band))).toBe(true);
-  }, 120_000);
+    expect(replacesLink).toBe(`#/jobs/${replaced}`);
+    expect(producedDay).toContain(day);
+  }, 180_000);
 
   it("draws a metric chart on a canvas, with the proof's warn and critical days marked", async () => {
     // Act: the demo's planted incidents include a sessions outage (critical) and a missing hour (warn).

@@ -41,7 +41,7 @@ export const listJobs = defineTool({
       limit: args.limit,
       ...(args.cursor ? { cursor: args.cursor } : {}),
     });
-    const table = page.items.length === 0 ? 'no runs match' : formatTable(page.items, jobColumns);
+    const table = page.items.length === 0 ? 'no runs match' : formatTable(page.items, jobColumns(await context.timezone()));
     const more = page.nextCursor ? `\nmore runs match: call list_jobs again with cursor "${page.nextCursor}"` : '';
     return { text: table + more, structured: { ...page } };
   },
@@ -56,7 +56,7 @@ export const getJob = defineTool({
   annotations: { readOnlyHint: true, openWorldHint: false },
   async run(args, context) {
     const job = await context.client.getJob(args.id);
-    return { text: describeJob(job), structured: { ...job } };
+    return { text: describeJob(job, await context.timezone()), structured: { ...job } };
   },
 });
 

@@ -19,7 +19,7 @@ export const getProof = defineTool({
   async run(args, context) {
     const date = args.date ?? (await latestProvenDay(context.client, context.now()));
     const proof = await context.client.getProof(date);
-    return { text: describeProof(proof), structured: { ...proof } };
+    return { text: describeProof(proof, await context.timezone()), structured: { ...proof } };
   },
 });
 

@@ -13,6 +13,6 @@ export const listSchedules = defineTool({
   annotations: { readOnlyHint: true, openWorldHint: false },
   async run(_args, context) {
     const result = await context.client.schedulerTasks();
-    return { text: result.tasks.length === 0 ? 'no schedules' : formatSchedules(result.tasks), structured: { ...result } };
+    return { text: result.tasks.length === 0 ? 'no schedules' : formatSchedules(result.tasks, await context.timezone()), structured: { ...result } };
   },
 });

@@ -23,15 +23,6 @@ export function Loading({ what }: { what: string }) {
   );
 }
 
-export function Time({ iso }: { iso: string | null | undefined }) {
-  if (!iso) return <span class="muted">—</span>;
-  return (
-    <time dateTime={iso} title={iso}>
-      {new Date(iso).toLocaleString()}
-    </time>
-  );
-}
-
 export function JsonBlock({ value, label }: { value: unknown; label: string }) {
   return (
     <pre class="json" aria-label={label} tabIndex={0}>

@@ -1,11 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
-import { TERMINAL_STATUSES, type JobDetail, type JobLogs, type LogStream } from '../../../functions/client';
-import { describeProblem, ErrorNotice, JsonBlock, Loading, Time } from '../components/notices';
+import { describeOutcome, formatBytes, TERMINAL_STATUSES, type JobDetail, type JobLogs, type LogStream } from '../../../functions/client';
+import { describeProblem, ErrorNotice, JsonBlock, Loading } from '../components/notices';
+import { Time } from '../components/time';
 import { TableHead } from '../components/table-head';
 import { StatusBadge } from '../components/status-badge';
 import { Tabs } from '../components/tabs';
-import { formatBytes, formatDuration } from '../format';
+import { formatDuration } from '../format';
 import { navigate } from '../router';
+import { producedPage, runHref } from '../run-links';
 import type { Session } from '../session';
 import { useLoad } from '../use-load';
 
@@ -52,25 +54,30 @@ function Record({ job }: { job: JobDetail }) {
     ['Status', <StatusBadge status={job.status} />],
     ['Trigger', `${job.trigger} by ${job.triggeredBy}`],
     ['Period', job.period ?? '—'],
-    ['Scheduled for', <Time iso={job.scheduledFor} />],
-    ['Created', <Time iso={job.createdAt} />],
-    ['Started', <Time iso={job.startedAt} />],
-    ['Finished', <Time iso={job.finishedAt} />],
+    ['Scheduled for', <Time iso={job.scheduledFor} named />],
+    ['Created', <Time iso={job.createdAt} named />],
+    ['Started', <Time iso={job.startedAt} named />],
+    ['Finished', <Time iso={job.finishedAt} named />],
     ['Duration', formatDuration(job.durationMs)],
   ];
-  if (job.deadlineAt) rows.push(['Deadline', <Time iso={job.deadlineAt} />]);
+  const outcome = describeOutcome(job);
+  if (outcome) rows.push(['Outcome', outcome]);
+  const produced = producedPage(job);
+  if (produced) rows.push(['Produced', <a href={produced.href}>The {produced.label}</a>]);
+  if (job.replaces) rows.push(['Replaces', <a href={runHref(job.replaces)}>{job.replaces}</a>]);
+  if (job.deadlineAt) rows.push(['Deadline', <Time iso={job.deadlineAt} named />]);
   if (job.exitCode !== undefined) rows.push(['Exit code', String(job.exitCode)]);
   if (job.force) rows.push(['Forced', 'yes: ran although the period had a run']);
-  if (job.skippedFor) rows.push(['Covered by', <a href={`#/jobs/${encodeURIComponent(job.skippedFor)}`}>{job.skippedFor}</a>]);
+  if (job.skippedFor) rows.push(['Covered by', <a href={runHref(job.skippedFor)}>{job.skippedFor}</a>]);
   if (job.waitingFor) {
     rows.push([
       job.status === 'queued' ? 'Waiting behind' : 'Waited behind',
       <>
-        <a href={`#/jobs/${encodeURIComponent(job.waitingFor)}`}>{job.waitingFor}</a> (held the lease; {job.waits ?? 1} {job.waits === 1 ? 'try' : 'tries'} since <Time iso={job.waitingSince} />)
+        <a href={runHref(job.waitingFor)}>{job.waitingFor}</a> (held the lease; {job.waits ?? 1} {job.waits === 1 ? 'try' : 'tries'} since <Time iso={job.waitingSince} named />)
       </>,
     ]);
   }
-  if (job.status === 'queued' && job.nextAttemptAt) rows.push(['Next try', <Time iso={job.nextAttemptAt} />]);
+  if (job.status === 'queued' && job.nextAttemptAt) rows.push(['Next try', <Time iso={job.nextAttemptAt} named />]);
   return (
     <>
       {job.error && (
@@ -197,7 +204,7 @@ function RunAgain({ session, job }: { session: Session; job: JobDetail }) {
     setProblem(undefined);
     try {
       const result = await session.client.submitJob({ type: job.type, params: job.params, ...(job.period ? { period: job.period, force: true } : {}) });
-      navigate(`#/jobs/${encodeURIComponent(result.existingJobId ?? result.job.id)}`);
+      navigate(runHref(result.existingJobId ?? result.job.id));
     } catch (error) {
       setProblem(describeProblem(error));
     } finally {

@@ -1,10 +1,12 @@
 import { useState } from 'preact/hooks';
-import type { JobListQuery, JobPage, JobRecord, JobStatus } from '../../../functions/client';
-import { ErrorNotice, Loading, Time } from '../components/notices';
+import { describeOutcome, formatTimeNamed, instantToWallTime, shortId, timeHeading, wallTimeToInstant, type JobListQuery, type JobPage, type JobRecord, type JobStatus } from '../../../functions/client';
+import { ErrorNotice, Loading } from '../components/notices';
 import { TableHead } from '../components/table-head';
 import { StatusBadge } from '../components/status-badge';
-import { formatAgo, formatDuration, formText, isoToLocalInput, localInputToIso } from '../format';
+import { Time, useTimeZone } from '../components/time';
+import { formatAgo, formatDuration, formText } from '../format';
 import { hashFor, navigate } from '../router';
+import { producedPage, runHref } from '../run-links';
 import type { Session } from '../session';
 import { useLoad } from '../use-load';
 
@@ -25,6 +27,7 @@ function filtersOf(query: URLSearchParams): Filters {
 
 /** Runs newest first, filtered by type, status and creation time; the first page refreshes itself. */
 export function JobsView({ session, query }: { session: Session; query: URLSearchParams }) {
+  const zone = useTimeZone();
   const filters = filtersOf(query);
   const key = JSON.stringify(filters);
   const [autoRefresh, setAutoRefresh] = useState(true);
@@ -68,8 +71,8 @@ export function JobsView({ session, query }: { session: Session; query: URLSearc
           apply({
             type: formText(form, 'type') || undefined,
             status: formText(form, 'status') || undefined,
-            since: localInputToIso(formText(form, 'since')),
-            until: localInputToIso(formText(form, 'until')),
+            since: wallTimeToInstant(formText(form, 'since'), zone)?.toISOString(),
+            until: wallTimeToInstant(formText(form, 'until'), zone)?.toISOString(),
           });
         }}
       >
@@ -96,12 +99,12 @@ export function JobsView({ session, query }: { session: Session; query: URLSearc
           </select>
         </label>
         <label>
-          Created after
-          <input type="datetime-local" name="since" value={isoToLocalInput(filters.since)} />
+          {timeHeading('Created after', zone)}
+          <input type="datetime-local" name="since" value={instantToWallTime(filters.since, zone)} />
         </label>
         <label>
-          Created before
-          <input type="datetime-local" name="until" value={isoToLocalInput(filters.until)} />
+          {timeHeading('Created before', zone)}
+          <input type="datetime-local" name="until" value={instantToWallTime(filters.until, zone)} />
         </label>
         <button type="submit">Apply</button>
         <button type="button" class="secondary" onClick={() => apply({})}>
@@ -114,7 +117,7 @@ export function JobsView({ session, query }: { session: Session; query: URLSearc
       ) : (
         <>
           <p class="muted small" aria-live="polite">
-            {items.length} run{items.length === 1 ? '' : 's'} shown{firstPage.loadedAt ? `, updated ${firstPage.loadedAt.toLocaleTimeString()}` : ''}
+            {items.length} run{items.length === 1 ? '' : 's'} shown{firstPage.loadedAt ? `, updated ${formatTimeNamed(firstPage.loadedAt, zone)}` : ''}
           </p>
           <JobsTable items={items} />
           {cursor && (
@@ -140,35 +143,47 @@ function listQuery(filters: Filters, cursor?: string): JobListQuery {
   };
 }
 
+/**
+ * The runs, newest first. On a phone (narrow screens, styles.css) each row becomes a card: the
+ * cells stack under their labels (`data-label`) instead of the page scrolling sideways.
+ */
 export function JobsTable({ items }: { items: JobRecord[] }) {
+  const zone = useTimeZone();
   if (items.length === 0) return <p class="empty">No runs match.</p>;
+  const created = timeHeading('Created', zone);
   return (
     <div class="table-wrap">
       <table class="jobs">
         <caption class="visually-hidden">Runs, newest first</caption>
-        <TableHead columns={['Run', 'Type', 'Status', 'Period', 'Trigger', 'Created', 'Duration', 'Outcome']} />
+        <TableHead columns={['Run', 'Type', 'Status', 'Period', 'Trigger', created, 'Duration', 'Outcome']} />
         <tbody>
           {items.map((job) => (
             <tr key={job.id} class={`row-${job.status.replace('_', '-')}`}>
-              <td>
-                <a href={`#/jobs/${encodeURIComponent(job.id)}`} class="mono">
-                  {job.id.slice(-8)}
+              <td class="cell-run">
+                <a href={runHref(job.id)} class="mono">
+                  {shortId(job.id)}
                 </a>
               </td>
-              <td>{job.type}</td>
-              <td>
+              <td class="cell-type">{job.type}</td>
+              <td class="cell-status">
                 <StatusBadge status={job.status} />
               </td>
-              <td class="mono">{job.period ?? '—'}</td>
-              <td>
+              <td class={`cell-period mono${job.period ? '' : ' no-value'}`} data-label="Period">
+                {job.period ?? '—'}
+              </td>
+              <td class="cell-trigger" data-label="Trigger">
                 {job.trigger}
                 <span class="muted small"> by {job.triggeredBy}</span>
               </td>
-              <td>
+              <td class="cell-created" data-label="Created">
                 <Time iso={job.createdAt} /> <span class="muted small">{formatAgo(job.createdAt)}</span>
               </td>
-              <td class="num">{formatDuration(job.durationMs)}</td>
-              <td class="outcome">{outcomeOf(job)}</td>
+              <td class={`cell-duration num${job.durationMs === undefined ? ' no-value' : ''}`}>
+                {formatDuration(job.durationMs)}
+              </td>
+              <td class="outcome">
+                <Outcome job={job} />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -177,14 +192,14 @@ export function JobsTable({ items }: { items: JobRecord[] }) {
   );
 }
 
-function outcomeOf(job: JobRecord): string {
-  if (job.error) return job.error.message;
-  if (job.skippedFor) return `covered by ${job.skippedFor.slice(-8)}`;
-  if (job.status === 'queued' && job.waitingFor) return `waiting behind ${job.waitingFor.slice(-8)} (lease held)`;
-  const summary = job.summary ?? {};
-  const parts = Object.entries(summary)
-    .filter(([, value]) => typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean')
-    .slice(0, 3)
-    .map(([name, value]) => `${name} ${String(value)}`);
-  return parts.join(', ');
+/** The outcome in words; for a run whose product has a page (a proof's day), a link to it. */
+function Outcome({ job }: { job: JobRecord }) {
+  const text = describeOutcome(job);
+  const produced = producedPage(job);
+  if (!produced) return <>{text}</>;
+  return (
+    <a href={produced.href} title={`The ${produced.label}`}>
+      {text || produced.label}
+    </a>
+  );
 }

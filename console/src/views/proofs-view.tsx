@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { ProofCheck, ProofDocument } from '../../../functions/client';
-import { ErrorNotice, Loading, Time } from '../components/notices';
+import { ErrorNotice, Loading } from '../components/notices';
+import { Time } from '../components/time';
 import { TableHead } from '../components/table-head';
 import { StatusBadge } from '../components/status-badge';
 import { addDays, formatNumber, localDay } from '../format';
@@ -13,7 +14,7 @@ const DAYS_LISTED = 45;
 /** The proven days of the last weeks, and one day's checks: observed value, band, status, why. */
 export function ProofsView({ session, date }: { session: Session; date: string | undefined }) {
   const days = useLoad('proof-days', async () => {
-    const { timezone } = await session.client.metrics();
+    const { timezone } = session;
     const to = localDay(new Date(), timezone);
     const from = addDays(to, -(DAYS_LISTED - 1));
     return { timezone, from, to, items: (await session.client.listProofs(from, to)).items.sort((a, b) => b.date.localeCompare(a.date)) };
@@ -72,7 +73,7 @@ function ProofDay({ session, date }: { session: Session; date: string }) {
       </div>
       <p class="small muted">
         {document.summary.pass} pass, {document.summary.warn} warn, {document.summary.critical} critical, {document.summary.skipped} skipped; days in {document.timezone}; generated{' '}
-        <Time iso={document.generatedAt} />.{' '}
+        <Time iso={document.generatedAt} named />.{' '}
         <a
           href={`#/chart?metric=${encodeURIComponent(firstProblemMetric(document) ?? '')}&to=${document.date}`}
           onClick={(event) => {

@@ -1,19 +1,23 @@
 import { useState } from 'preact/hooks';
-import type { SchedulerTask } from '../../../functions/client';
-import { describeProblem, ErrorNotice, Loading, Time } from '../components/notices';
+import { formatTime, shortId, timeHeading, type SchedulerTask } from '../../../functions/client';
+import { describeProblem, ErrorNotice, Loading } from '../components/notices';
+import { Time, useTimeZone } from '../components/time';
 import { TableHead } from '../components/table-head';
 import { StatusBadge } from '../components/status-badge';
+import { runHref } from '../run-links';
 import type { Session } from '../session';
 import { useLoad } from '../use-load';
 
 /** Every schedule: expression and zone, next fire times, last run, DST warnings; admins may trigger one now. */
 export function SchedulesView({ session }: { session: Session }) {
+  const zone = useTimeZone();
   const tasks = useLoad('schedules', () => session.client.schedulerTasks(), { refreshMs: 15_000 });
   return (
     <section>
       <h1 tabIndex={-1}>Schedules</h1>
       <p class="muted">
-        EventBridge Scheduler fires these in their own time zone. <em>Run now</em> starts what the schedule would start at its next fire (same job, period and parameters).
+        EventBridge Scheduler reads each expression in the schedule's own zone; the times here are the business zone's ({zone}). <em>Run now</em> starts what the schedule would
+        start at its next fire (same job, period and parameters).
       </p>
       <ErrorNotice error={tasks.error} what="load the schedules" />
       {!tasks.data ? (
@@ -21,7 +25,7 @@ export function SchedulesView({ session }: { session: Session }) {
       ) : (
         <div class="table-wrap">
           <table class="schedules">
-            <TableHead columns={['Schedule', 'Expression', 'Next fire times', 'Last run', 'Warnings', ...(session.isAdmin ? ['Action'] : [])]} />
+            <TableHead columns={['Schedule', 'Expression', timeHeading('Next fire times', zone), 'Last run', 'Warnings', ...(session.isAdmin ? ['Action'] : [])]} />
             <tbody>
               {tasks.data.tasks.map((task) => (
                 <ScheduleRow key={task.name} task={task} session={session} onTriggered={tasks.reload} />
@@ -35,6 +39,8 @@ export function SchedulesView({ session }: { session: Session }) {
 }
 
 function ScheduleRow({ task, session, onTriggered }: { task: SchedulerTask; session: Session; onTriggered: () => void }) {
+  const zone = useTimeZone();
+  const [next, ...later] = task.nextRuns;
   return (
     <tr>
       <th scope="row">
@@ -51,25 +57,36 @@ function ScheduleRow({ task, session, onTriggered }: { task: SchedulerTask; sess
         <div class="small muted">{task.timezone}</div>
       </td>
       <td>
-        {task.nextRuns.length === 0 ? (
+        {!next ? (
           <span class="muted">none</span>
         ) : (
-          <ol class="plain small">
-            {task.nextRuns.map((run) => (
-              <li key={run.utc}>
-                <time dateTime={run.utc} title={`${run.utc} (UTC)`}>
-                  {compactLocal(run.local)}
-                </time>
-              </li>
-            ))}
-          </ol>
+          // The next fire time on its line; the ones after it folded, so a row stays one line high.
+          <div class="small fire-times">
+            <time dateTime={next.utc} title={`${next.utc} (UTC)`}>
+              {formatTime(next.utc, zone)}
+            </time>
+            {later.length > 0 && (
+              <details>
+                <summary>{later.length} more</summary>
+                <ol class="plain">
+                  {later.map((run) => (
+                    <li key={run.utc}>
+                      <time dateTime={run.utc} title={`${run.utc} (UTC)`}>
+                        {formatTime(run.utc, zone)}
+                      </time>
+                    </li>
+                  ))}
+                </ol>
+              </details>
+            )}
+          </div>
         )}
       </td>
       <td>
         {task.lastRun ? (
           <>
-            <a href={`#/jobs/${encodeURIComponent(task.lastRun.id)}`} class="mono">
-              {task.lastRun.id.slice(-8)}
+            <a href={runHref(task.lastRun.id)} class="mono">
+              {shortId(task.lastRun.id)}
             </a>{' '}
             <StatusBadge status={task.lastRun.status} />
             <div class="small">
@@ -126,17 +143,11 @@ function TriggerButton({ name, session, onTriggered }: { name: string; session: 
       <div class="small" role="status">
         {outcome && (outcome.error ? <span class="error-text">{outcome.text}</span> : <>
           {outcome.text}{' '}
-          <a href={`#/jobs/${encodeURIComponent(outcome.jobId ?? '')}`} class="mono">
-            {outcome.jobId?.slice(-8)}
+          <a href={runHref(outcome.jobId ?? '')} class="mono">
+            {shortId(outcome.jobId ?? '')}
           </a>
         </>)}
       </div>
     </div>
   );
-}
-
-/** `2026-11-24T03:00:00.000-08:00` → `2026-11-24 03:00 −08:00`: the wall clock of the schedule's zone. */
-function compactLocal(local: string): string {
-  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.exec(local);
-  return match ? `${match[1]} ${match[2]} ${match[3] === 'Z' ? 'UTC' : match[3]!.replace('-', '−')}` : local;
 }

@@ -46,6 +46,7 @@ export const jobRecord = z
     logs: z.string().optional(),
     triggeredBy: z.string(),
     skippedFor: z.string().optional().describe('a skipped run: the run that covers its period or held its lease'),
+    replaces: z.string().optional().describe('the run whose period claim this run took over: the failed run a catch-up or backfill retries'),
     waitingFor: z.string().optional().describe('a manual run that found its lease held: the run it waited behind (last seen)'),
     waitingSince: isoTime.optional(),
     waits: z.number().int().min(1).optional().describe('how many times it found the lease held'),
@@ -67,16 +68,25 @@ const jobHealth = z
     schedules: z.array(z.string()),
     intervalMs: z.number().optional(),
     lastRun: runBrief.nullable(),
-    lastSuccess: runBrief.nullable(),
+    lastSuccess: runBrief.nullable().describe('the last run that succeeded (or ended with a warning)'),
+    lastCompleted: runBrief
+      .nullable()
+      .describe('the last run that did its work: a success, or what its type counts as done (a critical sampling proof); freshness is judged on it'),
   })
   .strict();
 
 export const healthBody = z
-  .object({ status: z.enum(['ok', 'degraded']), version: z.string(), time: isoTime, jobs: z.record(z.string(), jobHealth) })
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    version: z.string(),
+    time: isoTime,
+    timezone: z.string().describe('the business time zone (config `timezone`): local days and the times in `reason` are its'),
+    jobs: z.record(z.string(), jobHealth),
+  })
   .strict()
   .meta({ id: 'Health' });
 
-export const typeHealthBody = jobHealth.extend({ status: z.enum(['ok', 'degraded']), version: z.string(), type: z.enum(jobTypeNames) }).strict();
+export const typeHealthBody = jobHealth.extend({ status: z.enum(['ok', 'degraded']), version: z.string(), timezone: z.string(), type: z.enum(jobTypeNames) }).strict();
 
 export const eventsAccepted = z
   .object({

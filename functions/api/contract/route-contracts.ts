@@ -68,6 +68,7 @@ export const routeContracts: Record<RouteKey, RouteContract> = {
   'GET /console': {
     responses: {
       200: { description: 'the console page, with a Content-Security-Policy', schema: answers.consoleFile, contentType: 'text/html' },
+      308: { description: 'asked as `/console/`: the page is at `/console` (its asset links are relative to it)', headers: { location: '`../console`' } },
       404: { description: 'this deployment has no built console', schema: answers.errorBody },
     },
   },

@@ -27,8 +27,16 @@ function serve(request: ApiRequest, context: ApiContext, name: string): ApiRespo
   };
 }
 
-/** GET /console: the web console's page. It asks for a token and then calls this API with it. */
-export const getConsolePage: RouteHandler = async (request, context) => serve(request, context, 'index.html');
+/**
+ * GET /console: the web console's page. It asks for a token and then calls this API with it.
+ * `/console/` (the router and API Gateway both bring it here) answers with a redirect to the page:
+ * the page's asset links are relative to `<api>/console`, so from `/console/` they would miss. The
+ * target is relative too (`../console`), so a stage prefix in front of the path stays.
+ */
+export const getConsolePage: RouteHandler = async (request, context) => {
+  if (request.path.endsWith('/')) return { status: 308, headers: { ...CONSOLE_SECURITY_HEADERS, location: '../console', 'cache-control': 'no-cache' } };
+  return serve(request, context, 'index.html');
+};
 
 /** GET /console/assets/{file}: the page's script and style sheet (content-hashed names). */
 export const getConsoleAsset: RouteHandler = async (request, context) => {

@@ -13,6 +13,7 @@ async function healthOf(context: ApiContext, types: readonly JobType[]): Promise
     deployedAt: context.deployedAt,
     graceMs: deps.config.health.graceMinutes * 60_000,
     ranToTheEnd: deps.catalog.ranToTheEnd,
+    timezone: deps.config.timezone,
   };
   const entries = await Promise.all(
     types.map(async (type) => [type, await jobHealth(input, type, tasks.filter((t) => t.type === type))] as const),
@@ -26,7 +27,7 @@ export const getHealth: RouteHandler = async (_request, context) => {
   const healthy = Object.values(jobs).every((job) => job.healthy);
   return {
     status: healthy ? 200 : 503,
-    body: { status: healthy ? 'ok' : 'degraded', version: context.version, time: context.deps.clock.now().toISOString(), jobs },
+    body: { status: healthy ? 'ok' : 'degraded', version: context.version, time: context.deps.clock.now().toISOString(), timezone: context.deps.config.timezone, jobs },
   };
 };
 
@@ -42,6 +43,6 @@ export const getTypeHealth: RouteHandler = async (request, context) => {
   const health = jobs[type]!;
   return {
     status: health.healthy ? 200 : 503,
-    body: { status: health.healthy ? 'ok' : 'degraded', version: context.version, type, ...health },
+    body: { status: health.healthy ? 'ok' : 'degraded', version: context.version, timezone: context.deps.config.timezone, type, ...health },
   };
 };

@@ -69,7 +69,16 @@ export async function backfill(deps: JobDependencies, request: BackfillRequest):
   const worker = async (): Promise<void> => {
     while (next < toRun.length) {
       const period = toRun[next++]!;
-      const submitted = await submitRun(deps, { entry, trigger: 'backfill', triggeredBy: request.triggeredBy, params: {}, period, force: !request.onlyMissing });
+      const holder = states.get(period)?.jobId;
+      const submitted = await submitRun(deps, {
+        entry,
+        trigger: 'backfill',
+        triggeredBy: request.triggeredBy,
+        params: {},
+        period,
+        force: !request.onlyMissing,
+        ...(holder !== undefined ? { replaces: holder } : {}),
+      });
       if (submitted.outcome === 'queued') result.queued.push({ period, jobId: submitted.job.id });
       else result.skipped.push({ period, reason: 'done', jobId: submitted.existingJobId });
     }

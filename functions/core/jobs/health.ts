@@ -2,6 +2,8 @@ import type { JobLedger } from './ports';
 import type { JobRecord } from './record';
 import type { JobType } from './job-types';
 import type { CatalogView } from './scheduled-task';
+import { isSuccessful } from './states';
+import { formatLocalTimeNamed } from '../time/display';
 import { typicalIntervalMs } from '../time/schedule';
 
 /** The schedules of one job type, as health needs them. */
@@ -28,7 +30,13 @@ export interface JobHealth {
   /** The shortest interval among its enabled schedules; stale after twice this. */
   intervalMs?: number;
   lastRun: RunBrief | null;
+  /** The last run that succeeded (or ended with a warning). */
   lastSuccess: RunBrief | null;
+  /**
+   * The last run that did its work: a success, or what its job type counts as done (a critical
+   * sampling proof found bad data; the job ran). Freshness is judged on this one.
+   */
+  lastCompleted: RunBrief | null;
 }
 
 export interface HealthInput {
@@ -38,6 +46,8 @@ export interface HealthInput {
   graceMs: number;
   /** The job type's own rule for a run that did its work (the catalog's). */
   ranToTheEnd: CatalogView['ranToTheEnd'];
+  /** The business time zone: times in the reasons are its wall clock. */
+  timezone: string;
 }
 
 /** How far back to look for a last success outside the staleness window: a few pages, never a scan. */
@@ -45,7 +55,8 @@ const SUCCESS_SEARCH_PAGES = 3;
 const PAGE = 100;
 
 /**
- * A scheduled job type is healthy when it succeeded within twice its interval. Until it has had
+ * A scheduled job type is healthy when a run of it ran to the end (succeeded, or what its type
+ * counts as done) within twice its interval. Until it has had
  * that long since the deploy (plus the grace period), it is given the benefit of the doubt.
  * Job types without schedules run on demand and are never stale.
  */
@@ -59,38 +70,49 @@ export async function jobHealth(input: HealthInput, type: JobType, schedules: re
 
   const latest = await ledger.list({ type, limit: 1 });
   const lastRun = latest.items[0] ? brief(latest.items[0]) : null;
-  const success = await findLastSuccess(input, type);
-  const lastSuccess = success ? brief(success) : null;
-  const base = { schedules: enabled.map((s) => s.name), lastRun, lastSuccess, ...(intervalMs !== undefined ? { intervalMs } : {}) };
+  const { success, completed } = await findLastDone(input, type);
+  const base = {
+    schedules: enabled.map((s) => s.name),
+    lastRun,
+    lastSuccess: success ? brief(success) : null,
+    lastCompleted: completed ? brief(completed) : null,
+    ...(intervalMs !== undefined ? { intervalMs } : {}),
+  };
 
   if (intervalMs === undefined) return { ...base, healthy: true, reason: 'runs on demand (no enabled schedule)' };
   const window = 2 * intervalMs;
   const judgedFrom = input.deployedAt.getTime() + input.graceMs;
-  if (success && now.getTime() - Date.parse(success.createdAt) <= window) {
-    return { ...base, healthy: true, reason: `succeeded within 2× its interval (${describeMs(window)})` };
+  if (completed && now.getTime() - Date.parse(completed.createdAt) <= window) {
+    const reason = isSuccessful(completed.status)
+      ? `succeeded within 2× its interval (${describeMs(window)})`
+      : `ran to the end within 2× its interval (${describeMs(window)}): ${completed.status}, which a ${type} run counts as done`;
+    return { ...base, healthy: true, reason };
   }
   if (now.getTime() - judgedFrom < window) {
-    return { ...base, healthy: true, reason: `deployed recently: judged from ${new Date(judgedFrom + window).toISOString()}` };
+    return { ...base, healthy: true, reason: `deployed recently: judged from ${formatLocalTimeNamed(new Date(judgedFrom + window), input.timezone)}` };
   }
   return {
     ...base,
     healthy: false,
-    reason: success
-      ? `no success within 2× its interval (${describeMs(window)}); last success ${success.createdAt}`
-      : `no success within 2× its interval (${describeMs(window)}) and none found in recent runs`,
+    reason: completed
+      ? `no run ran to the end within 2× its interval (${describeMs(window)}); the last that did was created ${formatLocalTimeNamed(completed.createdAt, input.timezone)}`
+      : `no run ran to the end within 2× its interval (${describeMs(window)}), nor any in recent runs`,
   };
 }
 
-async function findLastSuccess({ ledger, ranToTheEnd }: HealthInput, type: JobType): Promise<JobRecord | undefined> {
+/** The newest successful run and the newest that ran to the end (often the same), from the same few pages. */
+async function findLastDone({ ledger, ranToTheEnd }: HealthInput, type: JobType): Promise<{ success?: JobRecord; completed?: JobRecord }> {
+  let success: JobRecord | undefined;
+  let completed: JobRecord | undefined;
   let cursor: string | undefined;
-  for (let page = 0; page < SUCCESS_SEARCH_PAGES; page += 1) {
+  for (let page = 0; page < SUCCESS_SEARCH_PAGES && !(success && completed); page += 1) {
     const result = await ledger.list({ type, limit: PAGE, ...(cursor ? { cursor } : {}) });
-    const found = result.items.find(ranToTheEnd);
-    if (found) return found;
-    if (!result.nextCursor) return undefined;
+    success ??= result.items.find((job) => isSuccessful(job.status));
+    completed ??= result.items.find(ranToTheEnd);
+    if (!result.nextCursor) break;
     cursor = result.nextCursor;
   }
-  return undefined;
+  return { ...(success ? { success } : {}), ...(completed ? { completed } : {}) };
 }
 
 function brief(job: JobRecord): RunBrief {

@@ -41,6 +41,11 @@ export interface JobRecord {
   /** For a `skipped` run: the run that already covers its period or holds its lease. */
   skippedFor?: string;
   /**
+   * The run whose period claim this run took over: the failed (or timed-out, skipped) run a
+   * catch-up or backfill retries, or the finished run a backfill of every period re-runs.
+   */
+  replaces?: string;
+  /**
    * A manual run of a single-flight job that found the lease held waits `queued` behind the run
    * holding it (`waitingFor`, last seen), from `waitingSince`, trying again at `nextAttemptAt`;
    * `waits` counts its tries. They stay on the record once it runs.
@@ -65,6 +70,7 @@ export interface NewJob {
   triggeredBy: string;
   createdAt: string;
   expiresAt: number;
+  replaces?: string;
 }
 
 /** Fields a transition may set besides `status`. */

@@ -28,6 +28,8 @@ export interface SubmitRequest {
   params: Record<string, unknown>;
   period?: string;
   force?: boolean;
+  /** The run holding the period that this one is meant to take over (see `JobRecord.replaces`). */
+  replaces?: string;
 }
 
 export type SubmitResult =
@@ -53,6 +55,7 @@ export async function submitRun(deps: JobDependencies, request: SubmitRequest): 
     params: params.data,
     ...(period !== undefined ? { period } : {}),
     ...(request.force ? { force: true } : {}),
+    ...(request.replaces !== undefined ? { replaces: request.replaces } : {}),
   });
   if (created.outcome === 'skipped') return created;
   await invokeOrFailRun(deps, created.job, { trigger: request.trigger, triggeredBy: request.triggeredBy });

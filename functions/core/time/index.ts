@@ -1,3 +1,4 @@
 export * from './errors';
 export * from './periods';
 export * from './schedule';
+export * from './display';

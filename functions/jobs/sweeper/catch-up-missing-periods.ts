@@ -18,6 +18,8 @@ export interface MissingPeriod {
   params: Record<string, unknown>;
   /** Why it counts as missing: never claimed, or its only run failed. */
   reason: 'never_ran' | 'failed';
+  /** The failed run holding the period, which the catch-up run replaces. */
+  replaces?: string;
 }
 
 export interface CatchUpReport {
@@ -52,7 +54,7 @@ export async function findMissingPeriods(deps: JobDependencies, tasks: readonly 
       const done = state && (isSuccessful(state.status) || isActive(state.status));
       if (done) continue;
       if (state && state.trigger === 'catch-up') continue;
-      missing.push({ schedule: task.name, type: task.type, period, scheduledFor, params: task.params, reason: state ? 'failed' : 'never_ran' });
+      missing.push({ schedule: task.name, type: task.type, period, scheduledFor, params: task.params, ...(state ? { reason: 'failed', replaces: state.jobId } : { reason: 'never_ran' }) });
     }
   }
   return missing.sort((a, b) => a.scheduledFor.localeCompare(b.scheduledFor));
@@ -88,6 +90,7 @@ export async function catchUpMissingPeriods(
       params: gap.params,
       period: gap.period,
       scheduledFor: gap.scheduledFor,
+      ...(gap.replaces !== undefined ? { replaces: gap.replaces } : {}),
     });
     if (created.outcome === 'skipped') continue;
     // Not accepted: the run is failed and the sweep fails visibly.

@@ -12,7 +12,7 @@ import type { JobType } from '../../core/jobs/job-types';
 export async function publishJobHealth(deps: JobDependencies, tasks: readonly ScheduledTask[]): Promise<Partial<Record<JobType, boolean>>> {
   const { runMetrics, deployedAt } = deps;
   if (!runMetrics || !deployedAt) return {};
-  const input = { ledger: deps.ledger, now: deps.clock.now(), deployedAt, graceMs: deps.config.health.graceMinutes * 60_000, ranToTheEnd: deps.catalog.ranToTheEnd };
+  const input = { ledger: deps.ledger, now: deps.clock.now(), deployedAt, graceMs: deps.config.health.graceMinutes * 60_000, ranToTheEnd: deps.catalog.ranToTheEnd, timezone: deps.config.timezone };
   const scheduledTypes = [...new Set(tasks.filter((task) => task.enabled).map((task) => task.type))];
   const verdicts: Partial<Record<JobType, boolean>> = {};
   for (const type of scheduledTypes) {

@@ -59,6 +59,17 @@ describe('console and session routes', () => {
     expect(assets.map((asset) => asset.headers['content-type']).sort()).toEqual(['text/css; charset=utf-8', 'text/javascript; charset=utf-8']);
   });
 
+  it('GET /console/ sends the browser to /console, where the relative asset links resolve, keeping a stage prefix', async () => {
+    // Act
+    const answer = await api.call('GET', '/console/');
+
+    // Assess
+    expect(answer.status).toBe(308);
+    expect(answer.headers['location']).toBe('../console');
+    expect(new URL(answer.headers['location']!, 'https://api.example.com/prod/console/').pathname).toBe('/prod/console');
+    expect(new URL(answer.headers['location']!, 'http://127.0.0.1:3000/console/#/jobs').href).toBe('http://127.0.0.1:3000/console');
+  });
+
   it('compresses for browsers that accept gzip, and serves nothing outside the console', async () => {
     // Prepare
     const page = await api.call('GET', '/console');

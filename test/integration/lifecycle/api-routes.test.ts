@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { testApi, type ApiAnswer, type ApiCall, type TestApi } from '../../helpers/api';
 import { jobCatalog } from '../../../functions/catalog';
+import { formatLocalTimeNamed } from '../../../functions/core/time/display';
 import type { JobLedger } from '../../../functions/core/jobs/ports';
 import type { JobRecord } from '../../../functions/core/jobs/record';
 import { FakeClock } from '../../helpers/clock';
@@ -61,15 +62,16 @@ describe('the API handler', () => {
       // Assess
       expect(response.status).toBe(200);
       expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
-      expect(response.body).toEqual({ status: 'ok', version: '1.4.2-test', time: expect.any(String), jobs: expect.any(Object) });
+      expect(response.body).toEqual({ status: 'ok', version: '1.4.2-test', time: expect.any(String), timezone: 'America/Los_Angeles', jobs: expect.any(Object) });
       expect(Object.keys(response.body.jobs)).toEqual(jobCatalog.map((entry) => entry.type));
       expect(response.body.jobs.sweeper).toEqual({
         healthy: true,
-        reason: `deployed recently: judged from ${new Date(Date.parse(deployedAt) + 30 * 60_000 + 10 * 60_000).toISOString()}`,
+        reason: `deployed recently: judged from ${formatLocalTimeNamed(new Date(Date.parse(deployedAt) + 30 * 60_000 + 10 * 60_000), 'America/Los_Angeles')}`,
         schedules: ['sweeper'],
         intervalMs: 300_000,
         lastRun: null,
         lastSuccess: null,
+        lastCompleted: null,
       });
       expect(Date.parse(response.body.time)).toBeGreaterThanOrEqual(before - 1000);
     });
@@ -83,7 +85,7 @@ describe('the API handler', () => {
 
       // Assess
       expect(response.status).toBe(200);
-      expect(response.body).toMatchObject({ status: 'ok', version: '1.4.2-test', type: 'sweeper', healthy: true, schedules: ['sweeper'] });
+      expect(response.body).toMatchObject({ status: 'ok', version: '1.4.2-test', timezone: 'America/Los_Angeles', type: 'sweeper', healthy: true, schedules: ['sweeper'] });
     });
 
     it('answers 404 for a type this build does not ship', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobHealth, type HealthInput, type HealthSchedule } from '../../../functions/core/jobs/health';
+import { formatLocalTimeNamed } from '../../../functions/core/time/display';
 import type { JobLedger } from '../../../functions/core/jobs/ports';
 import type { JobRecord } from '../../../functions/core/jobs/record';
 import type { JobType } from '../../../functions/core/jobs/job-types';
@@ -32,7 +33,7 @@ describe('jobHealth', () => {
   });
 
   function input(deployedAt: Date, graceMinutes = 30): HealthInput {
-    return { ledger, now: NOW, deployedAt, graceMs: graceMinutes * 60_000, ranToTheEnd };
+    return { ledger, now: NOW, deployedAt, graceMs: graceMinutes * 60_000, ranToTheEnd, timezone: 'America/Los_Angeles' };
   }
 
   /** A run of `type` created at `createdAt` that ended in `status`. */
@@ -43,8 +44,9 @@ describe('jobHealth', () => {
   }
 
   describe('the sampling proof', () => {
-    it('counts a critical proof (failed, exit code 2) as a run that did its work, but not one that could not compute (exit code 3)', async () => {
-      // Prepare: last night's proof was critical; the night before, it could not be computed.
+    it('counts a critical proof (failed, exit code 2) as a run that did its work, but not as a success, and not one that could not compute (exit code 3)', async () => {
+      // Prepare: three nights ago the proof passed; the night before last it could not be computed; last night it was critical.
+      const passed = await runAt('sampling-proof', ago(64 * HOUR), 'succeeded', 0);
       await runAt('sampling-proof', ago(40 * HOUR), 'failed', 3);
       const critical = await runAt('sampling-proof', ago(17 * HOUR), 'failed', 2);
 
@@ -53,7 +55,9 @@ describe('jobHealth', () => {
 
       // Assess
       expect(health.healthy).toBe(true);
-      expect(health.lastSuccess?.id).toBe(critical.id);
+      expect(health.reason).toBe('ran to the end within 2× its interval (2 d): failed, which a sampling-proof run counts as done');
+      expect(health.lastCompleted?.id).toBe(critical.id);
+      expect(health.lastSuccess).toMatchObject({ id: passed.id, status: 'succeeded' });
       expect(health.lastRun?.status).toBe('failed');
     });
   });
@@ -69,12 +73,14 @@ describe('jobHealth', () => {
       // Assess
       expect(health).toEqual({
         healthy: true,
-        reason: `deployed recently: judged from ${new Date(deployedAt.getTime() + 30 * 60_000 + 2 * HOUR).toISOString()}`,
+        reason: `deployed recently: judged from ${formatLocalTimeNamed(new Date(deployedAt.getTime() + 30 * 60_000 + 2 * HOUR), 'America/Los_Angeles')}`,
         schedules: ['rollup-hourly'],
         intervalMs: HOUR,
         lastRun: null,
         lastSuccess: null,
+        lastCompleted: null,
       });
+      expect(health.reason).toMatch(/judged from 2026-11-24 \d\d:\d\d:\d\d -08:00 America\/Los_Angeles$/);
     });
 
     it('is unhealthy without any success once grace and twice the interval have passed since the deploy', async () => {
@@ -86,7 +92,7 @@ describe('jobHealth', () => {
 
       // Assess
       expect(health.healthy).toBe(false);
-      expect(health.reason).toBe('no success within 2× its interval (2 h) and none found in recent runs');
+      expect(health.reason).toBe('no run ran to the end within 2× its interval (2 h), nor any in recent runs');
     });
 
     it('is unhealthy, naming the last success, when that success is older than twice the interval', async () => {
@@ -100,11 +106,12 @@ describe('jobHealth', () => {
       // Assess
       expect(health).toEqual({
         healthy: false,
-        reason: `no success within 2× its interval (2 d); last success ${success.createdAt}`,
+        reason: `no run ran to the end within 2× its interval (2 d); the last that did was created ${formatLocalTimeNamed(success.createdAt, 'America/Los_Angeles')}`,
         schedules: ['export-daily'],
         intervalMs: 24 * HOUR,
         lastRun: { id: failure.id, status: 'failed', createdAt: failure.createdAt, finishedAt: failure.finishedAt },
         lastSuccess: { id: success.id, status: 'succeeded', createdAt: success.createdAt, finishedAt: success.finishedAt },
+        lastCompleted: { id: success.id, status: 'succeeded', createdAt: success.createdAt, finishedAt: success.finishedAt },
       });
     });
 
@@ -152,6 +159,7 @@ describe('jobHealth', () => {
         schedules: [],
         lastRun: { id: failure.id, status: 'failed', createdAt: failure.createdAt, finishedAt: failure.finishedAt },
         lastSuccess: null,
+        lastCompleted: null,
       });
     });
 

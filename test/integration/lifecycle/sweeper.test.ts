@@ -341,9 +341,9 @@ describe('the sweeper', () => {
       const afterRetryFailed = await catchUpMissingPeriods(d, [dailySnapshot], silentLogger, notAborted());
 
       // Assess
-      expect(found.map((m) => [m.period, m.reason])).toEqual([['2026-07-09', 'failed']]);
+      expect(found.map((m) => [m.period, m.reason, m.replaces])).toEqual([['2026-07-09', 'failed', failed.id]]);
       expect(retry.started).toHaveLength(1);
-      expect(retryRun).toMatchObject({ period: '2026-07-09', trigger: 'catch-up', status: 'queued' });
+      expect(retryRun).toMatchObject({ period: '2026-07-09', trigger: 'catch-up', status: 'queued', replaces: failed.id });
       expect(retryRun?.id).not.toBe(failed.id);
       expect(afterRetryFailed).toEqual({ missing: 0, started: [] });
       expect(invoker.invocations.map((i) => i.jobId)).toEqual([retryRun?.id]);

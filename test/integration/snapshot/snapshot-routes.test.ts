@@ -79,7 +79,8 @@ describe('snapshot routes: scheduler trigger, backfill, listing', () => {
     expect(second.body.skipped).toEqual(first.body.queued.map((run: { period: string; jobId: string }) => ({ ...run, reason: 'done' })));
     expect(forced.body.queued.map((run: { period: string }) => run.period)).toEqual(['2026-11-04', '2026-11-05']);
     const rerun = await testDependencies(storage, { config }).ledger.get(forced.body.queued[0].jobId);
-    expect(rerun).toMatchObject({ trigger: 'backfill', force: true, status: 'warning', period: '2026-11-04' });
+    const firstOfNov4 = first.body.queued.find((run: { period: string }) => run.period === '2026-11-04').jobId;
+    expect(rerun).toMatchObject({ trigger: 'backfill', force: true, status: 'warning', period: '2026-11-04', replaces: firstOfNov4 });
   });
 
   it('POST /jobs/backfill refuses ranges it cannot run, naming why', async () => {

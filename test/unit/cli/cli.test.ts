@@ -37,6 +37,8 @@ describe('nightshift CLI (against a fake API)', () => {
   const cli = (args: string[], options: Parameters<typeof runCli>[1] = {}) => runCli(args, { url: api.url, ...options });
 
   beforeAll(async () => {
+    // The business time zone the CLI shows times in.
+    api.route('GET /metrics', () => ({ status: 200, body: { timezone: 'America/Los_Angeles', weekStartsOn: 'monday', metrics: [], ratios: [], dimensions: [] } }));
     await api.start();
     dir = await mkdtemp(join(tmpdir(), 'nightshift-cli-'));
   });
@@ -148,19 +150,21 @@ describe('nightshift CLI (against a fake API)', () => {
       api.route('GET /jobs', (request) =>
         request.query['cursor'] === 'page2'
           ? { status: 200, body: { items: [job({ id: OTHER, status: 'failed' })], nextCursor: null } }
-          : { status: 200, body: { items: [job({ status: 'succeeded', durationMs: 1500 })], nextCursor: 'page2' } },
+          : { status: 200, body: { items: [job({ status: 'succeeded', durationMs: 1500, summary: { timedOut: 0, reinvoked: 2, caughtUp: [], missingLeft: 0 } })], nextCursor: 'page2' } },
       );
 
       // Act
       const first = await cli(['jobs', 'list', '--type', 'sweeper', '--limit', '1']);
       const all = await cli(['jobs', 'list', '--all', '--json']);
 
-      // Assess
+      // Assess: times on the business zone's clock (GET /metrics), the zone named in the heading.
       expect(first.code).toBe(0);
-      expect(first.stdout.split('\n')[0]).toMatch(/^ID\s+TYPE\s+STATUS\s+TRIGGER\s+PERIOD\s+CREATED\s+DURATION\s+BY$/);
-      expect(first.stdout).toContain(`${ID}  sweeper  succeeded`);
+      expect(first.stdout.split('\n')[0]).toMatch(/^ID\s+TYPE\s+STATUS\s+TRIGGER\s+PERIOD\s+CREATED \(America\/Los_Angeles\)\s+DURATION\s+BY\s+OUTCOME$/);
+      expect(first.stdout).toMatch(new RegExp(`${ID}  sweeper  succeeded  api\\s+2026-11-23 02:00:00 -08:00\\s+1\\.5 s  admin  invoked 2 lost runs again$`, 'm'));
       expect(first.stdout).not.toContain(OTHER);
-      expect(api.requests[0]?.query).toEqual({ type: 'sweeper', limit: '1' });
+      expect(api.requests.find((request) => request.path === '/jobs')?.query).toEqual({ type: 'sweeper', limit: '1' });
+      expect(all.stdout).not.toContain('-08:00');
+      expect(api.requests.filter((request) => request.path === '/metrics')).toHaveLength(1);
       expect((JSON.parse(all.stdout) as { items: Array<{ id: string }> }).items.map((item) => item.id)).toEqual([ID, OTHER]);
     });
 
@@ -244,19 +248,23 @@ describe('nightshift CLI (against a fake API)', () => {
         rollup: { healthy: true, reason: 'succeeded 20 min ago', schedules: ['rollup-hourly'], lastRun: { id: ID, status: 'succeeded', createdAt: '2026-11-23T10:00:00.000Z' }, lastSuccess: { id: ID, status: 'succeeded', createdAt: '2026-11-23T10:00:00.000Z', finishedAt: '2026-11-23T10:00:05.000Z' } },
         snapshot: { healthy: false, reason: 'no success in 48 h', schedules: ['snapshot-daily'], lastRun: null, lastSuccess: null },
       };
-      api.route('GET /health', () => ({ status: 503, body: { status: 'degraded', version: '1', time: 't', jobs } }));
-      api.route('GET /health/rollup', () => ({ status: 200, body: { status: 'ok', version: '1', type: 'rollup', ...jobs.rollup } }));
+      api.route('GET /health', () => ({ status: 503, body: { status: 'degraded', version: '1', time: 't', timezone: 'Asia/Kolkata', jobs } }));
+      api.route('GET /health/rollup', () => ({ status: 200, body: { status: 'ok', version: '1', timezone: 'Asia/Kolkata', type: 'rollup', ...jobs.rollup } }));
 
       // Act
-      const all = await cli(['health']);
+      const all = await cli(['health'], { token: '' });
       const one = await cli(['health', 'rollup']);
+      const inOwnZone = await cli(['health', 'rollup'], { env: { NIGHTSHIFT_TIMEZONE: 'Europe/Berlin' } });
 
-      // Assess
+      // Assess: health needs no token, and its report names the zone, so nothing else is asked.
       expect(all.code).toBe(1);
+      expect(all.stdout).toMatch(/^TYPE\s+HEALTHY\s+LAST RUN \(Asia\/Kolkata\)\s+LAST SUCCESS\s+REASON$/m);
       expect(all.stdout).toMatch(/snapshot\s+NO\s+—\s+—\s+no success in 48 h/);
       expect(all.stdout.trim().endsWith('degraded')).toBe(true);
       expect(one.code).toBe(0);
-      expect(one.stdout).toMatch(/rollup\s+yes\s+succeeded 2026-11-23 10:00:00Z\s+2026-11-23 10:00:05Z/);
+      expect(one.stdout).toMatch(/rollup\s+yes\s+succeeded 2026-11-23 15:30:00 \+05:30\s+2026-11-23 15:30:05 \+05:30/);
+      expect(inOwnZone.stdout).toMatch(/LAST RUN \(Europe\/Berlin\)[\s\S]*succeeded 2026-11-23 11:00:00 \+01:00/);
+      expect(api.requests.filter((request) => request.path === '/metrics')).toEqual([]);
     });
   });
 

@@ -15,6 +15,8 @@ export interface RunRequest {
   period?: string;
   scheduledFor?: string;
   force?: boolean;
+  /** The run holding the period that this one is meant to take over (see `JobRecord.replaces`). */
+  replaces?: string;
 }
 
 export type CreateRunResult = ClaimResult | { outcome: 'queued'; job: JobRecord };
@@ -37,6 +39,7 @@ export async function createRun(deps: Pick<JobDependencies, 'ledger' | 'clock' |
     ...(request.period !== undefined ? { period: request.period } : {}),
     ...(request.scheduledFor !== undefined ? { scheduledFor: request.scheduledFor } : {}),
     ...(request.force ? { force: true } : {}),
+    ...(request.replaces !== undefined ? { replaces: request.replaces } : {}),
   };
   if (job.period === undefined) return { outcome: 'queued', job: await deps.ledger.enqueue(job) };
   return deps.ledger.claimPeriod({ ...job, period: job.period }, claimModeFor(request));

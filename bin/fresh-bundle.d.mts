@@ -1,0 +1,2 @@
+/** See fresh-bundle.mjs. */
+export function bundleIsFresh(dist: URL, root: URL): boolean;
