@@ -1,4 +1,6 @@
 import { DateTime } from 'luxon';
+import { formatLocalTime } from '../../functions/core/time/display';
+import { describeOutcome } from '../../functions/client/outcome';
 import type { JobInvocation } from '../../functions/core/jobs/ports';
 import type { JobRecord } from '../../functions/core/jobs/record';
 
@@ -22,8 +24,10 @@ export function runLine(invocation: JobInvocation, result: unknown, options: Run
   if (result['outcome'] === 'rejected') return paint('red', `${invocation.type} invocation rejected: ${String(result['reason'])}`);
   const job = result['job'] as JobRecord | undefined;
   if (!job) return undefined;
-  const time = (iso: string | undefined) => (iso ? DateTime.fromISO(iso).setZone(options.timezone).toFormat('HH:mm:ss') : '--:--:--');
-  const when = job.status === 'skipped' ? `${time(job.createdAt)}         ` : `${time(job.startedAt ?? job.createdAt)}–${time(job.finishedAt)}`;
+  // Nightshift's convention (the zone's wall clock, its offset) for the start; the end's clock only.
+  const start = job.status === 'skipped' ? job.createdAt : (job.startedAt ?? job.createdAt);
+  const end = job.status === 'skipped' || !job.finishedAt ? '        ' : DateTime.fromISO(job.finishedAt).setZone(options.timezone).toFormat('HH:mm:ss');
+  const when = `${formatLocalTime(start, options.timezone)}–${end}`;
   const text = [
     when,
     job.type.padEnd(14),
@@ -50,20 +54,11 @@ function duration(ms: number | undefined): string {
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
-/** What the run came to, in one short piece of text: its error, its reason, or its summary's figures. */
+/** What the run came to: its error with its code, else its job type's sentence (the console's Outcome), and what it wrote. */
 function outcome(job: JobRecord): string {
   if (job.error) return clip(`${job.error.code}: ${job.error.message}`);
-  if (job.status === 'skipped') return job.skippedFor ? `covered by run ${job.skippedFor}` : 'skipped';
-  const summary = job.summary ?? {};
-  if (typeof summary['message'] === 'string') return clip(`${summary['status'] === 'skipped' ? 'skipped: ' : ''}${summary['message']}`);
-  const figures = Object.entries(summary).flatMap(([key, value]) => {
-    if (/(^|[a-z])(Id|Ids|Key|key)$/.test(key) || key === 'date') return [];
-    if (Array.isArray(value)) return value.length > 0 ? [`${key} ${value.length}`] : [];
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return [`${key} ${value}`];
-    return [];
-  });
   const produced = job.artifacts.length > 0 ? ` → ${job.artifacts[0]?.key}${job.artifacts.length > 1 ? ` (+${job.artifacts.length - 1})` : ''}` : '';
-  return clip(`${figures.join(', ')}${produced}`);
+  return clip(`${describeOutcome(job)}${produced}`);
 }
 
 function clip(text: string): string {

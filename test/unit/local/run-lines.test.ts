@@ -24,15 +24,15 @@ function record(overrides: Partial<JobRecord>): JobRecord {
 }
 
 describe('runLine', () => {
-  it('shows start–end in the business zone, type, period, status, duration, outcome and the run id', () => {
+  it('shows start–end in the business zone (its offset, as Nightshift shows times), type, period, status, duration, outcome and the run id', () => {
     // Prepare
-    const job = record({ period: '2026-11-22', summary: { periodType: 'daily', itemsWritten: 3, scopes: ['overall', 'store=s01'], key: 'snapshots/x.json' }, artifacts: [{ name: 'x.json', key: 'snapshots/daily/2026-11-22.json', size: 1, contentType: 'application/json' }] });
+    const job = record({ period: '2026-11-22', summary: { periodType: 'daily', period: '2026-11-22', scopes: 2, metrics: 6, errors: 0 }, artifacts: [{ name: 'x.json', key: 'snapshots/daily/2026-11-22.json', size: 1, contentType: 'application/json' }] });
 
     // Act
     const line = runLine({ type: 'snapshot', trigger: 'schedule' }, { outcome: 'ran', job }, options);
 
     // Assess
-    expect(line).toBe(`03:00:01–03:00:03 snapshot       2026-11-22 succeeded   2.5 s  periodType daily, itemsWritten 3, scopes 2 → snapshots/daily/2026-11-22.json  ${ID}`);
+    expect(line).toBe(`2026-11-23 03:00:01 -08:00–03:00:03 snapshot       2026-11-22 succeeded   2.5 s  daily 2026-11-22: 6 metrics for 2 scopes → snapshots/daily/2026-11-22.json  ${ID}`);
   });
 
   it('gives a failed run its error, a skipped one the run that holds its period, and a proof with nothing to prove its reason', () => {
@@ -46,7 +46,7 @@ describe('runLine', () => {
 
     // Assess
     expect(lines[0]).toContain('export         -          failed      2.5 s  storage_unavailable: writing: storage is unavailable');
-    expect(lines[1]).toBe(`03:00:00          snapshot       2026-11-22 skipped            covered by run OTHER  ${ID}`);
+    expect(lines[1]).toBe(`2026-11-23 03:00:00 -08:00–         snapshot       2026-11-22 skipped            covered by run OTHER  ${ID}`);
     expect(lines[2]).toContain('succeeded   2.5 s  skipped: no events are stored yet; 2026-11-22 has nothing to prove');
   });
 
@@ -60,8 +60,8 @@ describe('runLine', () => {
     const rejected = runLine({ type: 'rollup', trigger: 'schedule' }, { outcome: 'rejected', reason: 'event: bad' }, options);
 
     // Assess
-    expect(coloured?.startsWith('\u001b[1;31m03:00:01')).toBe(true);
-    expect(plain?.startsWith('03:00:01')).toBe(true);
+    expect(coloured?.startsWith('\u001b[1;31m2026-11-23 03:00:01 -08:00–03:00:03')).toBe(true);
+    expect(plain?.startsWith('2026-11-23 03:00:01 -08:00')).toBe(true);
     expect(rejected).toBe('rollup invocation rejected: event: bad');
     expect(runLine({ type: 'rollup', trigger: 'schedule' }, { batchItemFailures: [] }, options)).toBeUndefined();
   });
