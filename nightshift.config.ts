@@ -1,4 +1,4 @@
-import { defineConfig } from './functions/core/config';
+import { defineConfig } from 'nightshift/config';
 
 /**
  * The demo shop's analytics: what `npm start` runs with. Copy it and pass `--config FILE`

@@ -23,6 +23,7 @@ const commandModules: ReadonlyArray<readonly [words: readonly string[], load: Co
   [['proofs'], async () => (await import('./commands/proofs')).proofCommands],
   [['scripts'], async () => (await import('./commands/scripts')).scriptCommands],
   [['mcp'], async () => (await import('./commands/mcp')).mcpCommands],
+  [['init'], async () => (await import('./commands/init')).initCommands],
 ];
 
 /** `CommandContext.timezone`: the environment's zone, else the API's, asked at most once. */

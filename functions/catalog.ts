@@ -1,6 +1,7 @@
 import { InvalidConfigError, type NightshiftConfig } from './core/config';
 import type { CatalogView, ScheduledTask } from './core/jobs/scheduled-task';
 import { isSuccessful } from './core/jobs/states';
+import { scheduleProblems } from './core/jobs/runnable-schedules';
 import { UnknownJobTypeError } from './core/jobs/errors';
 import { routeSpecs, type RouteSpec } from './api/route-specs';
 import { apiAccess, authorizerAccess, type FunctionAccess } from './function-access';
@@ -99,7 +100,14 @@ export function catalogView(config: NightshiftConfig): CatalogView {
   };
 }
 
-export function scheduledTasks(config: NightshiftConfig): ScheduledTask[] {
+/**
+ * Every schedule of the config (and of the script manifest) resolved against the catalog. A
+ * schedule its job could not run as written (`scheduleProblems`) makes the config invalid:
+ * `InvalidConfigError` from `source`, naming each one.
+ */
+export function scheduledTasks(config: NightshiftConfig, source = 'the config'): ScheduledTask[] {
+  const problems = scheduleProblems(config, catalogEntry);
+  if (problems.length > 0) throw new InvalidConfigError(source, problems);
   const fromConfig = configuredTasks(config);
   const fromScripts = scriptSchedules(shippedManifest, config.timezone);
   for (const task of fromScripts) {
@@ -111,9 +119,8 @@ export function scheduledTasks(config: NightshiftConfig): ScheduledTask[] {
 }
 
 function configuredTasks(config: NightshiftConfig): ScheduledTask[] {
-  return Object.entries(config.schedules).map(([name, schedule]) => {
-    catalogEntry(schedule.job);
-    return {
+  return Object.entries(config.schedules).map(
+    ([name, schedule]): ScheduledTask => ({
       name,
       type: schedule.job,
       expression: schedule.expression,
@@ -122,7 +129,7 @@ function configuredTasks(config: NightshiftConfig): ScheduledTask[] {
       period: schedule.period,
       params: schedule.params,
       ...(schedule.description ? { description: schedule.description } : {}),
-    };
-  });
+    }),
+  );
 }
 

@@ -70,8 +70,14 @@ function submittedLine(job: JobRecord, existingJobId: string | undefined): strin
 
 const run: Command = {
   path: ['run'],
-  synopsis: '<type> [--period P] [--param k=v …] [--force] [--wait]',
-  summary: 'Start a run of a job type (or daily|weekly|monthly: the previous period\'s snapshot)',
+  synopsis: '<schedule|type> [--period P] [--param k=v …] [--force] [--wait]',
+  summary: 'Start what a schedule would start now, or a run of a job type',
+  details: [
+    'A schedule\'s name (see nightshift schedules) starts what the schedule would: its job, the previous',
+    'period its rule names, its params (POST /scheduler/trigger/{name}). So do daily, weekly and monthly',
+    '(the previous period\'s snapshot) and a job type given alone. With --period, --param or',
+    '--idempotency-key the name is a job type and the run is yours to describe (POST /jobs).',
+  ].join('\n'),
   options: {
     period: { type: 'string', description: 'the period a period job covers: 2026-11-22, 2026-W47, 2026-11', valueName: 'P' },
     param: { type: 'string', multiple: true, description: 'a parameter, repeatable; JSON values are parsed (days=7, dry=true)', valueName: 'k=v' },
@@ -82,17 +88,24 @@ const run: Command = {
     timeout: timeoutOption,
   },
   positionals: [1, 1],
-  examples: ['nightshift run sweeper --wait', 'nightshift run snapshot --period 2026-W47 --force', 'nightshift run rollup --param from=2026-11-01 --param to=2026-11-03', 'nightshift run daily'],
+  examples: [
+    'nightshift run snapshot-daily --wait   # what the schedule would start: yesterday\'s snapshot',
+    'nightshift run sweeper --wait',
+    'nightshift run snapshot --period 2026-W47 --force',
+    'nightshift run rollup --param from=2026-11-01 --param to=2026-11-03',
+  ],
   async run(context) {
     checkWaitOptions(context);
-    const type = context.positionals[0]!;
+    const name = context.positionals[0]!;
     const period = stringOption(context, 'period');
     const params = parseParams(listOption(context, 'param'), context);
     const force = booleanOption(context, 'force');
-    const request: SubmitJobRequest = { type, ...(period !== undefined ? { period } : {}), params, force };
-    if (snapshotKindProblem(request)) context.usage(`${type} runs the previous period's snapshot; for a chosen one: nightshift run snapshot --period P`);
     const idempotencyKey = stringOption(context, 'idempotency-key');
-    const result = await submitRun(context.client, request, idempotencyKey ? { idempotencyKey } : {});
+    const described = period !== undefined || Object.keys(params).length > 0 || idempotencyKey !== undefined;
+    if (!described) return reportSubmitted(context, await context.client.triggerSchedule(name, { force }), booleanOption(context, 'wait'));
+    const request: SubmitJobRequest = { type: name, ...(period !== undefined ? { period } : {}), params, force };
+    if (snapshotKindProblem(request)) context.usage(`${name} runs the previous period's snapshot; for a chosen one: nightshift run snapshot --period P`);
+    const result = await context.client.submitJob(request, idempotencyKey ? { idempotencyKey } : {});
     return reportSubmitted(context, result, booleanOption(context, 'wait'));
   },
 };

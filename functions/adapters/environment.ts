@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { LogOutput } from './logger';
+import { prettyLevelOf } from './pretty-logger';
 import { InvalidEnvironmentError } from './environment-error';
 import { parseConfig, type NightshiftConfig } from '../core/config';
 import { zodProblems } from '../core/validation';
@@ -46,6 +48,13 @@ const environmentSchema = z.object({
   NIGHTSHIFT_SCRIPTS_DIR: optionalText,
   /** The only variable of the runner's environment a script gets (to find python3). */
   PATH: z.string().min(1).default('/usr/local/bin:/usr/bin:/bin'),
+  /** `pretty`: the local cloud's readable terminal lines; `json` (Lambda): Powertools' structured lines. */
+  NIGHTSHIFT_LOG_FORMAT: z.enum(['json', 'pretty'], { message: 'must be "json" or "pretty"' }).default('json'),
+  /** With the pretty format: ANSI colours (a terminal that wants them). */
+  NIGHTSHIFT_LOG_COLOR: z.enum(['true', 'false'], { message: 'must be "true" or "false"' }).default('false'),
+  /** Powertools' level variables; the pretty lines honour them too (from WARN when unset). */
+  POWERTOOLS_LOG_LEVEL: optionalText,
+  LOG_LEVEL: optionalText,
 });
 
 export interface RuntimeEnvironment {
@@ -69,6 +78,8 @@ export interface RuntimeEnvironment {
   scriptsDirectory?: string;
   /** PATH, handed on to scripts. */
   searchPath: string;
+  /** How the runtime's log lines look. */
+  logOutput: LogOutput;
 }
 
 /**
@@ -110,6 +121,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv): RuntimeEnvironment {
       ...(data.NIGHTSHIFT_INGEST_TOKEN ? { ingest: data.NIGHTSHIFT_INGEST_TOKEN } : {}),
     },
     searchPath: data.PATH,
+    logOutput: logOutputOf(data),
     ...(data.NIGHTSHIFT_CONSOLE_DIR ? { consoleDirectory: data.NIGHTSHIFT_CONSOLE_DIR } : {}),
     ...(data.NIGHTSHIFT_SCRIPTS_DIR ? { scriptsDirectory: resolve(data.NIGHTSHIFT_SCRIPTS_DIR) } : {}),
     ...(data.NIGHTSHIFT_ALERT_TOPIC_ARN ? { alertTopicArn: data.NIGHTSHIFT_ALERT_TOPIC_ARN } : {}),
@@ -117,6 +129,12 @@ export function readEnvironment(env: NodeJS.ProcessEnv): RuntimeEnvironment {
     ...(data.NIGHTSHIFT_DYNAMODB_ENDPOINT ? { dynamodbEndpoint: data.NIGHTSHIFT_DYNAMODB_ENDPOINT } : {}),
     ...(data.NIGHTSHIFT_S3_ENDPOINT ? { s3Endpoint: data.NIGHTSHIFT_S3_ENDPOINT } : {}),
   };
+}
+
+function logOutputOf(data: z.output<typeof environmentSchema>): LogOutput {
+  if (data.NIGHTSHIFT_LOG_FORMAT === 'json') return { format: 'json' };
+  const named = data.POWERTOOLS_LOG_LEVEL ?? data.LOG_LEVEL;
+  return { format: 'pretty', level: (named === undefined ? undefined : prettyLevelOf(named)) ?? 'warn', color: data.NIGHTSHIFT_LOG_COLOR === 'true' };
 }
 
 /** Written out literally so esbuild's `define` can replace it at bundle time. */

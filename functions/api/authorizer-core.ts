@@ -1,4 +1,4 @@
-import { describeCause, describeError } from '../core/errors';
+import { describeCause, errorFields } from '../core/errors';
 import type { Logger } from '../core/jobs/logger';
 import { authenticate, type TokenEntry } from './auth';
 import { UnauthorizedError } from './errors';
@@ -82,7 +82,7 @@ export function createTokenAuthorizer(options: TokenAuthorizerOptions): TokenAut
     try {
       tokens = await currentTokens();
     } catch (error) {
-      options.logger.error('token secret unusable: denying every request until it is fixed', { ...describeError(error), cause: describeCause(error) });
+      options.logger.error('token secret unusable: denying every request until it is fixed', { ...errorFields(error), cause: describeCause(error) });
       return { isAuthorized: false };
     }
     try {

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { describeCause, describeError } from '../core/errors';
+import { describeCause, describeError, errorFields } from '../core/errors';
 import type { IdempotencyStore } from '../core/jobs/idempotency';
 import type { JobDependencies } from '../core/jobs/definition';
 import type { Logger } from '../core/jobs/logger';
@@ -181,7 +181,7 @@ export function toResult(response: ApiResponse): APIGatewayProxyStructuredResult
  */
 function errorResult(error: unknown, logger: Logger, route: { method: string; path: string }): APIGatewayProxyStructuredResultV2 {
   const status = httpStatusOf(error);
-  if (status >= 500) logger.error('request failed', { where: `${route.method} ${route.path}`, ...describeError(error), status, cause: describeCause(error) });
+  if (status >= 500) logger.error('request failed', { where: `${route.method} ${route.path}`, ...errorFields(error), status, cause: describeCause(error) });
   const described = status === 500 ? { code: 'internal_error', message: 'the server failed (the error is logged)' } : describeError(error);
   const body =
     status >= 500 && route.method !== 'GET' && !(error instanceof OutcomeUnknownError)

@@ -33,6 +33,9 @@ const summarySentences: Readonly<Record<string, (summary: Summary, job: JobRecor
     ]);
   },
   'sampling-proof'(summary) {
+    // A day before the first data: nothing was proven, and the run says why.
+    const nothingToProve = summary['status'] === 'skipped' ? textOf(summary, 'message') : undefined;
+    if (nothingToProve !== undefined) return `skipped: ${nothingToProve}`;
     const [critical, warn, pass, skipped, total] = ['critical', 'warn', 'pass', 'skipped', 'total'].map((key) => numberOf(summary, key));
     if (critical === undefined || warn === undefined || pass === undefined || total === undefined) return undefined;
     if (critical > 0) return `${count(critical, 'check')} critical${warn > 0 ? `, ${formatCount(warn)} warn` : ''}`;

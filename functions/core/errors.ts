@@ -90,3 +90,9 @@ export function describeError(error: unknown): { code: string; message: string }
   if (error instanceof Error) return { code: 'internal_error', message: error.message };
   return { code: 'internal_error', message: String(error) };
 }
+
+/** An error as log fields: `{code, error}` (a log line's `message` is its own text). */
+export function errorFields(error: unknown): { code: string; error: string } {
+  const { code, message } = describeError(error);
+  return { code, error: message };
+}

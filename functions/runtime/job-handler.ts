@@ -1,5 +1,5 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { describeError } from '../core/errors';
+import { errorFields } from '../core/errors';
 import type { JobDefinition, JobDependencies } from '../core/jobs/definition';
 import { handleInvocation, type InvocationResult } from '../core/jobs/handle-invocation';
 
@@ -49,7 +49,7 @@ async function handleSqsBatch<P>(definition: JobDefinition<P>, deps: JobDependen
         batchItemFailures.push({ itemIdentifier: record.messageId });
       }
     } catch (error) {
-      log.error('delay queue message failed; SQS will retry it', describeError(error));
+      log.error('delay queue message failed; SQS will retry it', errorFields(error));
       batchItemFailures.push({ itemIdentifier: record.messageId });
     }
   }

@@ -47,7 +47,7 @@ export interface RuntimeOptions {
 export function buildRuntime(env: RuntimeEnvironment, options: RuntimeOptions = {}): Runtime {
   const documentClient = createDynamoDbDocumentClient({ region: env.region, ...(env.dynamodbEndpoint ? { endpoint: env.dynamodbEndpoint } : {}) });
   const s3 = createS3Client({ region: env.region, ...(env.s3Endpoint ? { endpoint: env.s3Endpoint } : {}) });
-  const logger = createLogger();
+  const logger = createLogger(env.logOutput);
   const clock = systemClock;
   const artifacts = new S3ArtifactStore(s3, env.bucket);
   const deps: JobDependencies = {

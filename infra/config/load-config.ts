@@ -1,15 +1,18 @@
 import { readFile, access } from 'node:fs/promises';
-import { extname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, extname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createJiti } from 'jiti';
 import { ConfigLoadError, parseConfig, type NightshiftConfig } from '../../functions/core/config';
-import { jobTypeNames } from '../../functions/catalog';
+import { jobTypeNames, scheduledTasks } from '../../functions/catalog';
 
 export const DEFAULT_CONFIG_FILE = 'nightshift.config.ts';
 
+const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
 /**
  * Reads and validates a config file once: `.ts`/`.mts`/`.js`/`.mjs` (default export) or `.json`.
- * TypeScript files need the process to run under tsx, as `npm start`, `npm run synth` and the
- * tests do.
+ * Validation is the schema and then every schedule against the catalog (a period or params its
+ * job would refuse), so a config that loads is one that runs.
  */
 export async function loadConfigFile(file: string = DEFAULT_CONFIG_FILE, cwd = process.cwd()): Promise<NightshiftConfig> {
   const path = resolve(cwd, file);
@@ -18,7 +21,9 @@ export async function loadConfigFile(file: string = DEFAULT_CONFIG_FILE, cwd = p
   } catch (error) {
     throw new ConfigLoadError(`config file ${path} does not exist`, { cause: error });
   }
-  return parseConfig(await readRawConfig(path), path, { jobTypes: jobTypeNames });
+  const config = parseConfig(await readRawConfig(path), path, { jobTypes: jobTypeNames });
+  scheduledTasks(config, path);
+  return config;
 }
 
 async function readRawConfig(path: string): Promise<unknown> {
@@ -34,7 +39,10 @@ async function readRawConfig(path: string): Promise<unknown> {
   if (['.ts', '.mts', '.js', '.mjs'].includes(extension)) {
     let module: { default?: unknown };
     try {
-      module = (await import(pathToFileURL(path).href)) as { default?: unknown };
+      // jiti compiles TypeScript itself and maps the package's own exports (`nightshift/config`)
+      // to this checkout, so a config file loads wherever it is, with no node_modules beside it.
+      const jiti = createJiti(import.meta.url, { alias: await packageAliases(), moduleCache: false, interopDefault: false });
+      module = await jiti.import<{ default?: unknown }>(path);
     } catch (error) {
       throw new ConfigLoadError(`${path} could not be loaded: ${(error as Error).message}`, { cause: error });
     }
@@ -42,4 +50,14 @@ async function readRawConfig(path: string): Promise<unknown> {
     return module.default;
   }
   throw new ConfigLoadError(`${path}: config files must end in .ts, .mts, .js, .mjs or .json`);
+}
+
+/** `nightshift/config` → its file in this checkout, for every subpath package.json exports. */
+async function packageAliases(): Promise<Record<string, string>> {
+  const pkg = JSON.parse(await readFile(resolve(PACKAGE_ROOT, 'package.json'), 'utf8')) as { name: string; exports?: Record<string, string> };
+  return Object.fromEntries(
+    Object.entries(pkg.exports ?? {})
+      .filter(([subpath, target]) => subpath.startsWith('./') && target.endsWith('.ts'))
+      .map(([subpath, target]) => [`${pkg.name}/${subpath.slice(2)}`, resolve(PACKAGE_ROOT, target)]),
+  );
 }

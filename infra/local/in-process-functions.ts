@@ -1,5 +1,4 @@
 import type { RuntimeEnvironment } from '../../functions/adapters/environment';
-import { createLogger } from '../../functions/adapters/logger';
 import { makeApiHandler } from '../../functions/api/handler';
 import { jobCatalog, jobFunctionSpec } from '../../functions/catalog';
 import type { JobInvocation } from '../../functions/core/jobs/ports';
@@ -25,13 +24,18 @@ export interface InProcessFunctions {
  */
 export function buildInProcessFunctions(
   env: RuntimeEnvironment,
-  options: { onError: (invocation: JobInvocation, error: unknown) => void; lanes?: (runtime: Runtime) => readonly LaneSpec[] },
+  options: {
+    onError: (invocation: JobInvocation, error: unknown) => void;
+    /** What each invocation's handler returned (the local cloud's run lines). */
+    onEnded?: (invocation: JobInvocation, result: unknown) => void;
+    lanes?: (runtime: Runtime) => readonly LaneSpec[];
+  },
 ): InProcessFunctions {
-  const invoker = new InProcessInvoker(options.onError);
+  const invoker = new InProcessInvoker(options.onError, options.onEnded);
   const runtime = buildRuntime(env, { invoker });
   invoker.serve(options.lanes?.(runtime) ?? catalogLanes(runtime));
   const context = apiContextOf(runtime);
-  return { runtime, invoker, api: makeApiHandler(() => context, createLogger()) };
+  return { runtime, invoker, api: makeApiHandler(() => context, runtime.deps.logger) };
 }
 
 /** The catalog's job functions as lanes: each over the runtime, capped and timed as in AWS. */

@@ -31,7 +31,13 @@ export class InProcessInvoker implements Invoker {
   private readonly delayed = new Set<NodeJS.Timeout>();
   private accepting = true;
 
-  constructor(private readonly onError: (invocation: JobInvocation, error: unknown) => void) {}
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly onError: (invocation: JobInvocation, error: unknown) => void,
+    /** What the handler returned, for each invocation that ran to its end. */
+    private readonly onEnded: (invocation: JobInvocation, result: unknown) => void = () => undefined,
+  ) {}
 
   /** Opens a lane per job function; an invoke of a type without one fails like a missing function. */
   serve(lanes: readonly LaneSpec[]): void {
@@ -61,6 +67,23 @@ export class InProcessInvoker implements Invoker {
     return this.delayed.size;
   }
 
+  /** Resolves once nothing runs, waits in a lane or waits for its delay. */
+  whenIdle(): Promise<void> {
+    if (this.idle) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private get idle(): boolean {
+    return this.inFlight.size === 0 && this.delayed.size === 0 && [...this.lanes.values()].every((lane) => lane.waiting.length === 0);
+  }
+
+  private settleIdleWaiters(): void {
+    if (!this.idle) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
   /** Stops taking invocations and waits (bounded) for running ones to finish. */
   async drain(timeoutMs: number): Promise<void> {
     this.accepting = false;
@@ -83,6 +106,7 @@ export class InProcessInvoker implements Invoker {
         lane.running -= 1;
         this.inFlight.delete(run);
         if (this.accepting) this.pump(lane);
+        this.settleIdleWaiters();
       });
       this.inFlight.add(run);
     }
@@ -91,7 +115,8 @@ export class InProcessInvoker implements Invoker {
   private async run(lane: Lane, invocation: JobInvocation): Promise<void> {
     try {
       const deadline = Date.now() + lane.spec.timeoutMs;
-      await lane.spec.handler(structuredClone(invocation), { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) });
+      const result = await lane.spec.handler(structuredClone(invocation), { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) });
+      this.onEnded(invocation, result);
     } catch (error) {
       this.onError(invocation, error);
     }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdir, readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +16,9 @@ import { LocalScheduler } from './scheduler';
 import { createApiServer } from './http-adapter';
 import { seedDemoData } from './demo-seed';
 import { buildConsole } from '../../console/build';
+import { acquireInstanceLock } from './instance-lock';
+import { localAdminToken, type LocalAdminToken } from './local-tokens';
+import { runLine } from './run-lines';
 
 export interface LocalCloudOptions {
   config: NightshiftConfig;
@@ -30,7 +32,16 @@ export interface LocalCloudOptions {
   demo?: boolean;
   /** The API function's time limit, as Lambda would enforce it. @default the stack's (apiFunction.timeoutSeconds) */
   apiTimeoutMs?: number;
-  /** The admin token to accept (NIGHTSHIFT_ADMIN_TOKEN of `npm start`). @default one generated for this start */
+  /**
+   * `pretty`: one readable line per run and per warning (alerts highlighted); `json`: every
+   * structured log line, as Lambda writes them. @default 'pretty'
+   */
+  logFormat?: 'pretty' | 'json';
+  /** ANSI colours in the pretty lines. @default false */
+  color?: boolean;
+  /** The log level (Powertools' names: DEBUG, INFO, WARN, ERROR, SILENT). @default WARN for pretty lines, INFO for JSON */
+  logLevel?: string;
+  /** The admin token to accept (NIGHTSHIFT_ADMIN_TOKEN of `npm start`). @default the one kept in the data dir, generated on the first start */
   adminToken?: string;
   /** A read-only token to accept as well (NIGHTSHIFT_READ_TOKEN). */
   readToken?: string;
@@ -49,9 +60,14 @@ export interface LocalCloud {
   apiUrl: string;
   /** The web console, served by the API (`GET /console`). */
   consoleUrl: string;
-  adminToken: string;
-  /** Whether the admin token was generated for this start (none was set in the environment). */
-  generatedToken: boolean;
+  /** The admin token, where it came from and where it is kept. */
+  admin: LocalAdminToken;
+  /** The API port asked for, when it was taken and another one is used. */
+  portTaken?: number;
+  /** Set when this start took over the lock of a local cloud that had died: what was done. */
+  tookOver?: string;
+  /** Settles once the first start's demo runs have all ended (undefined without a demo). */
+  demoDone?: Promise<void>;
   emulators: Emulators;
   names: StorageNames;
   scheduler: LocalScheduler;
@@ -74,11 +90,20 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const log = options.log ?? ((line: string) => console.log(line));
   const dataDir = resolve(options.root, options.dataDir ?? '.nightshift');
   await mkdir(dataDir, { recursive: true });
+  // Before anything starts: a second local cloud on this data would share its database files.
+  const lock = await acquireInstanceLock(dataDir);
   // The web console is built fresh each start (well under a second), next to the emulators' data.
   const consoleBuild = buildConsole(resolve(dataDir, 'console'));
   consoleBuild.catch(() => undefined);
-  const emulators = await startEmulators({ dataDir });
+  let emulators: Emulators;
   try {
+    emulators = await startEmulators({ dataDir });
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+  try {
+    await lock.update({ emulatorPids: [emulators.pids.dynamodb, emulators.pids.s3] });
     const builtConsole = await consoleBuild;
     const region = 'us-east-1';
     await provisionStorage({
@@ -88,10 +113,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
 
     const startedAt = new Date();
-    const generatedToken = options.adminToken === undefined;
-    const adminToken = options.adminToken ?? `nsa_${randomBytes(18).toString('base64url')}`;
+    const admin = await localAdminToken(dataDir, options.adminToken);
+    const logFormat = options.logFormat ?? 'pretty';
     // The variables the stack gives a Lambda function, through the same parser, plus the
-    // emulators' endpoints and the in-process invoker.
+    // emulators' endpoints, the in-process invoker and how the terminal shows logs.
     const env = readEnvironment({
       AWS_REGION: region,
       JOBS_TABLE: localStorageNames.jobsTable,
@@ -103,30 +128,43 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       NIGHTSHIFT_CONFIG_JSON: JSON.stringify(options.config),
       NIGHTSHIFT_DEPLOYED_AT: startedAt.toISOString(),
       NIGHTSHIFT_VERSION: await packageVersion(options.root),
-      NIGHTSHIFT_ADMIN_TOKEN: adminToken,
+      NIGHTSHIFT_ADMIN_TOKEN: admin.token,
       ...(options.readToken ? { NIGHTSHIFT_READ_TOKEN: options.readToken } : {}),
       ...(options.ingestToken ? { NIGHTSHIFT_INGEST_TOKEN: options.ingestToken } : {}),
       ENABLE_TEST_ENDPOINTS: options.enableTestEndpoints ? 'true' : 'false',
       NIGHTSHIFT_CONSOLE_DIR: builtConsole.outDir,
+      NIGHTSHIFT_LOG_FORMAT: logFormat,
+      NIGHTSHIFT_LOG_COLOR: String(options.color ?? false),
+      ...(options.logLevel ? { POWERTOOLS_LOG_LEVEL: options.logLevel } : {}),
       ...(options.scriptsDirectory ? { NIGHTSHIFT_SCRIPTS_DIR: options.scriptsDirectory } : {}),
       ...(options.searchPath ? { PATH: options.searchPath } : {}),
     });
+    const lineOptions = { timezone: options.config.timezone, color: options.color ?? false };
     const { runtime, invoker, api } = buildInProcessFunctions(env, {
       onError: (invocation, error) =>
         log(`job ${invocation.type} (${invocation.jobId ?? invocation.scheduleName ?? invocation.trigger}) failed to run: ${describeError(error).message}`),
+      onEnded: (invocation, result) => {
+        const line = logFormat === 'pretty' ? runLine(invocation, result, lineOptions) : undefined;
+        if (line) log(line);
+      },
     });
     const scheduler = new LocalScheduler(scheduledTasks(options.config), invoker, startedAt, (task, slot, error) => {
       if (error) log(`schedule ${task.name} could not invoke ${task.type}: ${describeError(error).message}`);
     });
 
-    if (options.demo ?? true) await seedDemoData(runtime.deps, log);
+    // Schedules expect runs from the first start on: the sweeper catches up nothing before it.
+    await runtime.deps.ledger.recordFirstStart(startedAt);
+    const demo = options.demo ?? true ? await seedDemoData(runtime.deps, log) : undefined;
+    const demoDone = demo ? demo.followUp.then(() => invoker.whenIdle()) : undefined;
 
     const server = createApiServer(api, options.apiTimeoutMs ?? apiFunction.timeoutSeconds * 1000);
-    const port = await findFreePort(options.port ?? 3000);
+    const requestedPort = options.port ?? 3000;
+    const port = await findFreePort(requestedPort);
     server.listen(port, '127.0.0.1');
     await once(server, 'listening');
     scheduler.start();
     const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await lock.update({ url: apiUrl });
 
     let stopping: Promise<void> | undefined;
     const stop = () => {
@@ -136,12 +174,26 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         await new Promise<void>((done) => server.close(() => done()));
         await invoker.drain(5_000);
         await emulators.stop();
+        await lock.release();
       })();
       return stopping;
     };
-    return { apiUrl, consoleUrl: `${apiUrl}/console`, adminToken, generatedToken, emulators, names: localStorageNames, scheduler, invoker, stop };
+    return {
+      apiUrl,
+      consoleUrl: `${apiUrl}/console`,
+      admin,
+      ...(requestedPort > 0 && port !== requestedPort ? { portTaken: requestedPort } : {}),
+      ...(lock.tookOver ? { tookOver: lock.tookOver } : {}),
+      ...(demoDone ? { demoDone } : {}),
+      emulators,
+      names: localStorageNames,
+      scheduler,
+      invoker,
+      stop,
+    };
   } catch (error) {
     await emulators.stop();
+    await lock.release();
     throw error;
   }
 }

@@ -6,6 +6,7 @@ import { formatLocalTime } from '../../functions/core/time/display';
 import { scheduleWarnings } from '../../functions/core/time/schedule';
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../config/load-config';
 import { startLocalCloud, type LocalCloud } from './local-cloud';
+import { DataDirInUseError } from './instance-lock';
 import { apiFunction } from '../../functions/catalog';
 
 // The lock file pins SDK releases that support Node 20 (see README); the reminder would bury the banner.
@@ -24,7 +25,13 @@ Options:
   --no-demo         no demo data on a first start (by default, when nothing is under
                     events/ yet, eight weeks of a demo shop's events are written and the
                     demo's rollups, proofs, snapshots, export and script run queued)
+  --log-format F    pretty (default): one line per run, warnings and highlighted alerts;
+                    json: every structured log line, as Lambda writes them. LOG_LEVEL (or
+                    POWERTOOLS_LOG_LEVEL) sets the level: DEBUG, INFO, WARN, ERROR, SILENT
   -h, --help        this help
+
+One local cloud runs per data dir (it holds DIR/nightshift.lock). The admin token is kept in
+DIR/tokens.json (mode 0600) unless NIGHTSHIFT_ADMIN_TOKEN sets one.
 `;
 
 async function main(): Promise<void> {
@@ -37,6 +44,7 @@ async function main(): Promise<void> {
         'data-dir': { type: 'string', default: '.nightshift' },
         'no-demo': { type: 'boolean', default: false },
         'api-timeout': { type: 'string', default: String(apiFunction.timeoutSeconds) },
+        'log-format': { type: 'string', default: 'pretty' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -61,6 +69,12 @@ async function main(): Promise<void> {
     process.exit(2);
   }
 
+  const logFormat = args['log-format'];
+  if (logFormat !== 'pretty' && logFormat !== 'json') {
+    process.stderr.write(`--log-format must be pretty or json, not "${logFormat}"\n`);
+    process.exit(2);
+  }
+
   const config = await loadConfigFile(args.config, process.cwd());
   console.log(`Nightshift: starting the local cloud (config ${args.config}, time zone ${config.timezone})…`);
   const cloud = await startLocalCloud({
@@ -70,17 +84,25 @@ async function main(): Promise<void> {
     port,
     demo: !args['no-demo'],
     apiTimeoutMs: apiTimeout * 1000,
+    logFormat,
+    color: process.stdout.isTTY && !process.env['NO_COLOR'],
     // The local cloud's edge: what it takes from the shell's environment, named.
     adminToken: process.env['NIGHTSHIFT_ADMIN_TOKEN'] || undefined,
     readToken: process.env['NIGHTSHIFT_READ_TOKEN'] || undefined,
     ingestToken: process.env['NIGHTSHIFT_INGEST_TOKEN'] || undefined,
     enableTestEndpoints: process.env['ENABLE_TEST_ENDPOINTS'] === 'true',
+    logLevel: process.env['POWERTOOLS_LOG_LEVEL'] || process.env['LOG_LEVEL'] || undefined,
     searchPath: process.env['PATH'] || undefined,
     scriptsDirectory: process.env['NIGHTSHIFT_SCRIPTS_DIR'] || undefined,
   });
-  printBanner(cloud, config.timezone);
-
+  printBanner(cloud, config.timezone, 'Nightshift local cloud is up', logFormat);
+  printReady(cloud);
   let signalled = false;
+  // The demo's run lines scroll the banner away: once they have all ended, it comes back.
+  void cloud.demoDone?.then(() => {
+    if (!signalled) printBanner(cloud, config.timezone, 'Demo runs done; Nightshift local cloud is up', logFormat);
+  });
+
   const shutdown = (signal: string) => {
     if (signalled) return;
     signalled = true;
@@ -100,16 +122,18 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
-function printBanner(cloud: LocalCloud, timezone: string): void {
+function printBanner(cloud: LocalCloud, timezone: string, title: string, logFormat: 'pretty' | 'json'): void {
   const now = new Date();
+  const { admin } = cloud;
   const lines = [
     '',
-    'Nightshift local cloud is up',
-    `  API          ${cloud.apiUrl}`,
+    title,
+    ...(cloud.tookOver ? [`  Note         ${cloud.tookOver}`] : []),
+    `  API          ${cloud.apiUrl}${cloud.portTaken ? `   (port ${cloud.portTaken} is taken by another program, so a free one is used)` : ''}`,
     `  Console      ${cloud.consoleUrl}   (sign in with the admin token)`,
-    cloud.generatedToken
-      ? `  Admin token  ${cloud.adminToken}   (generated; set NIGHTSHIFT_ADMIN_TOKEN to choose one)`
-      : '  Admin token  from NIGHTSHIFT_ADMIN_TOKEN',
+    admin.source === 'environment'
+      ? '  Admin token  from NIGHTSHIFT_ADMIN_TOKEN'
+      : `  Admin token  ${admin.token}   (${admin.source === 'generated' ? 'generated, ' : ''}kept in ${admin.file}; NIGHTSHIFT_ADMIN_TOKEN overrides it)`,
     `  DynamoDB     ${cloud.emulators.dynamodbEndpoint}  (tables ${cloud.names.jobsTable}, ${cloud.names.analyticsTable})`,
     `  S3           ${cloud.emulators.s3Endpoint}  (bucket ${cloud.names.bucket}, access key S3RVER)`,
     `  Schedules    (${timezone})`,
@@ -128,16 +152,27 @@ function printBanner(cloud: LocalCloud, timezone: string): void {
       lines.push(`      warning: ${warning.message}`);
     }
   }
-  lines.push('', `  Try: curl ${cloud.apiUrl}/health`, '  Ctrl-C stops everything.', '');
-  console.log(lines.join('\n'));
-  // Machine-readable for scripts and tests that start the local cloud as a child process.
-  console.log(
-    `NIGHTSHIFT_READY ${JSON.stringify({ apiUrl: cloud.apiUrl, consoleUrl: cloud.consoleUrl, dynamodbEndpoint: cloud.emulators.dynamodbEndpoint, s3Endpoint: cloud.emulators.s3Endpoint, pids: cloud.emulators.pids, names: cloud.names })}`,
+  lines.push(
+    '',
+    `  Try: curl ${cloud.apiUrl}/health`,
+    logFormat === 'pretty'
+      ? `  Each run prints one line below (times ${timezone}); --log-format json prints every log line.`
+      : '  Every structured log line follows (--log-format json); LOG_LEVEL sets the level.',
+    '  Ctrl-C stops everything.',
+    '',
   );
+  console.log(lines.join('\n'));
+}
+
+/** Machine-readable, once, for scripts and tests that start the local cloud as a child process. */
+function printReady(cloud: LocalCloud): void {
+  const { apiUrl, consoleUrl, emulators, names, admin } = cloud;
+  const ready = { apiUrl, consoleUrl, dynamodbEndpoint: emulators.dynamodbEndpoint, s3Endpoint: emulators.s3Endpoint, pids: emulators.pids, names, ...(admin.file ? { tokenFile: admin.file } : {}) };
+  console.log(`NIGHTSHIFT_READY ${JSON.stringify(ready)}`);
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof NightshiftError) process.stderr.write(`${error.message}\n`);
+  if (error instanceof NightshiftError || error instanceof DataDirInUseError) process.stderr.write(`${error.message}\n`);
   else console.error(error);
   process.exit(1);
 });

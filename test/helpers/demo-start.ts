@@ -41,3 +41,13 @@ export async function demoRunsEnded(cloud: LocalCloudProcess, deadline: number):
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 }
+
+/** A run's record once it has ended (a run waiting behind a lease is tried again by itself). */
+export async function runEnded(cloud: LocalCloudProcess, jobId: string, timeoutMs: number): Promise<any> {
+  let job: any;
+  await waitFor(async () => {
+    job = (await cloud.request(`/jobs/${jobId}`)).body;
+    return isTerminal(job.status);
+  }, timeoutMs, `run ${jobId} to end`);
+  return job;
+}

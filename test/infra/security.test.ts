@@ -46,7 +46,7 @@ const jobBundleBudgetBytes = 1_450_000;
 const config = parseConfig({
   timezone: 'America/Los_Angeles',
   // Berlin only in a schedule: the bundle test finds the config compiled into the code by it.
-  schedules: { sweeper: { job: 'sweeper', expression: 'rate(5 minutes)' }, nightly: { job: 'sampling-proof', expression: 'cron(0 4 * * ? *)', timezone: 'Europe/Berlin' } },
+  schedules: { sweeper: { job: 'sweeper', expression: 'rate(5 minutes)' }, nightly: { job: 'sampling-proof', expression: 'cron(0 4 * * ? *)', timezone: 'Europe/Berlin', period: 'previous-day' } },
 });
 
 let outdir: string;

@@ -12,7 +12,7 @@ import type { ClaimMode, ClaimResult, Clock, JobKey, JobLedger, JobPage, JobQuer
 import { isActive, isLegalTransition, retryableStatuses, successfulStatuses, type JobStatus, type JobTrigger } from '../../core/jobs/states';
 import { IllegalTransitionError, JobNotFoundError, RunInProgressError } from '../../core/jobs/errors';
 import { cancellationReasons, conditionFailureItem, isConditionalCheckFailure, translateDynamoDbError } from './errors';
-import { periodClaimId } from './keys';
+import { FIRST_START_ID, periodClaimId } from './keys';
 import { retryingConflicts, retryWithJitter } from './retry';
 import { listJobs } from './job-listing';
 
@@ -200,6 +200,39 @@ export class DynamoDbJobLedger implements JobLedger {
 
   list(query: JobQuery): Promise<JobPage> {
     return listJobs(this.client, this.tableName, this.options.jobTypes, query);
+  }
+
+  async recordFirstStart(at: Date): Promise<Date> {
+    // Read first: once recorded (every sweep after the first), this is one read and no write.
+    const recorded = await this.firstStart();
+    if (recorded !== undefined && recorded.getTime() <= at.getTime()) return recorded;
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id: FIRST_START_ID },
+          UpdateExpression: 'SET firstStartedAt = :at',
+          // ISO instants from toISOString() order as strings do: the earliest one stays.
+          ConditionExpression: 'attribute_not_exists(firstStartedAt) OR firstStartedAt > :at',
+          ExpressionAttributeValues: { ':at': at.toISOString() },
+        }),
+      );
+      return at;
+    } catch (error) {
+      if (!isConditionalCheckFailure(error)) throw translateDynamoDbError(error, 'recording the first start');
+      // Someone recorded an earlier one in between.
+      return (await this.firstStart()) ?? at;
+    }
+  }
+
+  private async firstStart(): Promise<Date | undefined> {
+    try {
+      const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { id: FIRST_START_ID }, ConsistentRead: true }));
+      const value: unknown = Item?.['firstStartedAt'];
+      return typeof value === 'string' ? new Date(value) : undefined;
+    } catch (error) {
+      throw translateDynamoDbError(error, 'reading the first start');
+    }
   }
 
   private async transitionAlone(id: string, to: JobStatus, update: ReturnType<typeof buildUpdate>): Promise<JobRecord> {

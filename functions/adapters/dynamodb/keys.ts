@@ -3,3 +3,5 @@ export const periodClaimId = (type: string, period: string): string => `period#$
 export const leaseId = (name: string): string => `lease#${name}`;
 export const debounceId = (name: string): string => `debounce#${name}`;
 export const idempotencyId = (hash: string): string => `idem#${hash}`;
+/** The one item recording when this deployment first started (`firstStartedAt`). */
+export const FIRST_START_ID = 'meta#first-start';

@@ -1,4 +1,3 @@
-export { defineConfig } from './schema';
 export type { NightshiftConfig, NightshiftConfigInput, CheckConfig, SchedulePeriod } from './schema';
 export { parseConfig } from './parse';
 export { InvalidConfigError, ConfigLoadError } from './errors';

@@ -277,8 +277,3 @@ export type NightshiftConfigInput = z.input<typeof configSchema>;
 /** The validated config, defaults filled in. */
 export type NightshiftConfig = z.output<typeof configSchema>;
 export type CheckConfig = NightshiftConfig['checks'][number];
-
-/** Types a config file without validating it; validation happens once, at load. */
-export function defineConfig(config: NightshiftConfigInput): NightshiftConfigInput {
-  return config;
-}

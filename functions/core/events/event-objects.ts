@@ -64,3 +64,17 @@ export async function writeEventObjects(
   }
   return keys.sort();
 }
+
+const HOUR_PARTITION = /^events\/dt=(\d{4}-\d{2}-\d{2})\/hour=(\d{2})\//;
+
+/**
+ * The start of the earliest UTC hour holding an event object, or undefined when none is stored:
+ * the first key under `events/` (keys sort by hour), so one listing request.
+ */
+export async function firstEventHour(artifacts: Pick<ArtifactStore, 'list'>): Promise<Date | undefined> {
+  for await (const object of artifacts.list('events/')) {
+    const match = HOUR_PARTITION.exec(object.key);
+    if (match) return new Date(`${match[1]}T${match[2]}:00:00.000Z`);
+  }
+  return undefined;
+}

@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
 import type { NightshiftConfig } from '../config';
-import { describeError } from '../errors';
+import { errorFields } from '../errors';
 import type { JobDependencies } from '../jobs/definition';
 import { requestDebounced, type DebounceOutcome } from '../jobs/debounce';
 import type { WrittenHours } from '../rollup/ports';
@@ -60,7 +60,7 @@ export async function ingestEvents(deps: IngestDependencies, raw: readonly RawEv
     try {
       rollup = await requestDebounced({ ...deps, debounce: deps.debounce }, 'rollup', deps.config.rollup.debounceMs);
     } catch (error) {
-      deps.logger.warn('could not request a debounced rollup; the hourly run will absorb these events', { objects, ...describeError(error) });
+      deps.logger.warn('could not request a debounced rollup; the hourly run will absorb these events', { objects, ...errorFields(error) });
     }
   }
   return { accepted: valid.length, rejected, objects, rollup };

@@ -2,7 +2,7 @@ import type { JobDefinition, JobDependencies, JobOutcome, RunArtifacts } from '.
 import type { ArtifactRef, JobRecord } from './record';
 import { DeadlineExceededError, IllegalTransitionError } from './errors';
 import { keepLeaseRenewed } from './lease-renewal';
-import { describeError } from '../errors';
+import { describeError, errorFields } from '../errors';
 import { startRun } from './lifecycle/start-run';
 import { finishRun, type RunResult } from './lifecycle/finish-run';
 import { skipRun } from './lifecycle/skip-run';
@@ -83,7 +83,7 @@ export async function executeRun<P>(
       throw error;
     }
   } finally {
-    if (lease && releaseLease) await deps.leases.release(lease.lease, queued.id).catch((error: unknown) => log.warn('lease release failed', describeError(error)));
+    if (lease && releaseLease) await deps.leases.release(lease.lease, queued.id).catch((error: unknown) => log.warn('lease release failed', errorFields(error)));
   }
 }
 
@@ -114,7 +114,7 @@ async function runWithDeadline<P>(
   } catch (error) {
     const reason: unknown = controller.signal.aborted ? controller.signal.reason : error;
     const status = reason instanceof DeadlineExceededError ? 'timed_out' : 'failed';
-    log.error('run failed', { ...describeError(reason), status });
+    log.error('run failed', { ...errorFields(reason), status });
     return { status, error: describeError(reason), artifacts: [...artifacts.written] };
   } finally {
     for (const timer of timers) clearTimeout(timer);
@@ -202,7 +202,7 @@ async function waitBehindHolder(deps: JobDependencies, queued: JobRecord, holder
   try {
     await deps.invoker.invokeAsync({ type: queued.type, jobId: queued.id, trigger: queued.trigger, triggeredBy: queued.triggeredBy }, { delaySeconds });
   } catch (error) {
-    log.warn('could not schedule the next try; the sweeper will invoke the waiting run', describeError(error));
+    log.warn('could not schedule the next try; the sweeper will invoke the waiting run', errorFields(error));
   }
   return waiting;
 }

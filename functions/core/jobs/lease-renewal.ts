@@ -1,4 +1,4 @@
-import { describeError } from '../errors';
+import { errorFields } from '../errors';
 import { LeaseLostError } from './errors';
 import type { Logger } from './logger';
 import type { LeaseStore } from './ports';
@@ -19,7 +19,7 @@ export function keepLeaseRenewed(
   const timer = setInterval(() => {
     leases.renew(lease.lease, owner, lease.ttlMs).catch((error: unknown) => {
       if (error instanceof LeaseLostError) onLost(error);
-      else log.warn(`${lease.lease} lease renewal failed; will retry`, describeError(error));
+      else log.warn(`${lease.lease} lease renewal failed; will retry`, errorFields(error));
     });
   }, Math.max(1000, Math.floor(lease.ttlMs / 3)));
   return () => clearInterval(timer);

@@ -62,6 +62,11 @@ export interface JobLedger {
   periodStates(type: JobType, periods: readonly string[]): Promise<Map<string, PeriodState>>;
   /** Newest first, through the type or status index; never a scan. */
   list(query: JobQuery): Promise<JobPage>;
+  /**
+   * When this deployment (or local data) first started: `at` if nothing earlier is recorded, in
+   * one conditional write; otherwise the earlier time recorded. Schedules expect runs from then on.
+   */
+  recordFirstStart(at: Date): Promise<Date>;
 }
 
 export type LeaseAttempt =

@@ -1,4 +1,4 @@
-import { describeError } from '../errors';
+import { errorFields } from '../errors';
 import type { JobType } from './job-types';
 import type { Logger } from './logger';
 import type { JobRecord } from './record';
@@ -50,6 +50,6 @@ export function reportRunEnded(metrics: RunMetrics | undefined, record: JobRecor
   try {
     metrics.recordRunEnded(ended);
   } catch (error) {
-    log.warn('run metrics not recorded', describeError(error));
+    log.warn('run metrics not recorded', errorFields(error));
   }
 }

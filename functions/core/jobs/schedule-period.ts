@@ -8,6 +8,11 @@ const periodTypes: Record<Exclude<SchedulePeriod, 'none'>, PeriodType> = {
   'previous-month': 'month',
 };
 
+/** The kind of period a schedule's `period` rule covers; undefined for `none`. */
+export function periodTypeOfRule(rule: SchedulePeriod): PeriodType | undefined {
+  return rule === 'none' ? undefined : periodTypes[rule];
+}
+
 /**
  * The business period a scheduled run covers, from its slot time (not the invocation time), so
  * a delivery retried an hour late still computes the same period and hits the same claim.

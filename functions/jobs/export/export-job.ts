@@ -25,10 +25,10 @@ const MAX_CATCH_UP_DAYS = 31;
 
 export const exportJob = {
   type: 'export',
-  description: 'Streams daily stats over a range of local days to one CSV or JSON object in S3 (multipart upload); weekly for the previous week, or on demand for any range.',
+  description: 'Streams daily stats over a range of local days to one CSV or JSON object in S3 (multipart upload); for the previous day, week or month, or on demand for any range.',
   params: exportParams,
   timeoutMs: 890_000,
-  periodTypes: ['week'],
+  periodTypes: ['day', 'week', 'month'],
   periodOptional: true,
   // Names checked against the config before anything is recorded (submitRun), and again in the run.
   checkParams: (params, context) => void planExport(params, context),

@@ -3,7 +3,7 @@ import type { Logger } from '../../core/jobs/logger';
 import type { HourKey, RollupStore } from '../../core/rollup/ports';
 import { ArtifactNotFoundError, StorageError } from '../../core/storage/errors';
 import { UnreadableObjectError } from '../../core/rollup/errors';
-import { describeError } from '../../core/errors';
+import { errorFields } from '../../core/errors';
 import { aggregateObject, newContribution, type ObjectContribution } from './aggregate';
 import type { AggregateOptions } from './line-aggregator';
 import { hourPrefix } from './hours';
@@ -124,7 +124,7 @@ export async function absorbObjects(input: {
         totals.objectsFailed += 1;
         totals.unfinishedHours.add(hour);
         const level = error instanceof ArtifactNotFoundError ? 'info' : 'warn';
-        input.log[level]('could not read an event object; the next run tries again', { key: object.key, ...describeError(error) });
+        input.log[level]('could not read an event object; the next run tries again', { key: object.key, ...errorFields(error) });
         return;
       }
     }

@@ -2,7 +2,7 @@ import type { JobDependencies } from '../../core/jobs/definition';
 import type { Logger } from '../../core/jobs/logger';
 import { keepLeaseRenewed } from '../../core/jobs/lease-renewal';
 import type { RollupStore } from '../../core/rollup/ports';
-import { describeError } from '../../core/errors';
+import { errorFields } from '../../core/errors';
 import { RollupBusyError } from '../../core/rollup/errors';
 import { runRollup, type RollupReport } from './run-rollup';
 import { ROLLUP_LEASE, rollupAccess } from './rollup-job';
@@ -80,7 +80,7 @@ export async function bringRollupUpToDate(input: BringUpToDateInput): Promise<Ro
   } finally {
     stopRenewing();
     input.signal.removeEventListener('abort', onOuterAbort);
-    await deps.leases.release(ROLLUP_LEASE.lease, owner).catch((error: unknown) => log.warn('rollup lease release failed', describeError(error)));
+    await deps.leases.release(ROLLUP_LEASE.lease, owner).catch((error: unknown) => log.warn('rollup lease release failed', errorFields(error)));
   }
 }
 

@@ -1,6 +1,9 @@
 import type { JobDependencies, JobOutcome } from '../../core/jobs/definition';
-import { describeError } from '../../core/errors';
+import { describeError, errorFields } from '../../core/errors';
 import { InvalidJobParamsError } from '../../core/jobs/errors';
+import type { MetricDay } from '../../core/rollup/ports';
+import type { MetricDayFacts } from '../../core/proofs/types';
+import { firstEventHour } from '../../core/events/event-objects';
 import { baselineDays, earlierCriticalFrom, evaluateProof, factsNeeded } from '../../core/proofs/evaluate-proof';
 import { proofDocument, proofKey, serializeProof, type ProofDocument } from '../../core/proofs/document';
 import type { Alerter } from '../../core/proofs/ports';
@@ -46,7 +49,13 @@ export const samplingProofJob = {
       const rollup = await bringRollupUpToDate({ deps, from: day, to: day, jobId: job.id, signal, deadline, log, store });
       const longestBaseline = Math.max(0, ...config.checks.map((check) => (check.kind === 'trend' ? check.baselinePoints : 0)));
       const earliest = baselineDays(day, longestBaseline).at(-1) ?? day;
-      const [facts, earlier] = await Promise.all([readFacts(store, factsNeeded(config, day), signal), index.list(earliest, day)]);
+      const needed = factsNeeded(config, day);
+      const [facts, earlier] = await Promise.all([readFacts(store, needed, signal), index.list(earliest, day)]);
+      const beforeData = await beforeFirstData(deps, needed, facts, day, period.end);
+      if (beforeData) {
+        log.info('nothing to prove: the day is before the first data', { day, reason: beforeData });
+        return { status: 'succeeded', summary: { date: day, status: 'skipped', reason: 'before_first_data', message: beforeData } };
+      }
       const criticalByDay = new Map(earlier.filter((entry) => entry.date < day).map((entry) => [entry.date, entry.criticalMetrics]));
       const now = deps.clock.now();
       const evaluation = evaluateProof({
@@ -81,7 +90,7 @@ export const samplingProofJob = {
     } catch (error) {
       if (signal.aborted) throw error;
       const problem = describeError(error);
-      log.error('proof could not be computed', { day, ...problem });
+      log.error('proof could not be computed', { day, ...errorFields(error) });
       await publishAlert(alerter, log, { date: day, status: 'error', exitCode: 3, subject: `Sampling proof ${day} could not be computed`, message: problem.message, jobId: job.id });
       return { status: 'failed', exitCode: 3, error: { code: 'proof_not_computed', message: `the proof of ${day} could not be computed: ${problem.message}` }, summary: { date: day } };
     }
@@ -107,11 +116,30 @@ export const samplingProofJob = {
   },
 } satisfies JobTypeDefinition<SamplingProofParams, Pick<JobServices, 'rollup' | 'proofs' | 'alerter'>>;
 
+/**
+ * Why the day has nothing to prove, or undefined: none of its metrics has stats that day and no
+ * event object is stored before the day ended (a new deployment, an empty local start). Such a
+ * day is not an outage, so it is neither critical nor alerted; the first day with data is judged.
+ */
+async function beforeFirstData(
+  deps: JobDependencies,
+  needed: readonly MetricDay[],
+  facts: ReadonlyMap<string, MetricDayFacts>,
+  day: string,
+  dayEnd: Date,
+): Promise<string | undefined> {
+  if (needed.some((metricDay) => metricDay.day === day && facts.get(factsKey(metricDay.metric, day))?.meta !== undefined)) return undefined;
+  const firstHour = await firstEventHour(deps.artifacts);
+  if (firstHour === undefined) return `no events are stored yet; ${day} has nothing to prove`;
+  if (firstHour.getTime() >= dayEnd.getTime()) return `the first events stored are from ${firstHour.toISOString()}, after ${day} ended; it has nothing to prove`;
+  return undefined;
+}
+
 /** An alert that cannot be sent is logged loudly; the proof itself is already stored. */
 async function publishAlert(alerter: Alerter, log: JobDependencies['logger'], alert: Parameters<Alerter['publish']>[0]): Promise<void> {
   try {
     await alerter.publish(alert);
   } catch (error) {
-    log.error('proof alert could not be published', { date: alert.date, status: alert.status, ...describeError(error) });
+    log.error('proof alert could not be published', { date: alert.date, status: alert.status, ...errorFields(error) });
   }
 }

@@ -31,12 +31,14 @@ export interface CatchUpReport {
  * Slots that the schedules say should have fired (DST gaps, outages, lost deliveries) and whose
  * period has no successful run. A period whose run failed is retried once by catch-up; after
  * that it waits for an operator (backfill or force), so a broken job cannot loop forever.
+ * Slots before the first start (`catchUpFrom`) were never due: a new deployment or an empty
+ * local start does not catch up a week of periods it never had.
  */
 export async function findMissingPeriods(deps: JobDependencies, tasks: readonly ScheduledTask[]): Promise<MissingPeriod[]> {
   const { config, clock } = deps;
   const now = clock.now();
   const to = new Date(now.getTime() - config.sweeper.settleMinutes * 60_000);
-  const from = new Date(now.getTime() - config.sweeper.catchUpWindowDays * 86_400_000);
+  const from = await catchUpFrom(deps, now);
   const missing: MissingPeriod[] = [];
   for (const task of tasks) {
     if (!task.enabled || task.period === 'none') continue;
@@ -56,6 +58,18 @@ export async function findMissingPeriods(deps: JobDependencies, tasks: readonly 
     }
   }
   return missing.sort((a, b) => a.scheduledFor.localeCompare(b.scheduledFor));
+}
+
+/**
+ * The catch-up window's start: `catchUpWindowDays` back, but never before the first start. That
+ * is the earliest deploy time the ledger has recorded (the sweeper records its own deploy time,
+ * the local cloud its start); dependencies without a deploy time (tests) keep the whole window.
+ */
+async function catchUpFrom(deps: JobDependencies, now: Date): Promise<Date> {
+  const windowStart = new Date(now.getTime() - deps.config.sweeper.catchUpWindowDays * 86_400_000);
+  if (deps.deployedAt === undefined) return windowStart;
+  const firstStart = await deps.ledger.recordFirstStart(deps.deployedAt);
+  return firstStart.getTime() > windowStart.getTime() ? firstStart : windowStart;
 }
 
 /** Starts catch-up runs for the oldest missing periods, at most `maxCatchUpPerSweep` per sweep. */

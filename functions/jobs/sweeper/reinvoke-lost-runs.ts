@@ -1,5 +1,5 @@
 import type { JobDependencies } from '../../core/jobs/definition';
-import { describeError } from '../../core/errors';
+import { errorFields } from '../../core/errors';
 import { IllegalTransitionError } from '../../core/jobs/errors';
 import { rearmRun } from '../../core/jobs/lifecycle/rearm-run';
 import type { Logger } from '../../core/jobs/logger';
@@ -39,7 +39,7 @@ export async function reinvokeLostRuns(deps: JobDependencies, log: Logger, signa
         reinvoked.push(job.id);
         log.warn('invoked again a run still queued long after it was due', { lostJobId: job.id, lostType: job.type, dueAt: new Date(dueAt).toISOString(), waitingFor: job.waitingFor });
       } catch (error) {
-        log.warn('could not invoke a run still queued; the next sweep tries again', { lostJobId: job.id, ...describeError(error) });
+        log.warn('could not invoke a run still queued; the next sweep tries again', { lostJobId: job.id, ...errorFields(error) });
       }
     }
     cursor = page.nextCursor;

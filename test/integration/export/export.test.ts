@@ -115,7 +115,7 @@ describe('export job', () => {
     expect(second).toMatchObject({ outcome: 'skipped', existingJobId: first.job.id });
   });
 
-  it('is submitted on demand with from/to and no period, or with a week period', async () => {
+  it('is submitted on demand with from/to and no period, or with a day, week or month period', async () => {
     // Prepare
     const d = deps();
     const entry = catalogEntry('export');
@@ -123,12 +123,15 @@ describe('export job', () => {
     // Act
     const onDemand = await submitRun(d, { entry, trigger: 'api', triggeredBy: 'test', params: { from: WEEK[0], to: WEEK[1] } });
     const forWeek = await submitRun(d, { entry, trigger: 'api', triggeredBy: 'test', params: {}, period: '2026-W46' });
+    const forDay = await submitRun(d, { entry, trigger: 'api', triggeredBy: 'test', params: {}, period: '2026-11-08' });
+    const forMonth = await submitRun(d, { entry, trigger: 'api', triggeredBy: 'test', params: {}, period: '2026-10' });
 
     // Assess
     expect(onDemand.outcome).toBe('queued');
     expect(onDemand.job.period).toBeUndefined();
     expect(onDemand.job.params).toEqual({ from: WEEK[0], to: WEEK[1], format: 'csv', source: 'stats' });
     expect(forWeek.job.period).toBe('2026-W46');
+    expect([forDay.job.period, forMonth.job.period]).toEqual(['2026-11-08', '2026-10']);
   });
 
   it.each([
@@ -138,7 +141,7 @@ describe('export job', () => {
     [{ from: WEEK[1], to: WEEK[0] }, undefined, 'is after to'],
     [{}, undefined, 'params.from and params.to are required'],
     [{ from: WEEK[0], to: WEEK[1] }, '2026-W47', 'either a period'],
-    [{}, '2026-11', 'export runs cover a week like 2026-W47 periods'],
+    [{}, '2099-11', 'period 2099-11 has not ended yet'],
   ])('refuses %j (period %s) before recording anything', async (params, period, message) => {
     // Prepare
     const d = deps();

@@ -16,7 +16,7 @@ const config = testConfig({
   schedules: {
     'snapshot-daily': { job: 'snapshot', expression: 'cron(0 3 * * ? *)', period: 'previous-day' },
     'snapshot-weekly': { job: 'snapshot', expression: 'cron(0 4 ? * MON *)', period: 'previous-week' },
-    'snapshot-adhoc': { job: 'snapshot', expression: 'rate(1 day)' },
+    'rollup-daily': { job: 'rollup', expression: 'rate(1 day)' },
   },
 });
 
@@ -139,8 +139,8 @@ describe('handleInvocation', () => {
     it('creates a run without a period for a schedule that covers none', async () => {
       // Prepare
       const d = deps();
-      const { job } = snapshotJob();
-      const event = { type: 'snapshot', trigger: 'schedule', scheduleName: 'snapshot-adhoc', scheduledFor: '2026-11-23T11:00:00Z' };
+      const job = fakeJob(async () => ({}), { type: 'rollup' });
+      const event = { type: 'rollup', trigger: 'schedule', scheduleName: 'rollup-daily', scheduledFor: '2026-11-23T11:00:00Z' };
 
       // Act
       const result = await handleInvocation(job, event, d, LIMITS);

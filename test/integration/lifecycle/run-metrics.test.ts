@@ -136,7 +136,7 @@ describe('run metrics from the lifecycle', () => {
     const config = testConfig({
       schedules: {
         sweeper: { job: 'sweeper', expression: 'rate(5 minutes)' },
-        'script-hourly': { job: 'script-run', expression: 'rate(1 hour)', params: { script: 'hello' } },
+        'script-hourly': { job: 'script-run', expression: 'rate(1 hour)', params: { script: 'events-summary', args: { input: 'events/dt=2026-11-01/hour=00/a.ndjson.gz' } } },
       },
     });
 

@@ -162,6 +162,28 @@ describe('the sweeper', () => {
       expect(missing.map((m) => m.period)).toEqual(['2026-02-19', '2026-02-20', '2026-02-21', '2026-02-22', '2026-02-23', '2026-02-24', '2026-02-25']);
     });
 
+    it('reaches back no further than the first start, and a later deploy keeps the first start', async () => {
+      // Prepare: a table of its own (the first start is one item per table). First deployed
+      // Thu 2026-10-08 05:00 PDT; swept two days later, then again after a redeploy on the 11th.
+      const own = await createTestStorage('sweeper-first-start');
+      try {
+        const at = (now: string, deployedAt: string) => ({ ...testDependencies(own, { clock: new FakeClock(now), config: deps(now).config }), deployedAt: new Date(deployedAt) });
+        const firstSweep = at('2026-10-10T20:00:00.000Z', '2026-10-08T12:00:00.000Z');
+        const afterRedeploy = at('2026-10-12T20:00:00.000Z', '2026-10-11T12:00:00.000Z');
+
+        // Act
+        const first = await findMissingPeriods(firstSweep, [dailySnapshot]);
+        const later = await findMissingPeriods(afterRedeploy, [dailySnapshot]);
+
+        // Assess: the 03:00 PDT slots (10:00 UTC) after 2026-10-08T12:00Z only, not seven days of them.
+        expect(first.map((m) => m.period)).toEqual(['2026-10-08', '2026-10-09']);
+        expect(later.map((m) => m.period)).toEqual(['2026-10-08', '2026-10-09', '2026-10-10', '2026-10-11']);
+        expect(await afterRedeploy.ledger.recordFirstStart(new Date('2026-10-12T00:00:00.000Z'))).toEqual(new Date('2026-10-08T12:00:00.000Z'));
+      } finally {
+        await own.destroy();
+      }
+    });
+
     it('leaves a slot younger than settleMinutes to its own delivery', async () => {
       // Prepare: the 03:00 PST slot is 11:00 UTC; settle is 10 minutes.
       const settling = deps('2026-02-26T11:09:59.999Z', { catchUpWindowDays: 2 });
@@ -377,8 +399,7 @@ describe('the sweeper', () => {
 
   describe('sweeperJob', () => {
     it('times out stale runs, invokes again a run whose invocation was lost, and catches up missing periods in one run, recording its summary', async () => {
-      // Prepare: a table of its own; only the sweeper ships in the catalog, so a daily sweeper
-      // schedule with a period stands in for a period job type.
+      // Prepare: a table of its own, and a daily snapshot schedule to catch up.
       const own = await createTestStorage('sweeper-job');
       try {
         const invoker = new RecordingInvoker();
@@ -386,7 +407,7 @@ describe('the sweeper', () => {
         const config = testConfig({
           schedules: {
             sweeper: { job: 'sweeper', expression: 'rate(5 minutes)' },
-            'sweeper-daily': { job: 'sweeper', expression: 'cron(0 3 * * ? *)', period: 'previous-day' },
+            'snapshot-daily': { job: 'snapshot', expression: 'cron(0 3 * * ? *)', period: 'previous-day' },
           },
           sweeper: { catchUpWindowDays: 3, maxCatchUpPerSweep: 2, settleMinutes: 10 },
         });
@@ -408,8 +429,8 @@ describe('the sweeper', () => {
           reinvoked: 1,
           reinvokedJobIds: [lost.id],
           caughtUp: [
-            { type: 'sweeper', period: '2026-12-07', jobId: caughtUp[0] },
-            { type: 'sweeper', period: '2026-12-08', jobId: caughtUp[1] },
+            { type: 'snapshot', period: '2026-12-07', jobId: caughtUp[0] },
+            { type: 'snapshot', period: '2026-12-08', jobId: caughtUp[1] },
           ],
           missingPeriods: 3,
           missingLeft: 1,

@@ -206,6 +206,34 @@ describe('sampling-proof job on DynamoDB Local and s3rver', () => {
     expect(alerter.alerts).toHaveLength(alertsBefore);
   });
 
+  it('skips a day before the first stored events, saying so, with no proof and no alert', async () => {
+    // Prepare: the first events are of 2026-11-22; 2026-11-20 has no stats either.
+    const alertsBefore = alerter.alerts.length;
+
+    // Act
+    const run = await prove('2026-11-20', '2026-11-21T11:15:00.000Z');
+
+    // Assess
+    expect([run.status, run.exitCode]).toEqual(['succeeded', undefined]);
+    expect(run.summary).toEqual({
+      date: '2026-11-20',
+      status: 'skipped',
+      reason: 'before_first_data',
+      message: 'the first events stored are from 2026-11-22T08:00:00.000Z, after 2026-11-20 ended; it has nothing to prove',
+    });
+    expect(await index.get('2026-11-20')).toBeUndefined();
+    expect(alerter.alerts).toHaveLength(alertsBefore);
+  });
+
+  it('still judges a day without data once data has begun: an empty day after the first events is critical', async () => {
+    // Act
+    const run = await prove('2026-12-02', '2026-12-03T11:15:00.000Z');
+
+    // Assess
+    expect([run.status, run.exitCode, run.error?.code]).toEqual(['failed', 2, 'proof_critical']);
+    expect(alerter.alerts.at(-1)).toMatchObject({ date: '2026-12-02', status: 'critical' });
+  });
+
   describe('GET /proofs', () => {
     let api: TestApi;
     beforeAll(() => {

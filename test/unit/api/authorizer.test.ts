@@ -149,7 +149,7 @@ describe('createTokenAuthorizer', () => {
     expect(result).toEqual({ isAuthorized: false });
     expect(errors).toHaveLength(1);
     expect(errors[0]!.extra).toMatchObject({ code: 'invalid_token_secret' });
-    expect(String(errors[0]!.extra?.['message'])).toMatch(/tokens\.0\.sha256: .*tokens\.0: .*token/);
+    expect(String(errors[0]!.extra?.['error'])).toMatch(/tokens\.0\.sha256: .*tokens\.0: .*token/);
     expect(JSON.stringify(errors)).not.toContain(ADMIN_TOKEN);
   });
 });

@@ -57,7 +57,7 @@ describe('nightshift CLI (against a fake API)', () => {
       [['frobnicate'], 'unknown command "frobnicate"'],
       [['jobs', 'list', '--bogus'], 'unknown option --bogus'],
       [['jobs', 'show'], 'missing ID'],
-      [['run'], 'missing <type>'],
+      [['run'], 'missing <schedule|type>'],
       [['jobs', 'show', ID, 'extra'], 'unexpected argument "extra"'],
       [['jobs', 'list', '--', 'x'], 'arguments after -- are not taken'],
       [['jobs', 'list', '--limit', 'ten'], '--limit must be a whole number'],
@@ -212,6 +212,19 @@ describe('nightshift CLI (against a fake API)', () => {
       expect(api.requests[0]!.headers['idempotency-key']).toBe('nightly-7');
       expect(result.stdout).toContain(`already covered by run ${OTHER}`);
       expect(result.stdout).toContain(`snapshot run ${OTHER} ended succeeded`);
+    });
+
+    it('run <schedule> starts what the schedule would, through the scheduler trigger', async () => {
+      // Prepare
+      api.route('POST /scheduler/trigger/export-daily', () => ({ status: 202, body: { job: job({ type: 'export', period: '2026-11-22' }) } }));
+
+      // Act
+      const result = await cli(['run', 'export-daily']);
+
+      // Assess
+      expect(result.code).toBe(0);
+      expect(api.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['POST /scheduler/trigger/export-daily']);
+      expect(result.stdout).toBe(`started export 2026-11-22: run ${ID} (queued)\n`);
     });
 
     it('run daily goes through the scheduler trigger', async () => {

@@ -29,6 +29,7 @@ describe('describeOutcome', () => {
     ['sampling-proof', { date: '2026-11-22', status: 'warn', pass: 13, warn: 1, critical: 0, skipped: 0, total: 14 }, '1 check warn'],
     ['sampling-proof', { date: '2026-11-22', status: 'pass', pass: 14, warn: 0, critical: 0, skipped: 0, total: 14 }, 'all 14 checks pass'],
     ['sampling-proof', { date: '2026-11-22', status: 'pass', pass: 12, warn: 0, critical: 0, skipped: 2, total: 14 }, '12 checks pass, 2 skipped'],
+    ['sampling-proof', { date: '2026-11-22', status: 'skipped', reason: 'before_first_data', message: 'no events are stored yet; 2026-11-22 has nothing to prove' }, 'skipped: no events are stored yet; 2026-11-22 has nothing to prove'],
     ['snapshot', { periodType: 'daily', period: '2026-11-22', scopes: 151, metrics: 6, errors: 0 }, 'daily 2026-11-22: 6 metrics for 151 scopes'],
     ['snapshot', { periodType: 'weekly', period: '2026-W47', scopes: 1, metrics: 1, errors: 2 }, 'weekly 2026-W47: 1 metric for 1 scope; 2 values not computed'],
     ['export', { rows: 12_345, bytes: 57_600, format: 'csv', from: '2026-11-16', to: '2026-11-22' }, '12,345 rows, 56.3 KiB CSV, 2026-11-16 to 2026-11-22'],

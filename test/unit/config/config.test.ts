@@ -393,6 +393,57 @@ describe('loadConfigFile', () => {
     await expect(loadConfigFile(name, dir)).rejects.toThrow(`${join(dir, name)} is not a valid Nightshift config:\n  - timezone: not an IANA time zone`);
   });
 
+  it('loads a file outside the repository that imports defineConfig from nightshift/config', async () => {
+    // Prepare: a temp folder, with no node_modules anywhere above it.
+    const name = await file(
+      'outside.config.ts',
+      ["import { defineConfig } from 'nightshift/config';", "export default defineConfig({ timezone: 'Europe/Berlin', metrics: { signups: {} } });"].join('\n'),
+    );
+
+    // Act
+    const config = await loadConfigFile(name, dir);
+
+    // Assess
+    expect(config.timezone).toBe('Europe/Berlin');
+    expect(config.metrics).toEqual({ signups: {} });
+  });
+
+  it('refuses a schedule its job would not run as written, naming the schedule and the reason', async () => {
+    // Prepare
+    const name = await file(
+      'unrunnable.config.json',
+      JSON.stringify({
+        metrics: { orders: {} },
+        schedules: {
+          'rollup-daily': { job: 'rollup', expression: 'cron(0 3 * * ? *)', period: 'previous-day' },
+          'proof-weekly': { job: 'sampling-proof', expression: 'cron(0 3 ? * MON *)', period: 'previous-week' },
+          'export-range': { job: 'export', expression: 'cron(0 3 * * ? *)' },
+          'export-weekly': { job: 'export', expression: 'cron(0 4 ? * MON *)', period: 'previous-week', params: { metrics: ['visits'] } },
+          'snapshot-a': { job: 'snapshot', expression: 'cron(0 3 * * ? *)', period: 'previous-day' },
+          'snapshot-b': { job: 'snapshot', expression: 'cron(0 5 * * ? *)', period: 'previous-day' },
+        },
+      }),
+    );
+
+    // Act
+    const loading = loadConfigFile(name, dir);
+
+    // Assess
+    await expect(loading).rejects.toBeInstanceOf(InvalidConfigError);
+    const problems = await loading.catch((error: InvalidConfigError) => error.problems);
+    expect(problems).toEqual([
+      { path: 'schedules.rollup-daily.period', reason: 'rollup runs do not cover a period: leave period out (or set it to none), not "previous-day"' },
+      { path: 'schedules.proof-weekly.period', reason: 'sampling-proof runs cover day periods: period must be "previous-day", not "previous-week"' },
+      { path: 'schedules.export-range.params', reason: 'params.from and params.to are required (local days, YYYY-MM-DD), unless the run covers a period' },
+      { path: 'schedules.export-weekly.params', reason: 'params.metrics: unknown metric "visits" (configured: orders)' },
+      {
+        path: 'schedules.snapshot-b',
+        reason: 'covers the same periods as schedule "snapshot-a" (snapshot, previous-day): a period has one snapshot run, so this one would always be skipped',
+      },
+    ]);
+    await expect(loadConfigFile(name, dir)).rejects.toThrow(`${join(dir, name)} is not a valid Nightshift config`);
+  });
+
   it('accepts the repository’s own nightshift.config.ts', async () => {
     // Prepare
     const name = 'nightshift.config.ts';
