@@ -15,6 +15,7 @@ import { SqsDelayInvoker } from '../adapters/invoker/sqs-delay';
 import { createLogger } from '../adapters/logger';
 import { systemClock } from '../adapters/clock';
 import { proofAlerter } from '../adapters/alerts/proof-alerter';
+import { DynamoDbWatchStore } from '../adapters/dynamodb/watch-store';
 import { PowertoolsRunMetrics } from '../adapters/metrics/powertools-run-metrics';
 import type { RuntimeEnvironment } from '../adapters/environment';
 import { InvalidEnvironmentError } from '../adapters/environment-error';
@@ -71,6 +72,7 @@ export function buildRuntime(env: RuntimeEnvironment, options: RuntimeOptions = 
     snapshots: new DynamoDbSnapshotStore(documentClient, env.analyticsTable),
     proofs: new DynamoDbProofIndex(documentClient, env.analyticsTable, env.config.retention.proofsDays),
     alerter: proofAlerter(env, logger),
+    watches: new DynamoDbWatchStore(documentClient, env.analyticsTable),
     scripts: { directory: env.scriptsDirectory ?? shippedManifest.directory, searchPath: env.searchPath },
   };
   return { env, deps, services, idempotency: new DynamoDbIdempotencyStore(documentClient, env.jobsTable) };

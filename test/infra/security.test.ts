@@ -177,7 +177,7 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets only the proof publish alerts, only the authorizer read tokens, and the rollup invoke only itself', () => {
+  it('lets only the proof and the rollup (its hourly watch) publish alerts, only the authorizer read tokens, and the rollup invoke only itself', () => {
     // Act
     const holders = (action: string) => allFunctions.filter((name) => roleStatements(name).some((statement) => actionsOf(statement).includes(action)));
     const invoked = (name: string) =>
@@ -185,7 +185,7 @@ describe('least privilege', () => {
         .filter((statement) => actionsOf(statement).includes('lambda:InvokeFunction'))
         .flatMap((statement) => [statement.Resource].flat().map((resource) => JSON.stringify(resource).match(/function:([\w-]+)/)?.[1]));
     // Assess
-    expect(holders('sns:Publish')).toEqual(['sampling-proof']);
+    expect(holders('sns:Publish').sort()).toEqual(['rollup', 'sampling-proof']);
     expect(holders('secretsmanager:GetSecretValue')).toEqual(['authorizer']);
     expect(holders('sqs:SendMessage').sort()).toEqual(['api', 'rollup']);
     expect(holders('lambda:InvokeFunction').sort()).toEqual(['api', 'rollup', 'sweeper']);

@@ -85,6 +85,15 @@ const checkSchema = z.discriminatedUnion('kind', [
       /** σ is at least this share of the baseline mean. */
       sigmaFloor: z.number().min(0).default(0.02),
       direction: z.enum(['both', 'up', 'down']).default('both'),
+      /**
+       * The hourly watch: after each rollup, each closed hour against the same hour of the week
+       * over the last `baselinePoints` weeks (same σ floor, minChange and criticalChange). `auto`:
+       * on unless the metric is too sparse (fewer than `hourlyMinCount` events an hour on
+       * average over its baseline days) or a ratio (its parts are watched instead).
+       */
+      hourly: z.union([z.literal('auto'), z.boolean()]).default('auto'),
+      /** Mean events an hour the baseline needs for `hourly: 'auto'` to watch the metric. */
+      hourlyMinCount: z.number().int().min(1).default(20),
     })
     .strict()
     .refine((check) => check.minPoints <= check.baselinePoints, { message: 'minPoints must be ≤ baselinePoints', path: ['minPoints'] })
@@ -233,6 +242,9 @@ function crossFieldIssues(config: unknown): { path: (string | number)[]; message
       }
     }
     if (check['kind'] === 'ratio_consistency') issues.push(...ratioConsistencyIssues(check, index, metrics, ratiosSection));
+    if (check['kind'] === 'trend' && check['hourly'] === true && typeof check['metric'] === 'string' && Object.hasOwn(ratiosSection, check['metric'])) {
+      issues.push({ path: ['checks', index, 'hourly'], message: `"${check['metric']}" is a ratio: the hourly watch judges metrics (watch its numerator and denominator)` });
+    }
   });
   const dimensions = Array.isArray(config['dimensions']) ? (config['dimensions'] as unknown[]) : [];
   const seen = new Set<unknown>();

@@ -1,4 +1,5 @@
 import type { CheckConfig } from '../config';
+import type { Attribution } from './attribution';
 
 export type CheckKind = CheckConfig['kind'];
 export type CheckStatus = 'pass' | 'warn' | 'critical' | 'skipped';
@@ -66,6 +67,8 @@ export interface CheckResult {
   score: number | null;
   baseline?: BaselineReport;
   parameters: Record<string, unknown>;
+  /** For a trend or range check that warned or went critical: the dimensions and hours that explain it. */
+  attribution?: Attribution;
 }
 
 /** What a check function returns; the proof adds the id and parameters. */
