@@ -126,7 +126,7 @@ function groupFacts(input: AttributionInput): Map<string, GroupFacts> {
   const hourly = new Map<string, Map<number, { n: number; d: number; en: number; ed: number }>>();
   const at = (dimsKey: string, hour: number) => {
     let hours = hourly.get(dimsKey);
-    if (!hours) hourly.set(dimsKey, (hours = new Map()));
+    if (!hours) hourly.set(dimsKey, (hours = new Map<number, { n: number; d: number; en: number; ed: number }>()));
     let cell = hours.get(hour);
     if (!cell) hours.set(hour, (cell = { n: 0, d: 0, en: 0, ed: 0 }));
     return cell;
