@@ -82,3 +82,16 @@ export const proofOutput = z.looseObject({
   summary: z.looseObject({ pass: z.number(), warn: z.number(), critical: z.number(), skipped: z.number(), total: z.number() }),
   checks: z.array(z.looseObject({ id: z.string(), status: z.string(), message: z.string() })),
 });
+
+export const explainOutput = z.looseObject({
+  date: z.string(),
+  status: z.string().describe('pass, warn or critical'),
+  checks: z.array(
+    z.looseObject({
+      checkId: z.string(),
+      status: z.string(),
+      message: z.string(),
+      contributors: z.array(z.looseObject({ segment: z.string(), share: z.number(), hours: z.array(z.string()), message: z.string() })).describe('top contributor first'),
+    }),
+  ),
+});

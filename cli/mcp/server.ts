@@ -7,7 +7,7 @@ import type { NightshiftClient } from '../../functions/client/api-client';
 import { ScriptCatalog } from './script-catalog';
 import { errorText, ToolInputError, type NightshiftTool, type ToolContext } from './tool';
 import { jobTools } from './tools/jobs';
-import { getProof } from './tools/proofs';
+import { explainProof, getProof } from './tools/proofs';
 import { runJob } from './tools/run-job';
 import { listSchedules } from './tools/schedules';
 import { scriptTools } from './tools/scripts';
@@ -87,7 +87,7 @@ export async function startMcpServer(transport: Transport, options: McpServerOpt
       }
     })();
     await built;
-    return [...jobTools, runJob, ...scriptPart, listSchedules, getStats, getProof];
+    return [...jobTools, runJob, ...scriptPart, listSchedules, getStats, getProof, explainProof];
   };
 
   let zone: Promise<string> | undefined;

@@ -276,6 +276,26 @@ export interface ProofCheck {
   expected: { min: number | null; max: number | null } | null;
   score: number | null;
   parameters: Record<string, unknown>;
+  /** A trend or range check that warned or went critical: the dimensions and hours that explain it. */
+  attribution?: ProofAttribution;
+}
+
+/** What explains a check's change, top contributor first. */
+export interface ProofAttribution {
+  direction: 'drop' | 'rise';
+  deviation: number;
+  contributors: Array<{
+    segment: string;
+    dims: Record<string, string>;
+    observed: number;
+    expected: number;
+    change: number | null;
+    share: number;
+    hours: string[];
+    where: string;
+    /** `channel=app: −96% in every store, 11:00–20:00; explains 98% of the drop` */
+    message: string;
+  }>;
 }
 
 /** `GET /proofs/{date}`: the proof artifact as stored. */
@@ -289,7 +309,7 @@ export interface ProofDocument {
   exitCode: 0 | 1 | 2;
   summary: ProofSummary;
   checks: ProofCheck[];
-  anomalies: Array<{ checkId: string; metric: string; kind: string; severity: 'warn' | 'critical'; reason: string | null; message: string }>;
+  anomalies: Array<{ checkId: string; metric: string; kind: string; severity: 'warn' | 'critical'; reason: string | null; message: string; explanation?: string[] }>;
 }
 
 /** A JSON Schema object as `GET /scripts` describes a script's arguments. */
