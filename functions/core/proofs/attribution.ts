@@ -1,4 +1,3 @@
-import { formatValue } from './daily-value';
 import { dimsOfKey } from '../rollup/groups';
 import { formatHours, formatShare, hoursCarrying } from './attribution-format';
 
@@ -224,7 +223,7 @@ function describe(segment: Segment, deviation: number, groups: ReadonlyMap<strin
   const hours = formatHours(hoursCarrying(byHour, Math.sign(deviation), HOUR_SHARE));
   const where = whereWithin(segment, members, dimensions, ratio);
   const name = label(segment);
-  const changeText = change === null ? `${formatValue(observed)} (no baseline)` : formatShare(change, true);
+  const changeText = change === null ? `${Math.round(observed * 1e6) / 1e6} (no baseline)` : formatShare(change, true);
   const message = `${name}: ${changeText}${where ? ` ${where}` : ''}${hours.length > 0 ? `, ${hours.join(', ')}` : ''}; explains ${formatShare(share, false)} of the ${deviation < 0 ? 'drop' : 'rise'}`;
   return { segment: name, dims: segment.dims, observed, expected, change, share, hours, where, message };
 }
