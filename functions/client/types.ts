@@ -25,6 +25,8 @@ export interface JobRecord {
   trigger: JobTrigger;
   period?: string;
   scheduledFor?: string;
+  /** The schedule whose slot this run is (its delivery, or the sweeper's catch-up of it). */
+  scheduleName?: string;
   params: Record<string, unknown>;
   force?: boolean;
   createdAt: string;

@@ -32,6 +32,7 @@ export const jobRecord = z
     trigger: z.enum(jobTriggers),
     period: z.string().optional(),
     scheduledFor: isoTime.optional(),
+    scheduleName: z.string().optional().describe('the schedule whose slot (scheduledFor) this run is: its delivery, or the sweeper catching it up'),
     params: z.record(z.string(), z.unknown()),
     force: z.boolean().optional(),
     createdAt: isoTime,
