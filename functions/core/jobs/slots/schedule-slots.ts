@@ -1,3 +1,4 @@
+import { DateTime, FixedOffsetZone } from 'luxon';
 import type { JobDependencies } from '../definition';
 import type { JobRecord } from '../record';
 import type { PeriodState, SlotMark } from '../ports';
@@ -5,6 +6,9 @@ import type { ScheduledTask } from '../scheduled-task';
 import type { JobStatus, JobTrigger } from '../states';
 import { periodForSlot } from '../schedule-period';
 import { fireTimesBetween, intendedSlotsBetween } from '../../time/schedule';
+
+/** Further back than any DST jump, within the same side of it (as the schedule module's gap rule). */
+const GAP_REACH_HOURS = 6;
 
 /**
  * What became of one slot of a schedule:
@@ -18,10 +22,13 @@ import { fireTimesBetween, intendedSlotsBetween } from '../../time/schedule';
  * - `missing`: no run, and it is past the settle time: a silent miss;
  * - `not_yet`: not due, or still within the settle time (its delivery may be on its way).
  */
-export type SlotFate = 'fired' | 'failed' | 'retried' | 'caught_up' | 'skipped' | 'period_taken' | 'dead_lettered' | 'missing' | 'not_yet';
-export const slotFates: readonly SlotFate[] = ['fired', 'failed', 'retried', 'caught_up', 'skipped', 'period_taken', 'dead_lettered', 'missing', 'not_yet'];
+export const slotFates = ['fired', 'failed', 'retried', 'caught_up', 'skipped', 'period_taken', 'dead_lettered', 'missing', 'not_yet'] as const;
+export type SlotFate = (typeof slotFates)[number];
 /** Why a slot was skipped or needed catching up. */
-export type SlotReason = 'dst_gap' | 'dead_lettered' | 'missed';
+export const slotReasons = ['dst_gap', 'dead_lettered', 'missed'] as const;
+export type SlotReason = (typeof slotReasons)[number];
+/** Fates of a slot that is past due and has no run standing for it. */
+export const missedFates: readonly SlotFate[] = ['missing', 'skipped', 'dead_lettered'];
 
 export interface SlotRun {
   id: string;
@@ -34,6 +41,13 @@ export interface SlotRun {
 export interface ScheduleSlot {
   /** The slot instant (UTC); a DST-gap slot reads its wall time with the offset before the gap. */
   scheduledFor: string;
+  /**
+   * The slot's wall time in the schedule's zone with its offset (`2027-03-14T02:30:00-08:00`);
+   * a DST-gap slot keeps the wall time it was meant for, with the offset before the gap.
+   */
+  local: string;
+  /** The slot fell in a spring-forward gap: EventBridge never fires it. */
+  dstGap?: true;
   /** The period it covers (period schedules). */
   period?: string;
   fate: SlotFate;
@@ -82,9 +96,22 @@ export async function scheduleSlots(
     const holderId = claim?.jobId ?? mark?.jobId;
     const run = holderId === undefined ? undefined : slotRun(runs.get(holderId), claim, holderId);
     const facts = { iso, gap: !fired.has(instant.getTime()), settled: instant.getTime() <= settledBy, mark };
-    return { scheduledFor: iso, ...(period !== undefined ? { period } : {}), ...fateOf(facts, run, runs.get(holderId ?? '')) };
+    return {
+      scheduledFor: iso,
+      local: wallTime(instant, task.timezone, facts.gap),
+      ...(facts.gap ? { dstGap: true as const } : {}),
+      ...(period !== undefined ? { period } : {}),
+      ...fateOf(facts, run, runs.get(holderId ?? '')),
+    };
   });
   return { slots, truncated };
+}
+
+/** A gap slot's instant read with the offset in force before the gap shows the wall time it was meant for. */
+function wallTime(instant: Date, timezone: string, gap: boolean): string {
+  const zoned = DateTime.fromJSDate(instant, { zone: timezone });
+  const zone = gap ? FixedOffsetZone.instance(zoned.minus({ hours: GAP_REACH_HOURS }).offset) : zoned.zone;
+  return zoned.setZone(zone).toISO({ suppressMilliseconds: true }) ?? instant.toISOString();
 }
 
 /** The holder as the slot shows it: the run's record, or what its claim mirrors if the record expired. */
