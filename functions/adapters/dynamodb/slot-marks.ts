@@ -50,8 +50,9 @@ export async function claimSlotTransaction(
     } catch (error) {
       const reasons = cancellationReasons(error);
       if (reasons?.[0]?.Code !== 'ConditionalCheckFailed') throw error;
-      const holder = reasons[0].Item?.['jobId'] ?? (await readMark(client, tableName, id))?.jobId;
-      return String(holder);
+      // The condition only fails when a run holds the slot, so its id is on the mark.
+      const old = reasons[0].Item as SlotMarkItem | undefined;
+      return old?.jobId ?? (await readMark(client, tableName, id))?.jobId ?? 'unknown';
     }
   });
 }
