@@ -66,6 +66,15 @@ export const schedulesOutput = z.looseObject({
   tasks: z.array(z.looseObject({ name: z.string(), type: z.string(), expression: z.string(), timezone: z.string(), enabled: z.boolean() })),
 });
 
+export const slotsOutput = z.looseObject({
+  schedule: z.string(),
+  timezone: z.string(),
+  from: z.string(),
+  to: z.string(),
+  counts: z.record(z.string(), z.number()),
+  slots: z.array(z.looseObject({ scheduledFor: z.string(), local: z.string(), fate: z.string() })),
+});
+
 export const statsOutput = z.looseObject({
   metric: z.string(),
   timezone: z.string(),

@@ -9,7 +9,7 @@ import { errorText, ToolInputError, type NightshiftTool, type ToolContext } from
 import { jobTools } from './tools/jobs';
 import { explainProof, getProof } from './tools/proofs';
 import { runJob } from './tools/run-job';
-import { listSchedules } from './tools/schedules';
+import { listScheduleSlots, listSchedules } from './tools/schedules';
 import { scriptTools } from './tools/scripts';
 import { getStats } from './tools/stats';
 
@@ -87,7 +87,7 @@ export async function startMcpServer(transport: Transport, options: McpServerOpt
       }
     })();
     await built;
-    return [...jobTools, runJob, ...scriptPart, listSchedules, getStats, getProof, explainProof];
+    return [...jobTools, runJob, ...scriptPart, listSchedules, listScheduleSlots, getStats, getProof, explainProof];
   };
 
   let zone: Promise<string> | undefined;

@@ -8,6 +8,7 @@ import { getJob, listJobs, postBackfill, postJob } from './routes/jobs';
 import { listSnapshots } from './routes/snapshots';
 import { triggerSchedule } from './routes/scheduler';
 import { listSchedulerTasks } from './routes/scheduler-tasks';
+import { listScheduleSlots } from './routes/schedule-slots';
 import { postEvents } from './routes/events';
 import { getStats } from './routes/stats';
 import { triggerRollup } from './routes/internal';
@@ -28,6 +29,7 @@ const routeHandlers: Record<RouteKey, RouteHandler> = {
   'GET /jobs': listJobs,
   'POST /jobs/backfill': postBackfill,
   'GET /scheduler/tasks': listSchedulerTasks,
+  'GET /scheduler/tasks/{name}/slots': listScheduleSlots,
   'POST /scheduler/trigger/{type}': triggerSchedule,
   'GET /snapshots': listSnapshots,
   'GET /jobs/{id}': getJob,

@@ -25,6 +25,8 @@ export interface JobRecord {
   trigger: JobTrigger;
   period?: string;
   scheduledFor?: string;
+  /** The schedule whose slot this run is (its delivery, or the sweeper's catch-up of it). */
+  scheduleName?: string;
   params: Record<string, unknown>;
   force?: boolean;
   createdAt: string;
@@ -200,9 +202,54 @@ export interface SchedulerTask {
   description: string | null;
   /** The next 5 fire times (fewer when the schedule ends; none when disabled). */
   nextRuns: ScheduledRun[];
-  lastRun: { id: string; status: JobStatus; createdAt: string; finishedAt: string | null } | null;
+  /** The run standing for its newest slot that has one: its delivery, a catch-up, or a backfill or manual run of its period. */
+  lastRun: SlotRun | null;
+  /** The same, among runs that succeeded or ended with a warning. */
+  lastSuccess: SlotRun | null;
+  /** How the sweeper makes up its missed slots. */
+  catchUp: { mode: 'none' | 'latest' | 'all'; window: string; maxPerSweep: number };
   /** `missedDays`: of `dates`, the local days the schedule does not fire at all (a gap costing a whole day, not one slot of many). */
   warnings: Array<{ code: 'dst_gap' | 'dst_overlap' | 'invalid_expression'; message: string; dates: string[]; missedDays: string[] }>;
+}
+
+export interface SlotRun {
+  id: string;
+  status: JobStatus;
+  trigger: JobTrigger;
+  createdAt?: string;
+  finishedAt?: string;
+}
+
+/** What became of a slot (see docs/schedules.md): each slot has exactly one. */
+export type SlotFate = 'fired' | 'failed' | 'retried' | 'caught_up' | 'skipped' | 'period_taken' | 'dead_lettered' | 'missing' | 'not_yet';
+export const SLOT_FATES: readonly SlotFate[] = ['fired', 'failed', 'retried', 'caught_up', 'skipped', 'period_taken', 'dead_lettered', 'missing', 'not_yet'];
+
+export interface ScheduleSlot {
+  scheduledFor: string;
+  /** The slot's wall time in the schedule's zone with its offset (a DST-gap slot: the time it was meant for). */
+  local: string;
+  dstGap?: true;
+  period?: string;
+  fate: SlotFate;
+  /** For skipped and caught_up: why the slot had no delivery. */
+  reason?: 'dst_gap' | 'dead_lettered' | 'missed';
+  run?: SlotRun;
+  /** For retried: the failed run it took over from. */
+  replaces?: string;
+}
+
+/** `GET /scheduler/tasks/{name}/slots`. */
+export interface ScheduleSlots {
+  schedule: string;
+  type: string;
+  timezone: string;
+  period: string;
+  /** Exclusive. */
+  from: string;
+  /** Inclusive. */
+  to: string;
+  counts: Record<SlotFate, number>;
+  slots: ScheduleSlot[];
 }
 
 export interface SchedulerTasks {

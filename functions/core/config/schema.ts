@@ -4,6 +4,7 @@ import { parseScheduleExpression } from '../time/schedule';
 import { weekdays } from '../time/periods';
 import { defaultSnapshotsConfig, snapshotsConfigIssues, snapshotsSchema } from './snapshots-schema';
 import { defaultScriptsConfig, scriptsConfigSchema } from './scripts-schema';
+import { catchUpConfigIssues, catchUpSchema } from './catch-up-schema';
 
 /** 256 MiB: far above what one ingest request writes (at most 10 MB), and readable within one run. */
 const DEFAULT_MAX_OBJECT_BYTES = 256 * 1024 * 1024;
@@ -45,6 +46,8 @@ const scheduleSchema = z
     period: schedulePeriodSchema.default('none'),
     params: z.record(z.string(), z.unknown()).default({}),
     description: z.string().max(200).optional(),
+    /** How the sweeper makes up this schedule's missed slots; absent → the `sweeper` section's defaults. */
+    catchUp: catchUpSchema.optional(),
   })
   .strict();
 
@@ -252,7 +255,7 @@ function crossFieldIssues(config: unknown): { path: (string | number)[]; message
     if (seen.has(dimension)) issues.push({ path: ['dimensions', index], message: `"${String(dimension)}" is listed twice` });
     seen.add(dimension);
   });
-  issues.push(...snapshotsConfigIssues(config));
+  issues.push(...snapshotsConfigIssues(config), ...catchUpConfigIssues(config));
   return issues;
 }
 

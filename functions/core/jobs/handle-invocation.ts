@@ -80,6 +80,7 @@ export async function handleInvocation<P>(
       params: invocation.params ?? {},
       ...(period !== undefined ? { period } : {}),
       ...(invocation.scheduledFor !== undefined ? { scheduledFor: invocation.scheduledFor } : {}),
+      ...(invocation.scheduleName !== undefined ? { scheduleName: invocation.scheduleName } : {}),
       ...(invocation.force ? { force: true } : {}),
     });
     if (created.outcome === 'skipped') {

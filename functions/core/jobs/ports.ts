@@ -26,6 +26,16 @@ export interface PeriodState {
   trigger: JobTrigger;
 }
 
+/**
+ * What is stored about one slot of a schedule, besides its runs: the run its delivery created (a
+ * schedule without a period, whose slot has no claim to hold it), and whether a delivery of it
+ * went to the dead-letter queue.
+ */
+export interface SlotMark {
+  jobId?: string;
+  deadLetteredAt?: string;
+}
+
 export interface JobQuery {
   type?: JobType;
   status?: JobStatus;
@@ -55,7 +65,19 @@ export interface JobLedger {
    * `force` claim while the holder is still active.
    */
   claimPeriod(job: NewJob & { period: string }, mode: ClaimMode): Promise<ClaimResult>;
+  /**
+   * Claims a schedule's slot (`scheduleName`, `scheduledFor`) for a new `queued` run of a
+   * schedule without a period, so a slot fires once: a second delivery of it is recorded
+   * `skipped`, pointing at the run that holds the slot.
+   */
+  claimSlot(job: NewJob & { scheduleName: string; scheduledFor: string }): Promise<ClaimResult>;
+  /** The marks of these slots of a schedule (absent when none is stored), by key. */
+  slotMarks(schedule: string, slots: readonly string[]): Promise<Map<string, SlotMark>>;
+  /** Records that a delivery of the slot went to the dead-letter queue (kept if already recorded). */
+  recordDeadLetter(schedule: string, scheduledFor: string, at: Date, expiresAt: number): Promise<void>;
   get(id: string): Promise<JobRecord | undefined>;
+  /** These runs, by id (absent when not found); strongly consistent batch reads. */
+  getMany(ids: readonly string[]): Promise<Map<string, JobRecord>>;
   /** Moves a run to `to` only if it is in one of `from`; otherwise `IllegalTransitionError`. */
   transition(job: JobKey, from: readonly JobStatus[], to: JobStatus, patch: JobPatch): Promise<JobRecord>;
   /** The state of the runs holding these periods (absent when never claimed). */

@@ -4,7 +4,10 @@ import type { BackfillResult as ServerBackfillResult } from '../../../functions/
 import type { JobHealth as ServerJobHealth } from '../../../functions/core/jobs/health';
 import type { StatsResult as ServerStatsResult } from '../../../functions/jobs/rollup/query-stats';
 import type { SnapshotItem as ServerSnapshotItem } from '../../../functions/core/snapshots/document';
-import type { BackfillResult, JobHealth, JobRecord, SnapshotItem, StatsResult } from '../../../functions/client/types';
+import type { ScheduleSlot as ServerScheduleSlot } from '../../../functions/core/jobs/slots/schedule-slots';
+import type { BackfillResult, JobHealth, JobRecord, ScheduleSlot, SnapshotItem, StatsResult } from '../../../functions/client/types';
+import { SLOT_FATES } from '../../../functions/client/types';
+import { slotFates } from '../../../functions/core/jobs/slots/schedule-slots';
 import { TERMINAL_STATUSES } from '../../../functions/client/types';
 import { terminalStatuses } from '../../../functions/core/jobs/states';
 
@@ -21,11 +24,17 @@ describe('client types', () => {
     expect(fits<JobHealth>()<ServerJobHealth>()).toBe(true);
     expect(fits<StatsResult>()<ServerStatsResult>()).toBe(true);
     expect(fits<SnapshotItem>()<ServerSnapshotItem>()).toBe(true);
+    expect(fits<ScheduleSlot>()<ServerScheduleSlot>()).toBe(true);
   });
 
   it('know the same terminal statuses as the lifecycle', () => {
     // Assess
     expect([...TERMINAL_STATUSES].sort()).toEqual([...terminalStatuses].sort());
+  });
+
+  it('know the same slot fates as the slot ledger', () => {
+    // Assess
+    expect([...SLOT_FATES]).toEqual([...slotFates]);
   });
 });
 

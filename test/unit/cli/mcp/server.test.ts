@@ -59,6 +59,7 @@ describe('nightshift MCP server (in process, against a fake API)', () => {
         'run_script_events-summary',
         'run_script_stats-report',
         'list_schedules',
+        'list_schedule_slots',
         'get_stats',
         'get_proof',
         'explain_proof',
