@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { NightshiftClient } from '../../../functions/client/api-client';
 import { describeProof } from '../../commands/proofs';
 import { proofOutput } from '../output-schemas';

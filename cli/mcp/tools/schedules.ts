@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatSchedules } from '../../commands/schedules';
 import { schedulesOutput } from '../output-schemas';
 import { defineTool } from '../tool';
