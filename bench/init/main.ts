@@ -8,6 +8,7 @@ import { apiFunction, authorizerFunction, jobCatalog } from '../../functions/cat
 import { loadConfigFile } from '../../infra/config/load-config';
 import { lambdaBundleOptions } from '../../infra/constructs/lambda-bundle';
 import { node22Binary } from '../../infra/rehearse/node22';
+import { parseRunsOption } from '../runs-option';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
@@ -26,7 +27,6 @@ time beside them: on a loaded machine it mostly measures the load).
 
 /** The budget of issue 20: every zip function's index.mjs at most this many bytes. */
 const TARGET_BYTES = 500_000;
-
 
 /**
  * The child: imports the bundle, answers one event, and prints for both points the process's CPU
@@ -82,16 +82,6 @@ const RUNTIME_ENV: Record<string, string> = {
   NIGHTSHIFT_DEPLOYED_AT: '2026-11-22T10:00:00.000Z',
   NIGHTSHIFT_VERSION: 'bench',
 };
-
-function parseArgs(args: readonly string[]): { runs: number } {
-  const options = { runs: 12 };
-  for (let index = 0; index < args.length; index += 2) {
-    const value = Number(args[index + 1]);
-    if (args[index] !== '--runs' || !Number.isInteger(value) || value < 1) throw new Error(`bad option ${args[index] ?? ''} ${args[index + 1] ?? ''}\n${USAGE}`);
-    options.runs = value;
-  }
-  return options;
-}
 
 async function bundleAll(directory: string): Promise<Variant[]> {
   const config = await loadConfigFile(join(ROOT, 'nightshift.config.ts'), ROOT);
@@ -159,7 +149,7 @@ export async function runInitBenchmark(args: readonly string[]): Promise<number>
     console.log(USAGE);
     return 0;
   }
-  const { runs } = parseArgs(args);
+  const { runs } = parseRunsOption(args, 12, USAGE);
   const directory = mkdtempSync(join(tmpdir(), 'nightshift-bench-init-'));
   try {
     const node = node22Binary((line) => console.error(line));
