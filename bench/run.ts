@@ -26,6 +26,10 @@ const benchmarks: Record<string, Benchmark> = {
     description: 'start-up of a CLI call (`nightshift jobs list`): first request and exit, against `node -e 0`',
     run: async (args) => (await import('./cli/main')).runCliBenchmark(args),
   },
+  init: {
+    description: 'cold start of every function bundle on Node 22 (import, runtime built, first event) and its size, against a bundle of the SDK clients alone',
+    run: async (args) => (await import('./init/main')).runInitBenchmark(args),
+  },
   proofs: {
     description: 'sampling-proof quality: recall per injected anomaly, false warns/criticals per metric-month on clean series, precision of criticals',
     run: async (args) => (await import('./proofs/main')).runProofsBenchmark(args),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Output schemas name the fields an agent relies on and let every other field through (loose

@@ -1,4 +1,7 @@
 import { lambdaApiHandler } from '../runtime/edge';
+import { lambdaInvoker } from '../runtime/wiring/lambda-invoker';
+import { s3Artifacts } from '../runtime/wiring/s3-artifacts';
+import { sqsDelayQueue } from '../runtime/wiring/sqs-delay-queue';
 import { apiHandler, type ApiContext, type RouteHandler } from './http';
 import type { Logger } from '../core/jobs/logger';
 import { routeSpecs, type RouteKey } from './route-specs';
@@ -56,4 +59,4 @@ export function makeApiHandler(context: () => ApiContext, logger: Logger) {
 }
 
 /** The API function's Lambda handler: the context built once per container from its environment. */
-export const handler = lambdaApiHandler(makeApiHandler);
+export const handler = lambdaApiHandler(makeApiHandler, { s3: s3Artifacts, lambda: lambdaInvoker, sqs: sqsDelayQueue });

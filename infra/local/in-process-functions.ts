@@ -6,6 +6,7 @@ import { apiContextOf } from '../../functions/runtime/api-context';
 import { makeJobHandler } from '../../functions/runtime/job-handler';
 import { runnableJob } from '../../functions/jobs/job-type-definition';
 import { buildRuntime, type Runtime } from '../../functions/runtime/runtime';
+import { everyAwsAdapter } from '../../functions/runtime/wiring/every-adapter';
 import { InProcessInvoker, type LaneSpec } from './in-process-invoker';
 
 export interface InProcessFunctions {
@@ -32,7 +33,7 @@ export function buildInProcessFunctions(
   },
 ): InProcessFunctions {
   const invoker = new InProcessInvoker(options.onError, options.onEnded);
-  const runtime = buildRuntime(env, { invoker });
+  const runtime = buildRuntime(env, { adapters: everyAwsAdapter, invoker });
   invoker.serve(options.lanes?.(runtime) ?? catalogLanes(runtime));
   const context = apiContextOf(runtime);
   return { runtime, invoker, api: makeApiHandler(() => context, runtime.deps.logger) };

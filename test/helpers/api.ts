@@ -5,6 +5,7 @@ import { readEnvironment, type RuntimeEnvironment } from '../../functions/adapte
 import { createLogger } from '../../functions/adapters/logger';
 import { apiContextOf } from '../../functions/runtime/api-context';
 import { buildRuntime, type Runtime } from '../../functions/runtime/runtime';
+import { everyAwsAdapter } from '../../functions/runtime/wiring/every-adapter';
 import type { NightshiftConfig } from '../../functions/core/config';
 import type { Invoker, JobInvocation } from '../../functions/core/jobs/ports';
 import { buildInProcessFunctions } from '../../infra/local/in-process-functions';
@@ -117,7 +118,7 @@ type Variables = Record<string, string | undefined>;
  * go to `invoker` (by default one that only records them).
  */
 export function testRuntime(storage: TestStorage, config: NightshiftConfig, options: { invoker?: Invoker; variables?: Variables } = {}): Runtime {
-  return buildRuntime(testEnvironment(storage, config, options.variables), { invoker: options.invoker ?? new RecordingInvoker() });
+  return buildRuntime(testEnvironment(storage, config, options.variables), { adapters: everyAwsAdapter, invoker: options.invoker ?? new RecordingInvoker() });
 }
 
 export interface TestApi {

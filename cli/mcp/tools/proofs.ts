@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { NightshiftClient } from '../../../functions/client/api-client';
 import { describeProof, explanationLines } from '../../commands/proofs';
 import { explainOutput, proofOutput } from '../output-schemas';

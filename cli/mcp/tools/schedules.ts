@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatSchedules, formatSlots, MISSED_FATES } from '../../commands/schedules';
 import { parseWhen } from '../../commands/jobs';
 import { schedulesOutput, slotsOutput } from '../output-schemas';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { jobTypeNames } from '../../catalog';
 import { jobStatuses, jobTriggers } from '../../core/jobs/states';
 import { slotFates, slotReasons } from '../../core/jobs/slots/schedule-slots';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { rollupParams } from '../../jobs/rollup/params';
 import type { RouteKey } from '../route-specs';
 import { backfillBody as backfillRequest, listJobsQuery, submitJobBody } from '../routes/jobs';

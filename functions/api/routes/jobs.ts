@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { catalogEntry, jobCatalog } from '../../catalog';
 import { jobStatuses } from '../../core/jobs/states';
 import { submitRun, type SubmitResult } from '../../core/jobs/submit-run';

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ScheduledTask } from '../../core/jobs/scheduled-task';
 import { describeError } from '../../core/errors';
 import { catchUpPolicy } from '../../core/jobs/catch-up-policy';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IANAZone } from 'luxon';
 import { parseScheduleExpression } from '../time/schedule';
 import { weekdays } from '../time/periods';

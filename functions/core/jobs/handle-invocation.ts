@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { JobDefinition, JobDependencies } from './definition';
 import type { JobRecord } from './record';
 import { jobTriggers } from './states';

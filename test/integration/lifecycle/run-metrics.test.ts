@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { catalogEntry, scheduledTasks } from '../../../functions/catalog';
 import type { JobDependencies } from '../../../functions/core/jobs/definition';
 import { executeRun, type ExecutionLimits } from '../../../functions/core/jobs/execute-run';
