@@ -1,6 +1,8 @@
 import type { JobDependencies } from '../core/jobs/definition';
 import type { IdempotencyStore } from '../core/jobs/idempotency';
 import type { Invoker } from '../core/jobs/ports';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { createDynamoDbDocumentClient, createLambdaClient, createS3Client, createSqsClient } from '../adapters/aws-clients';
 import { DynamoDbDebounceStore } from '../adapters/dynamodb/debounce-store';
 import { DynamoDbIdempotencyStore } from '../adapters/dynamodb/idempotency-store';
@@ -41,12 +43,14 @@ export interface RuntimeOptions {
    * AWS the runtime builds Lambda's (and the delay queue's) itself.
    */
   invoker?: Invoker;
+  /** Clients the caller built (a benchmark counting requests); by default the runtime builds its own from `env`. */
+  clients?: { dynamodb: DynamoDBDocumentClient; s3: S3Client };
 }
 
 /** The composition root: clients, stores, invoker, logger and metrics, once per process. */
 export function buildRuntime(env: RuntimeEnvironment, options: RuntimeOptions = {}): Runtime {
-  const documentClient = createDynamoDbDocumentClient({ region: env.region, ...(env.dynamodbEndpoint ? { endpoint: env.dynamodbEndpoint } : {}) });
-  const s3 = createS3Client({ region: env.region, ...(env.s3Endpoint ? { endpoint: env.s3Endpoint } : {}) });
+  const documentClient = options.clients?.dynamodb ?? createDynamoDbDocumentClient({ region: env.region, ...(env.dynamodbEndpoint ? { endpoint: env.dynamodbEndpoint } : {}) });
+  const s3 = options.clients?.s3 ?? createS3Client({ region: env.region, ...(env.s3Endpoint ? { endpoint: env.s3Endpoint } : {}) });
   const logger = createLogger(env.logOutput);
   const clock = systemClock;
   const artifacts = new S3ArtifactStore(s3, env.bucket);

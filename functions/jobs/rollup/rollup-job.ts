@@ -48,6 +48,7 @@ export const rollupJob = {
       deadline,
       jobId: job.id,
       params,
+      listLookback: job.trigger !== 'debounce',
     });
     return { status: reportNeedsWarning(report) ? 'warning' : 'succeeded', summary: { ...report } };
   },

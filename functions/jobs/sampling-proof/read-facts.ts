@@ -1,6 +1,6 @@
 import type { MetricDay, RollupStore } from '../../core/rollup/ports';
 import type { MetricDayFacts } from '../../core/proofs/types';
-import { mapConcurrent } from '../rollup/absorb';
+import { mapConcurrent } from '../../core/map-concurrent';
 
 const READ_CONCURRENCY = 8;
 
