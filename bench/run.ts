@@ -18,6 +18,10 @@ const benchmarks: Record<string, Benchmark> = {
     description: 'rollup throughput and peak RSS vs DuckDB and the gunzip floor; read amplification of a simulated day',
     run: async (args) => (await import('./rollup/main')).runRollupBenchmark(args),
   },
+  e2e: {
+    description: 'ingest through the HTTP API, then the debounced rollup end to end: events/s, per-object cost by phase, requests per run, ingest-to-visible p50/p95, ÷ the hot path',
+    run: async (args) => (await import('./e2e/main')).runE2eBenchmark(args),
+  },
   cost: {
     description: 'requests per debounced rollup run (DynamoDB capacity units, S3 operations): the inputs of the cost estimate in docs/deploy.md',
     run: async (args) => (await import('./cost/main')).runCostBenchmark(args),

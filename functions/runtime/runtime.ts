@@ -1,6 +1,7 @@
 import type { JobDependencies } from '../core/jobs/definition';
 import type { IdempotencyStore } from '../core/jobs/idempotency';
 import type { Invoker } from '../core/jobs/ports';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoDbDocumentClient } from '../adapters/aws-clients';
 import { DynamoDbDebounceStore } from '../adapters/dynamodb/debounce-store';
 import { DynamoDbIdempotencyStore } from '../adapters/dynamodb/idempotency-store';
@@ -47,13 +48,15 @@ export interface RuntimeOptions {
    * AWS the runtime builds Lambda's (and the delay queue's) itself.
    */
   invoker?: Invoker;
+  /** A DynamoDB client the caller built (a benchmark counting requests); by default the runtime builds its own from `env`. */
+  clients?: { dynamodb: DynamoDBDocumentClient };
 }
 
 /** The composition root: clients, stores, invoker, logger and metrics, once per process. */
 export function buildRuntime(env: RuntimeEnvironment, options: RuntimeOptions): Runtime {
   const { adapters } = options;
   refuseUnusableVariables(env, adapters);
-  const documentClient = createDynamoDbDocumentClient({ region: env.region, ...(env.dynamodbEndpoint ? { endpoint: env.dynamodbEndpoint } : {}) });
+  const documentClient = options.clients?.dynamodb ?? createDynamoDbDocumentClient({ region: env.region, ...(env.dynamodbEndpoint ? { endpoint: env.dynamodbEndpoint } : {}) });
   const logger = createLogger(env.logOutput);
   const clock = systemClock;
   const artifacts = adapters.s3?.(env) ?? unwiredArtifacts;

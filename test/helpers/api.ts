@@ -72,7 +72,7 @@ export function apiEvent(method: string, rawPath: string, call: ApiCall = {}): A
 type ApiFunction = ReturnType<typeof makeApiHandler>;
 
 /** One request through an API function, as Lambda would run it. */
-async function callFunction(api: ApiFunction, method: string, rawPath: string, call: ApiCall = {}): Promise<ApiAnswer> {
+export async function callFunction(api: ApiFunction, method: string, rawPath: string, call: ApiCall = {}): Promise<ApiAnswer> {
   const result = (await api(apiEvent(method, rawPath, call), {} as Context)) as APIGatewayProxyStructuredResultV2;
   const headers = (result.headers ?? {}) as Record<string, string>;
   const raw = result.body && result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body ? Buffer.from(result.body, 'utf8') : undefined;

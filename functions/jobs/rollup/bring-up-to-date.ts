@@ -74,6 +74,7 @@ export async function bringRollupUpToDate(input: BringUpToDateInput): Promise<Ro
       deadline: input.deadline,
       jobId,
       params: { from: input.from, to: input.to },
+      listLookback: true,
     });
     log.info('rollup brought up to date', { from: input.from, to: input.to, objectsRead: report.objectsRead, events: report.events, objectsLeft: report.objectsLeft });
     return report;

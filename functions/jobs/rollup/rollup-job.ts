@@ -53,6 +53,7 @@ export const rollupJob = {
       deadline,
       jobId: job.id,
       params,
+      listLookback: job.trigger !== 'debounce',
     });
     const watch = await watchAfterRollup({ config: deps.config, store: rollup, watches, alerter, now: deps.clock.now(), jobId: job.id, log });
     return { status: reportNeedsWarning(report) || 'error' in watch ? 'warning' : 'succeeded', summary: { ...report, watch } };

@@ -2,7 +2,7 @@ import type { MetricDay, RollupStore } from '../../core/rollup/ports';
 import type { MetricDayFacts } from '../../core/proofs/types';
 import type { Cell } from '../../core/proofs/attribution';
 import { cellsOfPartials } from '../../core/proofs/explain';
-import { mapConcurrent } from '../rollup/absorb';
+import { mapConcurrent } from '../../core/map-concurrent';
 
 const READ_CONCURRENCY = 8;
 
