@@ -1,6 +1,6 @@
 import type { JobDependencies } from '../core/jobs/definition';
 import type { IdempotencyStore } from '../core/jobs/idempotency';
-import type { Invoker } from '../core/jobs/ports';
+import type { Clock, Invoker } from '../core/jobs/ports';
 import { createDynamoDbDocumentClient, createLambdaClient, createS3Client, createSqsClient } from '../adapters/aws-clients';
 import { DynamoDbDebounceStore } from '../adapters/dynamodb/debounce-store';
 import { DynamoDbIdempotencyStore } from '../adapters/dynamodb/idempotency-store';
@@ -41,6 +41,11 @@ export interface RuntimeOptions {
    * AWS the runtime builds Lambda's (and the delay queue's) itself.
    */
   invoker?: Invoker;
+  /**
+   * The clock of everything the runtime builds (the ledger's stamps, leases, deadlines). The
+   * local cloud hands its own (simulated under `--clock`/`--speed`); Lambda runs on real time.
+   */
+  clock?: Clock;
 }
 
 /** The composition root: clients, stores, invoker, logger and metrics, once per process. */
@@ -48,7 +53,7 @@ export function buildRuntime(env: RuntimeEnvironment, options: RuntimeOptions = 
   const documentClient = createDynamoDbDocumentClient({ region: env.region, ...(env.dynamodbEndpoint ? { endpoint: env.dynamodbEndpoint } : {}) });
   const s3 = createS3Client({ region: env.region, ...(env.s3Endpoint ? { endpoint: env.s3Endpoint } : {}) });
   const logger = createLogger(env.logOutput);
-  const clock = systemClock;
+  const clock = options.clock ?? systemClock;
   const artifacts = new S3ArtifactStore(s3, env.bucket);
   const deps: JobDependencies = {
     config: env.config,
