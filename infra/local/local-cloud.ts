@@ -97,6 +97,9 @@ export const localStorageNames: StorageNames = {
  */
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
   const log = options.log ?? ((line: string) => console.log(line));
+  const clock = options.clock ?? realClock;
+  // Starting (emulators, the demo's writes) is work: a simulated clock waits for it at real speed.
+  const starting = clock.working();
   const dataDir = resolve(options.root, options.dataDir ?? '.nightshift');
   await mkdir(dataDir, { recursive: true });
   // Before anything starts: a second local cloud on this data would share its database files.
@@ -121,9 +124,6 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       names: localStorageNames,
     });
 
-    const clock = options.clock ?? realClock;
-    // Starting (the demo's writes included) is work: simulated time waits for it at real speed.
-    const starting = clock.working();
     const startedAt = clock.now();
     const admin = await localAdminToken(dataDir, options.adminToken);
     const logFormat = options.logFormat ?? 'pretty';

@@ -8,6 +8,8 @@ import { createTestStorage, type TestStorage } from '../../helpers/storage';
 import { travel } from '../../helpers/time-travel';
 
 const ZONE = 'America/Los_Angeles';
+/** A journey takes seconds; a machine busy with other suites can stretch that several times. */
+const JOURNEY_TIMEOUT_MS = 180_000;
 const at = (iso: string) => new Date(iso);
 /** How a person reads a slot: the business zone's wall clock and its offset. */
 const local = (iso: string | undefined) => (iso === undefined ? 'none' : formatLocalTime(iso, ZONE).slice(11));
@@ -59,8 +61,7 @@ describe('time travel with the demo config', () => {
     return travel(storage, { ...config, ...overrides }, span);
   }
 
-  // Three independent journeys (own tables, own clock): run side by side, they overlap their waits.
-  it.concurrent('spring forward (2027-03-14): the gap slot is skipped, then caught up; the hourly rollup fires at 01:05 and 03:05', async () => {
+  it('spring forward (2027-03-14): the gap slot is skipped, then caught up; the hourly rollup fires at 01:05 and 03:05', async () => {
     // Prepare / Act: 01:00 PST to 03:45 PDT; 02:00-02:59 does not exist that night.
     const { runs } = await journey('spring', { from: at('2027-03-14T09:00:00Z'), to: at('2027-03-14T10:45:00Z') });
 
@@ -80,9 +81,9 @@ describe('time travel with the demo config', () => {
     expect(byScheduleSlot(runs, 'sweeper')).toHaveLength(21);
     expect(runs.every((run) => run.createdAt.startsWith('2027-03-14T'))).toBe(true);
     expectNoSlotTwice(runs);
-  });
+  }, JOURNEY_TIMEOUT_MS);
 
-  it.concurrent('fall back (2027-11-07): the repeated hour fires once; rate() keeps its five minutes', async () => {
+  it('fall back (2027-11-07): the repeated hour fires once; rate() keeps its five minutes', async () => {
     // Prepare / Act: 01:00 PDT to 02:10 PST; 01:00-01:59 happens twice.
     const { runs } = await journey('fall', { from: at('2027-11-07T08:00:00Z'), to: at('2027-11-07T10:10:00Z') });
 
@@ -95,9 +96,9 @@ describe('time travel with the demo config', () => {
     // Nothing was missed, so nothing is caught up.
     expect(catchUps(runs)).toEqual([]);
     expectNoSlotTwice(runs);
-  });
+  }, JOURNEY_TIMEOUT_MS);
 
-  it.concurrent('an outage (the invoker refusing 02:30-04:30 PDT, Monday 2027-03-15): its period slots are caught up within the policy, no further', async () => {
+  it('an outage (the invoker refusing 02:30-04:30 PDT, Monday 2027-03-15): its period slots are caught up within the policy, no further', async () => {
     // Prepare: at most 3 catch-up runs per sweep, so the cap shows.
     const sweeper = { ...config.sweeper, maxCatchUpPerSweep: 3 };
     const outage = { from: at('2027-03-15T09:30:00Z'), to: at('2027-03-15T11:30:00Z') };
@@ -135,5 +136,5 @@ describe('time travel with the demo config', () => {
     expect(catchUps(runs).every((run) => run.scheduledFor! >= '2027-03-15T09:20:00.000Z')).toBe(true);
     expect(runs.filter((run) => run.type === 'rollup' && run.trigger !== 'schedule')).toEqual([]);
     expectNoSlotTwice(runs);
-  });
+  }, JOURNEY_TIMEOUT_MS);
 });
