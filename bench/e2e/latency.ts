@@ -1,3 +1,4 @@
+import { realClock } from '../../infra/local/simulated-clock';
 import type { NightshiftConfig } from '../../functions/core/config';
 import { buildInProcessFunctions } from '../../infra/local/in-process-functions';
 import { TEST_TOKENS, testEnvironment } from '../../test/helpers/api';
@@ -27,6 +28,7 @@ const POLL_MS = 200;
 export async function measureVisibility(storage: TestStorage, config: NightshiftConfig, input: { seconds: number; clients: number; pauseMs: number; eventsPerRequest: number; days: string[] }): Promise<LatencyResult> {
   let rollupRuns = 0;
   const functions = buildInProcessFunctions(testEnvironment(storage, config), {
+    clock: realClock,
     onError: (_invocation, error) => process.stderr.write(`[bench e2e] a job invocation failed: ${String(error)}\n`),
     onEnded: (invocation) => {
       if (invocation.type === 'rollup') rollupRuns += 1;

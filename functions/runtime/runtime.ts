@@ -1,6 +1,6 @@
 import type { JobDependencies } from '../core/jobs/definition';
 import type { IdempotencyStore } from '../core/jobs/idempotency';
-import type { Invoker } from '../core/jobs/ports';
+import type { Clock, Invoker } from '../core/jobs/ports';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoDbDocumentClient } from '../adapters/aws-clients';
 import { DynamoDbDebounceStore } from '../adapters/dynamodb/debounce-store';
@@ -50,6 +50,11 @@ export interface RuntimeOptions {
   invoker?: Invoker;
   /** A DynamoDB client the caller built (a benchmark counting requests); by default the runtime builds its own from `env`. */
   clients?: { dynamodb: DynamoDBDocumentClient };
+  /**
+   * The clock of everything the runtime builds (the ledger's stamps, leases, deadlines). The
+   * local cloud hands its own (simulated under `--clock`/`--speed`); Lambda runs on real time.
+   */
+  clock?: Clock;
 }
 
 /** The composition root: clients, stores, invoker, logger and metrics, once per process. */
@@ -58,7 +63,7 @@ export function buildRuntime(env: RuntimeEnvironment, options: RuntimeOptions): 
   refuseUnusableVariables(env, adapters);
   const documentClient = options.clients?.dynamodb ?? createDynamoDbDocumentClient({ region: env.region, ...(env.dynamodbEndpoint ? { endpoint: env.dynamodbEndpoint } : {}) });
   const logger = createLogger(env.logOutput);
-  const clock = systemClock;
+  const clock = options.clock ?? systemClock;
   const artifacts = adapters.s3?.(env) ?? unwiredArtifacts;
   const deps: JobDependencies = {
     config: env.config,

@@ -10,6 +10,7 @@ import type { NightshiftConfig } from '../../functions/core/config';
 import type { Invoker, JobInvocation } from '../../functions/core/jobs/ports';
 import { buildInProcessFunctions } from '../../infra/local/in-process-functions';
 import type { InProcessInvoker, LaneSpec } from '../../infra/local/in-process-invoker';
+import { realClock, type LocalClock } from '../../infra/local/simulated-clock';
 import { RecordingInvoker } from './jobs';
 import { routeContracts } from '../../functions/api/contract/route-contracts';
 import { errorBody } from '../../functions/api/contract/responses';
@@ -146,9 +147,10 @@ export function testApi(storage: TestStorage, config: NightshiftConfig, options:
 export function testCloud(
   storage: TestStorage,
   config: NightshiftConfig,
-  options: { onError?: (invocation: JobInvocation, error: unknown) => void; lanes?: (runtime: Runtime) => readonly LaneSpec[]; variables?: Variables } = {},
+  options: { onError?: (invocation: JobInvocation, error: unknown) => void; lanes?: (runtime: Runtime) => readonly LaneSpec[]; variables?: Variables; clock?: LocalClock } = {},
 ): TestApi & { invoker: InProcessInvoker } {
   const functions = buildInProcessFunctions(testEnvironment(storage, config, options.variables), {
+    clock: options.clock ?? realClock,
     onError: options.onError ?? (() => undefined),
     ...(options.lanes ? { lanes: options.lanes } : {}),
   });

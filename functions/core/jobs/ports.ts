@@ -2,9 +2,16 @@ import type { JobType } from './job-types';
 import type { JobPatch, JobRecord, NewJob } from './record';
 import type { JobStatus, JobTrigger } from './states';
 
-/** Time is injected everywhere; core never reads the system clock itself. */
+/**
+ * Time is injected everywhere; core never reads the system clock itself, nor arms a timer of its
+ * own: a wait that decides something (a run's deadline, a lease's renewal, a delayed invocation,
+ * a schedule's next slot) is measured on this clock, so a simulated one (the local cloud's
+ * `--clock`/`--speed`) moves all of them together.
+ */
 export interface Clock {
   now(): Date;
+  /** Calls `callback` once `ms` of this clock's time has passed; the returned function cancels it. */
+  after(ms: number, callback: () => void): () => void;
 }
 
 /**

@@ -62,7 +62,7 @@ export async function bringRollupUpToDate(input: BringUpToDateInput): Promise<Ro
   const controller = new AbortController();
   const onOuterAbort = () => controller.abort(input.signal.reason);
   input.signal.addEventListener('abort', onOuterAbort, { once: true });
-  const stopRenewing = keepLeaseRenewed(deps.leases, ROLLUP_LEASE, owner, (lost) => controller.abort(lost), log);
+  const stopRenewing = keepLeaseRenewed(deps.leases, deps.clock, ROLLUP_LEASE, owner, (lost) => controller.abort(lost), log);
   try {
     const report = await runRollup({
       store: input.store,
