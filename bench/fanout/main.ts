@@ -19,10 +19,13 @@ interface FanOutArgs {
   eventsPerObject: number;
   /** Worker counts to compare; the first is the anchor of the ratios. */
   workers: number[];
+  /** Rounds of every variant, interleaved; the table shows medians. */
+  rounds: number;
 }
 
 interface Variant {
   label: string;
+  round: number;
   workers: number | undefined;
   seconds: number;
   events: number;
@@ -35,15 +38,16 @@ interface Variant {
 }
 
 function parseArgs(args: readonly string[]): FanOutArgs {
-  const parsed: FanOutArgs = { objectsPerDay: 120, eventsPerObject: 200, workers: [1, 2, 4] };
+  const parsed: FanOutArgs = { objectsPerDay: 120, eventsPerObject: 200, workers: [1, 2, 4], rounds: 2 };
   for (const arg of args) {
     const [name, value = ''] = arg.replace(/^--/, '').split('=');
     if (name === 'workers') parsed.workers = value.split(',').map(Number);
     else if (name === 'objects-per-day') parsed.objectsPerDay = Number(value);
     else if (name === 'events-per-object') parsed.eventsPerObject = Number(value);
-    else throw new Error(`usage: npm run bench -- fanout [--objects-per-day=N] [--events-per-object=N] [--workers=1,2,4]; got ${arg}`);
+    else if (name === 'rounds') parsed.rounds = Number(value);
+    else throw new Error(`usage: npm run bench -- fanout [--objects-per-day=N] [--events-per-object=N] [--workers=1,2,4] [--rounds=N]; got ${arg}`);
   }
-  const numbers = [parsed.objectsPerDay, parsed.eventsPerObject, ...parsed.workers];
+  const numbers = [parsed.objectsPerDay, parsed.eventsPerObject, parsed.rounds, ...parsed.workers];
   if (!numbers.every((n) => Number.isInteger(n) && n > 0)) throw new Error(`every figure must be a positive integer: ${args.join(' ')}`);
   return parsed;
 }
@@ -69,10 +73,11 @@ export async function runFanOutBenchmark(argv: readonly string[]): Promise<numbe
     process.stderr.write(`[bench fanout] ${events.length} events in ${objects} objects over ${days.join(' and ')}\n`);
     const expected = sortedRows(expectedDailyStats(events, TIMEZONE, ['store', 'channel']));
     const results: Variant[] = [];
+    for (let round = 1; round <= args.rounds; round += 1)
     for (const workers of [undefined, ...args.workers]) {
       const label = workers === undefined ? 'fan-out off' : `${workers} worker${workers === 1 ? '' : 's'}`;
       const config = rollupConfig({ rollup: { lookbackHours: 1, debounceMs: 5000, maxCardinalityPerMetricDay: 100_000, ...(workers === undefined ? {} : { fanOut: { minObjects: 1, workers } }) } });
-      const run = await rollUp(storage, config, label.replace(/\W+/g, ''), { from: days[0] ?? '', to: days[1] ?? '' });
+      const run = await rollUp(storage, config, `${label.replace(/\W+/g, '')}-r${round}`, { from: days[0] ?? '', to: days[1] ?? '' });
       const exact = JSON.stringify(sortedRows(await storedDailyStats(storage, run.table))) === JSON.stringify(expected);
       const summary = run.job.summary ?? {};
       const partitions = (summary['fanOut'] as { partitions: Array<{ runs: unknown[] }> } | undefined)?.partitions ?? [];
@@ -80,6 +85,7 @@ export async function runFanOutBenchmark(argv: readonly string[]): Promise<numbe
       const publishMs = (phases['recompute'] ?? 0) + (phases['stats'] ?? 0) + (phases['marks'] ?? 0);
       results.push({
         label,
+        round,
         workers,
         seconds: run.seconds,
         events: Number(summary['events']),
@@ -89,32 +95,50 @@ export async function runFanOutBenchmark(argv: readonly string[]): Promise<numbe
         publishSeconds: publishMs / 1000,
         exact,
       });
-      process.stderr.write(`[bench fanout] ${label}: ${run.seconds.toFixed(2)} s, ${exact ? 'exact' : 'NOT EXACT'}\n`);
+      process.stderr.write(`[bench fanout] round ${round}, ${label}: ${run.seconds.toFixed(2)} s, ${exact ? 'exact' : 'NOT EXACT'}\n`);
     }
     return results;
   });
 
-  const anchor = variants.find((variant) => variant.workers === args.workers[0]);
-  const ratio = (variant: Variant): number => (anchor ? anchor.seconds / variant.seconds : Number.NaN);
-  const rows = variants.map((variant) => [
+  // Each variant's median over the rounds; its speed-up is the median of its ratios to the anchor of the same round.
+  const anchorOf = (round: number) => variants.find((variant) => variant.round === round && variant.workers === args.workers[0]);
+  const labels = [...new Set(variants.map((variant) => variant.label))];
+  const summary = labels.map((label) => {
+    const runs = variants.filter((variant) => variant.label === label);
+    const first = runs[0]!;
+    return {
+      label,
+      workers: first.workers,
+      seconds: median(runs.map((run) => run.seconds)),
+      speedUp: median(runs.map((run) => (anchorOf(run.round)?.seconds ?? Number.NaN) / run.seconds)),
+      absorbSeconds: median(runs.map((run) => run.absorbSeconds)),
+      publishSeconds: median(runs.map((run) => run.publishSeconds)),
+      childRuns: first.childRuns,
+      exact: runs.every((run) => run.exact && run.events === events.length),
+      roundSeconds: runs.map((run) => round(run.seconds, 2)),
+    };
+  });
+  const rows = summary.map((variant) => [
     variant.label,
     round(variant.seconds, 2),
     Math.round(events.length / variant.seconds),
-    round(ratio(variant), 2),
+    round(variant.speedUp, 2),
     round(variant.absorbSeconds, 2),
     round(variant.publishSeconds, 2),
     variant.childRuns,
-    variant.exact && variant.events === events.length ? 'yes' : 'NO',
+    variant.roundSeconds.join(' / '),
+    variant.exact ? 'yes' : 'NO',
   ]);
-  console.log(formatTable(['variant', 'wall s', 'events/s', `speed-up vs ${args.workers[0]} worker`, 'absorb s', 'recompute+stats+marks s', 'partition runs', 'exact'], rows));
-  const allExact = variants.every((variant) => variant.exact && variant.events === events.length);
+  console.log(formatTable(['variant', 'wall s (median)', 'events/s', `speed-up vs ${args.workers[0]} worker`, 'absorb s', 'recompute+stats+marks s', 'partition runs', 'each round s', 'exact'], rows));
+  const allExact = summary.every((variant) => variant.exact);
   console.log(
     JSON.stringify({
       benchmark: 'fanout',
       events: events.length,
       objects: variants[0]?.objectsRead,
+      rounds: args.rounds,
       anchorWorkers: args.workers[0],
-      variants: variants.map((variant) => ({ workers: variant.workers ?? 0, seconds: round(variant.seconds, 2), eventsPerSecond: Math.round(events.length / variant.seconds), speedUp: round(ratio(variant), 2), absorbSeconds: round(variant.absorbSeconds, 2), publishSeconds: round(variant.publishSeconds, 2), partitionRuns: variant.childRuns, exact: variant.exact && variant.events === events.length })),
+      variants: summary.map((variant) => ({ workers: variant.workers ?? 0, seconds: round(variant.seconds, 2), eventsPerSecond: Math.round(events.length / variant.seconds), speedUp: round(variant.speedUp, 2), absorbSeconds: round(variant.absorbSeconds, 2), publishSeconds: round(variant.publishSeconds, 2), partitionRuns: variant.childRuns, roundSeconds: variant.roundSeconds, exact: variant.exact })),
       allExact,
     }),
   );
@@ -141,3 +165,8 @@ async function rollUp(storage: TestStorage, config: NightshiftConfig, label: str
   return { job: coordinator, seconds, table: table.name };
 }
 
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
+}
