@@ -18,6 +18,7 @@ import { apiFunction, authorizerFunction, jobCatalog, jobFunctionSpec, scheduled
 import type { ScheduledTask } from '../../functions/core/jobs/scheduled-task';
 import type { FunctionAccess } from '../../functions/function-access';
 import type { NightshiftConfig } from '../../functions/core/config';
+import { scheduleRetryPolicy } from '../schedule-delivery';
 import { DELAY_QUEUE_JOB_TYPE } from '../../functions/adapters/invoker/sqs-delay';
 import { emptyTokenSecret, formatTokenSecret } from '../../functions/api/token-secret';
 import { AUTHORIZER_RESULT_CACHE_SECONDS } from '../../functions/api/authorizer-core';
@@ -35,12 +36,6 @@ export interface NightshiftStatelessStackProps extends StackProps {
   /** See JobFunctionProps.useReservedConcurrency. @default true */
   useReservedConcurrency?: boolean;
 }
-
-/**
- * Where Scheduler retries a failed delivery before giving up to the DLQ. An hour covers a
- * throttled or briefly broken function; a slot older than that is the sweeper's to catch up.
- */
-const scheduleRetryPolicy = { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 };
 
 /**
  * Code and triggers: one function per catalog entry plus the API, the HTTP API, and the

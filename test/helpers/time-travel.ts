@@ -36,12 +36,20 @@ export async function travel(storage: TestStorage, config: NightshiftConfig, spa
   await cloud.runtime.deps.ledger.recordFirstStart(span.from);
   const refused: Journey['refused'] = [];
   const invoker = span.outage ? refusingDuring(cloud.invoker, clock, span.outage) : cloud.invoker;
-  const scheduler = new LocalScheduler(scheduledTasks(config), invoker, span.from, clock, (task, slot, error) => {
-    if (error) refused.push({ schedule: task.name, slot: slot.toISOString() });
-  });
+  const scheduler = new LocalScheduler(
+    scheduledTasks(config),
+    invoker,
+    span.from,
+    clock,
+    (task, slot, error) => {
+      if (error) refused.push({ schedule: task.name, slot: slot.toISOString() });
+    },
+    cloud.runtime.deps,
+  );
   scheduler.start();
   await clock.reach(span.to);
   scheduler.stop();
+  await scheduler.deadLettersRecorded();
   await cloud.invoker.drain(30_000);
   clock.stop();
   if (errors.length > 0) throw new AggregateError(errors, 'a job function failed to run');
