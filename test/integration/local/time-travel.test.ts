@@ -14,7 +14,9 @@ const at = (iso: string) => new Date(iso);
 /** A slot as a reader of `nightshift schedules slots` sees it: its wall time and offset, its fate (and why). */
 type Read = [local: string, fate: string, reason?: string];
 async function fates(journey: Journey, schedule: string, from: Date, to: Date): Promise<Read[]> {
-  const { slots } = await journey.slots(schedule, { from, to });
+  const { slots, timezone } = await journey.slots(schedule, { from, to });
+  // The offsets below are Los Angeles', where the demo config reads its schedules.
+  expect(timezone).toBe(ZONE);
   return slots.map((slot) => [slot.local.slice(11), slot.fate, ...(slot.reason ? [slot.reason] : [])] as Read);
 }
 const catchUps = (runs: JobRecord[]) => runs.filter((run) => run.trigger === 'catch-up');
