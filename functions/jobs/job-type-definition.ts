@@ -5,6 +5,7 @@ import type { SubmittableType } from '../core/jobs/submit-run';
 import type { Alerter, ProofIndex, WatchStore } from '../core/proofs/ports';
 import type { RollupStore } from '../core/rollup/ports';
 import type { SnapshotStore } from '../core/snapshots/ports';
+import type { ScheduleDeadLetterQueue } from '../core/jobs/slots/dead-letters';
 import type { FunctionAccess } from '../function-access';
 
 /**
@@ -22,6 +23,8 @@ export interface JobServices {
   /** The hourly watch's state per trend check (incidents open across rollups). */
   watches: WatchStore;
   scripts: ScriptRunnerSettings;
+  /** The schedules' dead-letter queue, which the sweeper drains into the slot ledger. */
+  scheduleDeadLetters: ScheduleDeadLetterQueue;
 }
 
 /** Where the script runner finds the scripts and its interpreters (NIGHTSHIFT_SCRIPTS_DIR, PATH). */
