@@ -44,6 +44,7 @@ export const FATE_LABELS: Readonly<Record<SlotFate, string>> = {
   dead_lettered: 'dead-lettered',
   missing: 'missing',
   not_yet: 'not yet',
+  before_first_start: 'before the first start',
 };
 
 const REASONS: Readonly<Record<Exclude<ScheduleSlot['reason'], 'dst_gap' | undefined>, string>> = {

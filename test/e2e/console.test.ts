@@ -325,6 +325,9 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
     expect(Object.keys(fatesBySchedule).sort()).toEqual(['export-weekly', 'rollup-hourly', 'sampling-proof-daily', 'snapshot-daily', 'snapshot-monthly', 'snapshot-weekly', 'sweeper']);
     expect(fatesBySchedule['sweeper']!.filter((fate) => fate === 'fired').length).toBeGreaterThan(0);
     expect(fatesBySchedule['sampling-proof-daily']).toContain('period_taken');
+    // A first start misses nothing: the slots before it were never due (and read so), not missing.
+    expect(Object.values(fatesBySchedule).flat()).not.toContain('missing');
+    expect(fatesBySchedule['snapshot-monthly']).toContain('before_first_start');
     // The slot one to the left of the newest, in the business zone with its offset, its fate and run.
     expect(focused.visible).toBe(true);
     expect(focused.index).toBe(fatesBySchedule['sampling-proof-daily']!.length - 2);

@@ -25,7 +25,7 @@ export const listScheduleSlots = defineTool({
   name: 'list_schedule_slots',
   title: "List a schedule's slots",
   description:
-    "Every slot of one schedule in a time range (GET /scheduler/tasks/{name}/slots), oldest first, each with its fate: fired (its run and status), failed, retried (a failed run taken over), caught_up (made up by the sweeper; reason missed, dst_gap or dead_lettered), skipped (dst_gap: a spring-forward gap EventBridge never fires), period_taken (another run holds its period), dead_lettered, missing (no run, past the settle time), not_yet. Answers 'did every scheduled run happen, and if not what happened instead'. At most 31 days and 2000 slots.",
+    "Every slot of one schedule in a time range (GET /scheduler/tasks/{name}/slots), oldest first, each with its fate: fired (its run and status), failed, retried (a failed run taken over), caught_up (made up by the sweeper; reason missed, dst_gap or dead_lettered), skipped (dst_gap: a spring-forward gap EventBridge never fires), period_taken (another run holds its period), dead_lettered, missing (no run, past the settle time), not_yet, before_first_start (before the deployment's first start: never due). Answers 'did every scheduled run happen, and if not what happened instead'. At most 31 days and 2000 slots.",
   input: z.strictObject({
     name: z.string().min(1).max(64).describe('The schedule, as list_schedules names it'),
     from: z.string().optional().describe(`Exclusive start; default 14 days before to. ${WHEN}`),

@@ -10,7 +10,7 @@ import { useLoad } from '../use-load';
 
 /** Slots per strip. */
 const SLOTS_PER_STRIP = 24;
-const LEGEND: SlotFate[] = ['fired', 'caught_up', 'retried', 'period_taken', 'not_yet', 'skipped', 'dead_lettered', 'failed', 'missing'];
+const LEGEND: SlotFate[] = ['fired', 'caught_up', 'retried', 'period_taken', 'not_yet', 'before_first_start', 'skipped', 'dead_lettered', 'failed', 'missing'];
 
 interface Strip {
   task: SchedulerTask;

@@ -33,7 +33,9 @@ export const listScheduleSlots: RouteHandler = async (request, context) => {
   if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY_MS) {
     throw new InvalidSlotRangeError(`from ${from.toISOString()} to ${to.toISOString()} is longer than ${MAX_RANGE_DAYS} days: ask for a shorter range`);
   }
-  const { slots, truncated } = await scheduleSlots(deps, task, { from, to }, { anchor: context.deployedAt, limit: MAX_SLOTS });
+  // Recorded by the first sweep or start if it is not yet: the same first-writer-wins item.
+  const firstStart = await deps.ledger.recordFirstStart(context.deployedAt);
+  const { slots, truncated } = await scheduleSlots(deps, task, { from, to }, { anchor: context.deployedAt, limit: MAX_SLOTS, firstStart });
   if (truncated) {
     throw new InvalidSlotRangeError(`${task.name} has more than ${MAX_SLOTS} slots from ${from.toISOString()} to ${to.toISOString()}: ask for a shorter range`);
   }

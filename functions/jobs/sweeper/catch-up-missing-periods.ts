@@ -80,7 +80,7 @@ function firstSlotPerPeriod(slots: readonly ScheduleSlot[]): ScheduleSlot[] {
 function missingOf(task: ScheduledTask, slot: ScheduleSlot): MissingPeriod | undefined {
   const base = { schedule: task.name, type: task.type, ...(slot.period !== undefined ? { period: slot.period } : {}), scheduledFor: slot.scheduledFor, params: task.params };
   const { run } = slot;
-  if (!run) return slot.fate === 'not_yet' ? undefined : { ...base, reason: 'never_ran' };
+  if (!run) return slot.fate === 'not_yet' || slot.fate === 'before_first_start' ? undefined : { ...base, reason: 'never_ran' };
   // A slot without a period is held by its mark for good: only a period can be taken over.
   if (slot.period === undefined || isSuccessful(run.status) || isActive(run.status) || run.trigger === 'catch-up') return undefined;
   return { ...base, reason: 'failed', replaces: run.id };

@@ -14,7 +14,10 @@ describe("the schedules' dead letters in the slot ledger", () => {
 
   beforeAll(async () => {
     storage = await createTestStorage('dead-letters');
-    api = testApi(storage, testConfig({ schedules: { 'rollup-hourly': { job: 'rollup', expression: 'cron(5 * * * ? *)' } } }));
+    // Deployed a day ago: the slot two hours back was due (a slot before the first start never was).
+    api = testApi(storage, testConfig({ schedules: { 'rollup-hourly': { job: 'rollup', expression: 'cron(5 * * * ? *)' } } }), {
+      variables: { NIGHTSHIFT_DEPLOYED_AT: new Date(Date.now() - 24 * HOUR).toISOString() },
+    });
   });
 
   afterAll(async () => {

@@ -42,9 +42,9 @@ describe('the slot ledger', () => {
   });
 
   /** Tests share the tables: each one works in its own stretch of the calendar, out of the others' windows. */
-  function bed(now: string, catchUp?: CatchUp, hourlyCatchUp?: CatchUp): { d: JobDependencies & { clock: FakeClock }; invoker: RecordingInvoker } {
+  function bed(now: string, catchUp?: CatchUp, hourlyCatchUp?: CatchUp, on: TestStorage = storage): { d: JobDependencies & { clock: FakeClock }; invoker: RecordingInvoker } {
     const invoker = new RecordingInvoker();
-    return { d: testDependencies(storage, { clock: new FakeClock(now), config: config(catchUp, hourlyCatchUp), invoker }), invoker };
+    return { d: testDependencies(on, { clock: new FakeClock(now), config: config(catchUp, hourlyCatchUp), invoker }), invoker };
   }
 
   const task = (d: JobDependencies, name: string) => d.catalog.schedules.find((candidate) => candidate.name === name)!;
@@ -191,4 +191,28 @@ describe('the slot ledger', () => {
     expect(latest.lastRun).toMatchObject({ id: backfill.job.id, status: 'failed', trigger: 'backfill' });
     expect(latest.lastSuccess).toMatchObject({ id: delivered.id, status: 'succeeded', trigger: 'schedule' });
   });
+
+  it("reads a slot with no run before the deployment's first start as before_first_start, not missing; a covered or later one keeps its fate", async () => {
+    // Prepare: the same week on tables of its own, the deployment first started on Mar 13 at 04:00 local (12:00Z).
+    const own = await createTestStorage('slots-first-start');
+    const { d } = bed('2027-03-09T00:00:00Z', { mode: 'all', window: '7d' }, undefined, own);
+    await springWeek(d);
+    const firstStart = new Date('2027-03-13T12:00:00Z');
+
+    // Act
+    const { slots } = await scheduleSlots(d, task(d, EARLY), { from: new Date('2027-03-09T20:00:00Z'), to: new Date('2027-03-16T20:00:00Z') }, { anchor: new Date(0), limit: 500, firstStart });
+    await own.destroy();
+
+    // Assess: Mar 13's 02:30 slot had no run and came before the first start; the runs before it keep theirs
+    expect(slots.map((slot) => [slot.local.slice(0, 16), slot.fate])).toEqual([
+      ['2027-03-10T02:30', 'fired'],
+      ['2027-03-11T02:30', 'failed'],
+      ['2027-03-12T02:30', 'retried'],
+      ['2027-03-13T02:30', 'before_first_start'],
+      ['2027-03-14T02:30', 'skipped'],
+      ['2027-03-15T02:30', 'period_taken'],
+      ['2027-03-16T02:30', 'dead_lettered'],
+    ]);
+  });
+
 });

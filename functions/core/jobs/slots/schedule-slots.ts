@@ -20,9 +20,11 @@ const GAP_REACH_HOURS = 6;
  * - `period_taken`: another run holds its period (a backfill, a manual run, an earlier slot);
  * - `dead_lettered`: its delivery went to the dead-letter queue, and nothing made it up (yet);
  * - `missing`: no run, and it is past the settle time: a silent miss;
- * - `not_yet`: not due, or still within the settle time (its delivery may be on its way).
+ * - `not_yet`: not due, or still within the settle time (its delivery may be on its way);
+ * - `before_first_start`: before the deployment's first start, with no run: the schedule did
+ *   not exist then, so nothing was due (a backfill that covered it reads `period_taken`).
  */
-export const slotFates = ['fired', 'failed', 'retried', 'caught_up', 'skipped', 'period_taken', 'dead_lettered', 'missing', 'not_yet'] as const;
+export const slotFates = ['fired', 'failed', 'retried', 'caught_up', 'skipped', 'period_taken', 'dead_lettered', 'missing', 'not_yet', 'before_first_start'] as const;
 export type SlotFate = (typeof slotFates)[number];
 /** Why a slot was skipped or needed catching up. */
 export const slotReasons = ['dst_gap', 'dead_lettered', 'missed'] as const;
@@ -63,6 +65,8 @@ export interface SlotRangeOptions {
   anchor: Date;
   /** At most this many slots are derived; more throws nothing: the caller gets `truncated`. */
   limit: number;
+  /** The deployment's first start: slots before it with no run were never due (`before_first_start`). */
+  firstStart?: Date;
 }
 
 /** Slots of the range (from < t ≤ to), oldest first, each with its fate, from keys only. */
@@ -101,7 +105,7 @@ export async function scheduleSlots(
     const mark = marks.get(iso);
     const holderId = claim?.jobId ?? mark?.jobId;
     const run = holderId === undefined ? undefined : slotRun(runs.get(holderId), claim, holderId);
-    const facts = { iso, gap, settled: instant.getTime() <= settledBy, mark };
+    const facts = { iso, gap, settled: instant.getTime() <= settledBy, mark, beforeFirstStart: options.firstStart !== undefined && instant.getTime() < options.firstStart.getTime() };
     return { ...shown, ...fateOf(facts, run, runs.get(holderId ?? '')) };
   });
   return { slots, truncated };
@@ -128,11 +132,13 @@ interface SlotFacts {
   gap: boolean;
   settled: boolean;
   mark: SlotMark | undefined;
+  beforeFirstStart: boolean;
 }
 
 function fateOf(facts: SlotFacts, run: SlotRun | undefined, record: JobRecord | undefined): Pick<ScheduleSlot, 'fate' | 'reason' | 'run' | 'replaces'> {
   if (!run) {
     if (facts.mark?.deadLetteredAt) return { fate: 'dead_lettered' };
+    if (facts.beforeFirstStart) return { fate: 'before_first_start' };
     if (facts.gap) return { fate: 'skipped', reason: 'dst_gap' };
     return { fate: facts.settled ? 'missing' : 'not_yet' };
   }
