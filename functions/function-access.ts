@@ -37,7 +37,7 @@ export interface FunctionAccess {
 export type TableAccess = 'R' | 'RW';
 
 /** Analytics partitions a reader may also write: `rollup#written`, the hours ingest stored objects in. */
-export type AnalyticsPartition = 'rollup#written';
+export type AnalyticsPartition = 'rollup#written' | 'annotation';
 
 /** The bucket's top-level prefixes; DESIGN.md section 4 and artifactPrefixRetention name them. */
 export type ArtifactPrefix = 'events/' | 'rollup/' | 'snapshots/' | 'sampling-proofs/' | 'exports/' | 'scripts/' | 'runs/';
@@ -51,7 +51,7 @@ export type ArtifactPrefix = 'events/' | 'rollup/' | 'snapshots/' | 'sampling-pr
 export const apiAccess: FunctionAccess = {
   jobs: 'RW',
   analytics: 'R',
-  analyticsPartitionWrites: ['rollup#written'],
+  analyticsPartitionWrites: ['rollup#written', 'annotation'],
   artifacts: { read: ['snapshots/', 'sampling-proofs/', 'exports/', 'scripts/', 'runs/'], write: ['events/'] },
   invokes: 'all-jobs',
   sendsDelayed: true,

@@ -1,12 +1,20 @@
 import demoConfig from '../../nightshift.config';
 import { parseConfig } from '../../functions/core/config';
 import { measureQuality, type QualityOptions, type QualityReport } from './quality';
+import { HolidayCalendar } from '../../functions/core/calendar/holidays';
+import { proofCalendar } from '../../functions/core/calendar/proof-calendar';
+import { baseMetricsOf } from '../../functions/core/proofs/daily-value';
+import type { NightshiftConfig } from '../../functions/core/config';
+import { BENCH_REGION } from './generator';
 
 const USAGE = `usage: npm run bench -- proofs [--seed N] [--clean N] [--per-anomaly N] [--days N]
 
 Proves labelled synthetic daily series with the demo config's checks (nightshift.config.ts) and
 the same pure check functions the sampling-proof job runs; prints recall per anomaly kind and
 size, false warns / criticals per metric-month on clean series and the precision of criticals.
+The series dip on the region's public holidays; every series is proven twice, without the
+calendar (the config as it is) and with it (calendar.region set: holidays leave baselines and a
+dip on the day itself is at most a warn), and the calendar's figures are reported beside.
   --seed N          generator seed (default 1)
   --clean N         clean series (default 200)
   --per-anomaly N   series per anomaly kind and size (default 100)
@@ -46,8 +54,38 @@ export function formatReport(report: QualityReport): string {
   return lines.join('\n');
 }
 
-/** The last line: one JSON object with the figures. */
-export function reportJson(report: QualityReport): Record<string, unknown> {
+/** The figures the calendar is judged by, for one of the two runs. */
+function calendarFigures(report: QualityReport): Record<string, unknown> {
+  const sessions = report.perMetric.find((row) => row.metric === 'sessions');
+  return {
+    falseCriticalsPerMetricMonth: round(report.clean.falseCriticalsPerMetricMonth),
+    falseWarnsPerMetricMonth: round(report.clean.falseWarnsPerMetricMonth),
+    sessionsFalseCriticalsPerMetricMonth: round(sessions?.falseCriticalsPerMetricMonth ?? 0),
+    holidays: report.holidays,
+    recall: Object.fromEntries(report.recall.map((row) => [`${row.kind} ${row.size}`, round(row.recall)])),
+    criticalPrecision: round(report.criticalPrecision),
+  };
+}
+
+function formatCalendarComparison(off: QualityReport, on: QualityReport): string {
+  const sessions = (report: QualityReport) => report.perMetric.find((row) => row.metric === 'sessions')?.falseCriticalsPerMetricMonth ?? 0;
+  const recallChanges = on.recall.flatMap((row, index) => {
+    const before = off.recall[index];
+    return before && row.found !== before.found ? [`${row.kind} ${row.size} ${percent(before.recall)} → ${percent(row.recall)}`] : [];
+  });
+  return [
+    `calendar (${BENCH_REGION} public holidays)      without    with`,
+    `  false criticals per metric-month   ${off.clean.falseCriticalsPerMetricMonth.toFixed(3).padStart(7)} ${on.clean.falseCriticalsPerMetricMonth.toFixed(3).padStart(7)}`,
+    `  sessions alone                     ${sessions(off).toFixed(3).padStart(7)} ${sessions(on).toFixed(3).padStart(7)}`,
+    `  false warns per metric-month       ${off.clean.falseWarnsPerMetricMonth.toFixed(3).padStart(7)} ${on.clean.falseWarnsPerMetricMonth.toFixed(3).padStart(7)}`,
+    `  holiday days critical / warned     ${`${off.holidays.critical}/${off.holidays.warned}`.padStart(7)} ${`${on.holidays.critical}/${on.holidays.warned}`.padStart(7)} (of ${on.holidays.days})`,
+    `  precision of criticals             ${percent(off.criticalPrecision).padStart(7)} ${percent(on.criticalPrecision).padStart(7)}`,
+    `  recall: ${recallChanges.length === 0 ? 'unchanged for every kind and size' : recallChanges.join(', ')}`,
+  ].join('\n');
+}
+
+/** The last line: one JSON object with the figures (the config as it is), and the calendar's beside. */
+export function reportJson(report: QualityReport, withCalendar?: QualityReport): Record<string, unknown> {
   return {
     benchmark: 'proofs',
     seed: report.options.seed,
@@ -61,6 +99,7 @@ export function reportJson(report: QualityReport): Record<string, unknown> {
     criticalPrecisionWithoutHolidays: round(report.criticalPrecisionWithoutHolidays),
     metricMonths: Math.round(report.clean.metricMonths),
     proofs: report.proofsMade,
+    ...(withCalendar ? { calendar: { region: BENCH_REGION, off: calendarFigures(report), on: calendarFigures(withCalendar) } } : {}),
   };
 }
 
@@ -74,7 +113,12 @@ export async function runProofsBenchmark(args: readonly string[]): Promise<numbe
   const options = parseArgs(args);
   if (!options) return 2;
   const started = performance.now();
-  const report = measureQuality(parseConfig(demoConfig, 'nightshift.config.ts'), options);
-  process.stdout.write(`${formatReport(report)}\n(${((performance.now() - started) / 1000).toFixed(1)} s)\n${JSON.stringify(reportJson(report))}\n`);
+  const config = parseConfig(demoConfig, 'nightshift.config.ts');
+  const report = measureQuality(config, options);
+  const calendarConfig: NightshiftConfig = { ...config, calendar: { region: BENCH_REGION, holidayTypes: ['public'] } };
+  const calendar = proofCalendar({ holidays: new HolidayCalendar(BENCH_REGION, ['public']), annotations: [], baseMetrics: (metric) => baseMetricsOf(calendarConfig, metric) });
+  const withCalendar = measureQuality(calendarConfig, options, calendar);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  process.stdout.write(`${formatReport(report)}\n\n${formatCalendarComparison(report, withCalendar)}\n(${seconds} s)\n${JSON.stringify(reportJson(report, withCalendar))}\n`);
   return 0;
 }

@@ -13,6 +13,7 @@ import { getStats } from './routes/stats';
 import { triggerRollup } from './routes/internal';
 import { getJobLogs, listScripts } from './routes/scripts';
 import { getProof, listProofs } from './routes/proofs';
+import { listAnnotations, postAnnotation } from './routes/annotations';
 import { getConsoleAsset, getConsolePage } from './routes/console';
 import { getMe, listMetrics } from './routes/session';
 
@@ -37,6 +38,8 @@ const routeHandlers: Record<RouteKey, RouteHandler> = {
   'GET /stats': getStats,
   'GET /proofs': listProofs,
   'GET /proofs/{date}': getProof,
+  'GET /annotations': listAnnotations,
+  'POST /annotations': postAnnotation,
   'POST /internal/rollup/trigger': triggerRollup,
 };
 

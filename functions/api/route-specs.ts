@@ -37,6 +37,8 @@ export const routeSpecs = [
   { method: 'GET', path: '/stats', scope: 'read', summary: 'Daily stats of a metric over local days' },
   { method: 'GET', path: '/proofs', scope: 'read', summary: 'Sampling proofs of local days from..to (index entries)' },
   { method: 'GET', path: '/proofs/{date}', scope: 'read', summary: "One day's sampling proof artifact" },
+  { method: 'GET', path: '/annotations', scope: 'read', summary: 'Annotations of local days from..to, and the configured region\'s holidays on them' },
+  { method: 'POST', path: '/annotations', scope: 'admin', summary: 'Annotate days (incident, holiday, promotion, new_normal) with why; recorded with who' },
   { method: 'POST', path: '/internal/rollup/trigger', scope: 'admin', summary: 'Run a rollup now and return its record (tests only)' },
 ] as const satisfies readonly RouteSpec[];
 

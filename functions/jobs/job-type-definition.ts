@@ -3,6 +3,7 @@ import type { JobContext, JobDefinition, JobOutcome } from '../core/jobs/definit
 import type { JobRecord } from '../core/jobs/record';
 import type { SubmittableType } from '../core/jobs/submit-run';
 import type { Alerter, ProofIndex } from '../core/proofs/ports';
+import type { AnnotationStore } from '../core/calendar/ports';
 import type { RollupStore } from '../core/rollup/ports';
 import type { SnapshotStore } from '../core/snapshots/ports';
 import type { FunctionAccess } from '../function-access';
@@ -18,6 +19,8 @@ export interface JobServices {
   rollup: RollupStore;
   snapshots: SnapshotStore;
   proofs: ProofIndex;
+  /** Users' annotations of days (incident, holiday, promotion, new normal). */
+  annotations: AnnotationStore;
   alerter: Alerter;
   scripts: ScriptRunnerSettings;
 }

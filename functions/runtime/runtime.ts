@@ -7,6 +7,7 @@ import { DynamoDbIdempotencyStore } from '../adapters/dynamodb/idempotency-store
 import { DynamoDbJobLedger } from '../adapters/dynamodb/job-ledger';
 import { DynamoDbLeaseStore } from '../adapters/dynamodb/lease-store';
 import { DynamoDbProofIndex } from '../adapters/dynamodb/proof-index';
+import { DynamoDbAnnotationStore } from '../adapters/dynamodb/annotation-store';
 import { DynamoDbRollupStore } from '../adapters/dynamodb/rollup-store';
 import { DynamoDbSnapshotStore } from '../adapters/dynamodb/snapshot-store';
 import { S3ArtifactStore } from '../adapters/s3/artifact-store';
@@ -70,6 +71,7 @@ export function buildRuntime(env: RuntimeEnvironment, options: RuntimeOptions = 
     rollup: new DynamoDbRollupStore(documentClient, env.analyticsTable, artifacts),
     snapshots: new DynamoDbSnapshotStore(documentClient, env.analyticsTable),
     proofs: new DynamoDbProofIndex(documentClient, env.analyticsTable, env.config.retention.proofsDays),
+    annotations: new DynamoDbAnnotationStore(documentClient, env.analyticsTable),
     alerter: proofAlerter(env, logger),
     scripts: { directory: env.scriptsDirectory ?? shippedManifest.directory, searchPath: env.searchPath },
   };

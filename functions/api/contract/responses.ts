@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { annotationKinds } from '../../core/calendar/types';
 import { jobTypeNames } from '../../catalog';
 import { jobStatuses, jobTriggers } from '../../core/jobs/states';
 
@@ -190,6 +191,27 @@ const proofIndexEntry = z.looseObject({
   summary: z.record(z.string(), z.number()),
   criticalMetrics: z.array(z.string()),
 });
+
+export const annotation = z
+  .object({
+    id: z.string(),
+    kind: z.enum(annotationKinds),
+    from: z.string(),
+    to: z.string(),
+    metrics: z.array(z.string()).describe('empty: every metric'),
+    note: z.string(),
+    createdBy: z.string().describe('the token that recorded it'),
+    createdAt: isoTime,
+  })
+  .strict()
+  .meta({ id: 'Annotation' });
+
+export const annotationsPage = z
+  .object({
+    items: z.array(annotation),
+    holidays: z.array(z.object({ day: z.string(), name: z.string(), region: z.string() }).strict()).describe("the configured region's holidays on the days (calendar.region)"),
+  })
+  .strict();
 
 export const proofsPage = z.object({ items: z.array(proofIndexEntry) }).strict();
 

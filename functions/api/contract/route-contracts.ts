@@ -3,6 +3,7 @@ import { rollupParams } from '../../jobs/rollup/params';
 import type { RouteKey } from '../route-specs';
 import { backfillBody as backfillRequest, listJobsQuery, submitJobBody } from '../routes/jobs';
 import { listProofsQuery, proofDate } from '../routes/proofs';
+import { annotationBody, listAnnotationsQuery } from '../routes/annotations';
 import { triggerScheduleBody } from '../routes/scheduler';
 import { schedulerTasksQuery } from '../routes/scheduler-tasks';
 import { snapshotsQuery } from '../routes/snapshots';
@@ -137,6 +138,11 @@ export const routeContracts: Record<RouteKey, RouteContract> = {
     },
   },
   'GET /stats': { query: statsQuery, responses: { 200: { description: 'daily stats over local days', schema: answers.statsBody } } },
+  'GET /annotations': { query: listAnnotationsQuery, responses: { 200: { description: 'annotations overlapping the days, oldest first, and the holidays on them', schema: answers.annotationsPage } } },
+  'POST /annotations': {
+    body: { schema: annotationBody, required: true },
+    responses: { 201: { description: 'recorded: proofs made from now on read it', schema: answers.annotation } },
+  },
   'POST /internal/rollup/trigger': {
     body: { schema: rollupParams, required: false },
     responses: {

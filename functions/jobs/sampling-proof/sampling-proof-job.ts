@@ -13,6 +13,8 @@ import type { JobServices, JobTypeDefinition } from '../job-type-definition';
 import { samplingProofParams, type SamplingProofParams } from './params';
 import { factsKey, readFacts } from './read-facts';
 import { CRITICAL_PROOF_EXIT_CODE, criticalProofRanToTheEnd } from './verdict';
+import { readCalendar } from './read-calendar';
+import { describeMark } from '../../core/calendar/types';
 
 /**
  * The nightly sampling proof of one local day (the run's period): bring the day's stats up to
@@ -31,7 +33,7 @@ export const samplingProofJob = {
   function: { entry: 'functions/jobs/sampling-proof/handler.ts', memoryMb: 512, maxConcurrency: 2 },
   // The proof document under `sampling-proofs/`, its index item in Analytics, and the alert.
   access: withInlineRollup({ artifacts: { write: ['sampling-proofs/'] }, publishesAlerts: true }),
-  async run({ job, deps, signal, deadline, log, artifacts }, { rollup: store, proofs: index, alerter }: Pick<JobServices, 'rollup' | 'proofs' | 'alerter'>): Promise<JobOutcome> {
+  async run({ job, deps, signal, deadline, log, artifacts }, { rollup: store, proofs: index, annotations, alerter }: Pick<JobServices, 'rollup' | 'proofs' | 'annotations' | 'alerter'>): Promise<JobOutcome> {
     const { config } = deps;
     const day = job.period;
     const period = day === undefined ? undefined : parsePeriodKey(day, config);
@@ -50,7 +52,7 @@ export const samplingProofJob = {
       const longestBaseline = Math.max(0, ...config.checks.map((check) => (check.kind === 'trend' ? check.baselinePoints : 0)));
       const earliest = baselineDays(day, longestBaseline).at(-1) ?? day;
       const needed = factsNeeded(config, day);
-      const [facts, earlier] = await Promise.all([readFacts(store, needed, signal), index.list(earliest, day)]);
+      const [facts, earlier, calendar] = await Promise.all([readFacts(store, needed, signal), index.list(earliest, day), readCalendar(config, annotations, earliest, day)]);
       const beforeData = await beforeFirstData(deps, needed, facts, day, period.end);
       if (beforeData) {
         log.info('nothing to prove: the day is before the first data', { day, reason: beforeData });
@@ -64,6 +66,7 @@ export const samplingProofJob = {
         now,
         facts: (metric, onDay) => facts.get(factsKey(metric, onDay)) ?? { sum: 0, count: 0 },
         earlierCritical: earlierCriticalFrom(config, criticalByDay),
+        calendar,
       });
       document = proofDocument(evaluation, { day, config, generatedAt: now });
       criticalMetrics = evaluation.criticalMetrics;
@@ -104,7 +107,7 @@ export const samplingProofJob = {
         status,
         exitCode: document.exitCode === 2 ? 2 : 1,
         subject: `Sampling proof ${day}: ${status} (${document.summary.critical} critical, ${document.summary.warn} warn)`,
-        message: summary.anomalies.join('\n'),
+        message: [...(document.calendar ? [`${day} is a marked day: ${document.calendar.map(describeMark).join('; ')}`] : []), ...summary.anomalies].join('\n'),
         jobId: job.id,
         key: proofKey(day),
       });
@@ -114,7 +117,7 @@ export const samplingProofJob = {
     }
     return { status: document.status === 'warn' ? 'warning' : 'succeeded', exitCode: document.exitCode, summary };
   },
-} satisfies JobTypeDefinition<SamplingProofParams, Pick<JobServices, 'rollup' | 'proofs' | 'alerter'>>;
+} satisfies JobTypeDefinition<SamplingProofParams, Pick<JobServices, 'rollup' | 'proofs' | 'annotations' | 'alerter'>>;
 
 /**
  * Why the day has nothing to prove, or undefined: none of its metrics has stats that day and no

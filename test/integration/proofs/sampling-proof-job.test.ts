@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbAnnotationStore } from '../../../functions/adapters/dynamodb/annotation-store';
 import { DynamoDbProofIndex } from '../../../functions/adapters/dynamodb/proof-index';
 import { executeRun } from '../../../functions/core/jobs/execute-run';
 import type { JobRecord } from '../../../functions/core/jobs/record';
@@ -74,7 +75,7 @@ describe('sampling-proof job on DynamoDB Local and s3rver', () => {
 
   const prove = async (day: string, at: string): Promise<JobRecord> => {
     bed.deps.clock.set(at);
-    const job = runnableJob(samplingProofJob, { rollup: storeFor(), proofs: index, alerter });
+    const job = runnableJob(samplingProofJob, { rollup: storeFor(), proofs: index, annotations: new DynamoDbAnnotationStore(storage.documentClient, storage.names.analyticsTable), alerter });
     // `force`: a day proven again (same time, same stats) takes the claim over, as POST /jobs {force} would.
     const claim = await bed.deps.ledger.claimPeriod({ ...newJob({ type: 'sampling-proof' }, bed.deps.clock), period: day }, 'force');
     if (claim.outcome !== 'claimed') throw new Error(`period ${day} not claimed: ${claim.existingJobId}`);
