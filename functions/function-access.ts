@@ -40,7 +40,7 @@ export type TableAccess = 'R' | 'RW';
 export type AnalyticsPartition = 'rollup#written' | 'annotation';
 
 /** The bucket's top-level prefixes; DESIGN.md section 4 and artifactPrefixRetention name them. */
-export type ArtifactPrefix = 'events/' | 'rollup/' | 'snapshots/' | 'sampling-proofs/' | 'exports/' | 'scripts/' | 'runs/';
+export type ArtifactPrefix = 'events/' | 'rollup/' | 'snapshots/' | 'sampling-proofs/' | 'exports/' | 'scripts/' | 'runs/' | 'quarantine/';
 
 /**
  * The API: run records and idempotency items (Jobs), reads of stats, snapshots and the proof
@@ -52,7 +52,7 @@ export const apiAccess: FunctionAccess = {
   jobs: 'RW',
   analytics: 'R',
   analyticsPartitionWrites: ['rollup#written', 'annotation'],
-  artifacts: { read: ['snapshots/', 'sampling-proofs/', 'exports/', 'scripts/', 'runs/'], write: ['events/'] },
+  artifacts: { read: ['snapshots/', 'sampling-proofs/', 'exports/', 'scripts/', 'runs/', 'quarantine/'], write: ['events/', 'exports/', 'snapshots/'] },
   invokes: 'all-jobs',
   sendsDelayed: true,
 };

@@ -4,7 +4,7 @@ import type { Logger } from '../core/jobs/logger';
 import { routeSpecs, type RouteKey } from './route-specs';
 import { getHealth, getTypeHealth } from './routes/health';
 import { getOpenApi } from './routes/openapi';
-import { getJob, listJobs, postBackfill, postJob } from './routes/jobs';
+import { getJob, listJobs, postBackfill, postJob, postRelease } from './routes/jobs';
 import { listSnapshots } from './routes/snapshots';
 import { triggerSchedule } from './routes/scheduler';
 import { listSchedulerTasks } from './routes/scheduler-tasks';
@@ -33,6 +33,7 @@ const routeHandlers: Record<RouteKey, RouteHandler> = {
   'GET /snapshots': listSnapshots,
   'GET /jobs/{id}': getJob,
   'GET /jobs/{id}/logs': getJobLogs,
+  'POST /jobs/{id}/release': postRelease,
   'GET /scripts': listScripts,
   'POST /events': postEvents,
   'GET /stats': getStats,

@@ -112,6 +112,14 @@ export const routeContracts: Record<RouteKey, RouteContract> = {
     path: { id: jobId },
     responses: { 200: { description: 'the run, artifacts with presigned URLs', schema: answers.jobRecord }, 404: { description: 'no such run', schema: answers.errorBody } },
   },
+  'POST /jobs/{id}/release': {
+    path: { id: jobId },
+    responses: {
+      200: { description: 'released: the output is at its normal key, the run succeeded with releasedBy', schema: answers.jobRecord },
+      404: { description: 'no such run', schema: answers.errorBody },
+      409: { description: 'the run is not held', schema: answers.errorBody },
+    },
+  },
   'GET /jobs/{id}/logs': {
     path: { id: jobId },
     responses: { 200: { description: "a script run's stdout and stderr, or why there are none", schema: answers.logsBody }, 404: { description: 'no such run', schema: answers.errorBody } },

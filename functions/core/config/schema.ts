@@ -46,6 +46,11 @@ const scheduleSchema = z
     period: schedulePeriodSchema.default('none'),
     params: z.record(z.string(), z.unknown()).default({}),
     description: z.string().max(200).optional(),
+    /**
+     * `on`: an export or snapshot covering a day whose sampling proof is critical ends `held`,
+     * its artifact under `quarantine/` until released; `off` publishes whatever the proofs say.
+     */
+    gate: z.enum(['on', 'off']).default('on'),
   })
   .strict();
 

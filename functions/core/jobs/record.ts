@@ -54,6 +54,9 @@ export interface JobRecord {
   waitingSince?: string;
   waits?: number;
   nextAttemptAt?: string;
+  /** A `held` run released by a person: who (the token's name) and when. */
+  releasedBy?: string;
+  releasedAt?: string;
   /** TTL, epoch seconds. */
   expiresAt: number;
 }
@@ -91,5 +94,7 @@ export type JobPatch = Partial<
     | 'waitingSince'
     | 'waits'
     | 'nextAttemptAt'
+    | 'releasedBy'
+    | 'releasedAt'
   >
 >;

@@ -4,7 +4,9 @@ import type { BackfillResult as ServerBackfillResult } from '../../../functions/
 import type { JobHealth as ServerJobHealth } from '../../../functions/core/jobs/health';
 import type { StatsResult as ServerStatsResult } from '../../../functions/jobs/rollup/query-stats';
 import type { SnapshotItem as ServerSnapshotItem } from '../../../functions/core/snapshots/document';
-import type { BackfillResult, JobHealth, JobRecord, SnapshotItem, StatsResult } from '../../../functions/client/types';
+import type { Annotation, BackfillResult, JobHealth, JobRecord, ProofCheck, SnapshotItem, StatsResult } from '../../../functions/client/types';
+import type { Annotation as ServerAnnotation } from '../../../functions/core/calendar/types';
+import type { CheckResult as ServerCheckResult } from '../../../functions/core/proofs/types';
 import { TERMINAL_STATUSES } from '../../../functions/client/types';
 import { terminalStatuses } from '../../../functions/core/jobs/states';
 
@@ -21,6 +23,8 @@ describe('client types', () => {
     expect(fits<JobHealth>()<ServerJobHealth>()).toBe(true);
     expect(fits<StatsResult>()<ServerStatsResult>()).toBe(true);
     expect(fits<SnapshotItem>()<ServerSnapshotItem>()).toBe(true);
+    expect(fits<Annotation>()<ServerAnnotation>()).toBe(true);
+    expect(fits<ProofCheck>()<ServerCheckResult>()).toBe(true);
   });
 
   it('know the same terminal statuses as the lifecycle', () => {
