@@ -19,7 +19,7 @@ const benchmarks: Record<string, Benchmark> = {
     run: async (args) => (await import('./rollup/main')).runRollupBenchmark(args),
   },
   cost: {
-    description: 'requests per debounced rollup run (DynamoDB capacity units, S3 operations): the inputs of the README cost estimate',
+    description: 'requests per debounced rollup run (DynamoDB capacity units, S3 operations): the inputs of the cost estimate in docs/deploy.md',
     run: async (args) => (await import('./cost/main')).runCostBenchmark(args),
   },
   cli: {

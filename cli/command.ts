@@ -1,4 +1,5 @@
 import type { NightshiftClient } from '../functions/client/api-client';
+import { isTimeZone } from '../functions/client/display-time';
 import type { CliIo } from './output';
 
 /** Exit codes scripts can rely on. */
@@ -100,6 +101,25 @@ export function dayOption(context: CommandContext, name: string): string | undef
 
 export function isCalendarDay(text: string): boolean {
   return DAY.test(text) && new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text;
+}
+
+/** Days are local to the business zone: the API's, unless this says otherwise. */
+export const timezoneOption = {
+  type: 'string',
+  description: 'zone that "yesterday" and the defaults are counted in (default NIGHTSHIFT_TIMEZONE, else the API\'s business time zone)',
+  valueName: 'ZONE',
+} as const;
+
+export async function timezoneOf(context: CommandContext): Promise<string> {
+  const zone = stringOption(context, 'timezone');
+  if (zone === undefined) return context.timezone();
+  if (!isTimeZone(zone)) context.usage(`not a time zone: ${JSON.stringify(zone)} (e.g. America/Los_Angeles)`);
+  return zone;
+}
+
+/** The calendar day `days` days before `day` (both `YYYY-MM-DD`). */
+export function dayBefore(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
 }
 
 /** The local day `offsetDays` calendar days from today in `timezone` (`YYYY-MM-DD`). */

@@ -35,7 +35,7 @@ function parseArgs(args: readonly string[]): CostArgs {
 
 /**
  * Requests the rollup makes per debounced run at steady state, measured against DynamoDB Local
- * (consumed capacity reported by the emulator) and s3rver: the inputs of the README's cost
+ * (consumed capacity reported by the emulator) and s3rver: the inputs of docs/deploy.md's cost
  * arithmetic. Each simulated ingest request writes one object of `eventsPerRequest` events in
  * the current hour, and a rollup runs after it.
  */

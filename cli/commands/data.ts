@@ -1,28 +1,24 @@
 import type { SnapshotItem, StatsResult } from '../../functions/client/types';
-import { booleanOption, dayOption, EXIT, integerOption, requiredOption, stringOption, type Command } from '../command';
+import { booleanOption, dayBefore, dayOption, EXIT, integerOption, localDayOf, stringOption, timezoneOf, timezoneOption, type Command } from '../command';
 import { formatNumber, formatTable, json, line } from '../output';
 
 const stats: Command = {
   path: ['stats'],
-  synopsis: 'METRIC --from DAY --to DAY [--group-by DIMENSION]',
-  summary: 'Daily stats of a metric over local days (both included)',
+  synopsis: 'METRIC [--from DAY] [--to DAY] [--group-by DIMENSION] [--timezone ZONE]',
+  summary: 'Daily stats of a metric over local days (both included; default the last 7 days, today included)',
   options: {
-    from: { type: 'string', description: 'first local day, YYYY-MM-DD', valueName: 'DAY' },
-    to: { type: 'string', description: 'last local day, YYYY-MM-DD', valueName: 'DAY' },
+    from: { type: 'string', description: 'first local day, YYYY-MM-DD (default 6 days before --to)', valueName: 'DAY' },
+    to: { type: 'string', description: 'last local day, YYYY-MM-DD (default today)', valueName: 'DAY' },
     'group-by': { type: 'string', description: 'one kept dimension (store, channel…)', valueName: 'DIMENSION' },
+    timezone: timezoneOption,
   },
   positionals: [1, 1],
-  examples: ['nightshift stats revenue --from 2026-11-16 --to 2026-11-22 --group-by channel'],
+  examples: ['nightshift stats revenue --group-by channel', 'nightshift stats revenue --from 2026-11-16 --to 2026-11-22'],
   async run(context) {
-    requiredOption(context, 'from');
-    requiredOption(context, 'to');
     const groupBy = stringOption(context, 'group-by');
-    const result = await context.client.stats({
-      metric: context.positionals[0]!,
-      from: dayOption(context, 'from')!,
-      to: dayOption(context, 'to')!,
-      ...(groupBy ? { groupBy } : {}),
-    });
+    const to = dayOption(context, 'to') ?? localDayOf(context.io.now(), await timezoneOf(context));
+    const from = dayOption(context, 'from') ?? dayBefore(to, 6);
+    const result = await context.client.stats({ metric: context.positionals[0]!, from, to, ...(groupBy ? { groupBy } : {}) });
     if (context.json) {
       json(context.io, result);
       return EXIT.ok;

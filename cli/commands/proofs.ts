@@ -1,21 +1,7 @@
-import { formatTimeNamed, isTimeZone } from '../../functions/client/display-time';
+import { formatTimeNamed } from '../../functions/client/display-time';
 import type { ProofDocument } from '../../functions/client/types';
-import { dayOption, EXIT, isCalendarDay, localDayOf, stringOption, type Command, type CommandContext } from '../command';
+import { dayBefore, dayOption, EXIT, isCalendarDay, localDayOf, timezoneOf, timezoneOption, type Command } from '../command';
 import { formatFields, formatNumber, formatTable, json, line } from '../output';
-
-/** Days are local to the business zone: the API's, unless this says otherwise. */
-const timezoneOption = {
-  type: 'string',
-  description: 'zone that "yesterday" and the defaults are counted in (default NIGHTSHIFT_TIMEZONE, else the API\'s business time zone)',
-  valueName: 'ZONE',
-} as const;
-
-async function timezoneOf(context: CommandContext): Promise<string> {
-  const zone = stringOption(context, 'timezone');
-  if (zone === undefined) return context.timezone();
-  if (!isTimeZone(zone)) context.usage(`not a time zone: ${JSON.stringify(zone)} (e.g. America/Los_Angeles)`);
-  return zone;
-}
 
 const show: Command = {
   path: ['proofs', 'show'],
@@ -69,7 +55,7 @@ const list: Command = {
     const explicitTo = dayOption(context, 'to');
     const explicitFrom = dayOption(context, 'from');
     const to = explicitTo ?? localDayOf(context.io.now(), await timezoneOf(context), -1);
-    const from = explicitFrom ?? new Date(Date.parse(`${to}T00:00:00Z`) - 13 * 86_400_000).toISOString().slice(0, 10);
+    const from = explicitFrom ?? dayBefore(to, 13);
     const { items } = await context.client.listProofs(from, to);
     if (context.json) json(context.io, { from, to, items });
     else if (items.length === 0) line(context.io, `no proofs for ${from}..${to}`);

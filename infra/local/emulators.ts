@@ -37,7 +37,8 @@ export class EmulatorStartError extends Error {
   }
 }
 
-const READY_TIMEOUT_MS = 30_000;
+// DynamoDB Local (a JVM) takes ~2 s on an idle machine and far longer on a busy one.
+const READY_TIMEOUT_MS = 60_000;
 const KILL_GRACE_MS = 3_000;
 const POLL_INTERVAL_MS = 150;
 const TAIL_LINES = 40;

@@ -7,9 +7,10 @@ import { scheduleWarnings } from '../../functions/core/time/schedule';
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../config/load-config';
 import { startLocalCloud, type LocalCloud } from './local-cloud';
 import { DataDirInUseError } from './instance-lock';
+import { EmulatorStartError } from './emulators';
 import { apiFunction } from '../../functions/catalog';
 
-// The lock file pins SDK releases that support Node 20 (see README); the reminder would bury the banner.
+// The lock file pins SDK releases that support Node 20 (see docs/development.md); the reminder would bury the banner.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -22,9 +23,11 @@ Options:
   --config FILE     config file (.ts, .js or .json; default ${DEFAULT_CONFIG_FILE})
   --port N          API port (default 3000; a free one is picked when it is taken)
   --data-dir DIR    where emulator data lives (default .nightshift)
-  --no-demo         no demo data on a first start (by default, when nothing is under
-                    events/ yet, eight weeks of a demo shop's events are written and the
-                    demo's rollups, proofs, snapshots, export and script run queued)
+  --no-demo         no demo data on a first start (by default, with the shipped config and
+                    nothing under events/ yet, eight weeks of a demo shop's events are written
+                    and the demo's rollups, proofs, snapshots, export and script run queued)
+  --demo            the demo data with your own --config too (off by default with --config:
+                    the demo shop's events would mix with yours)
   --log-format F    pretty (default): one line per run, warnings and highlighted alerts;
                     json: every structured log line, as Lambda writes them. LOG_LEVEL (or
                     POWERTOOLS_LOG_LEVEL) sets the level: DEBUG, INFO, WARN, ERROR, SILENT
@@ -39,10 +42,11 @@ async function main(): Promise<void> {
   try {
     args = parseArgs({
       options: {
-        config: { type: 'string', default: DEFAULT_CONFIG_FILE },
+        config: { type: 'string' },
         port: { type: 'string', default: '3000' },
         'data-dir': { type: 'string', default: '.nightshift' },
         'no-demo': { type: 'boolean', default: false },
+        demo: { type: 'boolean', default: false },
         'api-timeout': { type: 'string', default: String(apiFunction.timeoutSeconds) },
         'log-format': { type: 'string', default: 'pretty' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -75,14 +79,21 @@ async function main(): Promise<void> {
     process.exit(2);
   }
 
-  const config = await loadConfigFile(args.config, process.cwd());
-  console.log(`Nightshift: starting the local cloud (config ${args.config}, time zone ${config.timezone})…`);
+  if (args.demo && args['no-demo']) {
+    process.stderr.write('--demo and --no-demo contradict each other: give one\n');
+    process.exit(2);
+  }
+  const configFile = args.config ?? DEFAULT_CONFIG_FILE;
+  // The demo writes the demo shop's events: with the shipped config only, unless asked for.
+  const demo = args.config === undefined ? !args['no-demo'] : args.demo;
+  const config = await loadConfigFile(configFile, process.cwd());
+  console.log(`Nightshift: starting the local cloud (config ${configFile}, time zone ${config.timezone})…`);
   const cloud = await startLocalCloud({
     config,
     root,
     dataDir: resolve(process.cwd(), args['data-dir']),
     port,
-    demo: !args['no-demo'],
+    demo,
     apiTimeoutMs: apiTimeout * 1000,
     logFormat,
     color: process.stdout.isTTY && !process.env['NO_COLOR'],
@@ -96,7 +107,8 @@ async function main(): Promise<void> {
     scriptsDirectory: process.env['NIGHTSHIFT_SCRIPTS_DIR'] || undefined,
   });
   printBanner(cloud, config.timezone, 'Nightshift local cloud is up', logFormat);
-  printReady(cloud);
+  // Scripts and tests read stdout through a pipe; a person at a terminal does not need the line.
+  if (!process.stdout.isTTY) printReady(cloud);
   let signalled = false;
   // The demo's run lines scroll the banner away: once they have all ended, it comes back.
   void cloud.demoDone?.then(() => {
@@ -172,7 +184,7 @@ function printReady(cloud: LocalCloud): void {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof NightshiftError || error instanceof DataDirInUseError) process.stderr.write(`${error.message}\n`);
+  if (error instanceof NightshiftError || error instanceof DataDirInUseError || error instanceof EmulatorStartError) process.stderr.write(`${error.message}\n`);
   else console.error(error);
   process.exit(1);
 });

@@ -50,7 +50,7 @@ export function scheduleJobType(schedule: ScheduleDefinition): string | undefine
 }
 
 /**
- * Runs `npm run token -- create` exactly as the README's Deploy section says, as the operator
+ * Runs `npm run token -- create` exactly as docs/deploy.md says, as the operator
  * (an administrator's credentials), against the rehearsal's endpoint; returns the printed token.
  */
 export async function createTokenAsReadmeSays(rehearsal: Rehearsal, name: string, scope: string): Promise<string> {

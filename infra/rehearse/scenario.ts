@@ -22,7 +22,7 @@ interface Step {
 
 /**
  * A user's first day after `cdk deploy`, on the rehearsal clock, through the front doors only:
- * the README's token command, the HTTP API behind its authorizer, the schedules, the queue.
+ * the token command of docs/deploy.md, the HTTP API behind its authorizer, the schedules, the queue.
  * Returns one result per step; a failed step does not stop the ones after it.
  */
 export async function runFirstDay(rehearsal: Rehearsal, options: ScenarioOptions = {}): Promise<StepResult[]> {
@@ -61,7 +61,7 @@ export async function runFirstDay(rehearsal: Rehearsal, options: ScenarioOptions
 
   const steps: Step[] = [
     {
-      name: 'create an admin token as the README says (npm run token -- create, into the stack\'s secret)',
+      name: 'create an admin token as docs/deploy.md says (npm run token -- create, into the stack\'s secret)',
       run: async () => {
         api.token = await createTokenAsReadmeSays(rehearsal, 'first-day', 'admin');
         const me = await api.call('GET', '/me');

@@ -1,8 +1,8 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -10,10 +10,12 @@ import { DEMO_DAYS, DEMO_INCIDENTS, DEMO_PROOF_DAYS } from '../../infra/local/de
 import { canvasInk, chromiumMissing, launchChromium, saveScreenshot } from '../helpers/browser';
 import { DEMO_LINE, FOLLOW_UP_LINE, daysBefore, demoRunsEnded, isTerminal, waitFor } from '../helpers/demo-start';
 import { startLocalCloudProcess, type LocalCloudProcess } from '../helpers/local-cloud-process';
+import { exportsOf, runShell, shellBlocks } from '../helpers/runnable-docs';
 
 const missing = chromiumMissing();
 if (missing) console.warn(`console browser test skipped: ${missing}`);
 
+const ROOT = resolve(import.meta.dirname, '../..');
 /** The demo config's zone (nightshift.config.ts). */
 const DEMO_TIMEZONE = 'America/Los_Angeles';
 const READ_TOKEN = `e2e-read-${Math.random().toString(36).slice(2)}`;
@@ -32,7 +34,8 @@ const demoRuns = (): Promise<any[]> => (demoEnded ??= demoRunsEnded(cloud, spawn
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'nightshift-demo-'));
   spawnedAt = Date.now();
-  cloud = await startLocalCloudProcess({ dataDir, env: { NIGHTSHIFT_READ_TOKEN: READ_TOKEN } });
+  // keptToken: the admin token generated and kept in the data dir, as on a user's first start.
+  cloud = await startLocalCloudProcess({ dataDir, keptToken: true, env: { NIGHTSHIFT_READ_TOKEN: READ_TOKEN } });
 }, 120_000);
 
 afterAll(async () => {
@@ -410,6 +413,37 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
   });
 });
 
+
+describe("the docs' shell examples, against the demo", () => {
+  it('runs every runnable block of README.md and docs/ in a shell set up by their setup block, as a reader would', async () => {
+    // Prepare: the reader's second terminal in a scratch checkout whose .nightshift is this cloud's
+    // data dir and whose `npx nightshift` is this one (files the examples write land there); the
+    // setup block names the default port, this cloud listens on its own.
+    await demoRuns();
+    const blocks = await shellBlocks(ROOT);
+    const setup = blocks.filter((block) => block.kind === 'setup');
+    const reader = await mkdtemp(join(tmpdir(), 'nightshift-reader-'));
+    await symlink(dataDir, join(reader, '.nightshift'));
+    await mkdir(join(reader, 'node_modules/.bin'), { recursive: true });
+    await symlink(join(ROOT, 'bin/nightshift.mjs'), join(reader, 'node_modules/.bin/nightshift'));
+    const shell = { PATH: process.env['PATH'], HOME: process.env['HOME'], LANG: 'C.UTF-8', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+    const exported = await exportsOf(setup.map((block) => block.code.replaceAll('http://127.0.0.1:3000', cloud.ready.apiUrl)).join('\n'), { cwd: reader, env: shell, timeoutMs: 30_000 });
+
+    // Act: each runnable block in the checkout, with what the setup exported.
+    const failures: string[] = [];
+    for (const block of blocks.filter((candidate) => candidate.kind === 'runnable')) {
+      const result = await runShell(block.code, { cwd: reader, env: { ...shell, ...exported }, timeoutMs: 120_000 });
+      if (result.code !== 0) failures.push(`${block.where} exited ${result.code}:\n${result.stderr.slice(-2000)}${result.stdout.slice(-1000)}`);
+    }
+    await rm(reader, { recursive: true, force: true });
+
+    // Assess
+    expect(setup.map((block) => block.where.split(':')[0])).toEqual(['README.md']);
+    expect(exported).toMatchObject({ NS: cloud.ready.apiUrl, TOKEN: cloud.adminToken, NIGHTSHIFT_URL: cloud.ready.apiUrl, NIGHTSHIFT_TOKEN: cloud.adminToken });
+    expect(blocks.filter((block) => block.kind === 'runnable').length).toBeGreaterThanOrEqual(2);
+    expect(failures).toEqual([]);
+  }, 300_000);
+});
 
 describe('a second start on the same data', () => {
   it('stops cleanly, starts again, and leaves the demo data alone', async () => {

@@ -32,10 +32,10 @@ async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 
 
 /**
  * A new user's first hour, on one data directory: their own config from `nightshift init` in a
- * folder outside the repository, an empty start (`--no-demo`) with a generated admin token, a
+ * folder outside the repository, an empty start (no demo with an own config) with a generated admin token, a
  * second start refused, a crash (kill -9) and a start after it on a port that is taken.
  */
-describe('the first hour with the local cloud (own config, --no-demo)', () => {
+describe('the first hour with the local cloud (own config, so no demo)', () => {
   let dataDir: string;
   let configDir: string;
   let configFile: string;
@@ -47,7 +47,8 @@ describe('the first hour with the local cloud (own config, --no-demo)', () => {
     configFile = join(configDir, 'nightshift.config.ts');
     await runCli(['init', configDir]);
     // No NIGHTSHIFT_ADMIN_TOKEN: the local cloud generates one and keeps it.
-    first = await startLocalCloudProcess({ dataDir, args: ['--no-demo', '--config', configFile], env: { NIGHTSHIFT_ADMIN_TOKEN: '' } });
+    // Own config, no flag: no demo shop mixed into the user's data.
+    first = await startLocalCloudProcess({ dataDir, args: ['--config', configFile], env: { NIGHTSHIFT_ADMIN_TOKEN: '' } });
     token = (JSON.parse(await readFile(join(dataDir, 'tokens.json'), 'utf8')) as { admin: string }).admin;
   }, 90_000);
 
@@ -65,6 +66,7 @@ describe('the first hour with the local cloud (own config, --no-demo)', () => {
     expect(me.status).toBe(200);
     expect(mode).toBe(0o600);
     expect(first.output).toContainEqual(`  Admin token  ${token}   (generated, kept in ${join(dataDir, 'tokens.json')}; NIGHTSHIFT_ADMIN_TOKEN overrides it)`);
+    expect(first.output.filter((line) => line.startsWith('Demo data:'))).toEqual([]);
   });
 
   it('refuses a second local cloud on the same data dir, naming the running one', async () => {

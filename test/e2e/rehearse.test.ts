@@ -12,7 +12,7 @@ import { runFirstDay } from '../../infra/rehearse/scenario';
 /**
  * The reduced deploy rehearsal (the full one is `npm run rehearse`): the app
  * synthesized as `cdk synth` does (cdk-nag left to the other infra tests), every function from
- * its bundle on Node 22, and the first steps of a first day: the README's token command, ingest
+ * its bundle on Node 22, and the first steps of a first day: the token command of docs/deploy.md, ingest
  * through the authorizer, the debounced rollup through the queue, /stats, a scheduled snapshot.
  */
 describe('deploy rehearsal (reduced)', () => {

@@ -27,7 +27,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 
 /**
  * Saves a screenshot under `test-output/console/`, and also under NIGHTSHIFT_SCREENSHOTS_DIR when
- * set (`npm run screenshots` points it at docs/console for the README's pictures).
+ * set (`npm run screenshots` points it at docs/console for the docs' pictures).
  */
 export async function saveScreenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
   const paths = [resolve(ROOT, 'test-output/console', `${name}.png`)];

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -39,18 +39,20 @@ export async function startLocalCloudProcess(
     env?: Record<string, string>;
     /** Reuse a data directory (a second start); the caller owns it and removes it. @default a fresh temp dir, removed on stop */
     dataDir?: string;
+    /** Let the local cloud generate the admin token and keep it in the data dir, as a user's first start does. @default false: a token of the test's own */
+    keptToken?: boolean;
   } = {},
 ): Promise<LocalCloudProcess> {
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'nightshift-e2e-')));
-  const adminToken = `e2e-admin-${Math.random().toString(36).slice(2)}`;
+  const chosenToken = options.keptToken ? '' : `e2e-admin-${Math.random().toString(36).slice(2)}`;
   const started = Date.now();
   const child = spawn(
     process.execPath,
     ['--openssl-legacy-provider', '--import', 'tsx', 'infra/local/main.ts', '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])],
     {
       cwd: ROOT,
-      env: { ...process.env, NIGHTSHIFT_ADMIN_TOKEN: adminToken, POWERTOOLS_LOG_LEVEL: 'WARN', ...options.env },
+      env: { ...process.env, NIGHTSHIFT_ADMIN_TOKEN: chosenToken, POWERTOOLS_LOG_LEVEL: 'WARN', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -72,6 +74,7 @@ export async function startLocalCloudProcess(
     });
   });
   const startupMs = Date.now() - started;
+  const adminToken = options.keptToken ? (JSON.parse(await readFile(join(dataDir, 'tokens.json'), 'utf8')) as { admin: string }).admin : chosenToken;
 
   return {
     ready,

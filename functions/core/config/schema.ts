@@ -61,7 +61,7 @@ const bounds = z
 
 /**
  * Sampling-proof checks (DESIGN §4). Every parameter has a default; `functions/core/proofs/`
- * holds the semantics, the README's "Sampling proofs" section explains how to tune them.
+ * holds the semantics, docs/proofs.md explains how to tune them.
  */
 const checkSchema = z.discriminatedUnion('kind', [
   z

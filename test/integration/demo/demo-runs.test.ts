@@ -3,6 +3,7 @@ import demoConfig from '../../../nightshift.config';
 import { parseConfig } from '../../../functions/core/config';
 import type { JobRecord } from '../../../functions/core/jobs/record';
 import { skipRun } from '../../../functions/core/jobs/lifecycle/skip-run';
+import { timeOutRun } from '../../../functions/core/jobs/lifecycle/time-out-run';
 import { queueDemoRuns } from '../../../infra/local/demo-runs';
 import { FakeClock } from '../../helpers/clock';
 import { RecordingInvoker, testDependencies } from '../../helpers/jobs';
@@ -67,6 +68,29 @@ describe('the demo runs (infra/local/demo-runs.ts)', () => {
     const exported = await record(invoked('export')[0]?.jobId);
     expect(exported.params).toMatchObject({ from: '2026-11-09', to: '2026-11-22', metrics: ['revenue', 'orders', 'sessions'], groupBy: ['channel'] });
     expect(lines).toEqual([expect.stringMatching(/^Demo data: rollups done after [\d.]+ s; queued sampling proofs 2026-11-09\.\.2026-11-22 \(14 queued\), daily snapshot 2026-11-22 \w+, weekly snapshot 2026-W47 \w+, export 2026-11-09\.\.2026-11-22 \w+\.$/)]);
+  });
+
+  it('runs a rollup again that timed out (a busy machine), and goes on once it succeeded', async () => {
+    // Prepare
+    const invoker = new RecordingInvoker();
+    const deps = testDependencies(storage, { config: parseConfig(demoConfig), clock: new FakeClock('2026-11-23T20:00:00Z'), invoker });
+    const lines: string[] = [];
+    const record = async (id: string | undefined) => (await deps.ledger.get(id ?? '')) as JobRecord;
+    const rollups = () => invoker.invocations.filter((invocation) => invocation.type === 'rollup');
+
+    // Act: the one rollup runs past its deadline; the one queued again succeeds.
+    const runs = await queueDemoRuns(deps, { from: '2026-11-01', to: '2026-11-23', incidents: [] }, [], (line) => lines.push(line));
+    const first = await record(runs.rollups[0]?.id);
+    const running = await deps.ledger.transition(first, ['queued'], 'running', { startedAt: deps.clock.now().toISOString(), deadlineAt: '2026-11-23T20:05:00.000Z' });
+    await timeOutRun(deps.ledger, running, deps.clock.now());
+    const again = await eventually('the timed-out rollup queued again', () => (rollups().length === 2 ? rollups()[1] : undefined));
+    const retried = await deps.ledger.transition(await record(again.jobId), ['queued'], 'running', { startedAt: deps.clock.now().toISOString(), deadlineAt: '2026-11-23T21:00:00.000Z' });
+    await deps.ledger.transition(retried, ['running'], 'succeeded', { finishedAt: deps.clock.now().toISOString(), durationMs: 1 });
+    await runs.followUp;
+
+    // Assess
+    expect(lines[0]).toBe(`Demo data: rollup ${first.id} (2026-11-01..2026-11-23) ran out of time (a busy machine?); running it again, from where it stopped.`);
+    expect(lines[1]).toMatch(/^Demo data: rollups done after [\d.]+ s; queued sampling proofs 2026-11-09\.\.2026-11-22 /);
   });
 
   it('queues nothing more when a rollup failed, and says so', async () => {

@@ -14,7 +14,7 @@ import { createTestStorage, type TestStorage } from '../../helpers/storage';
  * 50 stores × 3 channels = 150 dimension combinations a day, for a year, of three metrics (as
  * many as the rollup tests use): 164,250 rows, about 9 MiB. `EXPORT_MEMORY_METRICS=20` makes a
  * 62 MiB export to see how the peak grows with size (it does not hold the file, but V8 collects
- * lazily: see the README's Exports section).
+ * lazily: see docs/jobs.md, Exports).
  */
 const SHAPE: GeneratedStatsShape = {
   seed: 365,

@@ -425,6 +425,20 @@ describe('nightshift CLI (against a fake API)', () => {
     });
   });
 
+  describe('stats', () => {
+    it('asks for the last 7 local days, today included, when no range is given', async () => {
+      // Prepare
+      api.route('GET /stats', () => ({ status: 200, body: { metric: 'revenue', timezone: 'America/Los_Angeles', items: [], incompleteDays: [] } }));
+
+      // Act: 2026-11-23 05:00Z is still the 22nd in Los Angeles.
+      const result = await cli(['stats', 'revenue', '--timezone', 'America/Los_Angeles'], { now: new Date('2026-11-23T05:00:00Z') });
+
+      // Assess
+      expect(result.code).toBe(0);
+      expect(api.requests.at(-1)?.query).toEqual({ metric: 'revenue', from: '2026-11-16', to: '2026-11-22' });
+    });
+  });
+
   describe('scripts', () => {
     const scripts = {
       scripts: [
