@@ -104,9 +104,10 @@ describe('least privilege', () => {
       snapshot: ['rollup/', 'snapshots/'],
       sweeper: [],
       'script-run': ['scripts/'],
-      export: ['exports/', 'rollup/'],
+      export: ['exports/', 'quarantine/', 'rollup/'],
       'sampling-proof': ['rollup/', 'sampling-proofs/'],
-      api: ['events/'],
+      // Ingest, and the release of a held export or snapshot to its normal key.
+      api: ['events/', 'exports/', 'snapshots/'],
       authorizer: [],
     });
   });
@@ -122,7 +123,7 @@ describe('least privilege', () => {
       'script-run': ['events/', 'exports/', 'scripts/', 'snapshots/'],
       export: ['events/', 'rollup/'],
       'sampling-proof': ['events/', 'rollup/'],
-      api: ['exports/', 'runs/', 'sampling-proofs/', 'scripts/', 'snapshots/'],
+      api: ['exports/', 'quarantine/', 'runs/', 'sampling-proofs/', 'scripts/', 'snapshots/'],
       authorizer: [],
     });
     // No function deletes artifacts: lifecycle rules do.
@@ -145,14 +146,14 @@ describe('least privilege', () => {
     });
   });
 
-  it('lets the API write only the written-hour marks in Analytics (dynamodb:LeadingKeys), and nothing else there', () => {
+  it('lets the API write only the written-hour marks and annotations in Analytics (dynamodb:LeadingKeys), and nothing else there', () => {
     // Act
     const conditional = roleStatements('api').filter((statement) => statement.Condition !== undefined);
     // Assess
     expect(conditional).toHaveLength(1);
     expect(actionsOf(conditional[0]!).sort()).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:PutItem']);
     expect(JSON.stringify(conditional[0]!.Resource)).toMatch(/OutputName":"[^"]*Analytics[^"]*Arn/);
-    expect(conditional[0]!.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['rollup#written'] } });
+    expect(conditional[0]!.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['rollup#written', 'annotation'] } });
     expect(allFunctions.filter((name) => roleStatements(name).some((statement) => statement.Condition !== undefined))).toEqual(['api']);
   });
 
