@@ -18,6 +18,10 @@ const benchmarks: Record<string, Benchmark> = {
     description: 'rollup throughput and peak RSS vs DuckDB and the gunzip floor; read amplification of a simulated day',
     run: async (args) => (await import('./rollup/main')).runRollupBenchmark(args),
   },
+  e2e: {
+    description: 'ingest through the HTTP API, then the debounced rollup end to end: events/s, per-object cost by phase, requests per run, ingest-to-visible p50/p95, ÷ the hot path',
+    run: async (args) => (await import('./e2e/main')).runE2eBenchmark(args),
+  },
   cost: {
     description: 'requests per debounced rollup run (DynamoDB capacity units, S3 operations): the inputs of the cost estimate in docs/deploy.md',
     run: async (args) => (await import('./cost/main')).runCostBenchmark(args),
@@ -25,6 +29,10 @@ const benchmarks: Record<string, Benchmark> = {
   cli: {
     description: 'start-up of a CLI call (`nightshift jobs list`): first request and exit, against `node -e 0`',
     run: async (args) => (await import('./cli/main')).runCliBenchmark(args),
+  },
+  init: {
+    description: 'cold start of every function bundle on Node 22 (import, runtime built, first event) and its size, against a bundle of the SDK clients alone',
+    run: async (args) => (await import('./init/main')).runInitBenchmark(args),
   },
   proofs: {
     description: 'sampling-proof quality: recall per injected anomaly, false warns/criticals per metric-month on clean series, precision of criticals',

@@ -129,6 +129,7 @@ function configuredTasks(config: NightshiftConfig): ScheduledTask[] {
       period: schedule.period,
       params: schedule.params,
       ...(schedule.description ? { description: schedule.description } : {}),
+      ...(schedule.catchUp ? { catchUp: schedule.catchUp } : {}),
     }),
   );
 }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseRunsOption } from '../runs-option';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
@@ -45,16 +46,6 @@ const PAGE = {
   })),
   nextCursor: null,
 };
-
-function parseArgs(args: readonly string[]): { runs: number } {
-  const options = { runs: 15 };
-  for (let index = 0; index < args.length; index += 2) {
-    const value = Number(args[index + 1]);
-    if (args[index] !== '--runs' || !Number.isInteger(value) || value < 1) throw new Error(`bad option ${args[index] ?? ''} ${args[index + 1] ?? ''}\n${USAGE}`);
-    options.runs = value;
-  }
-  return options;
-}
 
 /** A stand-in API: `GET /jobs` and `GET /metrics`, noting when the current start's first request came. */
 async function startApi(): Promise<{ server: Server; url: string; firstRequestAt: () => number | undefined; reset: () => void }> {
@@ -108,7 +99,7 @@ export async function runCliBenchmark(args: readonly string[]): Promise<number> 
     console.log(USAGE);
     return 0;
   }
-  const { runs } = parseArgs(args);
+  const { runs } = parseRunsOption(args, 15, USAGE);
   const jobsList = ['jobs', 'list'];
   const variants: Variant[] = [
     { name: 'node -e 0 (anchor)', args: ['-e', '0'], requests: false },

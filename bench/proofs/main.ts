@@ -1,5 +1,6 @@
 import demoConfig from '../../nightshift.config';
 import { parseConfig } from '../../functions/core/config';
+import { measureExplain, type ExplainReport } from './explain';
 import { measureQuality, type QualityOptions, type QualityReport } from './quality';
 import { HolidayCalendar } from '../../functions/core/calendar/holidays';
 import { proofCalendar } from '../../functions/core/calendar/proof-calendar';
@@ -18,11 +19,18 @@ dip on the day itself is at most a warn), and the calendar's figures are reporte
   --seed N          generator seed (default 1)
   --clean N         clean series (default 200)
   --per-anomaly N   series per anomaly kind and size (default 100)
-  --days N          days proven per series (default 120)`;
+  --days N          days proven per series (default 120)
+  --incidents N     planted single-dimension incidents for attribution and for the hourly watch (default 200)
 
-function parseArgs(args: readonly string[]): QualityOptions | undefined {
-  const options: QualityOptions = { seed: 1, cleanSeries: 200, seriesPerAnomaly: 100, scoredDays: 120 };
-  const names: Record<string, keyof QualityOptions> = { '--seed': 'seed', '--clean': 'cleanSeries', '--per-anomaly': 'seriesPerAnomaly', '--days': 'scoredDays' };
+Then attribution (top-1: the planted dimension value ranked first, on the days the sessions trend
+check flags) and the hourly watch (minutes from an outage's start to the rollup that alerts; false
+incidents on clean days) on a shop's hourly counts by store and channel.`;
+
+type BenchOptions = QualityOptions & { incidents: number };
+
+function parseArgs(args: readonly string[]): BenchOptions | undefined {
+  const options: BenchOptions = { seed: 1, cleanSeries: 200, seriesPerAnomaly: 100, scoredDays: 120, incidents: 200 };
+  const names: Record<string, keyof BenchOptions> = { '--seed': 'seed', '--clean': 'cleanSeries', '--per-anomaly': 'seriesPerAnomaly', '--days': 'scoredDays', '--incidents': 'incidents' };
   for (let index = 0; index < args.length; index += 2) {
     const name = args[index] ?? '';
     const field = names[name];
@@ -84,8 +92,17 @@ function formatCalendarComparison(off: QualityReport, on: QualityReport): string
   ].join('\n');
 }
 
-/** The last line: one JSON object with the figures (the config as it is), and the calendar's beside. */
-export function reportJson(report: QualityReport, withCalendar?: QualityReport): Record<string, unknown> {
+export function formatExplainReport(report: ExplainReport): string {
+  const { attribution, hourly } = report;
+  return [
+    `attribution: ${attribution.planted} planted single-dimension incidents, ${attribution.flagged} flagged by the sessions trend check; planted value ranked first in ${attribution.topOne} (${percent(attribution.accuracy)}, target ≥ 95%)`,
+    `hourly watch: ${hourly.outages} outages (−95% of a store or a channel, 2–9 h); ${hourly.alerted} alerted during the outage; minutes from start to alert: median ${hourly.medianMinutesToAlert ?? '–'} (target ≤ 120), p90 ${hourly.p90MinutesToAlert ?? '–'}`,
+    `  clean days: ${hourly.cleanHours} hours judged, ${hourly.falseIncidents} false incidents opened (${(hourly.falseIncidents / Math.max(1, hourly.cleanHours / 24)).toFixed(3)} per metric-day)`,
+  ].join('\n');
+}
+
+/** The last line: one JSON object with the figures (the config as it is), the calendar's beside. */
+export function reportJson(report: QualityReport, explain?: ExplainReport, withCalendar?: QualityReport): Record<string, unknown> {
   return {
     benchmark: 'proofs',
     seed: report.options.seed,
@@ -99,6 +116,17 @@ export function reportJson(report: QualityReport, withCalendar?: QualityReport):
     criticalPrecisionWithoutHolidays: round(report.criticalPrecisionWithoutHolidays),
     metricMonths: Math.round(report.clean.metricMonths),
     proofs: report.proofsMade,
+    ...(explain
+      ? {
+          attributionTopOne: round(explain.attribution.accuracy),
+          attributionFlagged: explain.attribution.flagged,
+          hourlyOutages: explain.hourly.outages,
+          hourlyAlerted: explain.hourly.alerted,
+          hourlyMedianMinutesToAlert: explain.hourly.medianMinutesToAlert,
+          hourlyP90MinutesToAlert: explain.hourly.p90MinutesToAlert,
+          hourlyFalseIncidentsPerMetricDay: round(explain.hourly.falseIncidents / Math.max(1, explain.hourly.cleanHours / 24)),
+        }
+      : {}),
     ...(withCalendar ? { calendar: { region: BENCH_REGION, off: calendarFigures(report), on: calendarFigures(withCalendar) } } : {}),
   };
 }
@@ -118,7 +146,10 @@ export async function runProofsBenchmark(args: readonly string[]): Promise<numbe
   const calendarConfig: NightshiftConfig = { ...config, calendar: { region: BENCH_REGION, holidayTypes: ['public'] } };
   const calendar = proofCalendar({ holidays: new HolidayCalendar(BENCH_REGION, ['public']), annotations: [], baseMetrics: (metric) => baseMetricsOf(calendarConfig, metric) });
   const withCalendar = measureQuality(calendarConfig, options, calendar);
+  const sessionsTrend = config.checks.find((check) => check.kind === 'trend' && check.metric === 'sessions');
+  if (sessionsTrend?.kind !== 'trend') throw new Error('the demo config has no trend check on sessions to measure attribution and the hourly watch with');
+  const explain = measureExplain(sessionsTrend, { seed: options.seed, incidents: options.incidents });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  process.stdout.write(`${formatReport(report)}\n\n${formatCalendarComparison(report, withCalendar)}\n(${seconds} s)\n${JSON.stringify(reportJson(report, withCalendar))}\n`);
+  process.stdout.write(`${formatReport(report)}\n${formatExplainReport(explain)}\n\n${formatCalendarComparison(report, withCalendar)}\n(${seconds} s)\n${JSON.stringify(reportJson(report, explain, withCalendar))}\n`);
   return 0;
 }

@@ -2,7 +2,16 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { secondsSince } from './lanes';
 import type { DuckDbResult, GroupRow } from './shared';
 
+/**
+ * How the local day is computed (with ICU): `strftime` formats the zoned timestamp as text per
+ * row; `zoned-cast` casts it to a DATE; `session-cast` casts the TIMESTAMPTZ to a DATE in the
+ * session's zone (SET TimeZone). The casts group by a 4-byte date and format only the groups.
+ */
+export const DUCKDB_FORMULATIONS = ['strftime', 'zoned-cast', 'session-cast'] as const;
+export type DuckDbFormulation = (typeof DUCKDB_FORMULATIONS)[number];
+
 export interface DuckDbInput {
+  formulation: DuckDbFormulation;
   files: string[];
   timezone: string;
   /** DuckDB's worker threads; undefined leaves its default (one per core). */
@@ -34,8 +43,14 @@ function groupBySql(input: DuckDbInput, icu: boolean): string {
       compression = 'gzip')`;
   const aggregates = 'count(*)::INTEGER AS count, sum(value) AS sum, min(value) AS min, max(value) AS max';
   if (icu) {
-    return `SELECT strftime(timezone(${quote(input.timezone)}, ts), '%Y-%m-%d') AS day, metric, dims.store AS store, dims.channel AS channel, ${aggregates}
+    if (input.formulation === 'strftime') {
+      return `SELECT strftime(timezone(${quote(input.timezone)}, ts), '%Y-%m-%d') AS day, metric, dims.store AS store, dims.channel AS channel, ${aggregates}
       FROM ${source} GROUP BY ALL`;
+    }
+    const date = input.formulation === 'zoned-cast' ? `CAST(timezone(${quote(input.timezone)}, ts) AS DATE)` : 'CAST(ts AS DATE)';
+    return `SELECT CAST(day AS VARCHAR) AS day, metric, store, channel, count, sum, min, max FROM (
+      SELECT ${date} AS day, metric, dims.store AS store, dims.channel AS channel, ${aggregates}
+      FROM ${source} GROUP BY ALL)`;
   }
   // Without ICU: each local day's UTC bounds come from the project's time module (DST-correct).
   const bounds = input.dayBounds.map((b) => `(${quote(b.day)}, ${quote(b.startIso)}::TIMESTAMPTZ, ${quote(b.endIso)}::TIMESTAMPTZ)`).join(', ');
@@ -91,10 +106,22 @@ export async function runDuckDb(input: DuckDbInput): Promise<DuckDbResult> {
       mode: `read_ndjson over all ${input.files.length} files, ${String(threads)} thread${Number(threads) === 1 ? '' : 's'}`,
       version: String(version),
       threads: Number(threads),
-      dayMethod: icu ? `ICU: timezone('${input.timezone}', ts)` : 'no ICU: UTC bounds of each local day (range join)',
+      dayMethod: icu ? dayMethodOf(input) : 'no ICU: UTC bounds of each local day (range join)',
+      formulation: input.formulation,
     };
   } finally {
     connection.closeSync();
     instance.closeSync();
+  }
+}
+
+function dayMethodOf(input: DuckDbInput): string {
+  switch (input.formulation) {
+    case 'strftime':
+      return `strftime(timezone('${input.timezone}', ts), '%Y-%m-%d')`;
+    case 'zoned-cast':
+      return `CAST(timezone('${input.timezone}', ts) AS DATE)`;
+    case 'session-cast':
+      return `CAST(ts AS DATE), SET TimeZone = '${input.timezone}'`;
   }
 }

@@ -59,6 +59,8 @@ export interface DuckDbResult extends ThroughputResult {
   threads: number;
   /** How the local day was computed (ICU time zone conversion, or the fallback). */
   dayMethod: string;
+  /** Which formulation of the GROUP BY ran (`phase-duckdb.ts`). */
+  formulation: string;
 }
 
 export interface AmplificationResult {

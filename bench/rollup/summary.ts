@@ -10,7 +10,10 @@ export interface Figures {
   idle: RssFigures;
   floor?: WorkerReport<ThroughputResult>;
   ours?: WorkerReport<OursResult>;
+  /** DuckDB's fastest formulation that agrees with ours: the anchor. */
   duckdb?: WorkerReport<DuckDbResult>;
+  /** Every formulation that ran, the anchor among them. */
+  duckdbFormulations: Array<WorkerReport<DuckDbResult>>;
   amplification?: WorkerReport<AmplificationResult>;
   /** Why the simulated day could not be measured (its worker's output says more). */
   amplificationError?: string;
@@ -64,17 +67,18 @@ function phaseRows(figures: Figures, oursRate: number | undefined): Cell[][] {
   if (ours) {
     rows.push(['ours', ours.result.events, round(ours.result.seconds, 3), round(ours.cpuSeconds, 2), oursRate, round(mb(ours.rss.peakBytes), 1), undefined, `aggregateObject on every file, ${ours.result.mode}; ${ours.result.groups.length} groups`]);
   }
-  if (duckdb) {
-    const rate = perSecond(duckdb.result);
+  for (const formulation of figures.duckdbFormulations) {
+    const rate = perSecond(formulation.result);
+    const best = formulation === duckdb ? ' (the anchor: fastest correct)' : '';
     rows.push([
-      'DuckDB',
-      duckdb.result.events,
-      round(duckdb.result.seconds, 3),
-      round(duckdb.cpuSeconds, 2),
+      `DuckDB ${formulation.result.formulation}`,
+      formulation.result.events,
+      round(formulation.result.seconds, 3),
+      round(formulation.cpuSeconds, 2),
       rate,
-      round(mb(duckdb.rss.peakBytes), 1),
+      round(mb(formulation.rss.peakBytes), 1),
       ratioCell(ratio(oursRate, rate)),
-      `${duckdb.result.version}, ${duckdb.result.mode}; day by ${duckdb.result.dayMethod}; ratio = ours ÷ DuckDB`,
+      `${formulation.result.version}, ${formulation.result.mode}; day by ${formulation.result.dayMethod}; ratio = ours ÷ this${best}`,
     ]);
   }
   if (amplification) {
@@ -135,7 +139,7 @@ export function printReport(figures: Figures): boolean {
   const target = (name: string, value: number | undefined, goal: string, pass: (value: number) => boolean, digits = 3): void => {
     targetRows.push([name, value === undefined ? undefined : value.toFixed(digits), goal, value === undefined ? 'not measured' : verdict(pass(value))]);
   };
-  target('ours ÷ DuckDB', ratioVsDuckdb, `≥ ${TARGETS.ratioVsDuckdb}`, (v) => v >= TARGETS.ratioVsDuckdb);
+  target('ours ÷ best DuckDB', ratioVsDuckdb, `≥ ${TARGETS.ratioVsDuckdb}`, (v) => v >= TARGETS.ratioVsDuckdb);
   const amplified = figures.amplification?.result;
   const allAbsorbed = amplified?.eventsAbsorbed === undefined || amplified.eventsAbsorbed === amplified.events;
   target('read amplification', readAmplification, `≤ ${TARGETS.readAmplification}`, (v) => allAbsorbed && v <= TARGETS.readAmplification);
@@ -169,6 +173,8 @@ export function printReport(figures: Figures): boolean {
   const json = {
     eventsPerSec: oursRate === undefined ? null : Math.round(oursRate),
     duckdbEventsPerSec: duckdbRate === undefined ? null : Math.round(duckdbRate),
+    duckdbBest: figures.duckdb?.result.formulation ?? null,
+    duckdbByFormulation: Object.fromEntries(figures.duckdbFormulations.map((formulation) => [formulation.result.formulation, Math.round(perSecond(formulation.result) ?? 0)])),
     ratioVsDuckdb: ratioVsDuckdb === undefined ? null : round(ratioVsDuckdb, 3),
     floorEventsPerSec: floorRate === undefined ? null : Math.round(floorRate),
     ratioVsFloor: ratioVsFloor === undefined ? null : round(ratioVsFloor, 3),

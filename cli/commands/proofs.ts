@@ -38,7 +38,13 @@ export function describeProof(proof: ProofDocument, timezone: string): string {
     { header: 'EXPECTED', value: (check) => (check.expected ? `${formatNumber(check.expected.min)}..${formatNumber(check.expected.max)}` : '') },
     { header: 'MESSAGE', value: (check) => check.message },
   ]);
-  return `${fields}\n\n${table}`;
+  const explained = explanationLines(proof);
+  return `${fields}\n\n${table}${explained.length > 0 ? `\n\nexplained by\n${explained.join('\n')}` : ''}`;
+}
+
+/** Each explained check's contributors, `  trend:sessions  channel=app: −96% in every store, …`. */
+export function explanationLines(proof: ProofDocument): string[] {
+  return proof.checks.flatMap((check) => (check.attribution?.contributors ?? []).map((contributor) => `  ${check.id}  ${contributor.message}`));
 }
 
 const list: Command = {

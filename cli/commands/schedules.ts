@@ -1,6 +1,9 @@
 import { formatTime, timeHeading } from '../../functions/client/display-time';
-import type { SchedulerTask } from '../../functions/client/types';
-import { booleanOption, EXIT, type Command } from '../command';
+import type { ScheduleSlot, ScheduleSlots, SchedulerTask, SlotFate } from '../../functions/client/types';
+import { SLOT_FATES } from '../../functions/client/types';
+import { shortId } from '../../functions/client/outcome';
+import { booleanOption, EXIT, stringOption, type Command } from '../command';
+import { parseSince } from './jobs';
 import { formatTable, json, line } from '../output';
 
 /**
@@ -32,6 +35,8 @@ export function formatSchedules(tasks: readonly SchedulerTask[], timezone: strin
       { header: 'ZONE', value: (task) => task.timezone },
       { header: timeHeading('NEXT', timezone), value: (task) => (task.enabled ? formatTime(task.nextRuns[0]?.utc, timezone) || 'never' : 'disabled') },
       { header: 'LAST RUN', value: (task) => (task.lastRun ? `${task.lastRun.status} ${formatTime(task.lastRun.createdAt, timezone)}` : '—') },
+      { header: 'LAST SUCCESS', value: (task) => (task.lastSuccess ? formatTime(task.lastSuccess.createdAt, timezone) : '—') },
+      { header: 'CATCH-UP', value: (task) => (task.catchUp.mode === 'none' ? 'none' : `${task.catchUp.mode} ${task.catchUp.window} ≤${task.catchUp.maxPerSweep}/sweep`) },
     ]),
   ];
   for (const task of tasks) {
@@ -67,4 +72,57 @@ const schedules: Command = {
   },
 };
 
-export const scheduleCommands: readonly Command[] = [schedules];
+/** `skipped (dst_gap)`, `caught_up (missed)`: a fate with its reason. */
+function fateText(slot: ScheduleSlot): string {
+  return slot.reason ? `${slot.fate} (${slot.reason})` : slot.fate;
+}
+
+/**
+ * A schedule's slots, oldest first: the slot's wall time in the schedule's zone (`*` marks a
+ * DST-gap slot), its fate, its period, and the run that stands for it; then the count per fate.
+ */
+export function formatSlots(result: ScheduleSlots, only?: readonly SlotFate[]): string {
+  const slots = only ? result.slots.filter((slot) => only.includes(slot.fate)) : result.slots;
+  const table =
+    slots.length === 0
+      ? `no ${only ? `${only.join(' or ')} ` : ''}slots of ${result.schedule} from ${result.from} to ${result.to}`
+      : formatTable(slots, [
+          { header: `SLOT (${result.timezone})`, value: (slot) => `${slot.local.slice(0, 16).replace('T', ' ')}${slot.dstGap ? '*' : ''}` },
+          { header: 'FATE', value: fateText },
+          { header: 'PERIOD', value: (slot) => slot.period ?? '—' },
+          { header: 'RUN', value: (slot) => (slot.run ? `${shortId(slot.run.id)} ${slot.run.status} (${slot.run.trigger})` : '—') },
+        ]);
+  const counts = SLOT_FATES.filter((fate) => result.counts[fate] > 0).map((fate) => `${fate} ${result.counts[fate]}`);
+  const gap = slots.some((slot) => slot.dstGap) ? '\n* in a spring-forward gap: EventBridge never fires it' : '';
+  return `${table}${gap}\n${result.slots.length} slots: ${counts.join(', ') || 'none'}`;
+}
+
+/** Fates that mean a slot is past due with nothing standing for it (what `--missed` shows). */
+export const MISSED_FATES: readonly SlotFate[] = ['missing', 'skipped', 'dead_lettered', 'failed'];
+
+const slots: Command = {
+  path: ['schedules', 'slots'],
+  synopsis: '<name> [--from <time>] [--to <time>] [--missed]',
+  summary: "A schedule's slots and what became of each: fired, caught up, skipped in a DST gap, missing…",
+  options: {
+    from: { type: 'string', description: 'exclusive; an ISO time or an age (7d, 36h); default 14 days before --to' },
+    to: { type: 'string', description: 'inclusive; an ISO time or an age; default now' },
+    missed: { type: 'boolean', description: 'only slots past due with no run standing for them (missing, skipped, dead-lettered, failed)' },
+  },
+  positionals: [1, 1],
+  examples: ['nightshift schedules slots snapshot-daily', 'nightshift schedules slots rollup-hourly --from 2d --missed'],
+  async run(context) {
+    const now = new Date();
+    const when = (name: 'from' | 'to') => {
+      const text = stringOption(context, name);
+      return text === undefined ? {} : { [name]: parseSince(text, now, context, name) };
+    };
+    const result = await context.client.scheduleSlots(context.positionals[0]!, { ...when('from'), ...when('to') });
+    const only = booleanOption(context, 'missed') ? MISSED_FATES : undefined;
+    if (context.json) json(context.io, only ? { ...result, slots: result.slots.filter((slot) => only.includes(slot.fate)) } : result);
+    else line(context.io, formatSlots(result, only));
+    return EXIT.ok;
+  },
+};
+
+export const scheduleCommands: readonly Command[] = [schedules, slots];

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { followRun, type FollowResult } from '../follow-run';
 import { formatDuration } from '../output';
 import type { ToolContext } from './tool';

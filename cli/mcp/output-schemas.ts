@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Output schemas name the fields an agent relies on and let every other field through (loose
@@ -66,6 +66,15 @@ export const schedulesOutput = z.looseObject({
   tasks: z.array(z.looseObject({ name: z.string(), type: z.string(), expression: z.string(), timezone: z.string(), enabled: z.boolean() })),
 });
 
+export const slotsOutput = z.looseObject({
+  schedule: z.string(),
+  timezone: z.string(),
+  from: z.string(),
+  to: z.string(),
+  counts: z.record(z.string(), z.number()),
+  slots: z.array(z.looseObject({ scheduledFor: z.string(), local: z.string(), fate: z.string() })),
+});
+
 export const statsOutput = z.looseObject({
   metric: z.string(),
   timezone: z.string(),
@@ -90,4 +99,17 @@ export const annotationOutput = annotationShape;
 export const annotationsOutput = z.looseObject({
   items: z.array(annotationShape),
   holidays: z.array(z.looseObject({ day: z.string(), name: z.string(), region: z.string() })),
+});
+
+export const explainOutput = z.looseObject({
+  date: z.string(),
+  status: z.string().describe('pass, warn or critical'),
+  checks: z.array(
+    z.looseObject({
+      checkId: z.string(),
+      status: z.string(),
+      message: z.string(),
+      contributors: z.array(z.looseObject({ segment: z.string(), share: z.number(), hours: z.array(z.string()), message: z.string() })).describe('top contributor first'),
+    }),
+  ),
 });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ScriptDescription } from '../../functions/client/types';
 import { describeIssues, type JsonSchema, type ToolInputSchema } from './tool';
 

@@ -7,10 +7,10 @@ import type { NightshiftClient } from '../../functions/client/api-client';
 import { ScriptCatalog } from './script-catalog';
 import { errorText, ToolInputError, type NightshiftTool, type ToolContext } from './tool';
 import { jobTools } from './tools/jobs';
-import { getProof } from './tools/proofs';
+import { explainProof, getProof } from './tools/proofs';
 import { annotateDays, listAnnotations } from './tools/annotations';
 import { runJob } from './tools/run-job';
-import { listSchedules } from './tools/schedules';
+import { listScheduleSlots, listSchedules } from './tools/schedules';
 import { scriptTools } from './tools/scripts';
 import { getStats } from './tools/stats';
 
@@ -88,7 +88,7 @@ export async function startMcpServer(transport: Transport, options: McpServerOpt
       }
     })();
     await built;
-    return [...jobTools, runJob, ...scriptPart, listSchedules, getStats, getProof, annotateDays, listAnnotations];
+    return [...jobTools, runJob, ...scriptPart, listSchedules, listScheduleSlots, getStats, getProof, explainProof, annotateDays, listAnnotations];
   };
 
   let zone: Promise<string> | undefined;

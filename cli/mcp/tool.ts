@@ -1,5 +1,5 @@
 import type { Tool, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApiConnectionError, ApiError, type NightshiftClient } from '../../functions/client/api-client';
 import { isCalendarDay } from '../command';
 import { apiErrorText } from '../output';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { zodProblems } from '../core/validation';
 import { InvalidEnvironmentError } from './environment-error';
 

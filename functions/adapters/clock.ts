@@ -1,3 +1,10 @@
 import type { Clock } from '../core/jobs/ports';
 
-export const systemClock: Clock = { now: () => new Date() };
+/** Real time: what Lambda runs on. */
+export const systemClock: Clock = {
+  now: () => new Date(),
+  after: (ms, callback) => {
+    const timer = setTimeout(callback, Math.max(0, ms));
+    return () => clearTimeout(timer);
+  },
+};

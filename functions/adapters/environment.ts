@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LogOutput } from './logger';
 import { prettyLevelOf } from './pretty-logger';
 import { InvalidEnvironmentError } from './environment-error';

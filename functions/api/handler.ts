@@ -1,4 +1,7 @@
 import { lambdaApiHandler } from '../runtime/edge';
+import { lambdaInvoker } from '../runtime/wiring/lambda-invoker';
+import { s3Artifacts } from '../runtime/wiring/s3-artifacts';
+import { sqsDelayQueue } from '../runtime/wiring/sqs-delay-queue';
 import { apiHandler, type ApiContext, type RouteHandler } from './http';
 import type { Logger } from '../core/jobs/logger';
 import { routeSpecs, type RouteKey } from './route-specs';
@@ -8,6 +11,7 @@ import { getJob, listJobs, postBackfill, postJob, postRelease } from './routes/j
 import { listSnapshots } from './routes/snapshots';
 import { triggerSchedule } from './routes/scheduler';
 import { listSchedulerTasks } from './routes/scheduler-tasks';
+import { listScheduleSlots } from './routes/schedule-slots';
 import { postEvents } from './routes/events';
 import { getStats } from './routes/stats';
 import { triggerRollup } from './routes/internal';
@@ -29,6 +33,7 @@ const routeHandlers: Record<RouteKey, RouteHandler> = {
   'GET /jobs': listJobs,
   'POST /jobs/backfill': postBackfill,
   'GET /scheduler/tasks': listSchedulerTasks,
+  'GET /scheduler/tasks/{name}/slots': listScheduleSlots,
   'POST /scheduler/trigger/{type}': triggerSchedule,
   'GET /snapshots': listSnapshots,
   'GET /jobs/{id}': getJob,
@@ -58,4 +63,4 @@ export function makeApiHandler(context: () => ApiContext, logger: Logger) {
 }
 
 /** The API function's Lambda handler: the context built once per container from its environment. */
-export const handler = lambdaApiHandler(makeApiHandler);
+export const handler = lambdaApiHandler(makeApiHandler, { s3: s3Artifacts, lambda: lambdaInvoker, sqs: sqsDelayQueue });

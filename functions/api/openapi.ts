@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { routeContracts, type RouteContract } from './contract/route-contracts';
 import { errorBody } from './contract/responses';
 import { MAX_CONTROL_BODY_BYTES, routeSpecs, type RouteKey, type RouteSpec } from './route-specs';

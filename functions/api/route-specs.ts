@@ -28,6 +28,7 @@ export const routeSpecs = [
   { method: 'GET', path: '/jobs', scope: 'read', summary: 'List runs, newest first' },
   { method: 'POST', path: '/jobs/backfill', scope: 'admin', summary: 'Start one run per period of a range (at most 400), skipping periods already done' },
   { method: 'GET', path: '/scheduler/tasks', scope: 'read', summary: 'Every schedule: next 5 fire times, last run, DST warnings' },
+  { method: 'GET', path: '/scheduler/tasks/{name}/slots', scope: 'read', summary: "A schedule's slots in a range, each with its fate (fired, caught up, missing, ...) and its run" },
   { method: 'POST', path: '/scheduler/trigger/{type}', scope: 'admin', summary: 'Run now what a schedule would: a schedule by name (its job, period and params), daily, weekly or monthly snapshot, or any job type' },
   { method: 'GET', path: '/snapshots', scope: 'read', summary: 'Snapshot items per scope, with artifact links' },
   { method: 'GET', path: '/jobs/{id}', scope: 'read', summary: 'One run, with artifact links' },

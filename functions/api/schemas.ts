@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { calendarDaySchema } from '../core/time/calendar-day';
 
 /** `YYYY-MM-DD` naming a real calendar day (no 2026-02-30). */

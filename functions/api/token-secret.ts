@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { NightshiftError } from '../core/errors';
 import { scopesOfRoles, sha256, tokenRoles, type TokenEntry, type TokenRole } from './auth';
 import { zodProblems } from '../core/validation';

@@ -15,6 +15,7 @@ import type {
   AnnotationRequest,
   AnnotationsPage,
   ProofIndexEntry,
+  ScheduleSlots,
   SchedulerTasks,
   ScriptList,
   SnapshotPage,
@@ -176,6 +177,11 @@ export class NightshiftClient {
 
   async schedulerTasks(): Promise<SchedulerTasks> {
     return (await this.request<SchedulerTasks>('GET', '/scheduler/tasks')).body;
+  }
+
+  /** `GET /scheduler/tasks/{name}/slots`: each slot in (from, to] with its fate; at most 31 days and 2000 slots. */
+  async scheduleSlots(name: string, range: { from?: string; to?: string } = {}): Promise<ScheduleSlots> {
+    return (await this.request<ScheduleSlots>('GET', `/scheduler/tasks/${segment(name)}/slots`, { query: { ...range } })).body;
   }
 
   /** `POST /scheduler/trigger/{name}`: `daily`/`weekly`/`monthly` snapshot or a job type. */

@@ -25,6 +25,8 @@ export interface JobRecord {
   trigger: JobTrigger;
   period?: string;
   scheduledFor?: string;
+  /** The schedule whose slot this run is (its delivery, or the sweeper's catch-up of it). */
+  scheduleName?: string;
   params: Record<string, unknown>;
   force?: boolean;
   createdAt: string;
@@ -203,9 +205,54 @@ export interface SchedulerTask {
   description: string | null;
   /** The next 5 fire times (fewer when the schedule ends; none when disabled). */
   nextRuns: ScheduledRun[];
-  lastRun: { id: string; status: JobStatus; createdAt: string; finishedAt: string | null } | null;
+  /** The run standing for its newest slot that has one: its delivery, a catch-up, or a backfill or manual run of its period. */
+  lastRun: SlotRun | null;
+  /** The same, among runs that succeeded or ended with a warning. */
+  lastSuccess: SlotRun | null;
+  /** How the sweeper makes up its missed slots. */
+  catchUp: { mode: 'none' | 'latest' | 'all'; window: string; maxPerSweep: number };
   /** `missedDays`: of `dates`, the local days the schedule does not fire at all (a gap costing a whole day, not one slot of many). */
   warnings: Array<{ code: 'dst_gap' | 'dst_overlap' | 'invalid_expression'; message: string; dates: string[]; missedDays: string[] }>;
+}
+
+export interface SlotRun {
+  id: string;
+  status: JobStatus;
+  trigger: JobTrigger;
+  createdAt?: string;
+  finishedAt?: string;
+}
+
+/** What became of a slot (see docs/schedules.md): each slot has exactly one. */
+export type SlotFate = 'fired' | 'failed' | 'retried' | 'caught_up' | 'skipped' | 'period_taken' | 'dead_lettered' | 'missing' | 'not_yet';
+export const SLOT_FATES: readonly SlotFate[] = ['fired', 'failed', 'retried', 'caught_up', 'skipped', 'period_taken', 'dead_lettered', 'missing', 'not_yet'];
+
+export interface ScheduleSlot {
+  scheduledFor: string;
+  /** The slot's wall time in the schedule's zone with its offset (a DST-gap slot: the time it was meant for). */
+  local: string;
+  dstGap?: true;
+  period?: string;
+  fate: SlotFate;
+  /** For skipped and caught_up: why the slot had no delivery. */
+  reason?: 'dst_gap' | 'dead_lettered' | 'missed';
+  run?: SlotRun;
+  /** For retried: the failed run it took over from. */
+  replaces?: string;
+}
+
+/** `GET /scheduler/tasks/{name}/slots`. */
+export interface ScheduleSlots {
+  schedule: string;
+  type: string;
+  timezone: string;
+  period: string;
+  /** Exclusive. */
+  from: string;
+  /** Inclusive. */
+  to: string;
+  counts: Record<SlotFate, number>;
+  slots: ScheduleSlot[];
 }
 
 export interface SchedulerTasks {
@@ -283,6 +330,26 @@ export interface ProofCheck {
   /** Holidays and annotations on the day that concern the metric. */
   calendar?: DayMark[];
   parameters: Record<string, unknown>;
+  /** A trend or range check that warned or went critical: the dimensions and hours that explain it. */
+  attribution?: ProofAttribution;
+}
+
+/** What explains a check's change, top contributor first. */
+export interface ProofAttribution {
+  direction: 'drop' | 'rise';
+  deviation: number;
+  contributors: Array<{
+    segment: string;
+    dims: Record<string, string>;
+    observed: number;
+    expected: number;
+    change: number | null;
+    share: number;
+    hours: string[];
+    where: string;
+    /** `channel=app: −96% in every store, 11:00–20:00; explains 98% of the drop` */
+    message: string;
+  }>;
 }
 
 /** `GET /proofs/{date}`: the proof artifact as stored. */
@@ -296,7 +363,7 @@ export interface ProofDocument {
   exitCode: 0 | 1 | 2;
   summary: ProofSummary;
   checks: ProofCheck[];
-  anomalies: Array<{ checkId: string; metric: string; kind: string; severity: 'warn' | 'critical'; reason: string | null; message: string }>;
+  anomalies: Array<{ checkId: string; metric: string; kind: string; severity: 'warn' | 'critical'; reason: string | null; message: string; explanation?: string[] }>;
   /** Holidays and annotations on the day; absent on an ordinary day. */
   calendar?: DayMark[];
 }

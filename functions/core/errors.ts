@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'idempotency_key_reused'
   | 'idempotency_key_in_progress'
   | 'invoke_failed'
+  | 'unknown_schedule'
+  | 'invalid_slot_range'
   // config, time and environment
   | 'invalid_config'
   | 'config_load_failed'

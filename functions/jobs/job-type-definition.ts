@@ -2,7 +2,7 @@ import type { NightshiftConfig } from '../core/config';
 import type { JobContext, JobDefinition, JobOutcome } from '../core/jobs/definition';
 import type { JobRecord } from '../core/jobs/record';
 import type { SubmittableType } from '../core/jobs/submit-run';
-import type { Alerter, ProofIndex } from '../core/proofs/ports';
+import type { Alerter, ProofIndex, WatchStore } from '../core/proofs/ports';
 import type { AnnotationStore } from '../core/calendar/ports';
 import type { RollupStore } from '../core/rollup/ports';
 import type { SnapshotStore } from '../core/snapshots/ports';
@@ -22,6 +22,8 @@ export interface JobServices {
   /** Users' annotations of days (incident, holiday, promotion, new normal). */
   annotations: AnnotationStore;
   alerter: Alerter;
+  /** The hourly watch's state per trend check (incidents open across rollups). */
+  watches: WatchStore;
   scripts: ScriptRunnerSettings;
 }
 

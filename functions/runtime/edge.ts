@@ -2,31 +2,40 @@ import type { ApiContext } from '../api/http';
 import type { Logger } from '../core/jobs/logger';
 import { readEnvironment } from '../adapters/environment';
 import { createLogger } from '../adapters/logger';
+import { apiAccess, type FunctionAccess } from '../function-access';
 import { runnableJob, type JobTypeDefinition } from '../jobs/job-type-definition';
 import { apiContextOf } from './api-context';
 import { builtOnFirstCall, madeOnFirstUse } from './first-call';
 import { makeJobHandler, type JobHandler } from './job-handler';
 import { buildRuntime, type Runtime } from './runtime';
+import { wiringProblems, type AwsAdapters } from './wiring/aws-adapters';
 
 /**
  * The edge of the runtime's Lambda functions, and the only place that reads `process.env`: the
  * environment is parsed and the runtime built once per container, on first use, then handed to
  * the handler factories. Everything inside takes what it needs as arguments.
+ *
+ * Each entry names the AWS adapters its function calls (`wiring/`), so its bundle holds only
+ * those clients; they must be exactly what its access declares, checked when the entry module
+ * loads (the bundle tests load every bundle).
  */
-const runtimeOfThisContainer = madeOnFirstUse((): Runtime => buildRuntime(readEnvironment(process.env)));
+function runtimeOfThisContainer(name: string, access: FunctionAccess, adapters: AwsAdapters): () => Runtime {
+  const problems = wiringProblems(name, access, adapters);
+  if (problems.length > 0) throw new Error(`the Lambda entry's AWS adapters do not match its access declaration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  return madeOnFirstUse(() => buildRuntime(readEnvironment(process.env), { adapters }));
+}
 
-/** A job type's Lambda handler (`functions/jobs/<type>/handler.ts`). */
-export function lambdaJobHandler(definition: JobTypeDefinition): JobHandler {
-  return builtOnFirstCall(() => {
-    const runtime = runtimeOfThisContainer();
-    return makeJobHandler(runnableJob(definition, runtime.services), runtime.deps);
-  });
+/** A job type's Lambda handler (`functions/jobs/<type>/handler.ts`) over the adapters its access declares. */
+export function lambdaJobHandler(definition: JobTypeDefinition, adapters: AwsAdapters): JobHandler {
+  const runtime = runtimeOfThisContainer(definition.type, definition.access, adapters);
+  return builtOnFirstCall(() => makeJobHandler(runnableJob(definition, runtime().services), runtime().deps));
 }
 
 /** The API function's Lambda handler; a context that cannot be built is answered as a JSON 500. */
-export function lambdaApiHandler<H>(make: (context: () => ApiContext, logger: Logger) => H): H {
+export function lambdaApiHandler<H>(make: (context: () => ApiContext, logger: Logger) => H, adapters: AwsAdapters): H {
+  const runtime = runtimeOfThisContainer('api', apiAccess, adapters);
   return make(
-    madeOnFirstUse(() => apiContextOf(runtimeOfThisContainer())),
+    madeOnFirstUse(() => apiContextOf(runtime())),
     createLogger(),
   );
 }

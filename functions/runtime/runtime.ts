@@ -1,7 +1,8 @@
 import type { JobDependencies } from '../core/jobs/definition';
 import type { IdempotencyStore } from '../core/jobs/idempotency';
-import type { Invoker } from '../core/jobs/ports';
-import { createDynamoDbDocumentClient, createLambdaClient, createS3Client, createSqsClient } from '../adapters/aws-clients';
+import type { Clock, Invoker } from '../core/jobs/ports';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDynamoDbDocumentClient } from '../adapters/aws-clients';
 import { DynamoDbDebounceStore } from '../adapters/dynamodb/debounce-store';
 import { DynamoDbIdempotencyStore } from '../adapters/dynamodb/idempotency-store';
 import { DynamoDbJobLedger } from '../adapters/dynamodb/job-ledger';
@@ -10,18 +11,18 @@ import { DynamoDbProofIndex } from '../adapters/dynamodb/proof-index';
 import { DynamoDbAnnotationStore } from '../adapters/dynamodb/annotation-store';
 import { DynamoDbRollupStore } from '../adapters/dynamodb/rollup-store';
 import { DynamoDbSnapshotStore } from '../adapters/dynamodb/snapshot-store';
-import { S3ArtifactStore } from '../adapters/s3/artifact-store';
-import { LambdaInvoker } from '../adapters/invoker/lambda-invoker';
-import { SqsDelayInvoker } from '../adapters/invoker/sqs-delay';
 import { createLogger } from '../adapters/logger';
 import { systemClock } from '../adapters/clock';
-import { proofAlerter } from '../adapters/alerts/proof-alerter';
+import { LoggingAlerter } from '../adapters/alerts/logging-alerter';
+import { DynamoDbWatchStore } from '../adapters/dynamodb/watch-store';
 import { PowertoolsRunMetrics } from '../adapters/metrics/powertools-run-metrics';
 import type { RuntimeEnvironment } from '../adapters/environment';
 import { InvalidEnvironmentError } from '../adapters/environment-error';
 import { catalogView, jobTypeNames } from '../catalog';
 import type { JobServices } from '../jobs/job-type-definition';
 import { shippedManifest } from '../jobs/script-run/shipped-manifest';
+import type { AwsAdapters } from './wiring/aws-adapters';
+import { unwiredArtifacts, unwiredInvoker } from './wiring/unwired';
 
 /**
  * Everything a function of this process runs on, built once from the parsed environment: what
@@ -38,19 +39,33 @@ export interface Runtime {
 
 export interface RuntimeOptions {
   /**
+   * The adapters over S3, Lambda, SQS and SNS this function calls (`wiring/`): a Lambda entry
+   * hands over those its access declares, the local cloud and the tests every one. A service
+   * without its adapter refuses every call (`wiring/unwired.ts`).
+   */
+  adapters: AwsAdapters;
+  /**
    * The invoker when `NIGHTSHIFT_INVOKER=in-process`: the local cloud's queues (or a test's). In
    * AWS the runtime builds Lambda's (and the delay queue's) itself.
    */
   invoker?: Invoker;
+  /** A DynamoDB client the caller built (a benchmark counting requests); by default the runtime builds its own from `env`. */
+  clients?: { dynamodb: DynamoDBDocumentClient };
+  /**
+   * The clock of everything the runtime builds (the ledger's stamps, leases, deadlines). The
+   * local cloud hands its own (simulated under `--clock`/`--speed`); Lambda runs on real time.
+   */
+  clock?: Clock;
 }
 
 /** The composition root: clients, stores, invoker, logger and metrics, once per process. */
-export function buildRuntime(env: RuntimeEnvironment, options: RuntimeOptions = {}): Runtime {
-  const documentClient = createDynamoDbDocumentClient({ region: env.region, ...(env.dynamodbEndpoint ? { endpoint: env.dynamodbEndpoint } : {}) });
-  const s3 = createS3Client({ region: env.region, ...(env.s3Endpoint ? { endpoint: env.s3Endpoint } : {}) });
+export function buildRuntime(env: RuntimeEnvironment, options: RuntimeOptions): Runtime {
+  const { adapters } = options;
+  refuseUnusableVariables(env, adapters);
+  const documentClient = options.clients?.dynamodb ?? createDynamoDbDocumentClient({ region: env.region, ...(env.dynamodbEndpoint ? { endpoint: env.dynamodbEndpoint } : {}) });
   const logger = createLogger(env.logOutput);
-  const clock = systemClock;
-  const artifacts = new S3ArtifactStore(s3, env.bucket);
+  const clock = options.clock ?? systemClock;
+  const artifacts = adapters.s3?.(env) ?? unwiredArtifacts;
   const deps: JobDependencies = {
     config: env.config,
     ledger: new DynamoDbJobLedger(documentClient, env.jobsTable, { clock, jobTypes: jobTypeNames }),
@@ -72,7 +87,8 @@ export function buildRuntime(env: RuntimeEnvironment, options: RuntimeOptions = 
     snapshots: new DynamoDbSnapshotStore(documentClient, env.analyticsTable),
     proofs: new DynamoDbProofIndex(documentClient, env.analyticsTable, env.config.retention.proofsDays),
     annotations: new DynamoDbAnnotationStore(documentClient, env.analyticsTable),
-    alerter: proofAlerter(env, logger),
+    alerter: adapters.sns?.(env, logger) ?? new LoggingAlerter(logger),
+    watches: new DynamoDbWatchStore(documentClient, env.analyticsTable),
     scripts: { directory: env.scriptsDirectory ?? shippedManifest.directory, searchPath: env.searchPath },
   };
   return { env, deps, services, idempotency: new DynamoDbIdempotencyStore(documentClient, env.jobsTable) };
@@ -84,6 +100,20 @@ function invokerFor(env: RuntimeEnvironment, options: RuntimeOptions): Invoker {
     return options.invoker;
   }
   // Lambda's async invoke, with the delay queue in front of it where the stack provides one.
-  const lambda = new LambdaInvoker(createLambdaClient({ region: env.region }), env.jobFunctions);
-  return env.delayQueueUrl ? new SqsDelayInvoker(createSqsClient({ region: env.region }), env.delayQueueUrl, lambda) : lambda;
+  const { lambda, sqs } = options.adapters;
+  const immediate = lambda?.(env) ?? unwiredInvoker;
+  return sqs ? sqs(env, immediate) : immediate;
+}
+
+/**
+ * The stack sets the queue and topic variables only on functions whose access declares them, and
+ * those functions' entries wire the adapters: a variable with no adapter to use it is a wiring
+ * mistake, refused at the start rather than at the first delayed run or alert.
+ */
+function refuseUnusableVariables(env: RuntimeEnvironment, adapters: AwsAdapters): void {
+  const problems = [
+    ...(env.delayQueueUrl && !adapters.sqs ? ['NIGHTSHIFT_DELAY_QUEUE_URL: set, but this function is built without the delay queue (sqs) adapter'] : []),
+    ...(env.alertTopicArn && !adapters.sns ? ['NIGHTSHIFT_ALERT_TOPIC_ARN: set, but this function is built without the alert topic (sns) adapter'] : []),
+  ];
+  if (problems.length > 0) throw new InvalidEnvironmentError(problems);
 }

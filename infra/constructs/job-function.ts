@@ -10,20 +10,13 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { NightshiftConfig } from '../../functions/core/config';
+import { esmRequireBanner, lazyCredentialProviders } from './lambda-bundle';
 import { scriptRunnerImageCode } from './script-runner-image';
 
 /** The repository root: handler entries in the catalog are relative to it. */
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 const packageVersion = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
-
-/**
- * esbuild's ESM output has no `require`; CommonJS dependencies that call it (or that esbuild
- * wraps in `__require`) would throw "Dynamic require of X is not supported". The alias keeps the
- * banner's import from clashing with any `createRequire` a bundled module imports itself.
- */
-const esmRequireBanner =
-  "import { createRequire as __nightshiftCreateRequire } from 'node:module'; const require = __nightshiftCreateRequire(import.meta.url);";
 
 export type Access = 'R' | 'RW';
 
@@ -121,7 +114,7 @@ export class JobFunction extends Construct {
     if (props.packaging === 'script-runner-image') {
       this.function = new DockerImageFunction(this, 'Function', {
         ...common,
-        code: scriptRunnerImageCode(this, { projectRoot, entry: props.entry, banner: esmRequireBanner, define }),
+        code: scriptRunnerImageCode(this, { projectRoot, entry: props.entry, define }),
       });
       return;
     }
@@ -132,6 +125,7 @@ export class JobFunction extends Construct {
       projectRoot,
       depsLockFilePath: join(projectRoot, 'package-lock.json'),
       runtime: Runtime.NODEJS_22_X,
+      // The same choices as lambdaBundleOptions (lambda-bundle.ts), in NodejsFunction's words.
       bundling: {
         format: OutputFormat.ESM,
         target: 'node22',
@@ -149,6 +143,8 @@ export class JobFunction extends Construct {
         // esbuild keeps only the commands we import, which loads faster than the runtime's
         // full clients on a cold start.
         bundleAwsSDK: true,
+        // Never loaded in Lambda (the environment's keys answer first): lambda-bundle.ts.
+        externalModules: [...lazyCredentialProviders],
         define,
         ...(props.withConsole ? { commandHooks: consoleBuildHooks(projectRoot) } : {}),
       },

@@ -30,6 +30,8 @@ export interface ObservabilityProps {
   otherFunctions: readonly JobFunction[];
   /** Job types with an enabled schedule: the sweeper publishes their health, so they get a stale alarm. */
   scheduledTypes: readonly string[];
+  /** Enabled cron and at() schedules: the sweeper publishes SlotsMissed for each, so each gets an alarm. */
+  slotSchedules: readonly string[];
   httpApi: IHttpApi;
   /** Queues where failed deliveries end up; any message there is an alarm. */
   deadLetterQueues: ReadonlyArray<{ name: string; queue: IQueue }>;
@@ -82,6 +84,7 @@ export class Observability extends Construct {
       // A sweeper that stops publishing leaves no data: say so, rather than keep the last verdict.
       stale.addInsufficientDataAction(notify);
     }
+    for (const schedule of props.slotSchedules) add(this.slotsMissedAlarm(stackName, schedule));
     for (const { name, queue } of props.deadLetterQueues) {
       add(
         new Alarm(this, `DeadLetters-${name}`, {
@@ -178,6 +181,19 @@ export class Observability extends Construct {
       evaluationPeriods: HEALTH_PERIODS,
       // Missing is neither healthy nor stale: a fresh stack starts INSUFFICIENT_DATA without a page.
       treatMissingData: TreatMissingData.MISSING,
+    });
+  }
+
+  /** A slot of the last day past due with no run standing for it (the slot ledger's `missing`, `skipped`, `dead_lettered`). */
+  private slotsMissedAlarm(stackName: string, schedule: string): Alarm {
+    return new Alarm(this, `SlotsMissed-${schedule}`, {
+      alarmName: `${stackName}-slots-missed-${schedule}`,
+      alarmDescription: `A slot of schedule ${schedule} in the last day has no run (missed, in a DST gap and not made up, or dead-lettered). \`nightshift schedules slots ${schedule} --missed\` lists them; its catch-up policy says whether the sweeper makes them up.`,
+      metric: new Metric({ namespace: METRICS_NAMESPACE, metricName: MetricName.slotsMissed, dimensionsMap: { Schedule: schedule }, period: HEALTH_PERIOD, statistic: 'Maximum' }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: HEALTH_PERIODS,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
   }
 

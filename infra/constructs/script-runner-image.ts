@@ -5,14 +5,14 @@ import { Stage } from 'aws-cdk-lib';
 import { DockerImageCode } from 'aws-cdk-lib/aws-lambda';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import type { Construct } from 'constructs';
+import { lambdaBundleOptions } from './lambda-bundle';
 
 export interface ScriptRunnerImageProps {
   /** Repository root. */
   projectRoot: string;
   /** Handler module relative to the root. */
   entry: string;
-  /** Same bundling choices as the zip functions (see JobFunction). */
-  banner: string;
+  /** Compiled into the bundle (see JobFunction). */
   define: Record<string, string>;
 }
 
@@ -29,20 +29,7 @@ export function scriptRunnerImageCode(scope: Construct, props: ScriptRunnerImage
   mkdirSync(join(context, 'bundle'), { recursive: true });
   cpSync(join(props.projectRoot, 'infra/images/script-runner/Dockerfile'), join(context, 'Dockerfile'));
   cpSync(join(props.projectRoot, 'layers/scripts'), join(context, 'scripts'), { recursive: true });
-  buildSync({
-    entryPoints: [join(props.projectRoot, props.entry)],
-    outfile: join(context, 'bundle', 'index.mjs'),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    mainFields: ['module', 'main'],
-    banner: { js: props.banner },
-    minify: true,
-    sourcemap: true,
-    sourcesContent: false,
-    logLevel: 'warning',
-    define: props.define,
-  });
+  // Same bundling choices as the zip functions.
+  buildSync(lambdaBundleOptions(join(props.projectRoot, props.entry), join(context, 'bundle', 'index.mjs'), props.define));
   return DockerImageCode.fromImageAsset(context, { platform: Platform.LINUX_ARM64 });
 }

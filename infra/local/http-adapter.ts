@@ -1,17 +1,21 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { MAX_BODY_BYTES } from '../../functions/api/http';
+import { realClock, type LocalClock } from './simulated-clock';
 
 type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /**
  * API Gateway (HTTP API, payload format 2.0) in front of the API function: the request becomes
  * the same event Lambda would receive, with the same 10 MB body limit, and a context whose time
- * runs out after the function's timeout (`timeoutMs`), as Lambda's does.
+ * runs out after the function's timeout (`timeoutMs`), as Lambda's does. That limit, and the
+ * request's time, are real time: they measure the function's work, during which a simulated
+ * clock (`clock`, told the function is at work) runs at real speed anyway.
  */
-export function createApiServer(handler: ApiHandler, timeoutMs: number): Server {
+export function createApiServer(handler: ApiHandler, timeoutMs: number, clock: Pick<LocalClock, 'working'> = realClock): Server {
   return createServer((request, response) => {
-    void serve(handler, timeoutMs, request, response);
+    const done = clock.working();
+    void serve(handler, timeoutMs, request, response).finally(done);
   });
 }
 

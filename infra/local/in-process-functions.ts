@@ -6,7 +6,9 @@ import { apiContextOf } from '../../functions/runtime/api-context';
 import { makeJobHandler } from '../../functions/runtime/job-handler';
 import { runnableJob } from '../../functions/jobs/job-type-definition';
 import { buildRuntime, type Runtime } from '../../functions/runtime/runtime';
+import { everyAwsAdapter } from '../../functions/runtime/wiring/every-adapter';
 import { InProcessInvoker, type LaneSpec } from './in-process-invoker';
+import type { LocalClock } from './simulated-clock';
 
 export interface InProcessFunctions {
   runtime: Runtime;
@@ -20,19 +22,21 @@ export interface InProcessFunctions {
  * the parsed environment with the in-process invoker, a lane per job type of the catalog (its
  * handler, concurrency cap and timeout, as the stack makes its function), and the API handler.
  * The local cloud runs on it; so do tests that let jobs run for real. `lanes` replaces the
- * catalog's (a test's own script whitelist).
+ * catalog's (a test's own script whitelist). `clock` is the one clock of all of them (real time,
+ * or the simulated time of `--clock`/`--speed`).
  */
 export function buildInProcessFunctions(
   env: RuntimeEnvironment,
   options: {
+    clock: LocalClock;
     onError: (invocation: JobInvocation, error: unknown) => void;
     /** What each invocation's handler returned (the local cloud's run lines). */
     onEnded?: (invocation: JobInvocation, result: unknown) => void;
     lanes?: (runtime: Runtime) => readonly LaneSpec[];
   },
 ): InProcessFunctions {
-  const invoker = new InProcessInvoker(options.onError, options.onEnded);
-  const runtime = buildRuntime(env, { invoker });
+  const invoker = new InProcessInvoker(options.clock, options.onError, options.onEnded);
+  const runtime = buildRuntime(env, { adapters: everyAwsAdapter, invoker, clock: options.clock });
   invoker.serve(options.lanes?.(runtime) ?? catalogLanes(runtime));
   const context = apiContextOf(runtime);
   return { runtime, invoker, api: makeApiHandler(() => context, runtime.deps.logger) };

@@ -1,4 +1,5 @@
 import type { InvokeOptions, Invoker, JobInvocation } from '../../functions/core/jobs/ports';
+import type { LocalClock } from './simulated-clock';
 
 type Handler = (event: unknown, context: { getRemainingTimeInMillis(): number }) => Promise<unknown>;
 
@@ -20,7 +21,8 @@ interface Lane {
  * Lambda's asynchronous invoke, in process: each job type gets a queue and runs at most its
  * catalog concurrency at once, with the function's timeout as its remaining time. The handlers
  * are the ones Lambda runs, built over the same composition root. A delayed invoke (the delay
- * queue in AWS) waits on a timer before it joins the queue.
+ * queue in AWS) waits on a timer before it joins the queue. Delays and the function's remaining
+ * time are measured on the local cloud's clock, and each run tells the clock it is at work.
  *
  * Made in two steps, because the runtime is built with this invoker and the handlers over the
  * runtime: construct it, build the runtime, then `serve` the lanes.
@@ -28,12 +30,13 @@ interface Lane {
 export class InProcessInvoker implements Invoker {
   private readonly lanes = new Map<string, Lane>();
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly delayed = new Set<NodeJS.Timeout>();
+  private readonly delayed = new Set<() => void>();
   private accepting = true;
 
   private idleWaiters: Array<() => void> = [];
 
   constructor(
+    private readonly clock: LocalClock,
     private readonly onError: (invocation: JobInvocation, error: unknown) => void,
     /** What the handler returned, for each invocation that ran to its end. */
     private readonly onEnded: (invocation: JobInvocation, result: unknown) => void = () => undefined,
@@ -55,11 +58,12 @@ export class InProcessInvoker implements Invoker {
     }
     // Copied now, as SQS copies the message body when it is sent.
     const message = structuredClone(invocation);
-    const timer = setTimeout(() => {
-      this.delayed.delete(timer);
+    const cancel = this.clock.after(delayMs, () => {
+      this.delayed.delete(cancel);
       if (this.accepting) this.enqueue(lane, message);
-    }, delayMs);
-    this.delayed.add(timer);
+      this.settleIdleWaiters();
+    });
+    this.delayed.add(cancel);
   }
 
   /** Delayed invocations still waiting for their time. */
@@ -87,7 +91,7 @@ export class InProcessInvoker implements Invoker {
   /** Stops taking invocations and waits (bounded) for running ones to finish. */
   async drain(timeoutMs: number): Promise<void> {
     this.accepting = false;
-    for (const timer of this.delayed) clearTimeout(timer);
+    for (const cancel of this.delayed) cancel();
     this.delayed.clear();
     for (const lane of this.lanes.values()) lane.waiting.length = 0;
     await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
@@ -102,7 +106,9 @@ export class InProcessInvoker implements Invoker {
     while (lane.running < lane.spec.maxConcurrency && lane.waiting.length > 0) {
       const invocation = lane.waiting.shift()!;
       lane.running += 1;
+      const done = this.clock.working();
       const run = this.run(lane, invocation).finally(() => {
+        done();
         lane.running -= 1;
         this.inFlight.delete(run);
         if (this.accepting) this.pump(lane);
@@ -114,8 +120,9 @@ export class InProcessInvoker implements Invoker {
 
   private async run(lane: Lane, invocation: JobInvocation): Promise<void> {
     try {
-      const deadline = Date.now() + lane.spec.timeoutMs;
-      const result = await lane.spec.handler(structuredClone(invocation), { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) });
+      const deadline = this.clock.now().getTime() + lane.spec.timeoutMs;
+      const remaining = () => Math.max(0, deadline - this.clock.now().getTime());
+      const result = await lane.spec.handler(structuredClone(invocation), { getRemainingTimeInMillis: remaining });
       this.onEnded(invocation, result);
     } catch (error) {
       this.onError(invocation, error);

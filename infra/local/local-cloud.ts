@@ -19,6 +19,7 @@ import { buildConsole } from '../../console/build';
 import { acquireInstanceLock } from './instance-lock';
 import { localAdminToken, type LocalAdminToken } from './local-tokens';
 import { runLine } from './run-lines';
+import { realClock, type LocalClock } from './simulated-clock';
 
 export interface LocalCloudOptions {
   config: NightshiftConfig;
@@ -53,6 +54,12 @@ export interface LocalCloudOptions {
   searchPath?: string;
   /** Where the shipped scripts are. @default layers/scripts under the working directory */
   scriptsDirectory?: string;
+  /**
+   * The one clock of the whole local cloud: the runtime's, the scheduler's, the invoker's. A
+   * `SimulatedClock` (`--clock`, `--speed`) moves schedules, the sweeper, deadlines, leases and
+   * debounce together, and records carry its time. @default real time
+   */
+  clock?: LocalClock;
   log?: (line: string) => void;
 }
 
@@ -66,6 +73,8 @@ export interface LocalCloud {
   portTaken?: number;
   /** Set when this start took over the lock of a local cloud that had died: what was done. */
   tookOver?: string;
+  /** The clock everything runs on (simulated under `--clock`/`--speed`). */
+  clock: LocalClock;
   /** Settles once the first start's demo runs have all ended (undefined without a demo). */
   demoDone?: Promise<void>;
   emulators: Emulators;
@@ -88,6 +97,9 @@ export const localStorageNames: StorageNames = {
  */
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
   const log = options.log ?? ((line: string) => console.log(line));
+  const clock = options.clock ?? realClock;
+  // Starting (emulators, the demo's writes) is work: a simulated clock waits for it at real speed.
+  const starting = clock.working();
   const dataDir = resolve(options.root, options.dataDir ?? '.nightshift');
   await mkdir(dataDir, { recursive: true });
   // Before anything starts: a second local cloud on this data would share its database files.
@@ -112,7 +124,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       names: localStorageNames,
     });
 
-    const startedAt = new Date();
+    const startedAt = clock.now();
     const admin = await localAdminToken(dataDir, options.adminToken);
     const logFormat = options.logFormat ?? 'pretty';
     // The variables the stack gives a Lambda function, through the same parser, plus the
@@ -141,6 +153,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     const lineOptions = { timezone: options.config.timezone, color: options.color ?? false };
     const { runtime, invoker, api } = buildInProcessFunctions(env, {
+      clock,
       onError: (invocation, error) =>
         log(`job ${invocation.type} (${invocation.jobId ?? invocation.scheduleName ?? invocation.trigger}) failed to run: ${describeError(error).message}`),
       onEnded: (invocation, result) => {
@@ -148,7 +161,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         if (line) log(line);
       },
     });
-    const scheduler = new LocalScheduler(scheduledTasks(options.config), invoker, startedAt, (task, slot, error) => {
+    const scheduler = new LocalScheduler(scheduledTasks(options.config), invoker, startedAt, clock, (task, slot, error) => {
       if (error) log(`schedule ${task.name} could not invoke ${task.type}: ${describeError(error).message}`);
     });
 
@@ -157,12 +170,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const demo = options.demo ?? true ? await seedDemoData(runtime.deps, log) : undefined;
     const demoDone = demo ? demo.followUp.then(() => invoker.whenIdle()) : undefined;
 
-    const server = createApiServer(api, options.apiTimeoutMs ?? apiFunction.timeoutSeconds * 1000);
+    const server = createApiServer(api, options.apiTimeoutMs ?? apiFunction.timeoutSeconds * 1000, clock);
     const requestedPort = options.port ?? 3000;
     const port = await findFreePort(requestedPort);
     server.listen(port, '127.0.0.1');
     await once(server, 'listening');
     scheduler.start();
+    starting();
     const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     await lock.update({ url: apiUrl });
 
@@ -184,6 +198,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       admin,
       ...(requestedPort > 0 && port !== requestedPort ? { portTaken: requestedPort } : {}),
       ...(lock.tookOver ? { tookOver: lock.tookOver } : {}),
+      clock,
       ...(demoDone ? { demoDone } : {}),
       emulators,
       names: localStorageNames,

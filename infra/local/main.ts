@@ -9,6 +9,7 @@ import { startLocalCloud, type LocalCloud } from './local-cloud';
 import { DataDirInUseError } from './instance-lock';
 import { EmulatorStartError } from './emulators';
 import { apiFunction } from '../../functions/catalog';
+import { localClockFromFlags, type LocalClock } from './simulated-clock';
 
 // The lock file pins SDK releases that support Node 20 (see docs/development.md); the reminder would bury the banner.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
@@ -31,6 +32,14 @@ Options:
   --log-format F    pretty (default): one line per run, warnings and highlighted alerts;
                     json: every structured log line, as Lambda writes them. LOG_LEVEL (or
                     POWERTOOLS_LOG_LEVEL) sets the level: DEBUG, INFO, WARN, ERROR, SILENT
+  --clock TIME      run on a simulated clock from TIME: an ISO date-time in the config's
+                    time zone (2027-03-13T20:00) or with an offset (2027-03-14T04:00Z).
+                    Schedules, the sweeper, run deadlines, leases, debounce and the banner's
+                    fire times follow it; records carry its time
+  --speed N         how fast the simulated clock runs while no function is at work: N times
+                    real time (600: an hour in 6 s), or max (straight to the next timer);
+                    while a run or request works it runs at real speed. Default 1; alone,
+                    it starts from now
   -h, --help        this help
 
 One local cloud runs per data dir (it holds DIR/nightshift.lock). The admin token is kept in
@@ -49,6 +58,8 @@ async function main(): Promise<void> {
         demo: { type: 'boolean', default: false },
         'api-timeout': { type: 'string', default: String(apiFunction.timeoutSeconds) },
         'log-format': { type: 'string', default: 'pretty' },
+        clock: { type: 'string' },
+        speed: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -87,11 +98,17 @@ async function main(): Promise<void> {
   // The demo writes the demo shop's events: with the shipped config only, unless asked for.
   const demo = args.config === undefined ? !args['no-demo'] : args.demo;
   const config = await loadConfigFile(configFile, process.cwd());
+  const clockChoice = localClockFromFlags({ clock: args.clock, speed: args.speed }, config.timezone);
+  if ('problem' in clockChoice) {
+    process.stderr.write(`${clockChoice.problem}\n`);
+    process.exit(2);
+  }
   console.log(`Nightshift: starting the local cloud (config ${configFile}, time zone ${config.timezone})…`);
   const cloud = await startLocalCloud({
     config,
     root,
     dataDir: resolve(process.cwd(), args['data-dir']),
+    clock: clockChoice.clock,
     port,
     demo,
     apiTimeoutMs: apiTimeout * 1000,
@@ -135,7 +152,7 @@ async function main(): Promise<void> {
 }
 
 function printBanner(cloud: LocalCloud, timezone: string, title: string, logFormat: 'pretty' | 'json'): void {
-  const now = new Date();
+  const now = cloud.clock.now();
   const { admin } = cloud;
   const lines = [
     '',
@@ -148,6 +165,7 @@ function printBanner(cloud: LocalCloud, timezone: string, title: string, logForm
       : `  Admin token  ${admin.token}   (${admin.source === 'generated' ? 'generated, ' : ''}kept in ${admin.file}; NIGHTSHIFT_ADMIN_TOKEN overrides it)`,
     `  DynamoDB     ${cloud.emulators.dynamodbEndpoint}  (tables ${cloud.names.jobsTable}, ${cloud.names.analyticsTable})`,
     `  S3           ${cloud.emulators.s3Endpoint}  (bucket ${cloud.names.bucket}, access key S3RVER)`,
+    ...clockLines(cloud.clock, timezone),
     `  Schedules    (${timezone})`,
   ];
   const schedules = cloud.scheduler.list();
@@ -174,6 +192,16 @@ function printBanner(cloud: LocalCloud, timezone: string, title: string, logForm
     '',
   );
   console.log(lines.join('\n'));
+}
+
+function clockLines(clock: LocalClock, timezone: string): string[] {
+  if (!clock.simulation) return [];
+  const { start, speed } = clock.simulation;
+  const pace = Number.isFinite(speed) ? `${speed}× real time` : 'straight to the next timer (--speed max)';
+  return [
+    `  Clock        SIMULATED: started at ${formatLocalTime(start, timezone)}, now ${formatLocalTime(clock.now(), timezone)}`,
+    `               ${pace} while no function works, real speed while one does`,
+  ];
 }
 
 /** Machine-readable, once, for scripts and tests that start the local cloud as a child process. */

@@ -1,9 +1,6 @@
 import type { ScheduledTask } from '../../functions/core/jobs/scheduled-task';
-import type { Invoker } from '../../functions/core/jobs/ports';
+import type { Clock, Invoker } from '../../functions/core/jobs/ports';
 import { nextFireTimes } from '../../functions/core/time/schedule';
-
-/** setTimeout cannot wait longer than this; longer waits re-arm. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface ScheduleState {
   task: ScheduledTask;
@@ -13,28 +10,30 @@ export interface ScheduleState {
 /**
  * EventBridge Scheduler, locally: each enabled schedule fires at its next fire time in its time
  * zone (the same module computes it, DST rules included) and invokes its job with the slot time,
- * exactly as the deployed schedule's input does.
+ * exactly as the deployed schedule's input does. Its time is the local cloud's clock (a simulated
+ * one under `--clock`/`--speed`): the slots it fires, and when, follow that clock.
  */
 export class LocalScheduler {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Map<string, () => void>();
   private readonly states = new Map<string, ScheduleState>();
 
   constructor(
     private readonly tasks: readonly ScheduledTask[],
     private readonly invoker: Invoker,
     private readonly anchor: Date,
+    private readonly clock: Clock,
     private readonly onFire: (task: ScheduledTask, slot: Date, error?: unknown) => void,
   ) {}
 
   start(): void {
     for (const task of this.tasks) {
       this.states.set(task.name, { task, next: undefined });
-      if (task.enabled) this.arm(task, new Date());
+      if (task.enabled) this.arm(task, this.clock.now());
     }
   }
 
   stop(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
   }
 
@@ -46,14 +45,11 @@ export class LocalScheduler {
     const [next] = nextFireTimes(task.expression, after, 1, { timezone: task.timezone, anchor: this.anchor });
     this.states.set(task.name, { task, next });
     if (!next) return;
-    const wait = next.getTime() - Date.now();
-    const timer = setTimeout(() => {
-      if (wait > MAX_TIMER_MS) return this.arm(task, after);
+    const cancel = this.clock.after(next.getTime() - this.clock.now().getTime(), () => {
       this.fire(task, next);
       this.arm(task, next);
-    }, Math.max(0, Math.min(wait, MAX_TIMER_MS)));
-    timer.unref();
-    this.timers.set(task.name, timer);
+    });
+    this.timers.set(task.name, cancel);
   }
 
   private fire(task: ScheduledTask, slot: Date): void {

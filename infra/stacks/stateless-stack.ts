@@ -123,6 +123,7 @@ export class NightshiftStatelessStack extends Stack {
       jobFunctions: this.jobFunctions,
       otherFunctions: [this.apiFunction, this.authorizerFunction],
       scheduledTypes: [...new Set(scheduledTasks(props.config).filter((task) => task.enabled).map((task) => task.type))],
+      slotSchedules: scheduledTasks(props.config).filter((task) => task.enabled && !task.expression.startsWith('rate(')).map((task) => task.name),
       httpApi: this.httpApi,
       deadLetterQueues: [{ name: 'schedule', queue: this.scheduleDlq }, ...(this.delayQueue?.deadLetterQueue ? [{ name: 'delay', queue: this.delayQueue.deadLetterQueue.queue }] : [])],
       workQueues: this.delayQueue ? [{ name: 'delay', queue: this.delayQueue }] : [],

@@ -97,6 +97,9 @@ describe('demo data on the first start', () => {
     expect(check(missingHour, 'completeness:sessions')).toMatchObject({ status: 'warn', reason: 'hours_missing', observed: artifacts.get(missingHour).checks.find((c: any) => c.id === 'completeness:sessions').expected.max - 1 });
     expect(check(appOutage, 'trend:sessions')).toMatchObject({ status: 'critical' });
     expect(check(appOutage, 'trend:sessions').score).toBeLessThan(-5);
+    // Each trend incident comes with its explanation, from the hour partials (attribution).
+    expect(check(appOutage, 'trend:sessions').attribution.contributors[0]).toMatchObject({ segment: 'channel=app', where: 'in every store', hours: ['11:00–20:00'] });
+    expect(check(bulkOrder, 'trend:revenue').attribution.contributors[0]).toMatchObject({ segment: 'store=la-venice, channel=web', hours: ['11:00–12:00'] });
     const skippedTrends = [...artifacts.values()].flatMap((proof) => proof.checks.filter((c: any) => c.kind === 'trend' && c.status === 'skipped').map((c: any) => `${proof.date} ${c.id}`));
     expect(skippedTrends).toEqual([]);
     const runStatus = { pass: 'succeeded', warn: 'warning', critical: 'failed' } as Record<string, string>;

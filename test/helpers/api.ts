@@ -5,10 +5,12 @@ import { readEnvironment, type RuntimeEnvironment } from '../../functions/adapte
 import { createLogger } from '../../functions/adapters/logger';
 import { apiContextOf } from '../../functions/runtime/api-context';
 import { buildRuntime, type Runtime } from '../../functions/runtime/runtime';
+import { everyAwsAdapter } from '../../functions/runtime/wiring/every-adapter';
 import type { NightshiftConfig } from '../../functions/core/config';
 import type { Invoker, JobInvocation } from '../../functions/core/jobs/ports';
 import { buildInProcessFunctions } from '../../infra/local/in-process-functions';
 import type { InProcessInvoker, LaneSpec } from '../../infra/local/in-process-invoker';
+import { realClock, type LocalClock } from '../../infra/local/simulated-clock';
 import { RecordingInvoker } from './jobs';
 import { routeContracts } from '../../functions/api/contract/route-contracts';
 import { errorBody } from '../../functions/api/contract/responses';
@@ -71,7 +73,7 @@ export function apiEvent(method: string, rawPath: string, call: ApiCall = {}): A
 type ApiFunction = ReturnType<typeof makeApiHandler>;
 
 /** One request through an API function, as Lambda would run it. */
-async function callFunction(api: ApiFunction, method: string, rawPath: string, call: ApiCall = {}): Promise<ApiAnswer> {
+export async function callFunction(api: ApiFunction, method: string, rawPath: string, call: ApiCall = {}): Promise<ApiAnswer> {
   const result = (await api(apiEvent(method, rawPath, call), {} as Context)) as APIGatewayProxyStructuredResultV2;
   const headers = (result.headers ?? {}) as Record<string, string>;
   const raw = result.body && result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body ? Buffer.from(result.body, 'utf8') : undefined;
@@ -117,7 +119,7 @@ type Variables = Record<string, string | undefined>;
  * go to `invoker` (by default one that only records them).
  */
 export function testRuntime(storage: TestStorage, config: NightshiftConfig, options: { invoker?: Invoker; variables?: Variables } = {}): Runtime {
-  return buildRuntime(testEnvironment(storage, config, options.variables), { invoker: options.invoker ?? new RecordingInvoker() });
+  return buildRuntime(testEnvironment(storage, config, options.variables), { adapters: everyAwsAdapter, invoker: options.invoker ?? new RecordingInvoker() });
 }
 
 export interface TestApi {
@@ -145,9 +147,10 @@ export function testApi(storage: TestStorage, config: NightshiftConfig, options:
 export function testCloud(
   storage: TestStorage,
   config: NightshiftConfig,
-  options: { onError?: (invocation: JobInvocation, error: unknown) => void; lanes?: (runtime: Runtime) => readonly LaneSpec[]; variables?: Variables } = {},
+  options: { onError?: (invocation: JobInvocation, error: unknown) => void; lanes?: (runtime: Runtime) => readonly LaneSpec[]; variables?: Variables; clock?: LocalClock } = {},
 ): TestApi & { invoker: InProcessInvoker } {
   const functions = buildInProcessFunctions(testEnvironment(storage, config, options.variables), {
+    clock: options.clock ?? realClock,
     onError: options.onError ?? (() => undefined),
     ...(options.lanes ? { lanes: options.lanes } : {}),
   });

@@ -1,6 +1,10 @@
 import type { Clock } from '../../functions/core/jobs/ports';
 
-/** A clock that only moves when told to. */
+/**
+ * A clock whose time only moves when told to. Its timers run on real time (a run's deadline
+ * `ms` from the fake now fires `ms` later in the test), as every test written against it expects;
+ * `SimulatedClock` (infra/local) is the one whose timers follow its own time.
+ */
 export class FakeClock implements Clock {
   private current: number;
 
@@ -10,6 +14,11 @@ export class FakeClock implements Clock {
 
   now(): Date {
     return new Date(this.current);
+  }
+
+  after(ms: number, callback: () => void): () => void {
+    const timer = setTimeout(callback, Math.max(0, ms));
+    return () => clearTimeout(timer);
   }
 
   set(to: Date | string): void {

@@ -1,5 +1,5 @@
 import { monotonicFactory } from 'ulid';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseConfig, type NightshiftConfig, type NightshiftConfigInput } from '../../functions/core/config';
 import { DynamoDbJobLedger } from '../../functions/adapters/dynamodb/job-ledger';
 import { DynamoDbLeaseStore } from '../../functions/adapters/dynamodb/lease-store';

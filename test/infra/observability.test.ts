@@ -113,6 +113,28 @@ describe('observability: alarms', () => {
     });
   });
 
+  it('watches SlotsMissed ≥ 1 for each enabled cron schedule, not rate() or disabled ones', () => {
+    // Prepare
+    const names = Object.values(alarms).map((a) => String(a.Properties['AlarmName'])).filter((name) => name.includes('-slots-missed-'));
+
+    // Act
+    const daily = alarmNamed('slots-missed-snapshot-daily');
+
+    // Assess
+    expect(names).toEqual([`${stackName}-slots-missed-snapshot-daily`]);
+    expect(daily).toMatchObject({
+      Namespace: 'Nightshift',
+      MetricName: 'SlotsMissed',
+      Dimensions: [{ Name: 'Schedule', Value: 'snapshot-daily' }],
+      Statistic: 'Maximum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [topicRef],
+    });
+    expect(String(daily['AlarmDescription'])).toContain('nightshift schedules slots snapshot-daily --missed');
+  });
+
   it('alarms on any visible message in the schedule and delay dead-letter queues', () => {
     // Prepare
     const dlqs = template.findResources('AWS::SQS::Queue', { Properties: Match.objectLike({ MessageRetentionPeriod: 14 * 86_400 }) });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { JobLogs, JobStatus, LogStream } from '../../../functions/client/types';
 import { describeJob, jobColumns, parseWhen } from '../../commands/jobs';
 import { formatTable } from '../../output';

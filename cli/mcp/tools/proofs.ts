@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { NightshiftClient } from '../../../functions/client/api-client';
-import { describeProof } from '../../commands/proofs';
-import { proofOutput } from '../output-schemas';
+import { describeProof, explanationLines } from '../../commands/proofs';
+import { explainOutput, proofOutput } from '../output-schemas';
 import { defineTool, localDay } from '../tool';
 
 const DAY_MS = 86_400_000;
@@ -20,6 +20,31 @@ export const getProof = defineTool({
     const date = args.date ?? (await latestProvenDay(context.client, context.now()));
     const proof = await context.client.getProof(date);
     return { text: describeProof(proof, await context.timezone()), structured: { ...proof } };
+  },
+});
+
+export const explainProof = defineTool({
+  name: 'explain_proof',
+  title: "What explains a day's anomalies",
+  description:
+    "For each trend or range check of a day's sampling proof that warned or went critical: which kept dimension values and local hours explain the change, with each contributor's own change and its share of the metric's deviation (e.g. \"channel=app: −96% in every store, 11:00–20:00; explains 98% of the drop\"). Without a date, the latest proven day of the last year.",
+  input: z.strictObject({
+    date: localDay('The local day, YYYY-MM-DD; omitted, the latest day that has a proof').optional(),
+  }),
+  output: explainOutput,
+  annotations: { readOnlyHint: true, openWorldHint: false },
+  async run(args, context) {
+    const date = args.date ?? (await latestProvenDay(context.client, context.now()));
+    const proof = await context.client.getProof(date);
+    const explained = proof.checks
+      .filter((check) => check.status === 'warn' || check.status === 'critical')
+      .map((check) => ({ checkId: check.id, status: check.status, message: check.message, contributors: check.attribution?.contributors ?? [] }));
+    const lines = explanationLines(proof);
+    const text =
+      explained.length === 0
+        ? `${date}: ${proof.status}; nothing warned or went critical, nothing to explain`
+        : [`${date}: ${proof.status}`, ...explained.map((check) => `${check.status} ${check.checkId}: ${check.message}`), ...(lines.length > 0 ? ['explained by', ...lines] : ['no dimension or hour explains it (no hour partials for the day or its baseline)'])].join('\n');
+    return { text, structured: { date, status: proof.status, checks: explained } };
   },
 });
 

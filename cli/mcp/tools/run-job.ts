@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TERMINAL_STATUSES, type JobRecord, type SubmitJobRequest } from '../../../functions/client/types';
 import { finalLine } from '../../commands/jobs';
 import { snapshotKindProblem, submitRun } from '../../commands/run';

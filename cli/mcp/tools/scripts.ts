@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ScriptDescription, ScriptList } from '../../../functions/client/types';
 import { finalLine } from '../../commands/jobs';
 import { formatScripts } from '../../commands/scripts';

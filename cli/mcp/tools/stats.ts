@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatStats } from '../../commands/data';
 import { statsOutput } from '../output-schemas';
 import { defineTool, localDay } from '../tool';

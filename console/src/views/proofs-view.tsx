@@ -100,7 +100,16 @@ function ProofDay({ session, date }: { session: Session; date: string }) {
                 </td>
                 <td class="num">{formatNumber(check.observed)}</td>
                 <td class="mono small">{band(check)}</td>
-                <td class="small">{check.message}</td>
+                <td class="small">
+                  {check.message}
+                  {check.attribution && check.attribution.contributors.length > 0 ? (
+                    <ul class="explanation">
+                      {check.attribution.contributors.map((contributor) => (
+                        <li key={contributor.segment}>{contributor.message}</li>
+                      ))}
+                    </ul>
+                  ) : null}
+                </td>
               </tr>
             ))}
           </tbody>

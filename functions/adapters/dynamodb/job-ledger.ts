@@ -1,5 +1,4 @@
 import {
-  BatchGetCommand,
   GetCommand,
   PutCommand,
   TransactWriteCommand,
@@ -8,12 +7,14 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { JobType } from '../../core/jobs/job-types';
 import type { JobPatch, JobRecord, NewJob } from '../../core/jobs/record';
-import type { ClaimMode, ClaimResult, Clock, JobKey, JobLedger, JobPage, JobQuery, PeriodState } from '../../core/jobs/ports';
+import type { ClaimMode, ClaimResult, Clock, JobKey, JobLedger, JobPage, JobQuery, PeriodState, SlotMark } from '../../core/jobs/ports';
 import { isActive, isLegalTransition, retryableStatuses, successfulStatuses, type JobStatus, type JobTrigger } from '../../core/jobs/states';
 import { IllegalTransitionError, JobNotFoundError, RunInProgressError } from '../../core/jobs/errors';
 import { cancellationReasons, conditionFailureItem, isConditionalCheckFailure, translateDynamoDbError } from './errors';
 import { FIRST_START_ID, periodClaimId } from './keys';
-import { retryingConflicts, retryWithJitter } from './retry';
+import { retryingConflicts } from './retry';
+import { batchGetByIds } from './batch-get';
+import { claimSlotTransaction, readSlotMarks, recordDeadLetteredSlot } from './slot-marks';
 import { listJobs } from './job-listing';
 
 /** The claim item of a period: which run holds it and that run's status, mirrored on every move. */
@@ -102,7 +103,31 @@ export class DynamoDbJobLedger implements JobLedger {
     if (mode === 'force' && isActive(existing.jobStatus)) {
       throw new RunInProgressError(existing.jobId);
     }
-    const skipped = newRecord(job, 'skipped', { skippedFor: existing.jobId, finishedAt: job.createdAt, durationMs: 0 });
+    return this.recordSkipped(job, existing.jobId);
+  }
+
+  async claimSlot(job: NewJob & { scheduleName: string; scheduledFor: string }): Promise<ClaimResult> {
+    const record = { ...newRecord(job, 'queued'), scheduleName: job.scheduleName, scheduledFor: job.scheduledFor };
+    const holder = await claimSlotTransaction(this.client, this.tableName, record);
+    return holder === undefined ? { outcome: 'claimed', job: record } : this.recordSkipped(job, holder);
+  }
+
+  slotMarks(schedule: string, slots: readonly string[]): Promise<Map<string, SlotMark>> {
+    return readSlotMarks(this.client, this.tableName, schedule, slots);
+  }
+
+  recordDeadLetter(schedule: string, scheduledFor: string, at: Date, expiresAt: number): Promise<void> {
+    return recordDeadLetteredSlot(this.client, this.tableName, { schedule, scheduledFor, at, expiresAt });
+  }
+
+  async getMany(ids: readonly string[]): Promise<Map<string, JobRecord>> {
+    const items = await batchGetByIds(this.client, this.tableName, ids, 'runs');
+    return new Map(items.filter((item) => 'createdAt' in item).map((item) => [String(item['id']), item as unknown as JobRecord]));
+  }
+
+  /** A new run that lost its claim (period or slot) is recorded as ended, pointing at the holder. */
+  private async recordSkipped(job: NewJob, holderId: string): Promise<ClaimResult> {
+    const skipped = newRecord(job, 'skipped', { skippedFor: holderId, finishedAt: job.createdAt, durationMs: 0 });
     try {
       await this.client.send(
         new PutCommand({ TableName: this.tableName, Item: skipped, ConditionExpression: 'attribute_not_exists(id)' }),
@@ -110,7 +135,7 @@ export class DynamoDbJobLedger implements JobLedger {
     } catch (error) {
       throw translateDynamoDbError(error, `recording skipped job ${job.id}`);
     }
-    return { outcome: 'skipped', job: skipped, existingJobId: existing.jobId };
+    return { outcome: 'skipped', job: skipped, existingJobId: holderId };
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
@@ -176,26 +201,9 @@ export class DynamoDbJobLedger implements JobLedger {
   }
 
   async periodStates(type: JobType, periods: readonly string[]): Promise<Map<string, PeriodState>> {
-    const states = new Map<string, PeriodState>();
-    const unique = [...new Set(periods)];
-    for (let start = 0; start < unique.length; start += 100) {
-      let keys: Record<string, unknown>[] | undefined = unique.slice(start, start + 100).map((p) => ({ id: periodClaimId(type, p) }));
-      await retryWithJitter(`reading ${type} period claims (keys left unprocessed)`, async () => {
-        try {
-          const result = await this.client.send(
-            new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
-          );
-          for (const item of (result.Responses?.[this.tableName] ?? []) as PeriodClaimItem[]) {
-            states.set(item.period, { jobId: item.jobId, status: item.jobStatus, trigger: item.trigger });
-          }
-          keys = result.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
-        } catch (error) {
-          throw translateDynamoDbError(error, `reading ${type} period claims`);
-        }
-        return keys && keys.length > 0 ? { done: false } : { done: true, value: undefined };
-      });
-    }
-    return states;
+    const ids = periods.map((period) => periodClaimId(type, period));
+    const items = (await batchGetByIds(this.client, this.tableName, ids, `${type} period claims`)) as unknown as PeriodClaimItem[];
+    return new Map(items.map((item) => [item.period, { jobId: item.jobId, status: item.jobStatus, trigger: item.trigger }]));
   }
 
   list(query: JobQuery): Promise<JobPage> {

@@ -1,5 +1,5 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { JobRecord } from '../../core/jobs/record';
 import type { JobPage, JobQuery } from '../../core/jobs/ports';
 import { NightshiftError } from '../../core/errors';

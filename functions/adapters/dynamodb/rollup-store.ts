@@ -1,10 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import {
   DeleteCommand,
-  GetCommand,
-  PutCommand,
   QueryCommand,
-  TransactWriteCommand,
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -18,22 +15,25 @@ import type {
   HourKey,
   HourPartial,
   HourSummary,
+  HourContribution,
   MetricDay,
-  NewContribution,
+  PendingMark,
   RollupStore,
   StoredContribution,
 } from '../../core/rollup/ports';
 import { StorageFailedError } from '../../core/storage/errors';
 import { NO_DIMS_SK, STATS_META_SK, rollupPk, statsSortKey } from './analytics-keys';
-import { batchWrite, type WriteRequest } from './batch-write';
-import { cancellationReasons, isConditionalCheckFailure, translateDynamoDbError } from './errors';
-import { retryingConflicts } from './retry';
+import { mapConcurrent } from '../../core/map-concurrent';
+import { batchGet, batchWrite, type WriteRequest } from './batch-write';
+import { isConditionalCheckFailure, translateDynamoDbError } from './errors';
 
 /**
  * Groups bigger than this (compressed) go to the artifacts bucket and the item points at them,
  * leaving room under DynamoDB's 400 KB item limit for the other attributes.
  */
 const INLINE_GROUPS_BYTES = 300 * 1024;
+/** Single-item requests (conditional mark deletes, spilled groups) in flight at once. */
+const MARKS_AT_ONCE = 8;
 
 type Item = Record<string, unknown>;
 
@@ -46,13 +46,16 @@ export class DynamoDbRollupStore implements RollupStore {
     private readonly artifacts: ArtifactStore,
   ) {}
 
-  async pendingHours(): Promise<Map<HourKey, string[]>> {
-    const pending = new Map<HourKey, string[]>();
-    const items = this.query({ pk: rollupPk.pending }, 'reading pending rollup hours', { ProjectionExpression: '#sk, #hour', ExpressionAttributeNames: { '#sk': 'sk', '#hour': 'hour' } });
+  async pendingHours(): Promise<Map<HourKey, PendingMark[]>> {
+    const pending = new Map<HourKey, PendingMark[]>();
+    const items = this.query({ pk: rollupPk.pending }, 'reading pending rollup hours', {
+      ProjectionExpression: '#sk, #hour, #key, etag, markedAt',
+      ExpressionAttributeNames: { '#sk': 'sk', '#hour': 'hour', '#key': 'key' },
+    });
     for await (const item of items) {
       const hour = text(item, 'hour');
       const marks = pending.get(hour) ?? [];
-      marks.push(text(item, 'sk'));
+      marks.push({ id: text(item, 'sk'), key: text(item, 'key'), etag: text(item, 'etag'), markedAt: text(item, 'markedAt') });
       pending.set(hour, marks);
     }
     return pending;
@@ -73,7 +76,12 @@ export class DynamoDbRollupStore implements RollupStore {
     return marks;
   }
 
-  async clearWritten(hour: HourKey, token: string): Promise<boolean> {
+  async clearWritten(marks: ReadonlyMap<HourKey, string>): Promise<HourKey[]> {
+    const cleared = await mapConcurrent([...marks], MARKS_AT_ONCE, async ([hour, token]) => ((await this.clearWrittenMark(hour, token)) ? [hour] : []));
+    return cleared.flat();
+  }
+
+  private async clearWrittenMark(hour: HourKey, token: string): Promise<boolean> {
     try {
       await this.client.send(
         new DeleteCommand({
@@ -103,59 +111,40 @@ export class DynamoDbRollupStore implements RollupStore {
     return absorbed;
   }
 
-  async absorb(hour: HourKey, contribution: NewContribution): Promise<'absorbed' | 'already_absorbed'> {
-    const what = `absorbing ${contribution.key}`;
-    // Names this object version: its pending mark's key (unique per version, so clearing the
-    // marks a run read never clears a newer absorb's) and its spilled groups' key.
-    const id = createHash('sha256').update(`${contribution.key}\n${contribution.etag}`).digest('hex').slice(0, 32);
-    const groups = await this.groupsAttributes(contribution.groups, `rollup/contributions/${hour}/${id}.json.gz`);
-    const item: Item = {
-      pk: rollupPk.object(hour),
-      sk: contribution.key,
-      hour,
-      etag: contribution.etag,
-      size: contribution.size,
-      lines: contribution.lines,
-      events: contribution.events,
-      malformed: contribution.malformed,
-      unknownMetric: contribution.unknownMetric,
-      bytes: contribution.bytes,
-      absorbedAt: contribution.absorbedAt,
-      jobId: contribution.jobId,
-      ...(contribution.refused !== undefined ? { refused: contribution.refused } : {}),
-      ...groups,
-    };
-    return retryingConflicts(what, async () => {
-      try {
-        await this.client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: this.tableName,
-                  Item: item,
-                  ConditionExpression: 'attribute_not_exists(pk) OR etag <> :etag',
-                  ExpressionAttributeValues: { ':etag': contribution.etag },
-                },
-              },
-              {
-                // One mark per object version, not one per hour: concurrent absorbs in the same
-                // hour would otherwise all conflict on that one item.
-                Put: {
-                  TableName: this.tableName,
-                  Item: { pk: rollupPk.pending, sk: `${hour}#${id}`, hour, key: contribution.key, etag: contribution.etag, markedAt: contribution.absorbedAt },
-                },
-              },
-            ],
-          }),
-        );
-        return 'absorbed' as const;
-      } catch (error) {
-        // The contribution of this object version is already in: not a failure, and not retried.
-        if (cancellationReasons(error)?.[0]?.Code === 'ConditionalCheckFailed') return 'already_absorbed' as const;
-        throw error;
-      }
+  async absorb(contributions: readonly HourContribution[]): Promise<void> {
+    const marks: WriteRequest[] = [];
+    const items: WriteRequest[] = [];
+    await mapConcurrent(contributions, MARKS_AT_ONCE, async ({ hour, contribution }) => {
+      // Names this object version: its pending mark's key (unique per version, so clearing the
+      // marks a run counted never clears a newer absorb's) and its spilled groups' key.
+      const id = createHash('sha256').update(`${contribution.key}\n${contribution.etag}`).digest('hex').slice(0, 32);
+      const groups = await this.groupsAttributes(contribution.groups, `rollup/contributions/${hour}/${id}.json.gz`);
+      marks.push({ PutRequest: { Item: { pk: rollupPk.pending, sk: `${hour}#${id}`, hour, key: contribution.key, etag: contribution.etag, markedAt: contribution.absorbedAt } } });
+      items.push({
+        PutRequest: {
+          Item: {
+            pk: rollupPk.object(hour),
+            sk: contribution.key,
+            hour,
+            etag: contribution.etag,
+            size: contribution.size,
+            lines: contribution.lines,
+            events: contribution.events,
+            malformed: contribution.malformed,
+            unknownMetric: contribution.unknownMetric,
+            bytes: contribution.bytes,
+            absorbedAt: contribution.absorbedAt,
+            jobId: contribution.jobId,
+            ...(contribution.refused !== undefined ? { refused: contribution.refused } : {}),
+            ...groups,
+          },
+        },
+      });
     });
+    // Marks first: a contribution stored without its mark would be skipped by the next scan and
+    // never recomputed; a mark without its contribution only makes its hour recomputed again.
+    await batchWrite(this.client, this.tableName, marks, 'marking absorbed objects pending');
+    await batchWrite(this.client, this.tableName, items, 'storing object contributions');
   }
 
   async *contributions(hour: HourKey): AsyncIterable<StoredContribution> {
@@ -173,33 +162,14 @@ export class DynamoDbRollupStore implements RollupStore {
     }
   }
 
-  async hourSummary(hour: HourKey): Promise<HourSummary | undefined> {
-    let item: Item | undefined;
-    try {
-      ({ Item: item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: rollupPk.hours, sk: hour }, ConsistentRead: true })));
-    } catch (error) {
-      throw translateDynamoDbError(error, `reading the summary of ${hour}`);
-    }
-    if (!item) return undefined;
-    const partials = item['partials'];
-    if (!Array.isArray(partials)) throw corrupt(item, 'partials');
-    return {
-      hour,
-      partials: partials.map((entry: unknown) => ({ metric: text(entry as Item, 'metric'), day: text(entry as Item, 'day') })),
-      objects: number(item, 'objects'),
-      events: number(item, 'events'),
-      malformed: number(item, 'malformed'),
-      unknownMetric: number(item, 'unknownMetric'),
-      updatedAt: text(item, 'updatedAt'),
-    };
+  async hourSummaries(hours: readonly HourKey[]): Promise<Map<HourKey, HourSummary>> {
+    const items = await batchGet(this.client, this.tableName, hours.map((hour) => ({ pk: rollupPk.hours, sk: hour })), 'reading hour summaries');
+    return new Map(items.map((item) => [text(item, 'sk'), summaryOf(item)]));
   }
 
-  async putHourSummary(summary: HourSummary): Promise<void> {
-    try {
-      await this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk: rollupPk.hours, sk: summary.hour, ...summary } }));
-    } catch (error) {
-      throw translateDynamoDbError(error, `writing the summary of ${summary.hour}`);
-    }
+  async putHourSummaries(summaries: readonly HourSummary[]): Promise<void> {
+    const requests: WriteRequest[] = summaries.map((summary) => ({ PutRequest: { Item: { pk: rollupPk.hours, sk: summary.hour, ...summary } } }));
+    await batchWrite(this.client, this.tableName, requests, 'writing hour summaries');
   }
 
   async putPartials(partials: readonly HourPartial[]): Promise<void> {
@@ -224,9 +194,9 @@ export class DynamoDbRollupStore implements RollupStore {
     await batchWrite(this.client, this.tableName, requests, 'writing hour partials');
   }
 
-  async deletePartials(hour: HourKey, metricDays: readonly MetricDay[]): Promise<void> {
-    const requests: WriteRequest[] = metricDays.map((metricDay) => ({ DeleteRequest: { Key: { pk: rollupPk.partial(metricDay), sk: hour } } }));
-    await batchWrite(this.client, this.tableName, requests, `deleting stale partials of ${hour}`);
+  async deletePartials(stale: ReadonlyArray<{ hour: HourKey; metricDay: MetricDay }>): Promise<void> {
+    const requests: WriteRequest[] = stale.map(({ hour, metricDay }) => ({ DeleteRequest: { Key: { pk: rollupPk.partial(metricDay), sk: hour } } }));
+    await batchWrite(this.client, this.tableName, requests, 'deleting stale hour partials');
   }
 
   async partialsOf(metricDay: MetricDay): Promise<HourPartial[]> {
@@ -244,9 +214,9 @@ export class DynamoDbRollupStore implements RollupStore {
     return partials;
   }
 
-  async clearPending(hour: HourKey, marks: readonly string[]): Promise<void> {
-    const requests: WriteRequest[] = marks.map((sk) => ({ DeleteRequest: { Key: { pk: rollupPk.pending, sk } } }));
-    await batchWrite(this.client, this.tableName, requests, `clearing the pending marks of ${hour}`);
+  async clearPending(marks: readonly PendingMark[]): Promise<void> {
+    const requests: WriteRequest[] = marks.map((mark) => ({ DeleteRequest: { Key: { pk: rollupPk.pending, sk: mark.id } } }));
+    await batchWrite(this.client, this.tableName, requests, 'clearing pending marks');
   }
 
   async dailyStats(metricDay: MetricDay, consistent = true): Promise<{ items: DailyStat[]; meta: DayMeta | undefined }> {
@@ -327,6 +297,20 @@ export class DynamoDbRollupStore implements RollupStore {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
   }
+}
+
+function summaryOf(item: Item): HourSummary {
+  const partials = item['partials'];
+  if (!Array.isArray(partials)) throw corrupt(item, 'partials');
+  return {
+    hour: text(item, 'sk'),
+    partials: partials.map((entry: unknown) => ({ metric: text(entry as Item, 'metric'), day: text(entry as Item, 'day') })),
+    objects: number(item, 'objects'),
+    events: number(item, 'events'),
+    malformed: number(item, 'malformed'),
+    unknownMetric: number(item, 'unknownMetric'),
+    updatedAt: text(item, 'updatedAt'),
+  };
 }
 
 function statOf(item: Item, metricDay: MetricDay): DailyStat {

@@ -12,6 +12,7 @@ export const MetricName = {
   runDurationMs: 'RunDurationMs',
   rowsProcessed: 'RowsProcessed',
   jobHealthy: 'JobHealthy',
+  slotsMissed: 'SlotsMissed',
 } as const;
 
 /**
@@ -36,6 +37,10 @@ export class PowertoolsRunMetrics implements RunMetrics {
 
   recordJobHealth(type: JobType, healthy: boolean): void {
     this.publish(MetricName.jobHealthy, MetricUnit.Count, healthy ? 1 : 0, { JobType: type });
+  }
+
+  recordSlotsMissed(schedule: string, count: number): void {
+    this.publish(MetricName.slotsMissed, MetricUnit.Count, count, { Schedule: schedule });
   }
 
   private publish(name: string, unit: MetricUnitValue, value: number, dimensions: Record<string, string>): void {

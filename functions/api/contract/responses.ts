@@ -1,7 +1,9 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { annotationKinds } from '../../core/calendar/types';
 import { jobTypeNames } from '../../catalog';
 import { jobStatuses, jobTriggers } from '../../core/jobs/states';
+import { slotFates, slotReasons } from '../../core/jobs/slots/schedule-slots';
+import { catchUpModes } from '../../core/config';
 
 /**
  * What the API answers, as zod schemas: they document the responses in the OpenAPI document and
@@ -33,6 +35,7 @@ export const jobRecord = z
     trigger: z.enum(jobTriggers),
     period: z.string().optional(),
     scheduledFor: isoTime.optional(),
+    scheduleName: z.string().optional().describe('the schedule whose slot (scheduledFor) this run is: its delivery, or the sweeper catching it up'),
     params: z.record(z.string(), z.unknown()),
     force: z.boolean().optional(),
     createdAt: isoTime,
@@ -130,6 +133,36 @@ export const backfillBody = z
   })
   .strict();
 
+const slotRun = z
+  .object({ id: z.string(), status: z.enum(jobStatuses), trigger: z.enum(jobTriggers), createdAt: isoTime.optional(), finishedAt: isoTime.optional() })
+  .strict();
+
+export const scheduleSlotsBody = z
+  .object({
+    schedule: z.string(),
+    type: z.enum(jobTypeNames),
+    timezone: z.string(),
+    period: z.enum(['none', 'previous-day', 'previous-week', 'previous-month']),
+    from: isoTime.describe('exclusive'),
+    to: isoTime.describe('inclusive'),
+    counts: z.record(z.enum(slotFates), z.number().int().min(0)),
+    slots: z.array(
+      z
+        .object({
+          scheduledFor: isoTime,
+          local: z.string().describe("the slot's wall time in the schedule's zone, with its offset"),
+          dstGap: z.literal(true).optional().describe('in a spring-forward gap: EventBridge never fires it'),
+          period: z.string().optional(),
+          fate: z.enum(slotFates),
+          reason: z.enum(slotReasons).optional().describe('for skipped and caught_up: why the slot had no delivery'),
+          run: slotRun.optional().describe('the run standing for the slot: its own, the catch-up, or the one holding its period'),
+          replaces: z.string().optional().describe('for retried: the failed run it took over from'),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
 export const schedulerTasksBody = z
   .object({
     tasks: z.array(
@@ -143,7 +176,12 @@ export const schedulerTasksBody = z
           period: z.enum(['none', 'previous-day', 'previous-week', 'previous-month']),
           description: z.string().nullable(),
           nextRuns: z.array(z.object({ utc: isoTime, local: z.string() }).strict()),
-          lastRun: z.object({ id: z.string(), status: z.enum(jobStatuses), createdAt: isoTime, finishedAt: isoTime.nullable() }).strict().nullable(),
+          lastRun: slotRun.nullable().describe('the run standing for its newest slot that has one: its own delivery, a catch-up, or a backfill or manual run of its period'),
+          lastSuccess: slotRun.nullable().describe('the same, among runs that succeeded or ended with a warning'),
+          catchUp: z
+            .object({ mode: z.enum(catchUpModes), window: z.string().describe('90m, 36h, 7d'), maxPerSweep: z.number().int().min(1) })
+            .strict()
+            .describe('how the sweeper makes up its missed slots: its own catchUp settings over the sweeper defaults'),
           warnings: z.array(
             z.object({ code: z.enum(['dst_gap', 'dst_overlap', 'invalid_expression']), message: z.string(), dates: z.array(z.string()), missedDays: z.array(z.string()) }).strict(),
           ),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { rollupParams } from '../../jobs/rollup/params';
 import type { RouteKey } from '../route-specs';
 import { backfillBody as backfillRequest, listJobsQuery, submitJobBody } from '../routes/jobs';
@@ -6,6 +6,7 @@ import { listProofsQuery, proofDate } from '../routes/proofs';
 import { annotationBody, listAnnotationsQuery } from '../routes/annotations';
 import { triggerScheduleBody } from '../routes/scheduler';
 import { schedulerTasksQuery } from '../routes/scheduler-tasks';
+import { scheduleSlotsQuery } from '../routes/schedule-slots';
 import { snapshotsQuery } from '../routes/snapshots';
 import { statsQuery } from '../routes/stats';
 import * as answers from './responses';
@@ -98,6 +99,15 @@ export const routeContracts: Record<RouteKey, RouteContract> = {
     responses: { 202: { description: 'what was queued and what was skipped, and why', schema: answers.backfillBody } },
   },
   'GET /scheduler/tasks': { query: schedulerTasksQuery, responses: { 200: { description: 'every schedule', schema: answers.schedulerTasksBody } } },
+  'GET /scheduler/tasks/{name}/slots': {
+    path: { name: z.string().describe("the schedule's name") },
+    query: scheduleSlotsQuery,
+    responses: {
+      200: { description: 'the slots, oldest first, each with its fate', schema: answers.scheduleSlotsBody },
+      400: { description: 'from not before to, a range over 31 days, or over 2000 slots', schema: answers.errorBody },
+      404: { description: 'no schedule of that name', schema: answers.errorBody },
+    },
+  },
   'POST /scheduler/trigger/{type}': {
     path: { type: z.string().describe('daily, weekly, monthly, or a job type') },
     body: { schema: triggerScheduleBody, required: false },

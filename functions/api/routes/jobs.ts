@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { catalogEntry, jobCatalog } from '../../catalog';
 import { jobStatuses } from '../../core/jobs/states';
 import { releaseHeldRun } from '../../core/jobs/release-held-run';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { periodsBetween } from '../../core/time/periods';
 import { InvalidPeriodError } from '../../core/time/errors';
 import { ArtifactNotFoundError } from '../../core/storage/errors';

@@ -1,21 +1,14 @@
 import { DateTime } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ScheduledTask } from '../../core/jobs/scheduled-task';
 import { describeError } from '../../core/errors';
-import type { JobRecord } from '../../core/jobs/record';
-import type { JobDependencies } from '../../core/jobs/definition';
+import { catchUpPolicy } from '../../core/jobs/catch-up-policy';
+import { latestScheduleRuns } from '../../core/jobs/slots/latest-runs';
 import { fireTimesBetween, nextFireTimes, scheduleWarnings } from '../../core/time/schedule';
 import type { RouteHandler } from '../http';
 import { parseInput } from '../validation';
 
 const NEXT_RUNS = 5;
-/**
- * A schedule's last run is the newest run of its type that the schedule started (`triggeredBy`
- * is the schedule's name). Looking further back than this many runs of the type would make the
- * route's cost grow with history; a schedule with no run among them shows `lastRun: null`.
- */
-const LAST_RUN_LOOKBACK = 200;
-const PAGE = 100;
 /** No parameters: an unknown one is a 400 that names it, as on every route. */
 export const schedulerTasksQuery = z.object({}).strict();
 
@@ -33,20 +26,22 @@ interface TaskWarning {
 /**
  * GET /scheduler/tasks: every configured schedule with its next fire times (the schedule
  * module's, DST rules included; rate() counts from the deploy, as the deployed schedule does
- * from its creation), its last run, and its DST warnings over the next two years.
+ * from its creation), its last run and last success (through its slots, whatever started the
+ * run: `latestScheduleRuns`), its catch-up policy, and its DST warnings over the next two years.
  */
 export const listSchedulerTasks: RouteHandler = async (request, context) => {
   parseInput(schedulerTasksQuery, request.query, 'query');
   const { deps } = context;
   const now = deps.clock.now();
   const tasks = deps.catalog.schedules;
-  const lastRuns = await lastRunsBySchedule(deps, tasks);
+  const latest = await Promise.all(tasks.map((task) => latestScheduleRuns(deps, task, context.deployedAt)));
   return {
     status: 200,
     body: {
-      tasks: tasks.map((task) => {
+      tasks: tasks.map((task, index) => {
         const { nextRuns, warnings } = preview(task, now, context.deployedAt);
-        const last = lastRuns.get(task.name);
+        const { lastRun, lastSuccess } = latest[index] ?? {};
+        const { mode, window, maxPerSweep } = catchUpPolicy(task, deps.config.sweeper);
         return {
           name: task.name,
           type: task.type,
@@ -56,7 +51,9 @@ export const listSchedulerTasks: RouteHandler = async (request, context) => {
           period: task.period,
           description: task.description ?? null,
           nextRuns,
-          lastRun: last ? { id: last.id, status: last.status, createdAt: last.createdAt, finishedAt: last.finishedAt ?? null } : null,
+          lastRun: lastRun ?? null,
+          lastSuccess: lastSuccess ?? null,
+          catchUp: { mode, window, maxPerSweep },
           warnings,
         };
       }),
@@ -93,26 +90,4 @@ function firesOn(task: ScheduledTask, date: string, anchor: Date): boolean {
   const from = new Date(start.toMillis() - 1);
   const to = new Date(start.plus({ days: 1 }).toMillis() - 1);
   return fireTimesBetween(task.expression, from, to, { timezone: task.timezone, anchor }, 1).length > 0;
-}
-
-/** One newest-first walk per job type (shared by its schedules), stopping once every schedule has its run. */
-async function lastRunsBySchedule(deps: JobDependencies, tasks: readonly ScheduledTask[]): Promise<Map<string, JobRecord>> {
-  const found = new Map<string, JobRecord>();
-  const namesByType = new Map<string, Set<string>>();
-  for (const task of tasks) namesByType.set(task.type, (namesByType.get(task.type) ?? new Set()).add(task.name));
-  await Promise.all(
-    [...namesByType].map(async ([type, names]) => {
-      let cursor: string | undefined;
-      let seen = 0;
-      do {
-        const page = await deps.ledger.list({ type, limit: PAGE, ...(cursor ? { cursor } : {}) });
-        for (const job of page.items) {
-          if (names.has(job.triggeredBy) && !found.has(job.triggeredBy)) found.set(job.triggeredBy, job);
-        }
-        seen += page.items.length;
-        cursor = page.nextCursor;
-      } while (cursor && seen < LAST_RUN_LOOKBACK && [...names].some((name) => !found.has(name)));
-    }),
-  );
-  return found;
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { jobCatalog, scheduledTasks } from '../../catalog';
 import type { JobTypeDefinition } from '../../jobs/job-type-definition';
 import { periodForSlot } from '../../core/jobs/schedule-period';

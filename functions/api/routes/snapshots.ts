@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { snapshotPeriodNameList, snapshotPeriodNames, type SnapshotPeriodName } from '../../core/snapshots/document';
 import { localDay, parsePeriodKey, periodTypeOfKey } from '../../core/time/periods';
 import { BadRequestError } from '../errors';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { queryStats } from '../../jobs/rollup/query-stats';
 import type { RouteHandler } from '../http';
 import { parseInput } from '../validation';

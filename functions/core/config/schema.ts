@@ -1,10 +1,11 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IANAZone } from 'luxon';
 import { parseScheduleExpression } from '../time/schedule';
 import { weekdays } from '../time/periods';
 import { defaultSnapshotsConfig, snapshotsConfigIssues, snapshotsSchema } from './snapshots-schema';
 import { defaultScriptsConfig, scriptsConfigSchema } from './scripts-schema';
 import { holidayTypes, regionProblem } from '../calendar/holidays';
+import { catchUpConfigIssues, catchUpSchema } from './catch-up-schema';
 
 /** 256 MiB: far above what one ingest request writes (at most 10 MB), and readable within one run. */
 const DEFAULT_MAX_OBJECT_BYTES = 256 * 1024 * 1024;
@@ -51,6 +52,8 @@ const scheduleSchema = z
      * its artifact under `quarantine/` until released; `off` publishes whatever the proofs say.
      */
     gate: z.enum(['on', 'off']).default('on'),
+    /** How the sweeper makes up this schedule's missed slots; absent → the `sweeper` section's defaults. */
+    catchUp: catchUpSchema.optional(),
   })
   .strict();
 
@@ -91,6 +94,15 @@ const checkSchema = z.discriminatedUnion('kind', [
       /** σ is at least this share of the baseline mean. */
       sigmaFloor: z.number().min(0).default(0.02),
       direction: z.enum(['both', 'up', 'down']).default('both'),
+      /**
+       * The hourly watch: after each rollup, each closed hour against the same hour of the week
+       * over the last `baselinePoints` weeks (same σ floor, minChange and criticalChange). `auto`:
+       * on unless the metric is too sparse (fewer than `hourlyMinCount` events an hour on
+       * average over its baseline days) or a ratio (its parts are watched instead).
+       */
+      hourly: z.union([z.literal('auto'), z.boolean()]).default('auto'),
+      /** Mean events an hour the baseline needs for `hourly: 'auto'` to watch the metric. */
+      hourlyMinCount: z.number().int().min(1).default(20),
     })
     .strict()
     .refine((check) => check.minPoints <= check.baselinePoints, { message: 'minPoints must be ≤ baselinePoints', path: ['minPoints'] })
@@ -260,6 +272,9 @@ function crossFieldIssues(config: unknown): { path: (string | number)[]; message
       }
     }
     if (check['kind'] === 'ratio_consistency') issues.push(...ratioConsistencyIssues(check, index, metrics, ratiosSection));
+    if (check['kind'] === 'trend' && check['hourly'] === true && typeof check['metric'] === 'string' && Object.hasOwn(ratiosSection, check['metric'])) {
+      issues.push({ path: ['checks', index, 'hourly'], message: `"${check['metric']}" is a ratio: the hourly watch judges metrics (watch its numerator and denominator)` });
+    }
   });
   const dimensions = Array.isArray(config['dimensions']) ? (config['dimensions'] as unknown[]) : [];
   const seen = new Set<unknown>();
@@ -267,7 +282,7 @@ function crossFieldIssues(config: unknown): { path: (string | number)[]; message
     if (seen.has(dimension)) issues.push({ path: ['dimensions', index], message: `"${String(dimension)}" is listed twice` });
     seen.add(dimension);
   });
-  issues.push(...snapshotsConfigIssues(config));
+  issues.push(...snapshotsConfigIssues(config), ...catchUpConfigIssues(config));
   return issues;
 }
 

@@ -49,3 +49,16 @@ export class UnknownJobTypeError extends NightshiftError {
     super('unknown_job_type', `unknown job type "${type}" (known: ${known.join(', ')})`, options);
   }
 }
+
+export class UnknownScheduleError extends NightshiftError {
+  constructor(readonly schedule: string, known: readonly string[]) {
+    super('unknown_schedule', `no schedule named "${schedule}" (the schedules are ${known.map((name) => `"${name}"`).join(', ') || 'none'})`);
+  }
+}
+
+/** A slot listing asked for a range that is backwards, too long, or holds too many slots. */
+export class InvalidSlotRangeError extends NightshiftError {
+  constructor(message: string) {
+    super('invalid_slot_range', message);
+  }
+}

@@ -97,15 +97,14 @@ async function runWithDeadline<P>(
 ): Promise<RunResult> {
   const controller = new AbortController();
   const artifacts = recordingArtifacts(deps, job);
-  const timers: NodeJS.Timeout[] = [];
   const stops: Array<() => void> = [];
   const aborted = new Promise<never>((_, reject) => {
     controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
   });
   aborted.catch(() => undefined);
-  timers.push(setTimeout(() => controller.abort(new DeadlineExceededError(deadline)), Math.max(0, deadline.getTime() - deps.clock.now().getTime())));
+  stops.push(deps.clock.after(deadline.getTime() - deps.clock.now().getTime(), () => controller.abort(new DeadlineExceededError(deadline))));
   const lease = definition.singleFlight;
-  if (lease) stops.push(keepLeaseRenewed(deps.leases, lease, job.id, (lost) => controller.abort(lost), log));
+  if (lease) stops.push(keepLeaseRenewed(deps.leases, deps.clock, lease, job.id, (lost) => controller.abort(lost), log));
 
   try {
     const work = definition.run({ job, params, signal: controller.signal, deadline, deps, log, artifacts });
@@ -117,7 +116,6 @@ async function runWithDeadline<P>(
     log.error('run failed', { ...errorFields(reason), status });
     return { status, error: describeError(reason), artifacts: [...artifacts.written] };
   } finally {
-    for (const timer of timers) clearTimeout(timer);
     for (const stop of stops) stop();
     if (!controller.signal.aborted) controller.abort(new Error('run ended'));
   }

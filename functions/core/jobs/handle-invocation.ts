@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { JobDefinition, JobDependencies } from './definition';
 import type { JobRecord } from './record';
 import { jobTriggers } from './states';
@@ -80,6 +80,7 @@ export async function handleInvocation<P>(
       params: invocation.params ?? {},
       ...(period !== undefined ? { period } : {}),
       ...(invocation.scheduledFor !== undefined ? { scheduledFor: invocation.scheduledFor } : {}),
+      ...(invocation.scheduleName !== undefined ? { scheduleName: invocation.scheduleName } : {}),
       ...(invocation.force ? { force: true } : {}),
     });
     if (created.outcome === 'skipped') {

@@ -2,9 +2,16 @@ import type { JobType } from './job-types';
 import type { JobPatch, JobRecord, NewJob } from './record';
 import type { JobStatus, JobTrigger } from './states';
 
-/** Time is injected everywhere; core never reads the system clock itself. */
+/**
+ * Time is injected everywhere; core never reads the system clock itself, nor arms a timer of its
+ * own: a wait that decides something (a run's deadline, a lease's renewal, a delayed invocation,
+ * a schedule's next slot) is measured on this clock, so a simulated one (the local cloud's
+ * `--clock`/`--speed`) moves all of them together.
+ */
 export interface Clock {
   now(): Date;
+  /** Calls `callback` once `ms` of this clock's time has passed; the returned function cancels it. */
+  after(ms: number, callback: () => void): () => void;
 }
 
 /**
@@ -24,6 +31,16 @@ export interface PeriodState {
   status: JobStatus;
   /** How the holding run was started: the sweeper retries a failed period once, not forever. */
   trigger: JobTrigger;
+}
+
+/**
+ * What is stored about one slot of a schedule, besides its runs: the run its delivery created (a
+ * schedule without a period, whose slot has no claim to hold it), and whether a delivery of it
+ * went to the dead-letter queue.
+ */
+export interface SlotMark {
+  jobId?: string;
+  deadLetteredAt?: string;
 }
 
 export interface JobQuery {
@@ -55,7 +72,19 @@ export interface JobLedger {
    * `force` claim while the holder is still active.
    */
   claimPeriod(job: NewJob & { period: string }, mode: ClaimMode): Promise<ClaimResult>;
+  /**
+   * Claims a schedule's slot (`scheduleName`, `scheduledFor`) for a new `queued` run of a
+   * schedule without a period, so a slot fires once: a second delivery of it is recorded
+   * `skipped`, pointing at the run that holds the slot.
+   */
+  claimSlot(job: NewJob & { scheduleName: string; scheduledFor: string }): Promise<ClaimResult>;
+  /** The marks of these slots of a schedule (absent when none is stored), by key. */
+  slotMarks(schedule: string, slots: readonly string[]): Promise<Map<string, SlotMark>>;
+  /** Records that a delivery of the slot went to the dead-letter queue (kept if already recorded). */
+  recordDeadLetter(schedule: string, scheduledFor: string, at: Date, expiresAt: number): Promise<void>;
   get(id: string): Promise<JobRecord | undefined>;
+  /** These runs, by id (absent when not found); strongly consistent batch reads. */
+  getMany(ids: readonly string[]): Promise<Map<string, JobRecord>>;
   /** Moves a run to `to` only if it is in one of `from`; otherwise `IllegalTransitionError`. */
   transition(job: JobKey, from: readonly JobStatus[], to: JobStatus, patch: JobPatch): Promise<JobRecord>;
   /** The state of the runs holding these periods (absent when never claimed). */

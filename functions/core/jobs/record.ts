@@ -24,6 +24,8 @@ export interface JobRecord {
   trigger: JobTrigger;
   period?: string;
   scheduledFor?: string;
+  /** The schedule whose slot (`scheduledFor`) this run is: its own delivery, or the sweeper's catch-up of it. */
+  scheduleName?: string;
   params: Record<string, unknown>;
   force?: boolean;
   createdAt: string;
@@ -68,6 +70,7 @@ export interface NewJob {
   trigger: JobTrigger;
   period?: string;
   scheduledFor?: string;
+  scheduleName?: string;
   params: Record<string, unknown>;
   force?: boolean;
   triggeredBy: string;

@@ -21,6 +21,8 @@ export interface RunMetrics {
   recordRunEnded(run: RunEnded): void;
   /** The health check's verdict for one scheduled job type, published by the sweeper. */
   recordJobHealth(type: JobType, healthy: boolean): void;
+  /** How many of a schedule's slots of the last day are past due with nothing standing for them, published by the sweeper. */
+  recordSlotsMissed(schedule: string, count: number): void;
 }
 
 /**

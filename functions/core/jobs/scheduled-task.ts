@@ -1,4 +1,4 @@
-import type { SchedulePeriod } from '../config';
+import type { CatchUpSettings, SchedulePeriod } from '../config';
 import type { JobType } from './job-types';
 import type { JobRecord } from './record';
 
@@ -12,6 +12,8 @@ export interface ScheduledTask {
   period: SchedulePeriod;
   params: Record<string, unknown>;
   description?: string;
+  /** The schedule's own catch-up settings; `catchUpPolicy` fills in the defaults. */
+  catchUp?: CatchUpSettings;
 }
 
 /**

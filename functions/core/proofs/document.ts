@@ -21,6 +21,8 @@ export interface Anomaly {
   message: string;
   observed: number | null;
   expected: CheckResult['expected'];
+  /** What explains it (`channel=app: −96% in every store, 11:00–20:00; explains 98% of the drop`), top contributor first. */
+  explanation?: string[];
 }
 
 export interface ProofDocument {
@@ -50,6 +52,7 @@ export function proofDocument(evaluation: ProofEvaluation, input: { day: string;
       message: check.message,
       observed: check.observed,
       expected: check.expected,
+      ...(check.attribution ? { explanation: check.attribution.contributors.map((contributor) => contributor.message) } : {}),
     }))
     // Critical first, then in check order.
     .sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'critical' ? -1 : 1));

@@ -1,3 +1,4 @@
+import type { WatchState } from './hourly-watch';
 import type { ProofStatus } from './types';
 
 /** A small record of each day's proof, so listing proofs never lists the bucket. */
@@ -37,4 +38,11 @@ export interface ProofAlert {
 /** Publishes proof alerts: an SNS topic in AWS, the log in the local cloud. */
 export interface Alerter {
   publish(alert: ProofAlert): Promise<void>;
+}
+
+/** The hourly watch's state per trend check (how far it has judged, the open incident). */
+export interface WatchStore {
+  get(checkId: string): Promise<WatchState | undefined>;
+  /** Writes the state if the stored one still has `readVersion` (0: none stored); false when another run moved it first. */
+  put(state: WatchState, readVersion: number): Promise<boolean>;
 }

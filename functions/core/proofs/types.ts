@@ -1,5 +1,6 @@
 import type { DayMark } from '../calendar/types';
 import type { CheckConfig } from '../config';
+import type { Attribution } from './attribution';
 
 export type CheckKind = CheckConfig['kind'];
 export type CheckStatus = 'pass' | 'warn' | 'critical' | 'skipped';
@@ -69,6 +70,8 @@ export interface CheckResult {
   /** Holidays and annotations on the judged day that concern the metric (trend checks only). */
   calendar?: DayMark[];
   parameters: Record<string, unknown>;
+  /** For a trend or range check that warned or went critical: the dimensions and hours that explain it. */
+  attribution?: Attribution;
 }
 
 /** What a check function returns; the proof adds the id and parameters. */

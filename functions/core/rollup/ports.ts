@@ -1,9 +1,9 @@
 import type { GroupTotals } from './groups';
 
 /**
- * The rollup's storage. Every write is either the one that absorbs an object (its contribution
- * and a pending mark for its hour, atomically) or a pure recomputation from what is stored, so a
- * run stopped between any two writes and run again ends with exact totals.
+ * The rollup's storage. Every write is either one that absorbs objects (a pending mark per object
+ * version, then its contribution) or a pure recomputation from what is stored, so a run stopped
+ * between any two writes and run again ends with exact totals.
  */
 
 /** A UTC hour partition, `YYYY-MM-DDTHH` (the `events/dt=…/hour=…/` it stands for). */
@@ -98,33 +98,55 @@ export interface WrittenHours {
   markWritten(hours: readonly HourKey[], at: Date): Promise<void>;
 }
 
+/**
+ * A pending mark: an absorbed object version whose hour is not recomputed yet. The mark names the
+ * version (`key`, `etag`), so a recomputation clears only the marks of versions it counted.
+ */
+export interface PendingMark {
+  /** Opaque: what `clearPending` takes. */
+  id: string;
+  key: string;
+  etag: string;
+  markedAt: string;
+}
+
+/** One object version to absorb into its hour. */
+export interface HourContribution {
+  hour: HourKey;
+  contribution: NewContribution;
+}
+
 export interface RollupStore extends WrittenHours, RollupBacklog {
   /** Every marked hour with the token of its mark. */
   writtenHours(): Promise<Map<HourKey, string>>;
-  /** Clears the hour's mark if it still holds `token`; false when a newer mark replaced it. */
-  clearWritten(hour: HourKey, token: string): Promise<boolean>;
   /**
-   * Hours absorbed into but not yet fully recomputed, each with its pending marks (one per
-   * absorbed object version; opaque), to clear once the hour is recomputed.
+   * Clears each hour's mark if it still holds the token given; returns the hours whose mark was
+   * cleared (not those a newer mark replaced).
    */
-  pendingHours(): Promise<Map<HourKey, string[]>>;
+  clearWritten(marks: ReadonlyMap<HourKey, string>): Promise<HourKey[]>;
+  /** Hours absorbed into but not yet fully recomputed, each with its pending marks. */
+  pendingHours(): Promise<Map<HourKey, PendingMark[]>>;
   /** Object key → ETag of every object the hour has absorbed. */
   absorbedObjects(hour: HourKey): Promise<Map<string, string>>;
   /**
-   * Stores the contribution and a pending mark for its hour, in one atomic write. An object
-   * already absorbed with the same ETag is left alone (`already_absorbed`); a new ETag replaces it.
+   * Stores the contributions, in batches: first every version's pending mark, then the
+   * contributions themselves (a new ETag replaces what the key contributed before). A stop in
+   * between leaves marks whose contribution is missing: their hours are recomputed, the objects
+   * (not absorbed) are read again, and a recomputation clears a mark only once it counted the
+   * version the mark names.
    */
-  absorb(hour: HourKey, contribution: NewContribution): Promise<'absorbed' | 'already_absorbed'>;
+  absorb(contributions: readonly HourContribution[]): Promise<void>;
   /** Every contribution of the hour, in key order. */
   contributions(hour: HourKey): AsyncIterable<StoredContribution>;
-  hourSummary(hour: HourKey): Promise<HourSummary | undefined>;
-  putHourSummary(summary: HourSummary): Promise<void>;
+  /** The last recomputation of each of these hours that has one. */
+  hourSummaries(hours: readonly HourKey[]): Promise<Map<HourKey, HourSummary>>;
+  putHourSummaries(summaries: readonly HourSummary[]): Promise<void>;
   putPartials(partials: readonly HourPartial[]): Promise<void>;
-  deletePartials(hour: HourKey, metricDays: readonly MetricDay[]): Promise<void>;
+  deletePartials(stale: ReadonlyArray<{ hour: HourKey; metricDay: MetricDay }>): Promise<void>;
   /** Every hour's partial of a metric-day, in hour order. */
   partialsOf(metricDay: MetricDay): Promise<HourPartial[]>;
-  /** Clears these marks (read before the hour was recomputed); marks made since stay. */
-  clearPending(hour: HourKey, marks: readonly string[]): Promise<void>;
+  /** Clears these marks (read before their hours were recomputed); marks made since stay. */
+  clearPending(marks: readonly PendingMark[]): Promise<void>;
   dailyStats(metricDay: MetricDay): Promise<{ items: DailyStat[]; meta: DayMeta | undefined }>;
   writeDailyStats(metricDay: MetricDay, changes: DailyStatsChanges): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** `YYYY-MM-DD`, with the year, month and day captured. */
 export const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;

@@ -1,4 +1,5 @@
 import { lambdaJobHandler } from '../../runtime/edge';
+import { s3Artifacts } from '../../runtime/wiring/s3-artifacts';
 import { exportJob } from './export-job';
 
-export const handler = lambdaJobHandler(exportJob);
+export const handler = lambdaJobHandler(exportJob, { s3: s3Artifacts });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { snapshotPeriodNameList } from '../../core/snapshots/document';
 import { calendarDaySchema, isCalendarDay } from '../../core/time/calendar-day';
 

@@ -1,12 +1,14 @@
 import type { ArtifactStore, StoredObject } from '../../core/jobs/ports';
 import type { Logger } from '../../core/jobs/logger';
-import type { HourKey, RollupStore } from '../../core/rollup/ports';
+import type { HourContribution, HourKey, NewContribution, RollupStore } from '../../core/rollup/ports';
+import { mapConcurrent } from '../../core/map-concurrent';
 import { ArtifactNotFoundError, StorageError } from '../../core/storage/errors';
 import { UnreadableObjectError } from '../../core/rollup/errors';
 import { errorFields } from '../../core/errors';
 import { aggregateObject, newContribution, type ObjectContribution } from './aggregate';
 import type { AggregateOptions } from './line-aggregator';
 import { hourPrefix } from './hours';
+import type { PhaseTimings } from './phase-timings';
 
 export interface ObjectToRead {
   hour: HourKey;
@@ -31,8 +33,6 @@ export interface AbsorbTotals {
   /** Recorded as refused (unreadable or too large): named in `refused`, not read again until changed. */
   objectsRefused: number;
   refused: RefusedObject[];
-  /** Absorbed meanwhile by another run (same key and ETag): not counted twice. */
-  objectsRaced: number;
   objectsFailed: number;
   /** Left for the next run because the deadline came close. */
   objectsLeft: number;
@@ -46,7 +46,15 @@ export interface AbsorbTotals {
 }
 
 const LISTING_CONCURRENCY = 8;
-const READING_CONCURRENCY = 8;
+/**
+ * Objects read at once: a GET is a round trip, the parse a few hundred microseconds of CPU, so
+ * enough must be in flight to keep the CPU busy while the rest wait on the store.
+ */
+const READING_CONCURRENCY = 16;
+/** Objects absorbed by one store write (a few batch requests): the absorb writes stay off the per-object path. */
+const ABSORB_BATCH = 50;
+/** Absorb writes in flight while reading goes on; more waits, so memory stays bounded. */
+const ABSORB_WRITES_AT_ONCE = 2;
 
 /** Lists each hour's partition and keeps the objects it has not absorbed under the same ETag. */
 export async function scanHours(store: RollupStore, artifacts: ArtifactStore, hours: readonly HourKey[], signal: AbortSignal): Promise<ScanResult> {
@@ -70,12 +78,13 @@ export async function scanHours(store: RollupStore, artifacts: ArtifactStore, ho
 }
 
 /**
- * Reads each object once and stores its contribution with the hour's pending mark. Stops
- * starting new objects once `keepGoing` says no (the deadline is near); what is left waits for
- * the next run. An object the store failed to deliver (vanished, throttled) is counted and retried
- * next run; one that cannot be read whole, or is larger than `maxObjectBytes`, is absorbed as
- * refused (no groups, the reason kept): it contributes nothing, replaces what an earlier version
- * of it contributed, and is not read again until its ETag changes.
+ * Reads each object once and stores its contribution with a pending mark for its hour, in
+ * batches (`RollupStore.absorb`). Stops starting new objects once `keepGoing` says no (the
+ * deadline is near); what is left waits for the next run. An object the store failed to deliver
+ * (vanished, throttled) is counted and retried next run; one that cannot be read whole, or is
+ * larger than `maxObjectBytes`, is absorbed as refused (no groups, the reason kept): it
+ * contributes nothing, replaces what an earlier version of it contributed, and is not read again
+ * until its ETag changes. Totals count an object once its batch is stored.
  */
 export async function absorbObjects(input: {
   store: RollupStore;
@@ -88,12 +97,12 @@ export async function absorbObjects(input: {
   keepGoing: () => boolean;
   signal: AbortSignal;
   log: Logger;
+  timings: PhaseTimings;
 }): Promise<AbsorbTotals> {
   const totals: AbsorbTotals = {
     objectsRead: 0,
     objectsRefused: 0,
     refused: [],
-    objectsRaced: 0,
     objectsFailed: 0,
     objectsLeft: 0,
     unfinishedHours: new Set(),
@@ -103,6 +112,9 @@ export async function absorbObjects(input: {
     malformedLines: 0,
     unknownMetricLines: 0,
   };
+  const writer = new AbsorbWriter(input.store, input.timings, (batch) => {
+    for (const { contribution } of batch) countAbsorbed(totals, contribution, input.log);
+  });
   await mapConcurrent(input.objects, READING_CONCURRENCY, async ({ hour, object }) => {
     input.signal.throwIfAborted();
     if (!input.keepGoing()) {
@@ -114,7 +126,8 @@ export async function absorbObjects(input: {
     let refusal: string | undefined;
     try {
       if (object.size > input.maxObjectBytes) throw new UnreadableObjectError(`${object.size} bytes, more than rollup.maxObjectBytes (${input.maxObjectBytes})`);
-      contribution = await aggregateObject(...(await openObject(input.artifacts, object.key)), input.options);
+      const [body, gzipped] = await input.timings.measure('get', () => openObject(input.artifacts, object.key));
+      contribution = await input.timings.measure('parse', () => aggregateObject(body, gzipped, input.options));
     } catch (error) {
       if (error instanceof UnreadableObjectError) {
         refusal = error.reason;
@@ -129,33 +142,87 @@ export async function absorbObjects(input: {
       }
     }
     input.signal.throwIfAborted();
-    const outcome = await input.store.absorb(hour, {
-      ...contribution,
-      key: object.key,
-      etag: object.etag,
-      size: object.size,
-      absorbedAt: input.now().toISOString(),
-      jobId: input.jobId,
-      ...(refusal !== undefined ? { refused: refusal } : {}),
-    });
     totals.bytesRead += contribution.bytes;
-    if (outcome === 'already_absorbed') {
-      totals.objectsRaced += 1;
-      return;
-    }
-    if (refusal !== undefined) {
-      totals.objectsRefused += 1;
-      totals.refused.push({ key: object.key, size: object.size, reason: refusal });
-      input.log.warn('refused an event object that cannot be read whole; it counts for nothing until it is replaced', { key: object.key, size: object.size, reason: refusal });
-      return;
-    }
-    totals.objectsRead += 1;
-    totals.lines += contribution.lines;
-    totals.events += contribution.events;
-    totals.malformedLines += contribution.malformed;
-    totals.unknownMetricLines += contribution.unknownMetric;
+    await writer.add({
+      hour,
+      contribution: {
+        ...contribution,
+        key: object.key,
+        etag: object.etag,
+        size: object.size,
+        absorbedAt: input.now().toISOString(),
+        jobId: input.jobId,
+        ...(refusal !== undefined ? { refused: refusal } : {}),
+      },
+    });
   });
+  await writer.finish();
   return totals;
+}
+
+function countAbsorbed(totals: AbsorbTotals, contribution: NewContribution, log: Logger): void {
+  if (contribution.refused !== undefined) {
+    const refused = { key: contribution.key, size: contribution.size, reason: contribution.refused };
+    totals.objectsRefused += 1;
+    totals.refused.push(refused);
+    log.warn('refused an event object that cannot be read whole; it counts for nothing until it is replaced', refused);
+    return;
+  }
+  totals.objectsRead += 1;
+  totals.lines += contribution.lines;
+  totals.events += contribution.events;
+  totals.malformedLines += contribution.malformed;
+  totals.unknownMetricLines += contribution.unknownMetric;
+}
+
+/**
+ * Collects contributions and stores them `ABSORB_BATCH` at a time, at most
+ * `ABSORB_WRITES_AT_ONCE` batches in flight (`add` waits for room). A failed write fails the run
+ * at the next `add` or at `finish`.
+ */
+class AbsorbWriter {
+  private buffer: HourContribution[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private failure: { error: unknown } | undefined;
+
+  constructor(
+    private readonly store: RollupStore,
+    private readonly timings: PhaseTimings,
+    private readonly stored: (batch: readonly HourContribution[]) => void,
+  ) {}
+
+  async add(entry: HourContribution): Promise<void> {
+    this.buffer.push(entry);
+    if (this.buffer.length >= ABSORB_BATCH) this.flush();
+    while (this.inFlight.size >= ABSORB_WRITES_AT_ONCE) await Promise.race(this.inFlight);
+    this.throwIfFailed();
+  }
+
+  async finish(): Promise<void> {
+    this.flush();
+    await Promise.all(this.inFlight);
+    this.throwIfFailed();
+  }
+
+  private flush(): void {
+    if (this.buffer.length === 0) return;
+    const batch = this.buffer;
+    this.buffer = [];
+    const write = this.timings
+      .measure('absorbWrite', () => this.store.absorb(batch))
+      .then(
+        () => this.stored(batch),
+        (error: unknown) => {
+          this.failure ??= { error };
+        },
+      )
+      .finally(() => this.inFlight.delete(write));
+    this.inFlight.add(write);
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure.error;
+  }
 }
 
 /** The body, and whether it is gzip: told by its magic bytes, since other pipelines name files as they like. */
@@ -174,24 +241,3 @@ async function openObject(artifacts: ArtifactStore, key: string): Promise<[Async
 }
 
 async function* emptyBody(): AsyncGenerator<Uint8Array> {}
-
-/** Runs `work` over `items` with at most `limit` at once; results in input order; the first failure wins. */
-export async function mapConcurrent<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  let failed = false;
-  const lane = async (): Promise<void> => {
-    while (!failed && next < items.length) {
-      const index = next;
-      next += 1;
-      try {
-        results[index] = await work(items[index] as T);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return results;
-}

@@ -62,7 +62,7 @@ export async function bringRollupUpToDate(input: BringUpToDateInput): Promise<Ro
   const controller = new AbortController();
   const onOuterAbort = () => controller.abort(input.signal.reason);
   input.signal.addEventListener('abort', onOuterAbort, { once: true });
-  const stopRenewing = keepLeaseRenewed(deps.leases, ROLLUP_LEASE, owner, (lost) => controller.abort(lost), log);
+  const stopRenewing = keepLeaseRenewed(deps.leases, deps.clock, ROLLUP_LEASE, owner, (lost) => controller.abort(lost), log);
   try {
     const report = await runRollup({
       store: input.store,
@@ -74,6 +74,7 @@ export async function bringRollupUpToDate(input: BringUpToDateInput): Promise<Ro
       deadline: input.deadline,
       jobId,
       params: { from: input.from, to: input.to },
+      listLookback: true,
     });
     log.info('rollup brought up to date', { from: input.from, to: input.to, objectsRead: report.objectsRead, events: report.events, objectsLeft: report.objectsLeft });
     return report;

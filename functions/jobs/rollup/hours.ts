@@ -34,6 +34,8 @@ export interface ScanPlan {
 export function planHours(input: {
   now: Date;
   lookbackHours: number;
+  /** False: the lookback's hours are not listed (a debounced run), only marked and pending ones and the range. */
+  listLookback?: boolean;
   timezone: string;
   params: RollupParams;
   pending: Iterable<HourKey>;
@@ -41,7 +43,7 @@ export function planHours(input: {
 }): ScanPlan {
   const nowMs = input.now.getTime();
   const hours = new Set<HourKey>([...input.pending, ...input.written]);
-  addHours(hours, nowMs - input.lookbackHours * HOUR_MS, nowMs + HOURS_AHEAD * HOUR_MS);
+  if (input.listLookback !== false) addHours(hours, nowMs - input.lookbackHours * HOUR_MS, nowMs + HOURS_AHEAD * HOUR_MS);
   const range = resolveRange(input.params, nowMs, input.lookbackHours, input.timezone);
   if (range) {
     if (countHours(range) > MAX_RANGE_HOURS) throw new InvalidJobParamsError(`the range ${input.params.from ?? '(lookback)'}..${input.params.to ?? '(now)'} is longer than ${MAX_RANGE_DAYS} days`);

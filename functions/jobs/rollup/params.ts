@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { calendarDaySchema, DAY_PATTERN } from '../../core/time/calendar-day';
 
 /** An explicit range covers at most this many days (plus the lookback, always scanned). */

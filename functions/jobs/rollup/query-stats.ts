@@ -5,7 +5,7 @@ import type { DailyStat, HourKey, RollupBacklog, StatsReader } from '../../core/
 import { InvalidPeriodError } from '../../core/time/errors';
 import { localDay, periodsBetween } from '../../core/time/periods';
 import { hourStartMs } from './hours';
-import { mapConcurrent } from './absorb';
+import { mapConcurrent } from '../../core/map-concurrent';
 
 /** Local days, both included, `YYYY-MM-DD`. */
 export interface StatsQuery {

@@ -15,14 +15,23 @@ export interface HourRecomputation {
   summary: HourSummary;
   /** Metric-days whose stats must follow: the hour's partials now and before. */
   touched: MetricDay[];
+  /** The object versions counted (`versionId`): the pending marks this recomputation may clear. */
+  counted: Set<string>;
 }
 
-/** Sums the hour's contributions (in key order) into one partial per metric-day and writes them. */
-export async function recomputeHour(store: RollupStore, hour: HourKey, now: Date): Promise<HourRecomputation> {
-  const previous = await store.hourSummary(hour);
+/** An object version as pending marks and contributions both name it. */
+export const versionId = (key: string, etag: string): string => `${key}\n${etag}`;
+
+/**
+ * Sums the hour's contributions (in key order) into one partial per metric-day and writes them;
+ * `previous` is the hour's last summary, whose partials that no longer exist are deleted.
+ */
+export async function recomputeHour(store: RollupStore, hour: HourKey, previous: HourSummary | undefined, now: Date): Promise<HourRecomputation> {
   const partials = new Map<string, HourPartial>();
+  const counted = new Set<string>();
   const summary: HourSummary = { hour, partials: [], objects: 0, events: 0, malformed: 0, unknownMetric: 0, updatedAt: now.toISOString() };
   for await (const contribution of store.contributions(hour)) {
+    counted.add(versionId(contribution.key, contribution.etag));
     summary.objects += 1;
     summary.events += contribution.events;
     summary.malformed += contribution.malformed;
@@ -42,8 +51,8 @@ export async function recomputeHour(store: RollupStore, hour: HourKey, now: Date
   summary.partials = [...partials.values()].map(({ metric, day }) => ({ metric, day })).sort(compareMetricDays);
   await store.putPartials([...partials.values()]);
   const gone = (previous?.partials ?? []).filter((metricDay) => !partials.has(metricDayId(metricDay)));
-  if (gone.length > 0) await store.deletePartials(hour, gone);
-  return { summary, touched: [...summary.partials, ...gone] };
+  if (gone.length > 0) await store.deletePartials(gone.map((metricDay) => ({ hour, metricDay })));
+  return { summary, touched: [...summary.partials, ...gone], counted };
 }
 
 export interface DayRecomputation {

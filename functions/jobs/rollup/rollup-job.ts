@@ -4,6 +4,8 @@ import type { FunctionAccess } from '../../function-access';
 import { runnableJob, type JobServices, type JobTypeDefinition } from '../job-type-definition';
 import { rollupParams, type RollupParams } from './params';
 import { reportNeedsWarning, runRollup } from './run-rollup';
+import { describeError, errorFields } from '../../core/errors';
+import { watchClosedHours, type HourlyWatchInput, type HourlyWatchReport } from '../../core/proofs/watch-hours';
 
 /**
  * Every rollup, and every run that brings the rollup up to date, holds this lease, renewed every
@@ -26,6 +28,9 @@ export const rollupAccess: FunctionAccess = {
   sendsDelayed: true,
 };
 
+/** The rollup job's own access: the rollup's, plus the hourly watch's alerts (its state is in Analytics). */
+const rollupJobAccess: FunctionAccess = { ...rollupAccess, publishesAlerts: true };
+
 export const rollupJob = {
   type: 'rollup',
   description: 'Absorbs new event objects into hour partials and daily stats per (metric, local day, kept dims); incremental, idempotent, single-flight.',
@@ -36,8 +41,8 @@ export const rollupJob = {
   periodTypes: [],
   rowsSummaryField: 'events',
   function: { entry: 'functions/jobs/rollup/handler.ts', memoryMb: 1024, maxConcurrency: 1 },
-  access: rollupAccess,
-  async run({ job, params, deps, signal, deadline, log }, { rollup }: Pick<JobServices, 'rollup'>) {
+  access: rollupJobAccess,
+  async run({ job, params, deps, signal, deadline, log }, { rollup, watches, alerter }: Pick<JobServices, 'rollup' | 'watches' | 'alerter'>) {
     const report = await runRollup({
       store: rollup,
       artifacts: deps.artifacts,
@@ -48,12 +53,30 @@ export const rollupJob = {
       deadline,
       jobId: job.id,
       params,
+      listLookback: job.trigger !== 'debounce',
     });
-    return { status: reportNeedsWarning(report) ? 'warning' : 'succeeded', summary: { ...report } };
+    const watch = await watchAfterRollup({ config: deps.config, store: rollup, watches, alerter, now: deps.clock.now(), jobId: job.id, log });
+    return { status: reportNeedsWarning(report) || 'error' in watch ? 'warning' : 'succeeded', summary: { ...report, watch } };
   },
-} satisfies JobTypeDefinition<RollupParams, Pick<JobServices, 'rollup'>>;
+} satisfies JobTypeDefinition<RollupParams, Pick<JobServices, 'rollup' | 'watches' | 'alerter'>>;
 
-/** The rollup over a given store (tests and benchmarks pass one on their own tables). */
-export function createRollupJob(store: RollupStore): JobDefinition<RollupParams> {
-  return runnableJob(rollupJob, { rollup: store });
+/** The hourly watch over the hours this rollup closed; a watch that fails leaves the rollup's work standing (a warning). */
+async function watchAfterRollup(input: HourlyWatchInput): Promise<HourlyWatchReport | { error: string }> {
+  try {
+    return await watchClosedHours(input);
+  } catch (error) {
+    input.log.error('the hourly watch failed', errorFields(error));
+    return { error: describeError(error).message };
+  }
 }
+
+/** The rollup over a given store (tests and benchmarks pass one on their own tables), watching nothing. */
+export function createRollupJob(store: RollupStore, watch: Pick<JobServices, 'watches' | 'alerter'> = UNWATCHED): JobDefinition<RollupParams> {
+  return runnableJob(rollupJob, { rollup: store, ...watch });
+}
+
+/** A watch that has judged every hour already: it reads nothing and alerts no one. */
+const UNWATCHED: Pick<JobServices, 'watches' | 'alerter'> = {
+  watches: { get: (checkId) => Promise.resolve({ checkId, metric: '', judgedThrough: '9999-12-31T23', version: 1 }), put: () => Promise.resolve(false) },
+  alerter: { publish: () => Promise.resolve() },
+};

@@ -1,11 +1,13 @@
 import type { NightshiftConfig } from '../../core/config';
 import type { ArtifactStore, Clock } from '../../core/jobs/ports';
 import type { Logger } from '../../core/jobs/logger';
-import type { HourKey, HourSummary, MetricDay, RollupStore } from '../../core/rollup/ports';
-import { absorbObjects, mapConcurrent, scanHours, type RefusedObject } from './absorb';
+import { mapConcurrent } from '../../core/map-concurrent';
+import type { HourKey, MetricDay, PendingMark, RollupStore } from '../../core/rollup/ports';
+import { absorbObjects, scanHours, type RefusedObject } from './absorb';
+import { PhaseTimings, type RollupPhase } from './phase-timings';
 import { planHours } from './hours';
 import type { RollupParams } from './params';
-import { compareMetricDays, metricDayId, recomputeDay, recomputeHour, type DayRecomputation } from './recompute';
+import { compareMetricDays, metricDayId, recomputeDay, recomputeHour, versionId, type DayRecomputation } from './recompute';
 
 export interface RollupInput {
   store: RollupStore;
@@ -17,6 +19,13 @@ export interface RollupInput {
   deadline: Date;
   jobId: string;
   params: RollupParams;
+  /**
+   * Whether to list the lookback's hours, for objects other pipelines drop (no written mark).
+   * A debounced run answers ingest, whose hours are marked: it lists only those (and pending
+   * ones), so a burst of requests costs a few LISTs a run, not the lookback's 50; the scheduled
+   * hourly run and manual runs sweep the lookback.
+   */
+  listLookback: boolean;
 }
 
 export interface RollupReport {
@@ -48,6 +57,8 @@ export interface RollupReport {
   /** The first few over-cap metric-days; `metricDaysOverCap` counts them all. */
   cardinalityWarnings: Array<{ metric: string; day: string; distinctGroups: number; kept: number }>;
   metricDaysOverCap: number;
+  /** Where the run's time went (`phase-timings.ts`). */
+  phaseMs: Record<RollupPhase, number>;
 }
 
 /** Cardinality warnings and refused objects listed in the summary; the counts say how many there were in all. */
@@ -55,6 +66,8 @@ const MAX_LISTED_WARNINGS = 20;
 const RECOMPUTE_CONCURRENCY = 8;
 /** Objects stop being started once less than this share of the run's time is left: the rest is recomputation. */
 const RECOMPUTE_SHARE = 0.25;
+/** Longer than any run that absorbs can live (Lambda stops every function by 15 minutes). */
+const ABANDONED_MARK_MS = 20 * 60_000;
 
 /**
  * One rollup: absorb the objects the scanned hours have not absorbed yet, then recompute every
@@ -70,54 +83,65 @@ export async function runRollup(input: RollupInput): Promise<RollupReport> {
   const plan = planHours({
     now: clock.now(),
     lookbackHours: config.rollup.lookbackHours,
+    listLookback: input.listLookback,
     timezone: config.timezone,
     params: input.params,
     pending: (await store.pendingHours()).keys(),
     written: written.keys(),
   });
 
-  const scan = await scanHours(store, input.artifacts, plan.hours, signal);
+  const timings = new PhaseTimings();
+  const scan = await timings.measure('list', () => scanHours(store, input.artifacts, plan.hours, signal));
   const reserveMs = (input.deadline.getTime() - startedMs) * RECOMPUTE_SHARE;
-  const absorbed = await absorbObjects({
-    store,
-    artifacts: input.artifacts,
-    objects: scan.toRead,
-    options: { timezone: config.timezone, metrics: new Set(Object.keys(config.metrics)), keptDimensions: config.dimensions },
-    maxObjectBytes: config.rollup.maxObjectBytes,
-    jobId: input.jobId,
-    now: () => clock.now(),
-    keepGoing: () => input.deadline.getTime() - clock.now().getTime() > reserveMs,
-    signal,
-    log: input.log,
-  });
+  const absorbed = await timings.measure('absorb', () =>
+    absorbObjects({
+      store,
+      artifacts: input.artifacts,
+      objects: scan.toRead,
+      options: { timezone: config.timezone, metrics: new Set(Object.keys(config.metrics)), keptDimensions: config.dimensions },
+      maxObjectBytes: config.rollup.maxObjectBytes,
+      jobId: input.jobId,
+      now: () => clock.now(),
+      keepGoing: () => input.deadline.getTime() - clock.now().getTime() > reserveMs,
+      signal,
+      log: input.log,
+      timings,
+    }),
+  );
 
   // Every object of these hours that was listed is absorbed (or refused): their marks may go,
   // unless ingest marked one again meanwhile (the token changed), whose object the next run lists.
-  const writtenCleared = await clearWrittenMarks(store, written, absorbed.unfinishedHours, signal);
+  signal.throwIfAborted();
+  const doneHours = new Map([...written].filter(([hour]) => !absorbed.unfinishedHours.has(hour)));
+  const writtenCleared = (await timings.measure('marks', () => store.clearWritten(doneHours))).length;
 
   // Read after absorbing, so the marks cover this run's own absorbs; marks made after this read
   // (by a run that lost its lease but is still writing) are not cleared and get their own recompute.
   const pending = await store.pendingHours();
   const hours = [...pending.keys()].sort();
-  const summaries: HourSummary[] = [];
-  const touched = new Map<string, MetricDay>();
-  await mapConcurrent(hours, RECOMPUTE_CONCURRENCY, async (hour) => {
-    signal.throwIfAborted();
-    const result = await recomputeHour(store, hour, clock.now());
-    summaries.push(result.summary);
-    for (const metricDay of result.touched) touched.set(metricDayId(metricDay), metricDay);
+  const { summaries, touched, counted } = await timings.measure('recompute', async () => {
+    const previous = await store.hourSummaries(hours);
+    const recomputed = await mapConcurrent(hours, RECOMPUTE_CONCURRENCY, async (hour) => {
+      signal.throwIfAborted();
+      return recomputeHour(store, hour, previous.get(hour), clock.now());
+    });
+    const metricDays = new Map<string, MetricDay>();
+    for (const result of recomputed) for (const metricDay of result.touched) metricDays.set(metricDayId(metricDay), metricDay);
+    return { summaries: recomputed.map((result) => result.summary), touched: [...metricDays.values()].sort(compareMetricDays), counted: new Set(recomputed.flatMap((result) => [...result.counted])) };
   });
 
-  const metricDays = [...touched.values()].sort(compareMetricDays);
-  const days: DayRecomputation[] = await mapConcurrent(metricDays, RECOMPUTE_CONCURRENCY, async (metricDay) => {
-    signal.throwIfAborted();
-    return recomputeDay(store, metricDay, { timezone: config.timezone, maxGroups: config.rollup.maxCardinalityPerMetricDay, now: clock.now() });
-  });
+  const metricDays = touched;
+  const days: DayRecomputation[] = await timings.measure('stats', () =>
+    mapConcurrent(metricDays, RECOMPUTE_CONCURRENCY, async (metricDay) => {
+      signal.throwIfAborted();
+      return recomputeDay(store, metricDay, { timezone: config.timezone, maxGroups: config.rollup.maxCardinalityPerMetricDay, now: clock.now() });
+    }),
+  );
 
-  await mapConcurrent(summaries, RECOMPUTE_CONCURRENCY, async (summary) => {
-    signal.throwIfAborted();
-    await store.putHourSummary(summary);
-    await store.clearPending(summary.hour, pending.get(summary.hour) ?? []);
+  signal.throwIfAborted();
+  await timings.measure('marks', async () => {
+    await store.putHourSummaries(summaries);
+    await store.clearPending(clearableMarks(pending, counted, clock.now()));
   });
 
   const warnings = days.flatMap((day) => (day.overflow ? [day.overflow] : []));
@@ -131,7 +155,7 @@ export async function runRollup(input: RollupInput): Promise<RollupReport> {
     objectsRead: absorbed.objectsRead,
     objectsRefused: absorbed.objectsRefused,
     refusedObjects: absorbed.refused.slice(0, MAX_LISTED_WARNINGS),
-    objectsSkipped: scan.skipped + absorbed.objectsRaced,
+    objectsSkipped: scan.skipped,
     objectsFailed: absorbed.objectsFailed,
     objectsLeft: absorbed.objectsLeft,
     bytesRead: absorbed.bytesRead,
@@ -146,16 +170,20 @@ export async function runRollup(input: RollupInput): Promise<RollupReport> {
     daysTouched: [...new Set(metricDays.map((metricDay) => metricDay.day))].sort(),
     cardinalityWarnings: warnings.slice(0, MAX_LISTED_WARNINGS),
     metricDaysOverCap: warnings.length,
+    phaseMs: timings.report(),
   };
 }
 
-async function clearWrittenMarks(store: RollupStore, written: ReadonlyMap<HourKey, string>, unfinished: ReadonlySet<HourKey>, signal: AbortSignal): Promise<number> {
-  const done = [...written].filter(([hour]) => !unfinished.has(hour));
-  const cleared = await mapConcurrent(done, RECOMPUTE_CONCURRENCY, async ([hour, token]) => {
-    signal.throwIfAborted();
-    return store.clearWritten(hour, token);
-  });
-  return cleared.filter(Boolean).length;
+/**
+ * The pending marks a recomputation may clear: those of the versions it counted. A mark whose
+ * version was not counted was written by an absorb whose contribution is not stored (yet): a run
+ * still writing after it lost its lease, or one that stopped between the two writes, whose object
+ * the next run reads again. Once older than any run can live, its writer is gone for good (the
+ * object was deleted or replaced before anyone read it again): it goes too.
+ */
+function clearableMarks(pending: ReadonlyMap<HourKey, PendingMark[]>, counted: ReadonlySet<string>, now: Date): PendingMark[] {
+  const abandonedBefore = now.getTime() - ABANDONED_MARK_MS;
+  return [...pending.values()].flat().filter((mark) => counted.has(versionId(mark.key, mark.etag)) || Date.parse(mark.markedAt) < abandonedBefore);
 }
 
 /** Warnings: over-cap metric-days, objects that could not be read or were refused, work left for the next run. */

@@ -1,6 +1,8 @@
 import type { MetricDay, RollupStore } from '../../core/rollup/ports';
 import type { MetricDayFacts } from '../../core/proofs/types';
-import { mapConcurrent } from '../rollup/absorb';
+import type { Cell } from '../../core/proofs/attribution';
+import { cellsOfPartials } from '../../core/proofs/explain';
+import { mapConcurrent } from '../../core/map-concurrent';
 
 const READ_CONCURRENCY = 8;
 
@@ -20,3 +22,17 @@ export async function readFacts(store: Pick<RollupStore, 'dailyStats'>, metricDa
 }
 
 export const factsKey = (metric: string, day: string): string => `${metric}\u0001${day}`;
+
+/** The hour partials of each metric-day as cells by local hour (attribution); metric-days without partials are left out. */
+export async function readCells(store: Pick<RollupStore, 'partialsOf'>, timezone: string, metricDays: readonly MetricDay[], signal: AbortSignal): Promise<Map<string, Cell[]>> {
+  const read = await mapConcurrent(metricDays, READ_CONCURRENCY, async (metricDay) => {
+    signal.throwIfAborted();
+    return cellsOfPartials(await store.partialsOf(metricDay), timezone);
+  });
+  const cells = new Map<string, Cell[]>();
+  metricDays.forEach((metricDay, index) => {
+    const found = read[index];
+    if (found && found.length > 0) cells.set(factsKey(metricDay.metric, metricDay.day), found);
+  });
+  return cells;
+}

@@ -5,13 +5,14 @@ import type { MetricDay } from '../../core/rollup/ports';
 import type { MetricDayFacts } from '../../core/proofs/types';
 import { firstEventHour } from '../../core/events/event-objects';
 import { baselineDays, earlierCriticalFrom, evaluateProof, factsNeeded } from '../../core/proofs/evaluate-proof';
-import { proofDocument, proofKey, serializeProof, type ProofDocument } from '../../core/proofs/document';
+import { cellsNeeded, explainProof } from '../../core/proofs/explain';
+import { proofDocument, proofKey, serializeProof, type Anomaly, type ProofDocument } from '../../core/proofs/document';
 import type { Alerter } from '../../core/proofs/ports';
 import { parsePeriodKey } from '../../core/time/periods';
 import { bringRollupUpToDate, withInlineRollup } from '../rollup/bring-up-to-date';
 import type { JobServices, JobTypeDefinition } from '../job-type-definition';
 import { samplingProofParams, type SamplingProofParams } from './params';
-import { factsKey, readFacts } from './read-facts';
+import { factsKey, readCells, readFacts } from './read-facts';
 import { CRITICAL_PROOF_EXIT_CODE, criticalProofRanToTheEnd } from './verdict';
 import { readCalendar } from './read-calendar';
 import { describeMark } from '../../core/calendar/types';
@@ -60,7 +61,7 @@ export const samplingProofJob = {
       }
       const criticalByDay = new Map(earlier.filter((entry) => entry.date < day).map((entry) => [entry.date, entry.criticalMetrics]));
       const now = deps.clock.now();
-      const evaluation = evaluateProof({
+      const judged = evaluateProof({
         config,
         day,
         now,
@@ -68,6 +69,8 @@ export const samplingProofJob = {
         earlierCritical: earlierCriticalFrom(config, criticalByDay),
         calendar,
       });
+      const cells = await readCells(store, config.timezone, cellsNeeded(config, judged, day), signal);
+      const evaluation = explainProof(judged, { config, day, cells: (metric, onDay) => cells.get(factsKey(metric, onDay)) });
       document = proofDocument(evaluation, { day, config, generatedAt: now });
       criticalMetrics = evaluation.criticalMetrics;
       // A re-run (the sweeper retries a failed period once, or a forced run) that finds the same
@@ -98,7 +101,7 @@ export const samplingProofJob = {
       return { status: 'failed', exitCode: 3, error: { code: 'proof_not_computed', message: `the proof of ${day} could not be computed: ${problem.message}` }, summary: { date: day } };
     }
 
-    const summary = { date: day, status: document.status, ...document.summary, key: proofKey(day), anomalies: document.anomalies.map((a) => `${a.severity} ${a.checkId}: ${a.message}`) };
+    const summary = { date: day, status: document.status, ...document.summary, key: proofKey(day), anomalies: document.anomalies.map(anomalyLine) };
     if (document.status !== 'pass' && alreadyAlerted) log.info('same verdict as the earlier proof of this day; not alerting again', { day, status: document.status });
     if (document.status !== 'pass' && !alreadyAlerted) {
       const status = document.status;
@@ -145,4 +148,10 @@ async function publishAlert(alerter: Alerter, log: JobDependencies['logger'], al
   } catch (error) {
     log.error('proof alert could not be published', { date: alert.date, status: alert.status, ...errorFields(error) });
   }
+}
+
+/** An anomaly for the run's summary and the alert: its verdict, then what explains it. */
+function anomalyLine(anomaly: Anomaly): string {
+  const line = `${anomaly.severity} ${anomaly.checkId}: ${anomaly.message}`;
+  return anomaly.explanation && anomaly.explanation.length > 0 ? `${line} — ${anomaly.explanation.join('; ')}` : line;
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { NightshiftError } from '../../core/errors';
 import { parseScheduleExpression } from '../../core/time/schedule';
 import { timezoneSchema } from '../../core/config/schema';

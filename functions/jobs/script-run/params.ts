@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { argumentsSchemaOf, type ScriptManifest } from './manifest';
 import { shippedManifest } from './shipped-manifest';
 import { zodMessage } from '../../core/validation';

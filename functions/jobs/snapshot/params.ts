@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A snapshot's period is the run's `period` (`2026-11-22`, `2026-W47`, `2026-11`); it takes no params. */
 export const snapshotParams = z.object({}).strict();

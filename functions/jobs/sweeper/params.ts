@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The sweeper takes no parameters. */
 export const sweeperParams = z.object({}).strict();

@@ -3,6 +3,7 @@ import { timeOutStaleRuns } from './time-out-stale-runs';
 import { reinvokeLostRuns } from './reinvoke-lost-runs';
 import { catchUpMissingPeriods } from './catch-up-missing-periods';
 import { publishJobHealth } from './publish-job-health';
+import { publishSlotsMissed } from './publish-slots-missed';
 import { sweeperParams, type SweeperParams } from './params';
 
 export const sweeperJob = {
@@ -22,6 +23,7 @@ export const sweeperJob = {
     const catchUp = await catchUpMissingPeriods(deps, tasks, log, signal);
     // Last, so the verdicts read a ledger that already holds this sweep's time-outs and catch-ups.
     const health = await publishJobHealth(deps, tasks);
+    const slotsMissed = await publishSlotsMissed(deps, tasks);
     return {
       summary: {
         timedOut: timedOut.length,
@@ -32,6 +34,7 @@ export const sweeperJob = {
         missingPeriods: catchUp.missing,
         missingLeft: catchUp.missing - catchUp.started.length,
         ...(Object.keys(health).length > 0 ? { healthy: health } : {}),
+        ...(Object.keys(slotsMissed).length > 0 ? { slotsMissed } : {}),
       },
     };
   },

@@ -84,6 +84,10 @@ describe('the API answers as its OpenAPI contract says', () => {
     await call('POST /jobs/{id}/release', `/jobs/${id}/release`, { token: admin, pathParameters: { id } });
     await call('GET /jobs/{id}/logs', `/jobs/${id}/logs`, { token: read, pathParameters: { id } });
     await call('GET /scheduler/tasks', '/scheduler/tasks', { token: read });
+    const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+    await call('GET /scheduler/tasks/{name}/slots', '/scheduler/tasks/sweeper/slots', { token: read, pathParameters: { name: 'sweeper' }, query: { from: hourAgo } });
+    await call('GET /scheduler/tasks/{name}/slots', '/scheduler/tasks/sweeper/slots', { token: read, pathParameters: { name: 'sweeper' }, query: { from: new Date().toISOString(), to: hourAgo } });
+    await call('GET /scheduler/tasks/{name}/slots', '/scheduler/tasks/nope/slots', { token: read, pathParameters: { name: 'nope' } });
     await call('GET /snapshots', '/snapshots', { token: read, query: { period: 'daily', from: '2026-11-01', to: '2026-11-30' } });
     await call('GET /snapshots', '/snapshots', { token: read, query: { period: 'hourly' } });
     await call('GET /scripts', '/scripts', { token: read });

@@ -1,6 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { executeRun, type ExecutionLimits } from '../../../functions/core/jobs/execute-run';
 import type { JobContext, JobDependencies, JobOutcome } from '../../../functions/core/jobs/definition';
 import { DeadlineExceededError, LeaseLostError } from '../../../functions/core/jobs/errors';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { catalogEntry, scheduledTasks } from '../../../functions/catalog';
 import type { JobDependencies } from '../../../functions/core/jobs/definition';
 import { executeRun, type ExecutionLimits } from '../../../functions/core/jobs/execute-run';
@@ -8,6 +8,8 @@ import type { JobType } from '../../../functions/core/jobs/job-types';
 import { silentLogger } from '../../../functions/core/jobs/logger';
 import type { RunEnded, RunMetrics } from '../../../functions/core/jobs/run-metrics';
 import { publishJobHealth } from '../../../functions/jobs/sweeper/publish-job-health';
+import { publishSlotsMissed } from '../../../functions/jobs/sweeper/publish-slots-missed';
+import { createRun } from '../../../functions/core/jobs/lifecycle/create-run';
 import { timeOutStaleRuns } from '../../../functions/jobs/sweeper/time-out-stale-runs';
 import { FakeClock } from '../../helpers/clock';
 import { fakeJob, newJob, testConfig, testDependencies } from '../../helpers/jobs';
@@ -25,6 +27,10 @@ class RecordingRunMetrics implements RunMetrics {
   }
   recordJobHealth(type: JobType, healthy: boolean): void {
     this.health.push({ type, healthy });
+  }
+  readonly slotsMissed: Array<{ schedule: string; count: number }> = [];
+  recordSlotsMissed(schedule: string, count: number): void {
+    this.slotsMissed.push({ schedule, count });
   }
 }
 
@@ -180,6 +186,37 @@ describe('run metrics from the lifecycle', () => {
 
       // Assess
       expect(verdicts).toEqual({});
+    });
+  });
+
+  describe('publishSlotsMissed', () => {
+    const config = testConfig({
+      schedules: {
+        sweeper: { job: 'sweeper', expression: 'rate(5 minutes)' },
+        'rollup-hourly': { job: 'rollup', expression: 'cron(5 * * * ? *)' },
+      },
+    });
+
+    it("publishes per cron schedule the last day's slots with no run, leaving rate() schedules out", async () => {
+      // Prepare: 24 hourly slots in the last day; one delivered.
+      const metrics = new RecordingRunMetrics();
+      const d = { ...deps(metrics, config), deployedAt: new Date('2026-11-01T00:00:00.000Z') };
+      await createRun(d, { type: 'rollup', trigger: 'schedule', triggeredBy: 'rollup-hourly', scheduleName: 'rollup-hourly', scheduledFor: '2026-11-23T11:05:00.000Z', params: {} });
+
+      // Act
+      const counts = await publishSlotsMissed(d, scheduledTasks(config));
+
+      // Assess
+      expect(counts).toEqual({ 'rollup-hourly': 23 });
+      expect(metrics.slotsMissed).toEqual([{ schedule: 'rollup-hourly', count: 23 }]);
+    });
+
+    it('publishes nothing without a metrics port', async () => {
+      // Act
+      const counts = await publishSlotsMissed({ ...deps(undefined, config), deployedAt: new Date(START) }, scheduledTasks(config));
+
+      // Assess
+      expect(counts).toEqual({});
     });
   });
 });

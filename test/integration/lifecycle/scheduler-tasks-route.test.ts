@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nextFireTimes } from '../../../functions/core/time/schedule';
+import { nextFireTimes, previousFireTime } from '../../../functions/core/time/schedule';
+import { createRun } from '../../../functions/core/jobs/lifecycle/create-run';
+import { periodForSlot } from '../../../functions/core/jobs/schedule-period';
 import { TEST_TOKENS, testApi, type TestApi } from '../../helpers/api';
-import { FakeClock } from '../../helpers/clock';
-import { newJob, testConfig, testDependencies } from '../../helpers/jobs';
+import { testConfig, testDependencies } from '../../helpers/jobs';
 import { createTestStorage, type TestStorage } from '../../helpers/storage';
 
 const config = testConfig({
@@ -80,23 +81,61 @@ describe('GET /scheduler/tasks', () => {
     expect(gaps).toEqual([300_000, 300_000, 300_000, 300_000]);
   });
 
-  it("gives each schedule's own last run, not a manual run of the same type", async () => {
-    // Prepare: a scheduled weekly snapshot, then a newer manual snapshot run and a newer sweep.
+  it("gives each schedule's last run and last success through its slots: its deliveries, a backfill of its period, not another period's run", async () => {
+    // Prepare: the weekly snapshot's newest slot delivered and succeeded; a manual run of an old
+    // period; the early snapshot's newest period backfilled (still queued); the sweeper's newest slot.
     const deps = testDependencies(storage, { config });
-    const scheduled = await deps.ledger.enqueue(newJob({ type: 'snapshot', trigger: 'schedule', triggeredBy: 'snapshot-weekly' }, new FakeClock(new Date(Date.now() - 3_600_000))));
-    const running = await deps.ledger.transition(scheduled, ['queued'], 'running', {});
-    await deps.ledger.transition(running, ['running'], 'succeeded', { finishedAt: new Date(Date.now() - 3_500_000).toISOString() });
-    await deps.ledger.enqueue(newJob({ type: 'snapshot', trigger: 'api', triggeredBy: 'admin' }, new FakeClock(new Date(Date.now() - 60_000))));
-    const sweep = await deps.ledger.enqueue(newJob({ type: 'sweeper', trigger: 'schedule', triggeredBy: 'sweeper' }, new FakeClock(new Date())));
+    const now = new Date();
+    const settled = new Date(now.getTime() - config.sweeper.settleMinutes * 60_000);
+    const weeklySlot = previousFireTime('cron(30 3 ? * MON *)', settled, { timezone: config.timezone })!.toISOString();
+    const weeklyPeriod = periodForSlot(config, 'previous-week', weeklySlot, 'snapshot-weekly')!;
+    const weekly = await createRun(deps, { type: 'snapshot', trigger: 'schedule', triggeredBy: 'snapshot-weekly', scheduleName: 'snapshot-weekly', scheduledFor: weeklySlot, period: weeklyPeriod, params: {} });
+    await deps.ledger.transition(weekly.job, ['queued'], 'running', {});
+    await deps.ledger.transition(weekly.job, ['running'], 'succeeded', { finishedAt: now.toISOString() });
+    await createRun(deps, { type: 'snapshot', trigger: 'api', triggeredBy: 'admin', period: '2020-01-01', params: {} });
+    const earlySlot = previousFireTime('cron(30 2 * * ? *)', settled, { timezone: config.timezone })!.toISOString();
+    const backfill = await createRun(deps, { type: 'snapshot', trigger: 'backfill', triggeredBy: 'admin', period: periodForSlot(config, 'previous-day', earlySlot, 'snapshot-early')!, params: {} });
+    const anchor = api.runtime.env.deployedAt;
+    const sweeperSlot = previousFireTime('rate(5 minutes)', now, { timezone: config.timezone, anchor })!.toISOString();
+    const sweep = await createRun(deps, { type: 'sweeper', trigger: 'schedule', triggeredBy: 'sweeper', scheduleName: 'sweeper', scheduledFor: sweeperSlot, params: {} });
 
     // Act
     const answer = await api.call('GET', '/scheduler/tasks', { token: TEST_TOKENS.admin });
+    const slots = await api.call('GET', '/scheduler/tasks/snapshot-early/slots', { token: TEST_TOKENS.read, query: { from: new Date(now.getTime() - 2 * 86_400_000).toISOString() } });
 
     // Assess
     const byName = new Map((answer.body.tasks as Array<Record<string, any>>).map((task) => [task.name, task]));
-    expect(byName.get('snapshot-weekly')!.lastRun).toEqual({ id: scheduled.id, status: 'succeeded', createdAt: scheduled.createdAt, finishedAt: expect.any(String) });
-    expect(byName.get('snapshot-early')!.lastRun).toBeNull();
-    expect(byName.get('sweeper')!.lastRun).toEqual({ id: sweep.id, status: 'queued', createdAt: sweep.createdAt, finishedAt: null });
+    expect(byName.get('snapshot-weekly')).toMatchObject({
+      lastRun: { id: weekly.job.id, status: 'succeeded', trigger: 'schedule' },
+      lastSuccess: { id: weekly.job.id },
+      catchUp: { mode: 'all', window: '7d', maxPerSweep: 5 },
+    });
+    expect(byName.get('snapshot-early')).toMatchObject({ lastRun: { id: backfill.job.id, status: 'queued', trigger: 'backfill' }, lastSuccess: null });
+    expect(byName.get('sweeper')).toMatchObject({ lastRun: { id: sweep.job.id, status: 'queued' }, catchUp: { mode: 'none' } });
+    expect(slots.status).toBe(200);
+    const last = (slots.body.slots as Array<Record<string, any>>).find((slot) => slot.scheduledFor === earlySlot);
+    expect(last).toMatchObject({ fate: 'period_taken', run: { id: backfill.job.id } });
+  });
+
+  it('refuses a slot range that is backwards, too long or holds too many slots (400), and an unknown schedule (404)', async () => {
+    // Act
+    const ask = (name: string, query: Record<string, string>) => api.call('GET', `/scheduler/tasks/${name}/slots`, { token: TEST_TOKENS.read, pathParameters: { name }, query });
+    const notATime = await ask('snapshot-early', { from: 'yesterday' });
+    const backwards = await ask('snapshot-early', { from: '2027-01-02T00:00:00Z', to: '2027-01-01T00:00:00Z' });
+    const tooLong = await ask('snapshot-early', { from: '2027-01-01T00:00:00Z', to: '2027-03-01T00:00:00Z' });
+    // Every 5 minutes (from the deploy) over the next two weeks is 4032 slots.
+    const tooMany = await ask('sweeper', { from: new Date().toISOString(), to: new Date(Date.now() + 14 * 86_400_000).toISOString() });
+    const unknown = await ask('nope', {});
+
+    // Assess
+    expect(notATime.status).toBe(400);
+    expect(notATime.body.error.message).toMatch(/^query\.from: /);
+    expect(backwards).toMatchObject({ status: 400, body: { error: { code: 'invalid_slot_range', message: 'from (2027-01-02T00:00:00.000Z) must be before to (2027-01-01T00:00:00.000Z)' } } });
+    expect(tooLong.body.error.message).toContain('is longer than 31 days');
+    expect(tooMany).toMatchObject({ status: 400, body: { error: { code: 'invalid_slot_range' } } });
+    expect(tooMany.body.error.message).toContain('sweeper has more than 2000 slots');
+    expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'unknown_schedule' } } });
+    expect(unknown.body.error.message).toContain('"snapshot-early"');
   });
 
   it('answers 401 without a token, 403 to a token without read, and 400 naming an unknown parameter', async () => {

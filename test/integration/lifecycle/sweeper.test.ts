@@ -429,8 +429,8 @@ describe('the sweeper', () => {
           reinvoked: 1,
           reinvokedJobIds: [lost.id],
           caughtUp: [
-            { type: 'snapshot', period: '2026-12-07', jobId: caughtUp[0] },
-            { type: 'snapshot', period: '2026-12-08', jobId: caughtUp[1] },
+            { type: 'snapshot', schedule: 'snapshot-daily', period: '2026-12-07', scheduledFor: '2026-12-08T11:00:00.000Z', jobId: caughtUp[0] },
+            { type: 'snapshot', schedule: 'snapshot-daily', period: '2026-12-08', scheduledFor: '2026-12-09T11:00:00.000Z', jobId: caughtUp[1] },
           ],
           missingPeriods: 3,
           missingLeft: 1,

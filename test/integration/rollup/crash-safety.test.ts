@@ -54,7 +54,8 @@ describe('rollup: crash safety', () => {
     // Assess
     expect(whole.status).toBe('succeeded');
     expect(sortedRows(await storedDailyStats(storage, table))).toEqual(sortedRows(expectedDailyStats(events, TIMEZONE, ['store', 'channel'])));
-    expect(totalWrites).toBeGreaterThan(20);
+    // Enough writes to stop the run in each of its phases (absorbing is batched: a few writes for all objects).
+    expect(totalWrites).toBeGreaterThan(10);
   });
 
   // Stops spread over every phase (absorbing, hour partials, daily stats, hour summaries, marks),
@@ -64,7 +65,7 @@ describe('rollup: crash safety', () => {
     async (share) => {
       // Prepare
       const stop = Math.min(totalWrites - 1, Math.floor(totalWrites * share));
-      const table = await freshTable(`n${stop}`);
+      const table = await freshTable(`n${String(share).replace('.', '')}`);
 
       // Act
       const crashed = await runRollupJob(bedOn(table, stop).bed);
@@ -81,10 +82,10 @@ describe('rollup: crash safety', () => {
   it('survives a second crash during the recovery run', async () => {
     // Prepare
     const table = await freshTable('twice');
-    await runRollupJob(bedOn(table, 9).bed);
+    await runRollupJob(bedOn(table, Math.floor(totalWrites / 2)).bed);
 
-    // Act
-    const second = await runRollupJob(bedOn(table, 14).bed);
+    // Act: the recovery run stops after its third write.
+    const second = await runRollupJob(bedOn(table, 3).bed);
     const third = await runRollupJob(bedOn(table).bed);
 
     // Assess

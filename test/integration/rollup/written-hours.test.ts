@@ -49,9 +49,9 @@ class InterleavedStore extends DynamoDbRollupStore {
     return marks;
   }
 
-  override async clearWritten(hour: HourKey, token: string): Promise<boolean> {
+  override async clearWritten(marks: ReadonlyMap<HourKey, string>): Promise<HourKey[]> {
     await this.once('before-clearing');
-    return super.clearWritten(hour, token);
+    return super.clearWritten(marks);
   }
 }
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readEnvironment } from '../../../functions/adapters/environment';
 import { InvalidEnvironmentError } from '../../../functions/adapters/environment-error';
 import { buildRuntime } from '../../../functions/runtime/runtime';
+import { everyAwsAdapter } from '../../../functions/runtime/wiring/every-adapter';
 import { shippedManifest } from '../../../functions/jobs/script-run/shipped-manifest';
 import { MINIMAL_RUNTIME_VARIABLES } from '../../helpers/environment';
 import { RecordingInvoker } from '../../helpers/jobs';
@@ -36,8 +37,8 @@ describe('buildRuntime', () => {
     const invoker = new RecordingInvoker();
 
     // Act
-    const configured = buildRuntime(readEnvironment({ ...MINIMAL_RUNTIME_VARIABLES, NIGHTSHIFT_SCRIPTS_DIR: '/opt/scripts', PATH: '/opt/bin' }), { invoker });
-    const plain = buildRuntime(readEnvironment(MINIMAL_RUNTIME_VARIABLES), { invoker });
+    const configured = buildRuntime(readEnvironment({ ...MINIMAL_RUNTIME_VARIABLES, NIGHTSHIFT_SCRIPTS_DIR: '/opt/scripts', PATH: '/opt/bin' }), { adapters: everyAwsAdapter, invoker });
+    const plain = buildRuntime(readEnvironment(MINIMAL_RUNTIME_VARIABLES), { adapters: everyAwsAdapter, invoker });
 
     // Assess
     expect(configured.services.scripts).toEqual({ directory: '/opt/scripts', searchPath: '/opt/bin' });
@@ -47,7 +48,7 @@ describe('buildRuntime', () => {
 
   it('refuses the in-process invoker when nobody handed it one, naming the variable', () => {
     // Act
-    const building = () => buildRuntime(readEnvironment(MINIMAL_RUNTIME_VARIABLES));
+    const building = () => buildRuntime(readEnvironment(MINIMAL_RUNTIME_VARIABLES), { adapters: everyAwsAdapter });
 
     // Assess
     expect(building).toThrow(InvalidEnvironmentError);

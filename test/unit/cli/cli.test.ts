@@ -269,7 +269,7 @@ describe('nightshift CLI (against a fake API)', () => {
   });
 
   describe('schedules --check', () => {
-    const task = (name: string, warnings: unknown[], enabled = true) => ({ name, type: 'snapshot', expression: 'cron(30 2 * * ? *)', timezone: 'America/Los_Angeles', enabled, period: 'previous-day', description: null, nextRuns: [{ utc: '2026-11-24T10:30:00.000Z', local: '2026-11-24T02:30:00-08:00' }], lastRun: null, warnings });
+    const task = (name: string, warnings: unknown[], enabled = true) => ({ name, type: 'snapshot', expression: 'cron(30 2 * * ? *)', timezone: 'America/Los_Angeles', enabled, period: 'previous-day', description: null, nextRuns: [{ utc: '2026-11-24T10:30:00.000Z', local: '2026-11-24T02:30:00-08:00' }], lastRun: null, lastSuccess: null, catchUp: { mode: 'all', window: '7d', maxPerSweep: 5 }, warnings });
     const gap = (missedDays: string[]) => ({ code: 'dst_gap', message: 'gap message', dates: ['2027-03-14'], missedDays });
 
     it.each([
@@ -288,6 +288,40 @@ describe('nightshift CLI (against a fake API)', () => {
       // Assess
       expect(result.code).toBe(code);
       expect(result.stdout).toContain(code === 0 ? 'check: ok' : 'check: 1 problem(s)');
+    });
+  });
+
+  describe('schedules slots', () => {
+    it("lists a schedule's slots with their fates in its zone, marks the DST-gap slot, and --missed keeps the missed ones", async () => {
+      // Prepare
+      const run = { id: '01KAXYZ0000000000000000001', status: 'succeeded', trigger: 'schedule' };
+      const body = {
+        schedule: 'snapshot-early',
+        type: 'snapshot',
+        timezone: 'America/Los_Angeles',
+        period: 'previous-day',
+        from: '2027-03-12T20:00:00.000Z',
+        to: '2027-03-15T20:00:00.000Z',
+        counts: { fired: 1, failed: 0, retried: 0, caught_up: 1, skipped: 0, period_taken: 0, dead_lettered: 0, missing: 1, not_yet: 0 },
+        slots: [
+          { scheduledFor: '2027-03-13T10:30:00.000Z', local: '2027-03-13T02:30:00-08:00', period: '2027-03-12', fate: 'missing' },
+          { scheduledFor: '2027-03-14T10:30:00.000Z', local: '2027-03-14T02:30:00-08:00', dstGap: true, period: '2027-03-13', fate: 'caught_up', reason: 'dst_gap', run: { ...run, trigger: 'catch-up' } },
+          { scheduledFor: '2027-03-15T09:30:00.000Z', local: '2027-03-15T02:30:00-07:00', period: '2027-03-14', fate: 'fired', run },
+        ],
+      };
+      api.route('GET /scheduler/tasks/snapshot-early/slots', () => ({ status: 200, body }));
+
+      // Act
+      const all = await cli(['schedules', 'slots', 'snapshot-early', '--from', '2027-03-12T20:00:00Z']);
+      const missed = await cli(['schedules', 'slots', 'snapshot-early', '--missed']);
+
+      // Assess
+      expect(all.code).toBe(0);
+      expect(api.requests[0]?.query).toEqual({ from: '2027-03-12T20:00:00Z' });
+      expect(all.stdout).toMatch(/2027-03-14 02:30\*\s+caught_up \(dst_gap\)\s+2027-03-13\s+\S+ succeeded \(catch-up\)/);
+      expect(all.stdout).toContain('3 slots: fired 1, caught_up 1, missing 1');
+      expect(missed.stdout).toContain('2027-03-13 02:30');
+      expect(missed.stdout).not.toContain('2027-03-15 02:30');
     });
   });
 

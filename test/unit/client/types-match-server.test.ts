@@ -4,9 +4,12 @@ import type { BackfillResult as ServerBackfillResult } from '../../../functions/
 import type { JobHealth as ServerJobHealth } from '../../../functions/core/jobs/health';
 import type { StatsResult as ServerStatsResult } from '../../../functions/jobs/rollup/query-stats';
 import type { SnapshotItem as ServerSnapshotItem } from '../../../functions/core/snapshots/document';
-import type { Annotation, BackfillResult, JobHealth, JobRecord, ProofCheck, SnapshotItem, StatsResult } from '../../../functions/client/types';
+import type { Annotation, BackfillResult, JobHealth, JobRecord, ProofCheck, ScheduleSlot, SnapshotItem, StatsResult } from '../../../functions/client/types';
 import type { Annotation as ServerAnnotation } from '../../../functions/core/calendar/types';
 import type { CheckResult as ServerCheckResult } from '../../../functions/core/proofs/types';
+import type { ScheduleSlot as ServerScheduleSlot } from '../../../functions/core/jobs/slots/schedule-slots';
+import { SLOT_FATES } from '../../../functions/client/types';
+import { slotFates } from '../../../functions/core/jobs/slots/schedule-slots';
 import { TERMINAL_STATUSES } from '../../../functions/client/types';
 import { terminalStatuses } from '../../../functions/core/jobs/states';
 
@@ -25,11 +28,17 @@ describe('client types', () => {
     expect(fits<SnapshotItem>()<ServerSnapshotItem>()).toBe(true);
     expect(fits<Annotation>()<ServerAnnotation>()).toBe(true);
     expect(fits<ProofCheck>()<ServerCheckResult>()).toBe(true);
+    expect(fits<ScheduleSlot>()<ServerScheduleSlot>()).toBe(true);
   });
 
   it('know the same terminal statuses as the lifecycle', () => {
     // Assess
     expect([...TERMINAL_STATUSES].sort()).toEqual([...terminalStatuses].sort());
+  });
+
+  it('know the same slot fates as the slot ledger', () => {
+    // Assess
+    expect([...SLOT_FATES]).toEqual([...slotFates]);
   });
 });
 

@@ -70,6 +70,14 @@ describe('planHours', () => {
     expect(new Set(plan.hours).size).toBe(plan.hours.length);
   });
 
+  it('lists only the marked and pending hours for a debounced run (no lookback)', () => {
+    // Act
+    const plan = planHours({ ...base, params: {}, listLookback: false, written: ['2026-11-23T11', '2024-06-01T23'], pending: ['2026-11-22T09'] });
+
+    // Assess
+    expect(plan.hours).toEqual(['2024-06-01T23', '2026-11-22T09', '2026-11-23T11']);
+  });
+
   it('takes a missing `to` as now and a missing `from` as the lookback before `to`', () => {
     // Act
     const plan = planHours({ ...base, params: { to: '2026-11-10T05:10:00Z' } });

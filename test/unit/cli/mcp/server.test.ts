@@ -59,8 +59,10 @@ describe('nightshift MCP server (in process, against a fake API)', () => {
         'run_script_events-summary',
         'run_script_stats-report',
         'list_schedules',
+        'list_schedule_slots',
         'get_stats',
         'get_proof',
+        'explain_proof',
         'annotate_days',
         'list_annotations',
       ]);
@@ -297,6 +299,23 @@ describe('nightshift MCP server (in process, against a fake API)', () => {
       expect(requestsTo('GET', '/proofs')[0]!.query).toEqual({ from: '2025-11-24', to: '2026-11-24' });
       expect(textOf(result)).toMatch(/^date\s+2026-11-22 \(America\/Los_Angeles\)\nstatus\s+pass \(exit code 0\)/);
       expect(result.structuredContent).toMatchObject({ date: '2026-11-22', status: 'pass' });
+    });
+
+    it('explain_proof names what explains each check that warned or went critical', async () => {
+      // Prepare
+      const contributor = { segment: 'channel=app', dims: { channel: 'app' }, observed: 4, expected: 100, change: -0.96, share: 0.98, hours: ['11:00–20:00'], where: 'in every store', message: 'channel=app: −96% in every store, 11:00–20:00; explains 98% of the drop' };
+      const check = { id: 'trend:sessions', kind: 'trend', metric: 'sessions', status: 'critical', reason: 'critical_z', message: 'z -9.079, -18.2%', observed: 1665, expected: null, score: -9, parameters: {}, attribution: { direction: 'drop', deviation: -370, contributors: [contributor] } };
+      api.route('GET /proofs/2026-11-19', () => ({
+        status: 200,
+        body: { schema: 's', date: '2026-11-19', timezone: 'America/Los_Angeles', generatedAt: '2026-11-20T11:15:00.000Z', configHash: 'h', status: 'critical', exitCode: 2, summary: { pass: 0, warn: 0, critical: 1, skipped: 0, total: 1 }, checks: [check], anomalies: [] },
+      }));
+
+      // Act
+      const result = await session.call('explain_proof', { date: '2026-11-19' });
+
+      // Assess
+      expect(textOf(result)).toBe('2026-11-19: critical\ncritical trend:sessions: z -9.079, -18.2%\nexplained by\n  trend:sessions  channel=app: −96% in every store, 11:00–20:00; explains 98% of the drop');
+      expect(result.structuredContent).toMatchObject({ date: '2026-11-19', checks: [{ checkId: 'trend:sessions', contributors: [{ segment: 'channel=app', share: 0.98 }] }] });
     });
 
     it('get_proof without a date and no proofs says how to make one', async () => {

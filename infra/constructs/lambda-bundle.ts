@@ -1,0 +1,54 @@
+import type { BuildOptions } from 'esbuild';
+
+/**
+ * How every Nightshift function is bundled, in one place: the zip functions (`JobFunction`, through
+ * NodejsFunction's options), the script runner's image and the init benchmark (`bench/init`) build
+ * with these, so what is measured is what is deployed.
+ */
+
+/**
+ * esbuild's ESM output has no `require`; CommonJS dependencies that call it (or that esbuild
+ * wraps in `__require`) would throw "Dynamic require of X is not supported". The alias keeps the
+ * banner's import from clashing with any `createRequire` a bundled module imports itself.
+ */
+export const esmRequireBanner =
+  "import { createRequire as __nightshiftCreateRequire } from 'node:module'; const require = __nightshiftCreateRequire(import.meta.url);";
+
+/**
+ * The SDK's default credential chain after its first link: profiles, SSO, processes, web
+ * identity, container and instance metadata, with the STS/SSO/sign-in clients they bring (~105 KB
+ * of every bundle). The chain imports each one only when the links before it found nothing
+ * (`await import(...)` in @aws-sdk/credential-provider-node), and in Lambda the first link, the
+ * environment's keys, always answers: left out of the bundle, they are never asked for. This is
+ * what the SDK's maintainers advise for Lambda bundles (aws/aws-sdk-js-v3#6087); a function run
+ * without keys in its environment fails on the missing package instead of trying a profile.
+ */
+export const lazyCredentialProviders: readonly string[] = [
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-web-identity',
+  '@aws-sdk/credential-provider-http',
+  '@smithy/credential-provider-imds',
+];
+
+/** esbuild's options for a function's `index.mjs` (the zip functions set the same through NodejsFunction). */
+export function lambdaBundleOptions(entry: string, outfile: string, define: Record<string, string>): BuildOptions {
+  return {
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    // Prefer packages' ESM builds: better tree-shaking, and no CJS interop wrappers.
+    mainFields: ['module', 'main'],
+    banner: { js: esmRequireBanner },
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    external: [...lazyCredentialProviders],
+    logLevel: 'warning',
+    define,
+  };
+}
