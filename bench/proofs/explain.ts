@@ -2,7 +2,8 @@ import type { CheckConfig } from '../../functions/core/config';
 import { attributeChange, type Cell } from '../../functions/core/proofs/attribution';
 import { judgeHour, type HourFacts } from '../../functions/core/proofs/hourly-watch';
 import { checkTrend } from '../../functions/core/proofs/trend-check';
-import { openHours, seededRandom, SHOP_DIMENSIONS, shopDay, shopSegments, type PlantedIncident } from './shop-cells';
+import { seededRandom } from '../../test/helpers/rollup-events';
+import { openHours, SHOP_DIMENSIONS, shopDay, shopSegments, type PlantedIncident } from './shop-cells';
 
 /**
  * Attribution and the hourly watch on planted single-dimension incidents, with the same pure

@@ -34,18 +34,6 @@ export interface PlantedIncident {
   factor: number;
 }
 
-/** mulberry32, seeded. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A count around `mean` with Poisson spread (normal approximation, never negative). */
 function count(mean: number, random: () => number): number {
   const u = Math.max(1e-12, random());

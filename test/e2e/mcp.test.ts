@@ -116,7 +116,7 @@ describe('nightshift mcp against the local cloud, through the SDK client over st
     expect((scripts.structuredContent as Structured)['scripts'].map((script: { name: string }) => script.name)).toEqual(expect.arrayContaining(['events-summary', 'stats-report']));
     expect(textOf(scripts)).toMatch(/^NAME\s+INTERPRETER\s+TIMEOUT\s+ARGS\s+DESCRIPTION$/m);
     expect((schedules.structuredContent as Structured)['tasks'].map((task: { name: string }) => task.name)).toEqual(expect.arrayContaining(['rollup-hourly', 'snapshot-daily', 'sweeper']));
-    expect(textOf(schedules)).toMatch(/^NAME\s+TYPE\s+EXPRESSION\s+ZONE\s+NEXT \(America\/Los_Angeles\)\s+LAST RUN$/m);
+    expect(textOf(schedules)).toMatch(/^NAME\s+TYPE\s+EXPRESSION\s+ZONE\s+NEXT \(America\/Los_Angeles\)\s+LAST RUN\s+LAST SUCCESS\s+CATCH-UP$/m);
   });
 
   it('run_script follows events-summary until it finishes, with its output; the script\'s own tool runs stats-report on what it wrote', async () => {

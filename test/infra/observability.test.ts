@@ -11,6 +11,7 @@ type Resource = { Type: string; Properties: Record<string, unknown> };
 
 const config = parseConfig({
   timezone: 'America/Los_Angeles',
+  metrics: { revenue: { description: 'Revenue' } },
   schedules: {
     sweeper: { job: 'sweeper', expression: 'rate(5 minutes)' },
     'snapshot-daily': { job: 'snapshot', expression: 'cron(0 3 * * ? *)', period: 'previous-day' },
@@ -46,9 +47,9 @@ function alarmNamed(name: string): Resource['Properties'] {
 }
 
 describe('observability: alarms', () => {
-  it('has one failed-runs alarm per job type, one stale alarm per enabled scheduled type, one per DLQ and the API 5xx alarm', () => {
+  it('has one failed-runs alarm per job type, one stale alarm per enabled scheduled type, one per DLQ, the API 5xx alarm and a slots-missed alarm per enabled cron schedule', () => {
     // Assess
-    const expected = jobTypes.length + 2 /* sweeper, snapshot */ + 2 /* schedule and delay DLQs */ + 1;
+    const expected = jobTypes.length + 2 /* sweeper, snapshot */ + 2 /* schedule and delay DLQs */ + 1 + 1 /* snapshot-daily's slots */;
     template.resourceCountIs('AWS::CloudWatch::Alarm', expected);
     template.resourceCountIs('AWS::SNS::Topic', 1);
   });

@@ -44,7 +44,8 @@ const wildcardResourceAllowList: Readonly<Record<string, string>> = {
  * Lambda +73 KB) fails here first.
  */
 const bundleBudgetBytes: Readonly<Record<string, number>> = {
-  rollup: 920_000,
+  // The rollup also publishes the hourly watch's alerts (SNS client): 924 KB measured.
+  rollup: 970_000,
   snapshot: 810_000,
   export: 810_000,
   'sampling-proof': 840_000,

@@ -321,7 +321,7 @@ describe('stateless stack: HTTP API', () => {
 });
 
 describe('stateless stack: sampling-proof alert topic', () => {
-  it('is encrypted, TLS-only, and only the proof function may publish, knowing where', () => {
+  it('is encrypted, TLS-only, and only the proof and rollup functions (the hourly watch) may publish, knowing where', () => {
     // Prepare
     const topics = resourcesOfType(stateless, 'AWS::SNS::Topic');
     const [topicId] = Object.keys(topics);
@@ -339,9 +339,11 @@ describe('stateless stack: sampling-proof alert topic', () => {
     expect(resourcesOfType(stateless, 'AWS::KMS::Key')[keyId!]!.Properties['EnableKeyRotation']).toBe(true);
     expect(policies).toHaveLength(1);
     expect(JSON.stringify(policies[0]!.Properties['PolicyDocument'])).toContain('"aws:SecureTransport":"false"');
-    expect(publishers('sampling-proof').map((statement) => statement['Resource'])).toEqual([{ Ref: topicId }]);
-    expect(topicArnOf('sampling-proof')).toEqual({ Ref: topicId });
-    for (const other of [apiFunction.name, 'rollup', 'sweeper']) {
+    for (const publisher of ['sampling-proof', 'rollup']) {
+      expect(publishers(publisher).map((statement) => statement['Resource'])).toEqual([{ Ref: topicId }]);
+      expect(topicArnOf(publisher)).toEqual({ Ref: topicId });
+    }
+    for (const other of [apiFunction.name, 'sweeper']) {
       expect(publishers(other)).toEqual([]);
       expect(topicArnOf(other)).toBeUndefined();
     }

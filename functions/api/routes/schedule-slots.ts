@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ScheduledTask } from '../../core/jobs/scheduled-task';
 import { InvalidSlotRangeError, UnknownScheduleError } from '../../core/jobs/errors';
 import { scheduleSlots, slotFates, type SlotFate } from '../../core/jobs/slots/schedule-slots';

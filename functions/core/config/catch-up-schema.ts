@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const catchUpModes = ['none', 'latest', 'all'] as const;
 export type CatchUpMode = (typeof catchUpModes)[number];

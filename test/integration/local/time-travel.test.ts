@@ -99,7 +99,8 @@ describe('time travel with the demo config', () => {
   }, JOURNEY_TIMEOUT_MS);
 
   it('an outage (the invoker refusing 02:30-04:30 PDT, Monday 2027-03-15): its period slots are caught up within the policy, no further', async () => {
-    // Prepare: at most 3 catch-up runs per sweep, so the cap shows.
+    // Prepare: at most 3 catch-up runs per sweep; the cap is each schedule's own, and no schedule
+    // misses more than one slot here, so it does not bind.
     const sweeper = { ...config.sweeper, maxCatchUpPerSweep: 3 };
     const outage = { from: at('2027-03-15T09:30:00Z'), to: at('2027-03-15T11:30:00Z') };
 
@@ -117,7 +118,7 @@ describe('time travel with the demo config', () => {
       'rollup-hourly 04:05:00 -07:00',
     ]);
     expect(runs.filter((run) => run.trigger === 'schedule' && run.scheduledFor! >= outage.from.toISOString() && run.scheduledFor! < outage.to.toISOString())).toEqual([]);
-    // The first sweep after it catches up the oldest three periods, the next one the fourth.
+    // The first sweep after it catches up all four periods (one slot per schedule), oldest first.
     const caught = catchUps(runs).map((run) => [run.type, run.period, local(run.scheduledFor)]);
     expect(caught).toEqual([
       ['snapshot', '2027-03-14', '02:30:00 -07:00'],
@@ -127,8 +128,8 @@ describe('time travel with the demo config', () => {
     ]);
     const sweepsAfter = runs.filter((run) => run.type === 'sweeper' && run.scheduledFor! >= outage.to.toISOString());
     expect(sweepsAfter.map((run) => [local(run.scheduledFor), (run.summary?.['caughtUp'] as unknown[]).length])).toEqual([
-      ['04:30:00 -07:00', 3],
-      ['04:35:00 -07:00', 1],
+      ['04:30:00 -07:00', 4],
+      ['04:35:00 -07:00', 0],
       ['04:40:00 -07:00', 0],
     ]);
     // Not beyond it: nothing from before the first start, and the refused hourly rollups (no

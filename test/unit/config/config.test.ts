@@ -97,6 +97,8 @@ describe('parseConfig', () => {
         criticalChange: 0.5,
         sigmaFloor: 0.02,
         direction: 'both',
+        hourly: 'auto',
+        hourlyMinCount: 20,
       },
     ]);
   });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { attributeChange, type Cell } from '../../../functions/core/proofs/attribution';
 import { formatHours } from '../../../functions/core/proofs/attribution-format';
-import { seededRandom, SHOP_DIMENSIONS, shopDay, shopSegments, type PlantedIncident } from '../../../bench/proofs/shop-cells';
+import { seededRandom } from '../../helpers/rollup-events';
+import { SHOP_DIMENSIONS, shopDay, shopSegments, type PlantedIncident } from '../../../bench/proofs/shop-cells';
 
 function attribute(incident: PlantedIncident, seed: number) {
   const random = seededRandom(seed);
