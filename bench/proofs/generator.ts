@@ -2,7 +2,8 @@ import type { NightshiftConfig } from '../../functions/core/config';
 import type { MetricDayFacts } from '../../functions/core/proofs/types';
 import { parsePeriodKey } from '../../functions/core/time/periods';
 import { seededRandom } from '../rollup/prng';
-import { HolidayCalendar } from '../../functions/core/calendar/holidays';
+import { holidayCalendarOf, type HolidayCalendar } from '../../functions/core/calendar/holidays';
+import { compileHolidayTable } from '../../infra/calendar/compile-holidays';
 
 /**
  * Labelled daily series of one shop (sessions, orders, revenue): trend × weekday profile ×
@@ -13,7 +14,8 @@ import { HolidayCalendar } from '../../functions/core/calendar/holidays';
 
 /** The shop's region: its public holidays dip (the benchmark proves with and without knowing them). */
 export const BENCH_REGION = 'US';
-const regionHolidays = new HolidayCalendar(BENCH_REGION, ['public']);
+/** The region's public holidays as the functions get them: compiled from date-holidays (infra/calendar). */
+export const benchHolidays: HolidayCalendar = holidayCalendarOf({ region: BENCH_REGION, holidayTypes: ['public'] }, compileHolidayTable({ region: BENCH_REGION, holidayTypes: ['public'] }))!;
 
 export type AnomalyKind = 'spike' | 'drop' | 'zero' | 'level_shift' | 'orders_gt_sessions' | 'stale' | 'missing_hours';
 
@@ -97,7 +99,7 @@ export function generateSeries(id: number, seed: number, scoredDayCount: number,
   const historyDays = Math.floor(uniform(35, 64));
   const firstDay = addDays(FIRST_SCORED, -historyDays);
   const totalDays = historyDays + scoredDayCount;
-  const holidays = new Set(Array.from({ length: totalDays }, (_, index) => index).filter((index) => regionHolidays.on(addDays(firstDay, index)).length > 0));
+  const holidays = new Set(Array.from({ length: totalDays }, (_, index) => index).filter((index) => benchHolidays.on(addDays(firstDay, index)).length > 0));
   const gaps = new Set(Array.from({ length: 3 }, () => Math.floor(uniform(0, historyDays - 7))));
 
   const facts = new Map<string, MetricDayFacts>();

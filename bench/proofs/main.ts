@@ -2,11 +2,10 @@ import demoConfig from '../../nightshift.config';
 import { parseConfig } from '../../functions/core/config';
 import { measureExplain, type ExplainReport } from './explain';
 import { measureQuality, type QualityOptions, type QualityReport } from './quality';
-import { HolidayCalendar } from '../../functions/core/calendar/holidays';
 import { proofCalendar } from '../../functions/core/calendar/proof-calendar';
 import { baseMetricsOf } from '../../functions/core/proofs/daily-value';
 import type { NightshiftConfig } from '../../functions/core/config';
-import { BENCH_REGION } from './generator';
+import { BENCH_REGION, benchHolidays } from './generator';
 
 const USAGE = `usage: npm run bench -- proofs [--seed N] [--clean N] [--per-anomaly N] [--days N]
 
@@ -144,7 +143,7 @@ export async function runProofsBenchmark(args: readonly string[]): Promise<numbe
   const config = parseConfig(demoConfig, 'nightshift.config.ts');
   const report = measureQuality(config, options);
   const calendarConfig: NightshiftConfig = { ...config, calendar: { region: BENCH_REGION, holidayTypes: ['public'] } };
-  const calendar = proofCalendar({ holidays: new HolidayCalendar(BENCH_REGION, ['public']), annotations: [], baseMetrics: (metric) => baseMetricsOf(calendarConfig, metric) });
+  const calendar = proofCalendar({ holidays: benchHolidays, annotations: [], baseMetrics: (metric) => baseMetricsOf(calendarConfig, metric) });
   const withCalendar = measureQuality(calendarConfig, options, calendar);
   const sessionsTrend = config.checks.find((check) => check.kind === 'trend' && check.metric === 'sessions');
   if (sessionsTrend?.kind !== 'trend') throw new Error('the demo config has no trend check on sessions to measure attribution and the hourly watch with');

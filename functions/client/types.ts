@@ -313,6 +313,16 @@ export interface ProofIndexEntry {
   jobId: string;
   summary: ProofSummary;
   criticalMetrics: string[];
+  /** Holidays and annotations the proof took into account; absent on an ordinary day. */
+  calendar?: DayMark[];
+  /** Each trend-checked metric's expected band that day: outside `warn` at least a warn, outside `critical` critical. */
+  bands?: Record<string, TrendBand>;
+}
+
+export interface TrendBand {
+  mean: number;
+  warn: { min: number | null; max: number | null };
+  critical: { min: number | null; max: number | null };
 }
 
 export interface ProofCheck {
@@ -392,7 +402,7 @@ export interface AnnotationRequest {
   note: string;
 }
 
-/** `GET /annotations`: the annotations overlapping the days, and the configured region's holidays on them. */
+/** `GET /annotations`: the annotations overlapping the days, and the configured region's holidays on the proven ones. */
 export interface AnnotationsPage {
   items: Annotation[];
   holidays: Array<{ day: string; name: string; region: string }>;

@@ -1,9 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { annotationKinds } from '../../core/calendar/types';
 import { recordAnnotation } from '../../core/calendar/record-annotation';
 import { BadRequestError } from '../errors';
 import { jsonBody, type RouteHandler } from '../http';
-import { holidayCalendarFor } from '../../core/calendar/holidays';
 import { parseInput } from '../validation';
 import { localDaySchema } from '../schemas';
 
@@ -39,18 +38,18 @@ export const postAnnotation: RouteHandler = async (request, { deps, annotations 
   return { status: 201, body: annotation };
 };
 
-/** GET /annotations?from=&to=: annotations overlapping the days, with the region's holidays of those days. */
-export const listAnnotations: RouteHandler = async (request, { deps, annotations }) => {
+/**
+ * GET /annotations?from=&to=: annotations overlapping the days, with the holidays the days' proofs
+ * took into account. The API carries no holiday table (only the sampling proof does:
+ * functions/core/calendar/holidays.ts), so a day not proven yet lists no holiday.
+ */
+export const listAnnotations: RouteHandler = async (request, { annotations, proofs }) => {
   const query = parseInput(listAnnotationsQuery, request.query, 'query');
   if (query.to < query.from) throw new BadRequestError(`query.to: ${query.to} is before from (${query.from})`);
   if (daysBetween(query.from, query.to) >= MAX_ANNOTATION_DAYS) throw new BadRequestError(`query: at most ${MAX_ANNOTATION_DAYS} days`);
-  const calendar = holidayCalendarFor(deps.config.calendar);
-  const holidays = [];
-  for (let offset = 0; calendar && offset <= daysBetween(query.from, query.to); offset++) {
-    const day = new Date(Date.parse(`${query.from}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
-    for (const name of calendar.on(day)) holidays.push({ day, name, region: calendar.region });
-  }
-  return { status: 200, body: { items: await annotations.list(query.from, query.to), holidays } };
+  const [items, proven] = await Promise.all([annotations.list(query.from, query.to), proofs.list(query.from, query.to)]);
+  const holidays = proven.flatMap((entry) => (entry.calendar ?? []).flatMap((mark) => (mark.source === 'holiday' ? [{ day: entry.date, name: mark.name, region: mark.region }] : [])));
+  return { status: 200, body: { items, holidays } };
 };
 
 function daysBetween(from: string, to: string): number {

@@ -140,7 +140,9 @@ export async function findJob(id: string, { deps }: ApiContext): Promise<JobReco
 export const postRelease: RouteHandler = async (request, context) => {
   const job = await findJob(request.pathParameters['id'] ?? '', context);
   const releasedBy = request.principal?.name ?? 'api';
-  const released = await releaseHeldRun(context.deps, job, releasedBy);
+  const { publishReleased } = catalogEntry(job.type);
+  const publish = publishReleased && ((released: { key: string; text: string }) => publishReleased(released, { config: context.deps.config, snapshots: context.snapshots }));
+  const released = await releaseHeldRun(context.deps, job, releasedBy, publish);
   context.deps.logger.info('held run released', { audit: true, principal: releasedBy, jobId: job.id, type: job.type });
   return { status: 200, body: released };
 };

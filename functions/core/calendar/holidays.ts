@@ -1,70 +1,88 @@
-import Holidays from 'date-holidays';
+import { holidayRegions } from './holiday-regions';
 
 /** Holiday types of date-holidays: `public` days are what most businesses close or slow down on. */
 export const holidayTypes = ['public', 'bank', 'school', 'optional', 'observance'] as const;
 export type HolidayType = (typeof holidayTypes)[number];
 
+/**
+ * The holidays of one region and set of types, computed from date-holidays' rules at build time
+ * (infra/calendar/compile-holidays.ts) and compiled into the one function that reads holidays,
+ * the sampling proof (the API lists the holidays the proofs recorded). date-holidays itself is ~1.5 MB minified (its parser brings
+ * moment-timezone with every zone and an astronomy library; the rules of every country are
+ * 800 KB), and the job catalog puts every job's code in every bundle: the library at run time
+ * put each function at ~2.3 MB. A table of the configured region's days is ~16 KB (US, public,
+ * one century) and needs no code to read.
+ */
+export interface HolidayTable {
+  region: string;
+  types: HolidayType[];
+  firstYear: number;
+  lastYear: number;
+  /** Each holiday's name with its local days (`YYYY-MM-DD`) from firstYear to lastYear. */
+  holidays: { name: string; days: string[] }[];
+}
+
+/** The years every compiled table covers: proofs of days outside it fail rather than miss holidays. */
+export const HOLIDAY_TABLE_YEARS = { first: 2000, last: 2099 } as const;
+
 /** `US`, `US-CA`, `DE-BY`: a country and optionally its state, as date-holidays names them. */
 const REGION_PATTERN = /^([A-Z]{2})(?:-([A-Z0-9]{1,3}))?$/;
 
-/** Why the region is unknown to date-holidays, or undefined when it is known. */
+/** Why the region is unknown to date-holidays, or undefined when it is known (its codes: holiday-regions.ts). */
 export function regionProblem(region: string): string | undefined {
   const match = REGION_PATTERN.exec(region);
   if (!match) return 'a region is a country code, optionally with a state: US, US-CA, DE-BY';
   const [, country = '', state] = match;
-  const holidays = new Holidays();
-  if (!Object.hasOwn(holidays.getCountries(), country)) return `date-holidays knows no country "${country}"`;
-  if (state !== undefined && !Object.hasOwn(holidays.getStates(country) ?? {}, state)) return `date-holidays knows no state "${state}" of ${country}`;
+  const states = Object.hasOwn(holidayRegions, country) ? holidayRegions[country] : undefined;
+  if (states === undefined) return `date-holidays knows no country "${country}"`;
+  if (state !== undefined && !states.includes(state)) return `date-holidays knows no state "${state}" of ${country}`;
   return undefined;
 }
 
-/**
- * The holidays of a region by local day (`YYYY-MM-DD` → names), from date-holidays' rules; years
- * are computed once each and remembered.
- */
-export class HolidayCalendar {
-  private readonly holidays: Holidays;
-  private readonly byYear = new Map<number, Map<string, string[]>>();
-  private readonly types: ReadonlySet<string>;
-
-  constructor(
-    readonly region: string,
-    types: readonly HolidayType[],
-  ) {
-    const [country = '', state] = region.split('-');
-    this.holidays = state === undefined ? new Holidays(country) : new Holidays(country, state);
-    this.types = new Set(types);
-  }
-
+/** A region's holidays by local day. */
+export interface HolidayCalendar {
+  readonly region: string;
   /** Names of the holidays on `day` (empty on an ordinary day). */
-  on(day: string): string[] {
-    const year = Number(day.slice(0, 4));
-    let days = this.byYear.get(year);
-    if (!days) {
-      days = new Map();
-      for (const holiday of this.holidays.getHolidays(year)) {
-        if (!this.types.has(holiday.type)) continue;
-        // `date` is the local wall clock ("2025-11-27 00:00:00"); a substitute day carries its own date.
-        const date = holiday.date.slice(0, 10);
-        days.set(date, [...(days.get(date) ?? []), holiday.name]);
-      }
-      this.byYear.set(year, days);
-    }
-    return days.get(day) ?? [];
-  }
+  on(day: string): string[];
 }
 
-/** Holiday rules compiled once per region and process: every proof of a backfill reuses them. */
-const calendars = new Map<string, HolidayCalendar>();
+export class HolidaysUnavailableError extends Error {
+  override readonly name = 'HolidaysUnavailableError';
+}
 
-/** The configured region's holidays, or undefined without a region. */
-export function holidayCalendarFor(calendar: { region?: string | undefined; holidayTypes: readonly HolidayType[] }): HolidayCalendar | undefined {
-  if (calendar.region === undefined) return undefined;
-  const cacheKey = `${calendar.region}|${calendar.holidayTypes.join()}`;
-  let holidays = calendars.get(cacheKey);
-  if (!holidays) {
-    holidays = new HolidayCalendar(calendar.region, calendar.holidayTypes);
-    calendars.set(cacheKey, holidays);
+/**
+ * The calendar of the configured region over its compiled table. The table must be the one of the
+ * config's region and types (a stale build would otherwise judge days by another region's
+ * holidays); without a region there is no calendar, and without the table a calendar that fails
+ * on first use, naming what is missing.
+ */
+export function holidayCalendarOf(
+  calendar: { region?: string | undefined; holidayTypes: readonly HolidayType[] },
+  table: HolidayTable | undefined,
+): HolidayCalendar | undefined {
+  const { region } = calendar;
+  if (region === undefined) return undefined;
+  if (!table) return unavailable(region, 'no holiday table was compiled into this function (only the sampling proof reads holidays)');
+  if (table.region !== region || [...table.types].sort().join() !== [...calendar.holidayTypes].sort().join()) {
+    return unavailable(region, `the compiled holiday table is for ${table.region} (${table.types.join(', ')}), the config asks for ${region} (${calendar.holidayTypes.join(', ')})`);
   }
-  return holidays;
+  const byDay = new Map<string, string[]>();
+  for (const { name, days } of table.holidays) for (const day of days) byDay.set(day, [...(byDay.get(day) ?? []), name]);
+  return {
+    region,
+    on(day) {
+      const year = Number(day.slice(0, 4));
+      if (year < table.firstYear || year > table.lastYear) throw new HolidaysUnavailableError(`holidays of ${region} are compiled for ${table.firstYear}–${table.lastYear}; ${day} is outside`);
+      return byDay.get(day) ?? [];
+    },
+  };
+}
+
+function unavailable(region: string, why: string): HolidayCalendar {
+  return {
+    region,
+    on() {
+      throw new HolidaysUnavailableError(`holidays of ${region}: ${why}`);
+    },
+  };
 }

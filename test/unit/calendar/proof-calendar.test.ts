@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { evaluateProof } from '../../../functions/core/proofs/evaluate-proof';
-import { holidayCalendarFor } from '../../../functions/core/calendar/holidays';
+import { holidayCalendarOf } from '../../../functions/core/calendar/holidays';
+import { compileHolidayTable } from '../../../infra/calendar/compile-holidays';
 import { proofCalendar } from '../../../functions/core/calendar/proof-calendar';
 import type { Annotation } from '../../../functions/core/calendar/types';
 import { baseMetricsOf } from '../../../functions/core/proofs/daily-value';
@@ -26,7 +27,7 @@ function annotation(kind: Annotation['kind'], from: string, to = from): Annotati
 }
 
 function prove(onConfig: NightshiftConfig, day: string, facts: FactsTable, annotations: Annotation[] = []) {
-  const holidays = holidayCalendarFor(onConfig.calendar);
+  const holidays = holidayCalendarOf(onConfig.calendar, compileHolidayTable(onConfig.calendar));
   const calendar = proofCalendar({ ...(holidays ? { holidays } : {}), annotations, baseMetrics: (metric) => baseMetricsOf(onConfig, metric) });
   const evaluation = evaluateProof({ config: onConfig, day, now: new Date('2027-01-01T00:00:00Z'), facts: facts.lookup, earlierCritical: () => false, calendar });
   return { evaluation, trend: evaluation.checks.find((check) => check.id === 'trend:sessions')! };
