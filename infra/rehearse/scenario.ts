@@ -46,7 +46,7 @@ export async function runFirstDay(rehearsal: Rehearsal, options: ScenarioOptions
   const yesterday = DateTime.fromMillis(deployAt, { zone }).minus({ days: 1 }).toISODate() ?? '';
   const at = (hour: number, minute: number): string => DateTime.fromISO(yesterday, { zone }).set({ hour, minute }).toISO() ?? '';
   const timeline = rehearsal.timeline;
-  const context: { exportJob?: JobDetail } = {};
+  const context: { exportKey?: string } = {};
 
   const jobsOf = async (type: string): Promise<JobRecord[]> => ((await api.call('GET', `/jobs?type=${type}&limit=50`)).body as JobPage).items ?? [];
   const waitForJob = async (id: string, stepMs = 5_000, limitMs = 20 * MINUTE): Promise<JobDetail> => {
@@ -193,14 +193,14 @@ export async function runFirstDay(rehearsal: Rehearsal, options: ScenarioOptions
           const download = await fetch(artifact.url);
           const body = await download.text();
           check(download.status === 200 && body.includes('orders'), `downloading the presigned link answered ${download.status}: ${body.slice(0, 200)}`);
-          context.exportJob = ended;
+          context.exportKey = artifact.key;
           return `${artifact.key} (${words}): ${body.split('\n').length - 1} lines downloaded through the presigned URL`;
         },
       },
       {
         name: 'a script run in the container image (Python, as the Dockerfile lays it out)',
         run: async () => {
-          const input = context.exportJob?.artifacts[0]?.key;
+          const input = context.exportKey;
           check(input, 'no export to report on (the export step failed)');
           const answer = await api.call('POST', '/jobs', { type: 'script-run', params: { script: 'stats-report', args: { input, title: 'First day' } } });
           check(answer.status === 202, `POST /jobs script-run answered ${answer.status}: ${answer.text}`);
@@ -240,7 +240,7 @@ export async function runFirstDay(rehearsal: Rehearsal, options: ScenarioOptions
             check(start, `the scenario cannot start a ${type} run to hang`);
             const fn = functionOfType(rehearsal, type);
             rehearsal.endpoint.holds.push({ functionName: fn, matches: HANG_AT[type] ?? ((service) => service === 's3') });
-            const body = start({ yesterday, exportKey: context.exportJob?.artifacts[0]?.key });
+            const body = start({ yesterday, exportKey: context.exportKey });
             const answer = await api.call('POST', '/jobs', body);
             check(answer.status === 202, `POST /jobs ${type} answered ${answer.status}: ${answer.text}`);
             const ended = await waitForJob((answer.body as { job: { id: string } }).job.id, MINUTE, 40 * MINUTE);
