@@ -22,6 +22,10 @@ const benchmarks: Record<string, Benchmark> = {
     description: 'ingest through the HTTP API, then the debounced rollup end to end: events/s, per-object cost by phase, requests per run, ingest-to-visible p50/p95, ÷ the hot path',
     run: async (args) => (await import('./e2e/main')).runE2eBenchmark(args),
   },
+  fanout: {
+    description: 'the rollup fanned out over 1, 2 and 4 partition workers in the in-process local cloud: wall time, speed-up vs 1 worker, exactness of each run',
+    run: async (args) => (await import('./fanout/main')).runFanOutBenchmark(args),
+  },
   cost: {
     description: 'requests per debounced rollup run (DynamoDB capacity units, S3 operations): the inputs of the cost estimate in docs/deploy.md',
     run: async (args) => (await import('./cost/main')).runCostBenchmark(args),

@@ -6,7 +6,7 @@
  */
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'warning' | 'failed' | 'timed_out' | 'skipped' | 'held';
-export type JobTrigger = 'schedule' | 'api' | 'debounce' | 'catch-up' | 'backfill' | 'retry';
+export type JobTrigger = 'schedule' | 'api' | 'debounce' | 'catch-up' | 'backfill' | 'retry' | 'fan-out';
 
 /** A run is over in these states; `watch` stops there. */
 export const TERMINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'warning', 'failed', 'timed_out', 'skipped', 'held'];

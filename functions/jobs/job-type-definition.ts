@@ -100,6 +100,7 @@ export function jobRunning<P extends Record<string, unknown>>(definition: Omit<J
     params: definition.params,
     timeoutMs: definition.timeoutMs,
     ...(definition.singleFlight ? { singleFlight: definition.singleFlight } : {}),
+    ...(definition.leaseFor ? { leaseFor: definition.leaseFor } : {}),
     ...(definition.rowsSummaryField ? { rowsSummaryField: definition.rowsSummaryField } : {}),
     run,
   };

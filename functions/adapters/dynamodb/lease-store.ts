@@ -1,4 +1,4 @@
-import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock, LeaseAttempt, LeaseStore } from '../../core/jobs/ports';
 import { LeaseLostError } from '../../core/jobs/errors';
 import { conditionFailureItem, isConditionalCheckFailure, translateDynamoDbError } from './errors';
@@ -77,6 +77,17 @@ export class DynamoDbLeaseStore implements LeaseStore {
     } catch (error) {
       if (isConditionalCheckFailure(error)) throw new LeaseLostError(name, owner, { cause: error });
       throw translateDynamoDbError(error, `renewing lease ${name}`);
+    }
+  }
+
+  async holder(name: string): Promise<{ owner: string; until: Date } | undefined> {
+    try {
+      const { Item: item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { id: leaseId(name) }, ConsistentRead: true }));
+      if (typeof item?.['owner'] !== 'string' || typeof item['leaseUntil'] !== 'number') return undefined;
+      if (item['leaseUntil'] < this.clock.now().getTime()) return undefined;
+      return { owner: item['owner'], until: new Date(item['leaseUntil']) };
+    } catch (error) {
+      throw translateDynamoDbError(error, `reading lease ${name}`);
     }
   }
 

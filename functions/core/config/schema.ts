@@ -9,6 +9,8 @@ import { catchUpConfigIssues, catchUpSchema } from './catch-up-schema';
 
 /** 256 MiB: far above what one ingest request writes (at most 10 MB), and readable within one run. */
 const DEFAULT_MAX_OBJECT_BYTES = 256 * 1024 * 1024;
+/** Partition runs one rollup starts at most (the rollup function's reserved concurrency is this plus one). */
+const MAX_FAN_OUT_WORKERS = 16;
 
 const identifier = (what: string) =>
   z
@@ -207,6 +209,18 @@ export const configSchema = z
         maxCardinalityPerMetricDay: z.number().int().min(1).max(1_000_000).default(1000),
         /** Event objects larger than this are refused (named in the run, counted for nothing) rather than read. */
         maxObjectBytes: z.number().int().min(1024).max(5 * 1024 ** 3).default(DEFAULT_MAX_OBJECT_BYTES),
+        /**
+         * Past one function: a run with at least `minObjects` objects to read hands its hours to
+         * `workers` partition runs of the rollup function (each under its own lease) and then
+         * recomputes and publishes the days. Absent: every run absorbs everything itself.
+         */
+        fanOut: z
+          .object({
+            minObjects: z.number().int().min(1).max(10_000_000),
+            workers: z.number().int().min(1).max(MAX_FAN_OUT_WORKERS),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .default({ debounceMs: 5000, lookbackHours: 48, maxCardinalityPerMetricDay: 1000, maxObjectBytes: DEFAULT_MAX_OBJECT_BYTES }),

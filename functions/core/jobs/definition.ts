@@ -75,6 +75,11 @@ export interface JobDefinition<P> {
   /** Runs of this type never overlap: they hold this lease while running. */
   singleFlight?: { lease: string; ttlMs: number };
   /**
+   * The lease a run with these params holds instead of `singleFlight`, when it is not the
+   * type's (a rollup's partition run holds its partition's lease, not the rollup's).
+   */
+  leaseFor?: (params: P) => { lease: string; ttlMs: number } | undefined;
+  /**
    * The summary field that counts a run's work (raw events absorbed, scopes written, rows
    * exported), published as RowsProcessed; types without a natural row count leave it out.
    */

@@ -37,7 +37,7 @@ export async function executeRun<P>(
     return failBeforeStart(deps, queued, { code: 'invalid_params', message }, log);
   }
 
-  const lease = definition.singleFlight;
+  const lease = leaseOf(definition, parsed.data);
   if (lease) {
     const attempt = await deps.leases.acquire(lease.lease, queued.id, lease.ttlMs);
     if (!attempt.acquired) {
@@ -68,7 +68,7 @@ export async function executeRun<P>(
     }
     log.info('run started', { deadline: deadline.toISOString(), trigger: running.trigger, period: running.period });
 
-    const result = await runWithDeadline(definition, running, parsed.data, deps, deadline, log);
+    const result = await runWithDeadline(definition, running, parsed.data, deps, deadline, lease, log);
     try {
       const finished = await finishRun(deps.ledger, running, deps.clock.now(), result);
       log.info('run finished', { status: finished.status, durationMs: finished.durationMs });
@@ -93,6 +93,7 @@ async function runWithDeadline<P>(
   params: P,
   deps: JobDependencies,
   deadline: Date,
+  lease: { lease: string; ttlMs: number } | undefined,
   log: JobDependencies['logger'],
 ): Promise<RunResult> {
   const controller = new AbortController();
@@ -103,7 +104,6 @@ async function runWithDeadline<P>(
   });
   aborted.catch(() => undefined);
   stops.push(deps.clock.after(deadline.getTime() - deps.clock.now().getTime(), () => controller.abort(new DeadlineExceededError(deadline))));
-  const lease = definition.singleFlight;
   if (lease) stops.push(keepLeaseRenewed(deps.leases, deps.clock, lease, job.id, (lost) => controller.abort(lost), log));
 
   try {
@@ -119,6 +119,11 @@ async function runWithDeadline<P>(
     for (const stop of stops) stop();
     if (!controller.signal.aborted) controller.abort(new Error('run ended'));
   }
+}
+
+/** The lease a run holds: its params' own (`leaseFor`), or the type's single flight. */
+function leaseOf<P>(definition: JobDefinition<P>, params: P): { lease: string; ttlMs: number } | undefined {
+  return definition.leaseFor?.(params) ?? definition.singleFlight;
 }
 
 /**

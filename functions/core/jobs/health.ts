@@ -61,16 +61,15 @@ const PAGE = 100;
  * Job types without schedules run on demand and are never stale.
  */
 export async function jobHealth(input: HealthInput, type: JobType, schedules: readonly HealthSchedule[]): Promise<JobHealth> {
-  const { ledger, now } = input;
+  const { now } = input;
   const enabled = schedules.filter((s) => s.enabled);
   const intervals = enabled
     .map((s) => typicalIntervalMs(s.expression, now, { timezone: s.timezone }))
     .filter((ms): ms is number => ms !== undefined);
   const intervalMs = intervals.length > 0 ? Math.min(...intervals) : undefined;
 
-  const latest = await ledger.list({ type, limit: 1 });
-  const lastRun = latest.items[0] ? brief(latest.items[0]) : null;
-  const { success, completed } = await findLastDone(input, type);
+  const { last, success, completed } = await findLastDone(input, type);
+  const lastRun = last ? brief(last) : null;
   const base = {
     schedules: enabled.map((s) => s.name),
     lastRun,
@@ -100,19 +99,26 @@ export async function jobHealth(input: HealthInput, type: JobType, schedules: re
   };
 }
 
-/** The newest successful run and the newest that ran to the end (often the same), from the same few pages. */
-async function findLastDone({ ledger, ranToTheEnd }: HealthInput, type: JobType): Promise<{ success?: JobRecord; completed?: JobRecord }> {
+/**
+ * The newest run, the newest successful one and the newest that ran to the end (often the same),
+ * from the same few pages. A rollup's partition workers (`fan-out`) are parts of their
+ * coordinating run, not runs of the job: a worker that succeeded says nothing of the rollup.
+ */
+async function findLastDone({ ledger, ranToTheEnd }: HealthInput, type: JobType): Promise<{ last?: JobRecord; success?: JobRecord; completed?: JobRecord }> {
+  let last: JobRecord | undefined;
   let success: JobRecord | undefined;
   let completed: JobRecord | undefined;
   let cursor: string | undefined;
-  for (let page = 0; page < SUCCESS_SEARCH_PAGES && !(success && completed); page += 1) {
+  for (let page = 0; page < SUCCESS_SEARCH_PAGES && !(last && success && completed); page += 1) {
     const result = await ledger.list({ type, limit: PAGE, ...(cursor ? { cursor } : {}) });
-    success ??= result.items.find((job) => isSuccessful(job.status));
-    completed ??= result.items.find(ranToTheEnd);
+    const whole = result.items.filter((job) => job.trigger !== 'fan-out');
+    last ??= whole[0];
+    success ??= whole.find((job) => isSuccessful(job.status));
+    completed ??= whole.find(ranToTheEnd);
     if (!result.nextCursor) break;
     cursor = result.nextCursor;
   }
-  return { ...(success ? { success } : {}), ...(completed ? { completed } : {}) };
+  return { ...(last ? { last } : {}), ...(success ? { success } : {}), ...(completed ? { completed } : {}) };
 }
 
 function brief(job: JobRecord): RunBrief {

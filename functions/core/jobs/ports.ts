@@ -110,6 +110,8 @@ export interface LeaseStore {
   renew(name: string, owner: string, ttlMs: number): Promise<Date>;
   /** Gives our lease back; `LeaseLostError` if it is not ours. */
   release(name: string, owner: string): Promise<void>;
+  /** Who holds the lease now (strongly consistent); undefined when no one does (never taken, released or expired). */
+  holder(name: string): Promise<{ owner: string; until: Date } | undefined>;
 }
 
 export type ArtifactBody = string | Uint8Array | AsyncIterable<Uint8Array>;

@@ -75,6 +75,8 @@ export const JobTrigger = {
   catchUp: 'catch-up',
   backfill: 'backfill',
   retry: 'retry',
+  /** A partition run a fanning-out rollup started (`triggeredBy` names it). */
+  fanOut: 'fan-out',
 } as const;
 export type JobTrigger = (typeof JobTrigger)[keyof typeof JobTrigger];
 export const jobTriggers = Object.values(JobTrigger) as [JobTrigger, ...JobTrigger[]];

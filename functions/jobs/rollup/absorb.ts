@@ -1,4 +1,5 @@
-import type { ArtifactStore, StoredObject } from '../../core/jobs/ports';
+import type { NightshiftConfig } from '../../core/config';
+import type { ArtifactStore, Clock, StoredObject } from '../../core/jobs/ports';
 import type { Logger } from '../../core/jobs/logger';
 import type { HourContribution, HourKey, NewContribution, RollupStore } from '../../core/rollup/ports';
 import { mapConcurrent } from '../../core/map-concurrent';
@@ -43,6 +44,62 @@ export interface AbsorbTotals {
   events: number;
   malformedLines: number;
   unknownMetricLines: number;
+}
+
+/** What a run that lists and absorbs is handed (a whole rollup, or one partition of one). */
+export interface AbsorbingRunInput {
+  store: RollupStore;
+  artifacts: ArtifactStore;
+  config: NightshiftConfig;
+  clock: Clock;
+  log: Logger;
+  signal: AbortSignal;
+  deadline: Date;
+  /** The run's id, kept on each contribution it absorbs. */
+  jobId: string;
+}
+
+/** What listing and absorbing did, as a run's summary (a whole rollup's or a partition's) reports it. */
+export interface AbsorbReport {
+  objectsListed: number;
+  objectsRead: number;
+  /** Objects that cannot be read whole (or are over the size cap): they count for nothing. */
+  objectsRefused: number;
+  /** The first few refused objects: key, size and why. */
+  refusedObjects: RefusedObject[];
+  objectsSkipped: number;
+  objectsFailed: number;
+  objectsLeft: number;
+  bytesRead: number;
+  lines: number;
+  events: number;
+  malformedLines: number;
+  unknownMetricLines: number;
+}
+
+/** Refused objects listed in a summary; the count says how many there were in all. */
+const MAX_LISTED_REFUSED = 20;
+
+export function absorbReport(scan: Pick<ScanResult, 'listed' | 'skipped'>, absorbed: AbsorbTotals): AbsorbReport {
+  return {
+    objectsListed: scan.listed,
+    objectsRead: absorbed.objectsRead,
+    objectsRefused: absorbed.objectsRefused,
+    refusedObjects: absorbed.refused.slice(0, MAX_LISTED_REFUSED),
+    objectsSkipped: scan.skipped,
+    objectsFailed: absorbed.objectsFailed,
+    objectsLeft: absorbed.objectsLeft,
+    bytesRead: absorbed.bytesRead,
+    lines: absorbed.lines,
+    events: absorbed.events,
+    malformedLines: absorbed.malformedLines,
+    unknownMetricLines: absorbed.unknownMetricLines,
+  };
+}
+
+/** The rollup's options for reading event objects, from the config. */
+export function aggregateOptions(config: NightshiftConfig): AggregateOptions {
+  return { timezone: config.timezone, metrics: new Set(Object.keys(config.metrics)), keptDimensions: config.dimensions };
 }
 
 const LISTING_CONCURRENCY = 8;

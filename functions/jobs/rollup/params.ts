@@ -23,15 +23,42 @@ function approximateSpan(from: string, to: string): { fromMs: number; toStartMs:
   return { fromMs, toStartMs, toEndMs: isDayParam(to) ? toStartMs + DAY_MS : toStartMs };
 }
 
+const HOUR_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}$/;
+/** Hours one partition run may be handed: an explicit range's, and then some. */
+const MAX_PARTITION_HOURS = MAX_RANGE_DAYS * 24 + 50;
+
+/**
+ * What a partition run of a fanning-out rollup absorbs (`fan-out.ts`): its hours, the written
+ * marks' tokens its coordinator read before listing them, and when to stop starting objects.
+ */
+export const partitionSchema = z
+  .object({
+    /** The coordinating run. */
+    parent: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'a ULID'),
+    index: z.number().int().min(0),
+    of: z.number().int().min(1),
+    /** 1 for the first worker of the partition; a retry after a worker was lost counts on. */
+    attempt: z.number().int().min(1),
+    hours: z.array(z.string().regex(HOUR_KEY, 'a UTC hour YYYY-MM-DDTHH')).min(1).max(MAX_PARTITION_HOURS),
+    written: z.record(z.string().regex(HOUR_KEY), z.string()),
+    stopBy: z.iso.datetime({ offset: true }),
+  })
+  .strict();
+
+export type RollupPartition = z.infer<typeof partitionSchema>;
+
 /**
  * `from` / `to` (both optional): an extra range to scan besides the lookback, for objects that
  * arrived later than the lookback covers. Days are inclusive; a missing `to` means now, a
  * missing `from` the lookback before `to`.
  */
 export const rollupParams = z
-  .object({ from: dayOrInstant.optional(), to: dayOrInstant.optional() })
+  .object({ from: dayOrInstant.optional(), to: dayOrInstant.optional(), partition: partitionSchema.optional() })
   .strict()
   .superRefine((params, ctx) => {
+    if (params.partition && (params.from !== undefined || params.to !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['partition'], message: 'a partition run takes its hours, not from/to' });
+    }
     if (params.from === undefined || params.to === undefined) return;
     const { fromMs, toStartMs, toEndMs } = approximateSpan(params.from, params.to);
     if (fromMs > toStartMs) ctx.addIssue({ code: 'custom', path: ['from'], message: `from (${params.from}) is after to (${params.to})` });

@@ -4,6 +4,9 @@ import type { FunctionAccess } from '../../function-access';
 import { runnableJob, type JobServices, type JobTypeDefinition } from '../job-type-definition';
 import { rollupParams, type RollupParams } from './params';
 import { reportNeedsWarning, runRollup } from './run-rollup';
+import { runPartition } from './run-partition';
+import { partitionLease, partitionRunner } from './fan-out';
+import { InvalidJobParamsError } from '../../core/jobs/errors';
 import { describeError, errorFields } from '../../core/errors';
 import { watchClosedHours, type HourlyWatchInput, type HourlyWatchReport } from '../../core/proofs/watch-hours';
 
@@ -38,11 +41,27 @@ export const rollupJob = {
   // A share of it is kept for recomputation (run-rollup.ts).
   timeoutMs: 290_000,
   singleFlight: ROLLUP_LEASE,
+  // A partition run holds its partition's lease: its coordinator holds the rollup's.
+  leaseFor: (params) => (params.partition ? partitionLease(params.partition) : undefined),
+  checkParams: (params) => {
+    if (params['partition'] !== undefined) throw new InvalidJobParamsError('params.partition: partition runs are started by a rollup that fans out, not by hand');
+  },
   periodTypes: [],
   rowsSummaryField: 'events',
-  function: { entry: 'functions/jobs/rollup/handler.ts', memoryMb: 1024, maxConcurrency: 1 },
+  function: {
+    entry: 'functions/jobs/rollup/handler.ts',
+    memoryMb: 1024,
+    maxConcurrency: 1,
+    // The coordinating run and its partition runs at once.
+    configuredConcurrency: (config) => 1 + (config.rollup.fanOut?.workers ?? 0),
+  },
   access: rollupJobAccess,
   async run({ job, params, deps, signal, deadline, log }, { rollup, watches, alerter }: Pick<JobServices, 'rollup' | 'watches' | 'alerter'>) {
+    if (params.partition) {
+      const report = await runPartition({ store: rollup, artifacts: deps.artifacts, config: deps.config, clock: deps.clock, log, signal, deadline, jobId: job.id, partition: params.partition });
+      const incomplete = report.objectsFailed > 0 || report.objectsRefused > 0 || report.objectsLeft > 0;
+      return { status: incomplete ? 'warning' : 'succeeded', summary: { ...report } };
+    }
     const report = await runRollup({
       store: rollup,
       artifacts: deps.artifacts,
@@ -54,6 +73,7 @@ export const rollupJob = {
       jobId: job.id,
       params,
       listLookback: job.trigger !== 'debounce',
+      ...(deps.config.rollup.fanOut ? { partitions: partitionRunner(deps, job.id, log) } : {}),
     });
     const watch = await watchAfterRollup({ config: deps.config, store: rollup, watches, alerter, now: deps.clock.now(), jobId: job.id, log });
     return { status: reportNeedsWarning(report) || 'error' in watch ? 'warning' : 'succeeded', summary: { ...report, watch } };

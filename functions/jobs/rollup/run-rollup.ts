@@ -1,23 +1,13 @@
-import type { NightshiftConfig } from '../../core/config';
-import type { ArtifactStore, Clock } from '../../core/jobs/ports';
-import type { Logger } from '../../core/jobs/logger';
 import { mapConcurrent } from '../../core/map-concurrent';
-import type { HourKey, MetricDay, PendingMark, RollupStore } from '../../core/rollup/ports';
-import { absorbObjects, scanHours, type RefusedObject } from './absorb';
+import type { HourKey, MetricDay, PendingMark } from '../../core/rollup/ports';
+import { absorbObjects, absorbReport, aggregateOptions, scanHours, type AbsorbReport, type AbsorbingRunInput } from './absorb';
+import { absorbInPartitions, type FannedOutAbsorb, type PartitionRunner } from './fan-out';
 import { PhaseTimings, type RollupPhase } from './phase-timings';
 import { planHours } from './hours';
 import type { RollupParams } from './params';
 import { compareMetricDays, metricDayId, recomputeDay, recomputeHour, versionId, type DayRecomputation } from './recompute';
 
-export interface RollupInput {
-  store: RollupStore;
-  artifacts: ArtifactStore;
-  config: NightshiftConfig;
-  clock: Clock;
-  log: Logger;
-  signal: AbortSignal;
-  deadline: Date;
-  jobId: string;
+export interface RollupInput extends AbsorbingRunInput {
   params: RollupParams;
   /**
    * Whether to list the lookback's hours, for objects other pipelines drop (no written mark).
@@ -26,29 +16,21 @@ export interface RollupInput {
    * hourly run and manual runs sweep the lookback.
    */
   listLookback: boolean;
+  /**
+   * Starts partition runs (`fan-out.ts`): with `rollup.fanOut` configured, a run with at least
+   * `minObjects` objects to read absorbs them through these instead of itself. Absent (runs that
+   * bring the rollup up to date inline, tests): the run absorbs everything itself.
+   */
+  partitions?: PartitionRunner;
 }
 
-export interface RollupReport {
+export interface RollupReport extends AbsorbReport {
   hoursScanned: number;
   /** Hours ingest marked as written since they were last listed (scanned whatever their age). */
   writtenHours: number;
   /** Of those, the marks this run cleared (not those marked again meanwhile, nor hours left unfinished). */
   writtenHoursCleared: number;
   range?: { from: string; to: string; hours: number };
-  objectsListed: number;
-  objectsRead: number;
-  /** Objects that cannot be read whole (or are over the size cap): they count for nothing. */
-  objectsRefused: number;
-  /** The first few refused objects: key, size and why. */
-  refusedObjects: RefusedObject[];
-  objectsSkipped: number;
-  objectsFailed: number;
-  objectsLeft: number;
-  bytesRead: number;
-  lines: number;
-  events: number;
-  malformedLines: number;
-  unknownMetricLines: number;
   hoursRecomputed: number;
   metricDaysRecomputed: number;
   statsItemsWritten: number;
@@ -59,9 +41,11 @@ export interface RollupReport {
   metricDaysOverCap: number;
   /** Where the run's time went (`phase-timings.ts`). */
   phaseMs: Record<RollupPhase, number>;
+  /** When the run fanned out: its partitions, each with its runs (child runs of this one). */
+  fanOut?: FannedOutAbsorb['summary'];
 }
 
-/** Cardinality warnings and refused objects listed in the summary; the counts say how many there were in all. */
+/** Cardinality warnings listed in the summary; the count says how many there were in all. */
 const MAX_LISTED_WARNINGS = 20;
 const RECOMPUTE_CONCURRENCY = 8;
 /** Objects stop being started once less than this share of the run's time is left: the rest is recomputation. */
@@ -93,12 +77,28 @@ export async function runRollup(input: RollupInput): Promise<RollupReport> {
   const timings = new PhaseTimings();
   const scan = await timings.measure('list', () => scanHours(store, input.artifacts, plan.hours, signal));
   const reserveMs = (input.deadline.getTime() - startedMs) * RECOMPUTE_SHARE;
-  const absorbed = await timings.measure('absorb', () =>
+  const fanOut = config.rollup.fanOut;
+  const fanned =
+    input.partitions && fanOut && scan.toRead.length >= fanOut.minObjects
+      ? await timings.measure('absorb', () =>
+          absorbInPartitions({
+            runner: input.partitions!,
+            parentId: input.jobId,
+            toRead: scan.toRead,
+            written,
+            workers: fanOut.workers,
+            now: clock.now(),
+            waitUntil: new Date(input.deadline.getTime() - reserveMs),
+            signal,
+          }),
+        )
+      : undefined;
+  const absorbed = fanned?.totals ?? await timings.measure('absorb', () =>
     absorbObjects({
       store,
       artifacts: input.artifacts,
       objects: scan.toRead,
-      options: { timezone: config.timezone, metrics: new Set(Object.keys(config.metrics)), keptDimensions: config.dimensions },
+      options: aggregateOptions(config),
       maxObjectBytes: config.rollup.maxObjectBytes,
       jobId: input.jobId,
       now: () => clock.now(),
@@ -112,7 +112,8 @@ export async function runRollup(input: RollupInput): Promise<RollupReport> {
   // Every object of these hours that was listed is absorbed (or refused): their marks may go,
   // unless ingest marked one again meanwhile (the token changed), whose object the next run lists.
   signal.throwIfAborted();
-  const doneHours = new Map([...written].filter(([hour]) => !absorbed.unfinishedHours.has(hour)));
+  // Partition runs clear their own hours' marks once they have listed and absorbed them.
+  const doneHours = new Map([...written].filter(([hour]) => !absorbed.unfinishedHours.has(hour) && !fanned?.partitionedHours.has(hour)));
   const writtenCleared = (await timings.measure('marks', () => store.clearWritten(doneHours))).length;
 
   // Read after absorbing, so the marks cover this run's own absorbs; marks made after this read
@@ -151,18 +152,7 @@ export async function runRollup(input: RollupInput): Promise<RollupReport> {
     writtenHours: written.size,
     writtenHoursCleared: writtenCleared,
     ...(plan.range ? { range: plan.range } : {}),
-    objectsListed: scan.listed,
-    objectsRead: absorbed.objectsRead,
-    objectsRefused: absorbed.objectsRefused,
-    refusedObjects: absorbed.refused.slice(0, MAX_LISTED_WARNINGS),
-    objectsSkipped: scan.skipped,
-    objectsFailed: absorbed.objectsFailed,
-    objectsLeft: absorbed.objectsLeft,
-    bytesRead: absorbed.bytesRead,
-    lines: absorbed.lines,
-    events: absorbed.events,
-    malformedLines: absorbed.malformedLines,
-    unknownMetricLines: absorbed.unknownMetricLines,
+    ...absorbReport(scan, absorbed),
     hoursRecomputed: summaries.length,
     metricDaysRecomputed: metricDays.length,
     statsItemsWritten: days.reduce((sum, day) => sum + day.written, 0),
@@ -171,6 +161,7 @@ export async function runRollup(input: RollupInput): Promise<RollupReport> {
     cardinalityWarnings: warnings.slice(0, MAX_LISTED_WARNINGS),
     metricDaysOverCap: warnings.length,
     phaseMs: timings.report(),
+    ...(fanned ? { fanOut: fanned.summary } : {}),
   };
 }
 
@@ -188,5 +179,5 @@ function clearableMarks(pending: ReadonlyMap<HourKey, PendingMark[]>, counted: R
 
 /** Warnings: over-cap metric-days, objects that could not be read or were refused, work left for the next run. */
 export function reportNeedsWarning(report: RollupReport): boolean {
-  return report.cardinalityWarnings.length > 0 || report.objectsFailed > 0 || report.objectsRefused > 0 || report.objectsLeft > 0;
+  return report.cardinalityWarnings.length > 0 || report.objectsFailed > 0 || report.objectsRefused > 0 || report.objectsLeft > 0 || (report.fanOut?.partitions.some((partition) => !partition.finished) ?? false);
 }

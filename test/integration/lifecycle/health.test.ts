@@ -37,8 +37,8 @@ describe('jobHealth', () => {
   }
 
   /** A run of `type` created at `createdAt` that ended in `status`. */
-  async function runAt(type: JobType, createdAt: Date, status: JobStatus, exitCode?: number): Promise<JobRecord> {
-    const job = await ledger.enqueue(newJob({ type }, new FakeClock(createdAt)));
+  async function runAt(type: JobType, createdAt: Date, status: JobStatus, exitCode?: number, trigger?: { trigger: 'fan-out'; triggeredBy: string }): Promise<JobRecord> {
+    const job = await ledger.enqueue(newJob({ type, ...trigger }, new FakeClock(createdAt)));
     const running = await ledger.transition(job, ['queued'], 'running', {});
     return ledger.transition(running, ['running'], status, { finishedAt: new Date(createdAt.getTime() + 60_000).toISOString(), ...(exitCode !== undefined ? { exitCode } : {}) });
   }
@@ -177,4 +177,23 @@ describe('jobHealth', () => {
       expect(health.intervalMs).toBeUndefined();
     });
   });
+
+  describe("the rollup's partition workers", () => {
+    it('are parts of their coordinating run, not runs of the rollup: a worker that succeeded after its rollup failed does not make the rollup healthy', async () => {
+      // Prepare: hourly, stale after 2 h; the last whole rollup succeeded 5 h ago, the last one failed
+      // an hour ago, and one of its partition workers succeeded after it.
+      const success = await runAt('rollup', ago(5 * HOUR), 'succeeded');
+      const failed = await runAt('rollup', ago(1 * HOUR), 'failed');
+      await runAt('rollup', ago(1 * HOUR - 60_000), 'succeeded', undefined, { trigger: 'fan-out', triggeredBy: `rollup ${failed.id}` });
+
+      // Act
+      const health = await jobHealth(input(ago(30 * 24 * HOUR)), 'rollup', [{ name: 'rollup-hourly', expression: 'cron(5 * * * ? *)', timezone: 'UTC', enabled: true }]);
+
+      // Assess
+      expect(health.healthy).toBe(false);
+      expect(health.lastRun?.id).toBe(failed.id);
+      expect(health.lastSuccess?.id).toBe(success.id);
+    });
+  });
+
 });

@@ -264,6 +264,17 @@ describe('parseConfig', () => {
     // Assess
     expect(problems.map((p) => p.path).sort()).toEqual(['metrics.Page-Views', 'retention.jobsDays', 'schedules.Nightly_Rollup', 'sweeper.maxCatchUpPerSweep']);
   });
+
+  it('takes a rollup fan-out with both fields in range, and names each one that is not', () => {
+    // Act
+    const parsed = parseConfig({ rollup: { fanOut: { minObjects: 500, workers: 4 } } });
+    const problems = problemsOf({ rollup: { fanOut: { minObjects: 0, workers: 17, spare: 1 } } });
+
+    // Assess
+    expect(parsed.rollup.fanOut).toEqual({ minObjects: 500, workers: 4 });
+    expect(parseConfig({}).rollup.fanOut).toBeUndefined();
+    expect(problems.map((p) => p.path).sort()).toEqual(['rollup.fanOut.minObjects', 'rollup.fanOut.spare', 'rollup.fanOut.workers']);
+  });
 });
 
 describe('loadConfigFile', () => {
