@@ -1,4 +1,4 @@
-import { holidayRegions } from './holiday-regions';
+import { holidayRegionCodes } from './holiday-regions';
 
 /** Holiday types of date-holidays: `public` days are what most businesses close or slow down on. */
 export const holidayTypes = ['public', 'bank', 'school', 'optional', 'observance'] as const;
@@ -33,10 +33,10 @@ export function regionProblem(region: string): string | undefined {
   const match = REGION_PATTERN.exec(region);
   if (!match) return 'a region is a country code, optionally with a state: US, US-CA, DE-BY';
   const [, country = '', state] = match;
-  const states = Object.hasOwn(holidayRegions, country) ? holidayRegions[country] : undefined;
-  if (states === undefined) return `date-holidays knows no country "${country}"`;
-  if (state !== undefined && !states.includes(state)) return `date-holidays knows no state "${state}" of ${country}`;
-  return undefined;
+  const entry = holidayRegionCodes.split(' ').find((code) => code.split(':')[0] === country);
+  if (entry === undefined) return `date-holidays knows no country "${country}"`;
+  if (state === undefined || entry.slice(country.length + 1).split(',').includes(state)) return undefined;
+  return `date-holidays knows no state "${state}" of ${country}`;
 }
 
 /** A region's holidays by local day. */
@@ -44,10 +44,6 @@ export interface HolidayCalendar {
   readonly region: string;
   /** Names of the holidays on `day` (empty on an ordinary day). */
   on(day: string): string[];
-}
-
-export class HolidaysUnavailableError extends Error {
-  override readonly name = 'HolidaysUnavailableError';
 }
 
 /**
@@ -62,9 +58,10 @@ export function holidayCalendarOf(
 ): HolidayCalendar | undefined {
   const { region } = calendar;
   if (region === undefined) return undefined;
-  if (!table) return unavailable(region, 'no holiday table was compiled into this function (only the sampling proof reads holidays)');
-  if (table.region !== region || [...table.types].sort().join() !== [...calendar.holidayTypes].sort().join()) {
-    return unavailable(region, `the compiled holiday table is for ${table.region} (${table.types.join(', ')}), the config asks for ${region} (${calendar.holidayTypes.join(', ')})`);
+  if (!table) return unavailable(region, 'not in this bundle');
+  const types = (list: readonly string[]) => [...list].sort().join(', ');
+  if (table.region !== region || types(table.types) !== types(calendar.holidayTypes)) {
+    return unavailable(region, `the table is of ${table.region} (${types(table.types)}), not ${region} (${types(calendar.holidayTypes)})`);
   }
   const byDay = new Map<string, string[]>();
   for (const { name, days } of table.holidays) for (const day of days) byDay.set(day, [...(byDay.get(day) ?? []), name]);
@@ -72,7 +69,7 @@ export function holidayCalendarOf(
     region,
     on(day) {
       const year = Number(day.slice(0, 4));
-      if (year < table.firstYear || year > table.lastYear) throw new HolidaysUnavailableError(`holidays of ${region} are compiled for ${table.firstYear}–${table.lastYear}; ${day} is outside`);
+      if (year < table.firstYear || year > table.lastYear) throw new Error(`holidays of ${region}: compiled for ${table.firstYear}–${table.lastYear}, not ${day}`);
       return byDay.get(day) ?? [];
     },
   };
@@ -82,7 +79,7 @@ function unavailable(region: string, why: string): HolidayCalendar {
   return {
     region,
     on() {
-      throw new HolidaysUnavailableError(`holidays of ${region}: ${why}`);
+      throw new Error(`holidays of ${region}: ${why}`);
     },
   };
 }

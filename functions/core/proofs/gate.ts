@@ -31,6 +31,9 @@ export async function proofGate(index: ProofIndex, days: readonly string[], gate
   return { proofs, criticalDays, held: gate === 'on' && criticalDays.length > 0 };
 }
 
+/** The warning a held output logs. */
+export const HELD_MESSAGE = 'held: it covers a day whose sampling proof is critical';
+
 /** The gate a run is under: its schedule's `gate` when a schedule started it, else on. */
 export function gateOf(schedules: Readonly<Record<string, { gate: 'on' | 'off' }>>, triggeredBy: string): 'on' | 'off' {
   return Object.hasOwn(schedules, triggeredBy) ? (schedules[triggeredBy]?.gate ?? 'on') : 'on';

@@ -28,18 +28,14 @@ export function trendBands(checks: readonly CheckResult[]): Record<string, Trend
     const { min, max } = check.expected;
     bands[check.metric] = {
       mean: round(mean),
-      warn: { min: roundOrNull(min === null ? null : Math.max(min, critical.min ?? min)), max: roundOrNull(max === null ? null : Math.min(max, critical.max ?? max)) },
-      critical: { min: roundOrNull(critical.min), max: roundOrNull(critical.max) },
+      warn: { min: round(min === null ? null : Math.max(min, critical.min ?? min)), max: round(max === null ? null : Math.min(max, critical.max ?? max)) },
+      critical: { min: round(critical.min), max: round(critical.max) },
     };
   }
   return bands;
 }
 
 /** Six significant digits: a chart's precision, and a small index item. */
-function round(value: number): number {
-  return Number(value.toPrecision(6));
-}
-
-function roundOrNull(value: number | null): number | null {
-  return value === null ? null : round(value);
+function round<V extends number | null>(value: V): V {
+  return (value === null ? null : Number(value.toPrecision(6))) as V;
 }

@@ -10,7 +10,7 @@ import { snapshotRowSource, snapshotShape } from './snapshot-rows';
 import { statsRowSource, statsShape } from './stats-rows';
 import type { SnapshotItem } from '../../core/snapshots/document';
 import type { ProofIndex } from '../../core/proofs/ports';
-import { gateOf, proofGate, QUARANTINE_PREFIX } from '../../core/proofs/gate';
+import { gateOf, HELD_MESSAGE, proofGate, QUARANTINE_PREFIX } from '../../core/proofs/gate';
 
 export interface ExportSources {
   stats: RowSource<ExportRow>;
@@ -60,7 +60,7 @@ async function runExport({ job, params, deps, signal, deadline, artifacts, log }
     rollup = { from, to: plan.to, events: report.events };
   }
   const gate = await proofGate(sources.proofs, plan.days, gateOf(deps.config.schedules, job.triggeredBy));
-  if (gate.held) log.warn('export held: it covers a day whose sampling proof is critical', { key: plan.key, criticalDays: gate.criticalDays });
+  if (gate.held) log.warn(`export ${HELD_MESSAGE}`, { key: plan.key, criticalDays: gate.criticalDays });
   const key = gate.held ? `${QUARANTINE_PREFIX}${plan.key}` : plan.key;
   const encoded =
     plan.source === 'stats'

@@ -11,7 +11,7 @@ import { parsePeriodKey } from '../../core/time/periods';
 import { bringRollupUpToDate } from '../rollup/bring-up-to-date';
 import type { SnapshotParams } from './params';
 import type { ProofIndex } from '../../core/proofs/ports';
-import { gateOf, proofGate, QUARANTINE_PREFIX } from '../../core/proofs/gate';
+import { gateOf, HELD_MESSAGE, proofGate, QUARANTINE_PREFIX } from '../../core/proofs/gate';
 
 export interface SnapshotStores {
   stats: StatsReader;
@@ -72,7 +72,7 @@ export async function takeSnapshot(context: JobContext<SnapshotParams>, stores: 
   };
   const key = snapshotArtifactKey(period);
   const heldKey = `${QUARANTINE_PREFIX}${key}`;
-  if (gate.held) log.warn('snapshot held: it covers a day whose sampling proof is critical', { key, criticalDays: gate.criticalDays });
+  if (gate.held) log.warn(`snapshot ${HELD_MESSAGE}`, { key, criticalDays: gate.criticalDays });
   await context.artifacts.put(`${periodType}-${period.key}.json`, `${JSON.stringify(document, null, 2)}\n`, 'application/json', { key: gate.held ? heldKey : key });
   const written = gate.held ? { written: 0, deleted: 0 } : await publishSnapshot(document, key, config, stores.snapshots);
 
