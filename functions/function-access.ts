@@ -30,6 +30,8 @@ export interface FunctionAccess {
   sendsDelayed?: boolean;
   /** Publishes to the sampling-proof alert topic. */
   publishesAlerts?: boolean;
+  /** Receives and deletes the schedules' dead letters (the sweeper records each one's slot). */
+  drainsScheduleDeadLetters?: boolean;
   /** Reads the API token secret (names and digests). */
   readsTokens?: boolean;
 }

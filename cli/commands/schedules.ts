@@ -1,6 +1,6 @@
 import { formatTime, timeHeading } from '../../functions/client/display-time';
 import type { ScheduleSlot, ScheduleSlots, SchedulerTask, SlotFate } from '../../functions/client/types';
-import { SLOT_FATES } from '../../functions/client/types';
+import { MISSED_SLOT_FATES, SLOT_FATES } from '../../functions/client/types';
 import { shortId } from '../../functions/client/outcome';
 import { booleanOption, EXIT, stringOption, type Command } from '../command';
 import { parseSince } from './jobs';
@@ -97,8 +97,6 @@ export function formatSlots(result: ScheduleSlots, only?: readonly SlotFate[]): 
   return `${table}${gap}\n${result.slots.length} slots: ${counts.join(', ') || 'none'}`;
 }
 
-/** Fates that mean a slot is past due with nothing standing for it (what `--missed` shows). */
-export const MISSED_FATES: readonly SlotFate[] = ['missing', 'skipped', 'dead_lettered', 'failed'];
 
 const slots: Command = {
   path: ['schedules', 'slots'],
@@ -118,7 +116,7 @@ const slots: Command = {
       return text === undefined ? {} : { [name]: parseSince(text, now, context, name) };
     };
     const result = await context.client.scheduleSlots(context.positionals[0]!, { ...when('from'), ...when('to') });
-    const only = booleanOption(context, 'missed') ? MISSED_FATES : undefined;
+    const only = booleanOption(context, 'missed') ? MISSED_SLOT_FATES : undefined;
     if (context.json) json(context.io, only ? { ...result, slots: result.slots.filter((slot) => only.includes(slot.fate)) } : result);
     else line(context.io, formatSlots(result, only));
     return EXIT.ok;

@@ -7,6 +7,7 @@ import { useRoute, type Route } from './router';
 import { JobsView } from './views/jobs-view';
 import { JobDetailView } from './views/job-detail-view';
 import { SchedulesView } from './views/schedules-view';
+import { TimelineView } from './views/timeline-view';
 import { HealthView } from './views/health-view';
 import { ProofsView } from './views/proofs-view';
 import { ChartView } from './views/chart-view';
@@ -99,6 +100,7 @@ function SignIn({ onSignIn, problem }: { onSignIn: (token: string) => Promise<vo
 const NAV: Array<{ view: Route['view']; href: string; label: string; also?: Array<Route['view']> }> = [
   { view: 'jobs', href: '#/jobs', label: 'Jobs', also: ['job'] },
   { view: 'schedules', href: '#/schedules', label: 'Schedules' },
+  { view: 'timeline', href: '#/timeline', label: 'Timeline' },
   { view: 'health', href: '#/health', label: 'Health' },
   { view: 'proofs', href: '#/proofs', label: 'Proofs' },
   { view: 'chart', href: '#/chart', label: 'Metric chart' },
@@ -162,6 +164,8 @@ function View({ route, session }: { route: Route; session: Session }) {
       return <JobDetailView session={session} id={route.id} />;
     case 'schedules':
       return <SchedulesView session={session} />;
+    case 'timeline':
+      return <TimelineView session={session} query={route.query} />;
     case 'health':
       return <HealthView session={session} />;
     case 'proofs':

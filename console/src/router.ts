@@ -5,6 +5,7 @@ export type Route =
   | { view: 'jobs'; query: URLSearchParams }
   | { view: 'job'; id: string }
   | { view: 'schedules' }
+  | { view: 'timeline'; query: URLSearchParams }
   | { view: 'health' }
   | { view: 'proofs'; date: string | undefined }
   | { view: 'chart'; query: URLSearchParams }
@@ -18,6 +19,7 @@ export function parseHash(hash: string): Route {
   if (parts.length === 0 || (first === 'jobs' && parts.length === 1)) return { view: 'jobs', query };
   if (first === 'jobs' && second && parts.length === 2) return { view: 'job', id: second };
   if (first === 'schedules' && parts.length === 1) return { view: 'schedules' };
+  if (first === 'timeline' && parts.length === 1) return { view: 'timeline', query };
   if (first === 'health' && parts.length === 1) return { view: 'health' };
   if (first === 'proofs' && parts.length <= 2) return { view: 'proofs', date: second };
   if (first === 'chart' && parts.length === 1) return { view: 'chart', query };

@@ -35,6 +35,8 @@ const environmentSchema = z.object({
   NIGHTSHIFT_VERSION: z.string().min(1).default('0.0.0'),
   /** Where delayed invocations wait (debounced rollups); without it only immediate invokes work. */
   NIGHTSHIFT_DELAY_QUEUE_URL: z.url().optional(),
+  /** The schedules' dead-letter queue the sweeper drains; without it (the local cloud) there is none. */
+  NIGHTSHIFT_SCHEDULE_DLQ_URL: z.url().optional(),
   /** The SNS topic proof alerts go to; without it (the local cloud) alerts are logged. */
   NIGHTSHIFT_ALERT_TOPIC_ARN: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'must be an SNS topic ARN').optional(),
   /** Turns on /internal/* routes for tests; never set in production. */
@@ -71,6 +73,7 @@ export interface RuntimeEnvironment {
   version: string;
   config: NightshiftConfig;
   delayQueueUrl?: string;
+  scheduleDlqUrl?: string;
   alertTopicArn?: string;
   enableTestEndpoints: boolean;
   /** Tokens the API checks itself when no authorizer ran (locally): by role. */
@@ -127,6 +130,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv): RuntimeEnvironment {
     ...(data.NIGHTSHIFT_SCRIPTS_DIR ? { scriptsDirectory: resolve(data.NIGHTSHIFT_SCRIPTS_DIR) } : {}),
     ...(data.NIGHTSHIFT_ALERT_TOPIC_ARN ? { alertTopicArn: data.NIGHTSHIFT_ALERT_TOPIC_ARN } : {}),
     ...(data.NIGHTSHIFT_DELAY_QUEUE_URL ? { delayQueueUrl: data.NIGHTSHIFT_DELAY_QUEUE_URL } : {}),
+    ...(data.NIGHTSHIFT_SCHEDULE_DLQ_URL ? { scheduleDlqUrl: data.NIGHTSHIFT_SCHEDULE_DLQ_URL } : {}),
     ...(data.NIGHTSHIFT_DYNAMODB_ENDPOINT ? { dynamodbEndpoint: data.NIGHTSHIFT_DYNAMODB_ENDPOINT } : {}),
     ...(data.NIGHTSHIFT_S3_ENDPOINT ? { s3Endpoint: data.NIGHTSHIFT_S3_ENDPOINT } : {}),
   };

@@ -226,6 +226,8 @@ export interface SlotRun {
 /** What became of a slot (see docs/schedules.md): each slot has exactly one. */
 export type SlotFate = 'fired' | 'failed' | 'retried' | 'caught_up' | 'skipped' | 'period_taken' | 'dead_lettered' | 'missing' | 'not_yet';
 export const SLOT_FATES: readonly SlotFate[] = ['fired', 'failed', 'retried', 'caught_up', 'skipped', 'period_taken', 'dead_lettered', 'missing', 'not_yet'];
+/** Fates that mean a slot is past due with nothing standing for it (the CLI's `--missed`, the console's filter). */
+export const MISSED_SLOT_FATES: readonly SlotFate[] = ['missing', 'skipped', 'dead_lettered', 'failed'];
 
 export interface ScheduleSlot {
   scheduledFor: string;

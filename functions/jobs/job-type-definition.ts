@@ -7,6 +7,7 @@ import type { AnnotationStore } from '../core/calendar/ports';
 import type { HolidayCalendar } from '../core/calendar/holidays';
 import type { RollupStore } from '../core/rollup/ports';
 import type { SnapshotStore } from '../core/snapshots/ports';
+import type { ScheduleDeadLetterQueue } from '../core/jobs/slots/dead-letters';
 import type { FunctionAccess } from '../function-access';
 
 /**
@@ -28,6 +29,8 @@ export interface JobServices {
   /** The hourly watch's state per trend check (incidents open across rollups). */
   watches: WatchStore;
   scripts: ScriptRunnerSettings;
+  /** The schedules' dead-letter queue, which the sweeper drains into the slot ledger. */
+  scheduleDeadLetters: ScheduleDeadLetterQueue;
 }
 
 /** Where the script runner finds the scripts and its interpreters (NIGHTSHIFT_SCRIPTS_DIR, PATH). */

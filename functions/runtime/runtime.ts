@@ -23,7 +23,7 @@ import { catalogView, jobTypeNames } from '../catalog';
 import type { JobServices } from '../jobs/job-type-definition';
 import { shippedManifest } from '../jobs/script-run/shipped-manifest';
 import type { AwsAdapters } from './wiring/aws-adapters';
-import { unwiredArtifacts, unwiredInvoker } from './wiring/unwired';
+import { unwiredArtifacts, unwiredInvoker, unwiredScheduleDeadLetters } from './wiring/unwired';
 
 /**
  * Everything a function of this process runs on, built once from the parsed environment: what
@@ -98,6 +98,7 @@ export function buildRuntime(env: RuntimeEnvironment, options: RuntimeOptions): 
     alerter: adapters.sns?.(env, logger) ?? new LoggingAlerter(logger),
     watches: new DynamoDbWatchStore(documentClient, env.analyticsTable),
     scripts: { directory: env.scriptsDirectory ?? shippedManifest.directory, searchPath: env.searchPath },
+    scheduleDeadLetters: adapters.scheduleDlq?.(env) ?? unwiredScheduleDeadLetters,
   };
   return { env, deps, services, idempotency: new DynamoDbIdempotencyStore(documentClient, env.jobsTable) };
 }
@@ -121,6 +122,7 @@ function invokerFor(env: RuntimeEnvironment, options: RuntimeOptions): Invoker {
 function refuseUnusableVariables(env: RuntimeEnvironment, adapters: AwsAdapters): void {
   const problems = [
     ...(env.delayQueueUrl && !adapters.sqs ? ['NIGHTSHIFT_DELAY_QUEUE_URL: set, but this function is built without the delay queue (sqs) adapter'] : []),
+    ...(env.scheduleDlqUrl && !adapters.scheduleDlq ? ['NIGHTSHIFT_SCHEDULE_DLQ_URL: set, but this function is built without the schedules\' dead-letter queue (scheduleDlq) adapter'] : []),
     ...(env.alertTopicArn && !adapters.sns ? ['NIGHTSHIFT_ALERT_TOPIC_ARN: set, but this function is built without the alert topic (sns) adapter'] : []),
   ];
   if (problems.length > 0) throw new InvalidEnvironmentError(problems);

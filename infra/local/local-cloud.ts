@@ -161,9 +161,16 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         if (line) log(line);
       },
     });
-    const scheduler = new LocalScheduler(scheduledTasks(options.config), invoker, startedAt, clock, (task, slot, error) => {
-      if (error) log(`schedule ${task.name} could not invoke ${task.type}: ${describeError(error).message}`);
-    });
+    const scheduler = new LocalScheduler(
+      scheduledTasks(options.config),
+      invoker,
+      startedAt,
+      clock,
+      (task, slot, error) => {
+        if (error) log(`schedule ${task.name} could not invoke ${task.type} after its retries (slot ${slot.toISOString()} dead-lettered): ${describeError(error).message}`);
+      },
+      runtime.deps,
+    );
 
     // Schedules expect runs from the first start on: the sweeper catches up nothing before it.
     await runtime.deps.ledger.recordFirstStart(startedAt);

@@ -176,7 +176,14 @@ export async function runFirstDay(rehearsal: Rehearsal, options: ScenarioOptions
           check(catchUp, 'the sweeper did not catch up the missed weekly period');
           const { job: ended, words } = await releasedIfHeld(await waitForJob(catchUp.id));
           check(ended.status === 'succeeded', `the catch-up ${ended.id} (${String(ended.period)}) ended ${ended.status}: ${JSON.stringify(ended.error)}`);
-          return `${firing.attempts} attempts, then the DLQ; sweeper caught up ${ended.period} (run ${ended.id}, ${words})`;
+          // The sweeper read the dead letter into the slot ledger and deleted it.
+          const range = `from=${new Date(slot.getTime() - MINUTE).toISOString()}&to=${slot.toISOString()}`;
+          const slots = (await api.call('GET', `/scheduler/tasks/${weekly.name}/slots?${range}`)).body as { slots?: Array<{ fate: string; reason?: string }> };
+          const fate = slots.slots?.[0];
+          check(fate?.fate === 'caught_up' && fate.reason === 'dead_lettered', `the slot reads ${JSON.stringify(fate)}, expected caught_up (dead_lettered)`);
+          const dlq = rehearsal.sqs.queues.find((queue) => queue.arn === rehearsal.scheduler.schedules.find((candidate) => candidate.name === weekly.name)?.deadLetterArn);
+          check(dlq && dlq.sent > 0 && dlq.messages.length === 0, `the schedule DLQ holds ${dlq?.messages.length ?? '?'} of the ${dlq?.sent ?? '?'} dead letters sent`);
+          return `${firing.attempts} attempts, then the DLQ; the sweeper recorded the slot dead_lettered, deleted the message and caught up ${ended.period} (run ${ended.id}, ${words})`;
         },
       });
     }

@@ -118,7 +118,14 @@ export class Scheduler {
     }
     const queue = schedule.deadLetterArn ? this.sqs.byArn(schedule.deadLetterArn) : undefined;
     if (queue && (await this.iam.authorize(caller, 'sqs:SendMessage', queue.arn, {}, 'scheduler dead-letter'))) {
-      queue.send(input, caller.identity.principalArn, 0, { ERROR_CODE: error, RETRY_ATTEMPTS: String(attempt), EXECUTION_ID: executionId, SCHEDULE_ARN: schedule.arn, TARGET_ARN: schedule.targetArn });
+      queue.send(input, caller.identity.principalArn, 0, {
+        ERROR_CODE: error,
+        RETRY_ATTEMPTS: String(attempt),
+        EXECUTION_ID: executionId,
+        SCHEDULE_ARN: schedule.arn,
+        SCHEDULED_TIME: new Date(slot).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        TARGET_ARN: schedule.targetArn,
+      });
       this.firings.push({ schedule: schedule.name, slot: new Date(slot).toISOString(), attempts: attempt + 1, outcome: 'dead-lettered', error, input });
       return;
     }

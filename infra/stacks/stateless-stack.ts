@@ -18,6 +18,7 @@ import { apiFunction, authorizerFunction, jobCatalog, jobFunctionSpec, scheduled
 import type { ScheduledTask } from '../../functions/core/jobs/scheduled-task';
 import type { FunctionAccess } from '../../functions/function-access';
 import type { NightshiftConfig } from '../../functions/core/config';
+import { scheduleRetryPolicy } from '../schedule-delivery';
 import { DELAY_QUEUE_JOB_TYPE } from '../../functions/adapters/invoker/sqs-delay';
 import { emptyTokenSecret, formatTokenSecret } from '../../functions/api/token-secret';
 import { AUTHORIZER_RESULT_CACHE_SECONDS } from '../../functions/api/authorizer-core';
@@ -35,12 +36,6 @@ export interface NightshiftStatelessStackProps extends StackProps {
   /** See JobFunctionProps.useReservedConcurrency. @default true */
   useReservedConcurrency?: boolean;
 }
-
-/**
- * Where Scheduler retries a failed delivery before giving up to the DLQ. An hour covers a
- * throttled or briefly broken function; a slot older than that is the sweeper's to catch up.
- */
-const scheduleRetryPolicy = { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 };
 
 /**
  * Code and triggers: one function per catalog entry plus the API, the HTTP API, and the
@@ -116,7 +111,8 @@ export class NightshiftStatelessStack extends Stack {
       // The longest SQS allows: failed deliveries stay inspectable for two weeks.
       retentionPeriod: Duration.days(14),
     });
-    Validations.of(this.scheduleDlq).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'It is the dead-letter queue of the schedules; nothing consumes it to redrive.' });
+    Validations.of(this.scheduleDlq).acknowledge({ id: 'AwsSolutions-SQS3', reason: "It is the schedules' dead-letter queue itself: the sweeper records and deletes what it can read, the rest waits there for a person." });
+    this.grantScheduleDlqDrain(this.scheduleDlq);
     this.scheduleGroup = new CfnScheduleGroup(this, 'ScheduleGroup', { name: this.stackName });
     this.createSchedules(scheduledTasks(props.config));
     this.observability = new Observability(this, 'Observability', {
@@ -195,6 +191,18 @@ export class NightshiftStatelessStack extends Stack {
       sender.addEnvironment('NIGHTSHIFT_DELAY_QUEUE_URL', queue.queueUrl);
     }
     return queue;
+  }
+
+  /**
+   * The sweeper records each dead letter of the schedules as its slot's `dead_lettered` fate, then
+   * deletes it: receive and delete on this queue, nothing else (the queue is SQS-encrypted, so no
+   * key grant).
+   */
+  private grantScheduleDlqDrain(queue: Queue): void {
+    for (const drainer of this.functionsWhose((access) => access.drainsScheduleDeadLetters === true)) {
+      drainer.function.addToRolePolicy(new PolicyStatement({ actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage'], resources: [queue.queueArn] }));
+      drainer.addEnvironment('NIGHTSHIFT_SCHEDULE_DLQ_URL', queue.queueUrl);
+    }
   }
 
   /** Encrypted with the account's SNS key, TLS only; the proof function publishes to it. */

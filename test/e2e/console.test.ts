@@ -298,6 +298,44 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
     expect(await row.locator('td:nth-child(5)').textContent()).toContain('by admin');
   }, 120_000);
 
+  it('draws each schedule\'s slots as a strip coloured by fate, names a slot on keyboard focus, and filters to the schedules that missed one', async () => {
+    // Act: the demo's own slots; the sweeper has fired since the start, the demo's backfills hold periods.
+    await page.getByRole('link', { name: 'Timeline' }).click();
+    await page.locator('.strip-row .slot-strip').first().waitFor();
+    const fatesBySchedule = Object.fromEntries(
+      await page.locator('.strip-row').evaluateAll((rows) =>
+        rows.map((row) => [row.querySelector('.strip-name .mono')?.textContent ?? '', [...row.querySelectorAll('.slot-cell')].map((cell) => cell.getAttribute('data-fate'))]),
+      ),
+    ) as Record<string, string[]>;
+    // The demo's proofs hold the daily proof's last periods: focus its newest slot, then one to the left.
+    const proofs = page.locator('.strip-row', { has: page.locator('.strip-name .mono', { hasText: /^sampling-proof-daily$/ }) });
+    await proofs.locator('.slot-cell').last().focus();
+    await page.keyboard.press('ArrowLeft');
+    const focused = await page.evaluate(() => ({ label: document.activeElement?.getAttribute('aria-label'), index: [...(document.activeElement?.closest('ol')?.children ?? [])].findIndex((item) => item.contains(document.activeElement)), visible: document.activeElement?.matches(':focus-visible') }));
+    const tooltip = await proofs.locator('.slot-detail').textContent();
+    await saveScreenshot(page, 'timeline', { fullPage: true });
+    await page.getByLabel(/Missed only/).check();
+    await page.waitForURL(/#\/timeline\?missed=1$/);
+    const missedSchedules = await page.locator('.strip-row .strip-name .mono').allTextContents();
+    await page.getByLabel(/Missed only/).uncheck();
+    await page.waitForURL(/#\/timeline$/);
+    const allAgain = await page.locator('.strip-row').count();
+
+    // Assess: one strip per schedule of the demo config, each cell a fate the ledger gave.
+    expect(Object.keys(fatesBySchedule).sort()).toEqual(['export-weekly', 'rollup-hourly', 'sampling-proof-daily', 'snapshot-daily', 'snapshot-monthly', 'snapshot-weekly', 'sweeper']);
+    expect(fatesBySchedule['sweeper']!.filter((fate) => fate === 'fired').length).toBeGreaterThan(0);
+    expect(fatesBySchedule['sampling-proof-daily']).toContain('period_taken');
+    // The slot one to the left of the newest, in the business zone with its offset, its fate and run.
+    expect(focused.visible).toBe(true);
+    expect(focused.index).toBe(fatesBySchedule['sampling-proof-daily']!.length - 2);
+    expect(focused.label).toMatch(/^\d{4}-\d{2}-\d{2} 03:15:00 -0[78]:00 · period taken · run \w{8} \w+$/);
+    expect(tooltip).toBe(`${focused.label} · open run ${focused.label!.split(' · run ')[1]!.split(' ')[0]}`);
+    // Missed only: exactly the schedules with a missing, skipped, dead-lettered or failed slot.
+    const missed = Object.entries(fatesBySchedule).filter(([, fates]) => fates.some((fate) => ['missing', 'skipped', 'dead_lettered', 'failed'].includes(fate ?? ''))).map(([name]) => name);
+    expect(missedSchedules.sort()).toEqual(missed.sort());
+    expect(allAgain).toBe(7);
+  });
+
   it("shows health per job type, and the demo's sampling proofs with observed values and bands", async () => {
     // Act
     await page.getByRole('link', { name: 'Health' }).click();

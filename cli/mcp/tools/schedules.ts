@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { formatSchedules, formatSlots, MISSED_FATES } from '../../commands/schedules';
+import { MISSED_SLOT_FATES } from '../../../functions/client/types';
+import { formatSchedules, formatSlots } from '../../commands/schedules';
 import { parseWhen } from '../../commands/jobs';
 import { schedulesOutput, slotsOutput } from '../output-schemas';
 import { defineTool, ToolInputError } from '../tool';
@@ -43,7 +44,7 @@ export const listScheduleSlots = defineTool({
       return { [name]: iso };
     };
     const result = await context.client.scheduleSlots(args.name, { ...when('from'), ...when('to') });
-    const only = args.missed ? MISSED_FATES : undefined;
+    const only = args.missed ? MISSED_SLOT_FATES : undefined;
     const structured = only ? { ...result, slots: result.slots.filter((slot) => only.includes(slot.fate)) } : result;
     return { text: formatSlots(result, only), structured: { ...structured } };
   },

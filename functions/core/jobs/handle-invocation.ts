@@ -21,7 +21,11 @@ const invocationSchema = (jobTypes: readonly string[]) =>
       jobId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'a ULID').optional(),
       trigger: z.enum(jobTriggers),
       period: z.string().max(20).optional(),
-      scheduledFor: z.iso.datetime({ offset: true }).optional(),
+      // Scheduler writes the slot without milliseconds (`…T10:30:00Z`): kept as every slot key is (`toISOString`).
+      scheduledFor: z.iso
+        .datetime({ offset: true })
+        .transform((iso) => new Date(iso).toISOString())
+        .optional(),
       scheduleName: z.string().max(64).optional(),
       params: z.record(z.string(), z.unknown()).optional(),
       force: z.boolean().optional(),

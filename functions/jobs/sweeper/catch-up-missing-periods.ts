@@ -62,15 +62,19 @@ export async function findMissingPeriods(deps: JobDependencies, tasks: readonly 
   return missing.sort((a, b) => a.scheduledFor.localeCompare(b.scheduledFor));
 }
 
-/** A period is the schedule's once: its first slot speaks for it (later ones find it taken). */
+/**
+ * A period is the schedule's once: its first slot speaks for it (later ones find it taken). A gap
+ * slot at the instant of the slot after the gap (an hourly 02:05 → 03:05) gives way to that slot,
+ * whose delivery holds the key they share.
+ */
 function firstSlotPerPeriod(slots: readonly ScheduleSlot[]): ScheduleSlot[] {
-  const seen = new Set<string>();
-  return slots.filter((slot) => {
+  const first = new Map<string, ScheduleSlot>();
+  for (const slot of slots) {
     const key = slot.period ?? slot.scheduledFor;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+    const kept = first.get(key);
+    if (!kept || (kept.dstGap && kept.scheduledFor === slot.scheduledFor)) first.set(key, slot);
+  }
+  return [...first.values()];
 }
 
 function missingOf(task: ScheduledTask, slot: ScheduleSlot): MissingPeriod | undefined {

@@ -1,6 +1,7 @@
 import type { ArtifactStore, Invoker } from '../../core/jobs/ports';
 import type { Logger } from '../../core/jobs/logger';
 import type { Alerter } from '../../core/proofs/ports';
+import type { ScheduleDeadLetterQueue } from '../../core/jobs/slots/dead-letters';
 import type { RuntimeEnvironment } from '../../adapters/environment';
 import type { FunctionAccess } from '../../function-access';
 
@@ -20,6 +21,8 @@ export interface AwsAdapters {
   sqs?: (env: RuntimeEnvironment, immediate: Invoker) => Invoker;
   /** Proof alerts logged and published to the alert topic (SNS); without it they are only logged. */
   sns?: (env: RuntimeEnvironment, logger: Logger) => Alerter;
+  /** The schedules' dead-letter queue (SQS) the sweeper drains. */
+  scheduleDlq?: (env: RuntimeEnvironment) => ScheduleDeadLetterQueue;
 }
 
 type AwsService = keyof Required<AwsAdapters>;
@@ -31,6 +34,7 @@ function servicesDeclaredBy(access: FunctionAccess): Record<AwsService, boolean>
     lambda: access.invokes === 'all-jobs' || (access.invokes?.length ?? 0) > 0,
     sqs: access.sendsDelayed === true,
     sns: access.publishesAlerts === true,
+    scheduleDlq: access.drainsScheduleDeadLetters === true,
   };
 }
 

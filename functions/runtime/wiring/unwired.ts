@@ -1,6 +1,7 @@
 import { NightshiftError } from '../../core/errors';
 import type { ArtifactBody, ArtifactStore, Invoker, JobInvocation, StoredObject } from '../../core/jobs/ports';
 import { StorageAccessDeniedError } from '../../core/storage/errors';
+import type { ScheduleDeadLetterQueue } from '../../core/jobs/slots/dead-letters';
 
 /**
  * What a function gets for a service its access declares no call to (and its entry therefore does
@@ -28,3 +29,12 @@ export const unwiredInvoker: Invoker = {
     throw new NightshiftError('invoke_failed', `could not start a ${invocation.type} run: this function may not invoke jobs`, { cause: notDeclared('Lambda') });
   },
 };
+
+export const unwiredScheduleDeadLetters: ScheduleDeadLetterQueue = {
+  receive: async () => refuseDeadLetters(),
+  acknowledge: async () => refuseDeadLetters(),
+};
+
+function refuseDeadLetters(): never {
+  throw new StorageAccessDeniedError("the schedules' dead-letter queue", { cause: notDeclared('SQS') });
+}

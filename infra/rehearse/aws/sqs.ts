@@ -41,13 +41,13 @@ export class Queue {
   }
 
   /** Up to `max` visible messages, now in flight for the visibility timeout. */
-  receive(max: number): Message[] {
+  receive(max: number, visibilityTimeoutSeconds = this.visibilityTimeoutSeconds): Message[] {
     const now = this.timeline.clock.now();
     const batch = this.messages.filter((message) => message.visibleAt <= now).slice(0, max);
     for (const message of batch) {
       message.receiveCount += 1;
       message.firstReceivedAt ??= now;
-      message.visibleAt = now + this.visibilityTimeoutSeconds * 1000;
+      message.visibleAt = now + visibilityTimeoutSeconds * 1000;
       this.wakeAt(message.visibleAt);
     }
     return batch;
@@ -82,7 +82,7 @@ export class Queue {
   }
 }
 
-/** SQS's JSON protocol for what functions call (SendMessage, SendMessageBatch, GetQueueAttributes). */
+/** SQS's JSON protocol for what functions call (SendMessage, SendMessageBatch, ReceiveMessage, DeleteMessageBatch, GetQueueAttributes). */
 export class SqsService implements AwsService {
   readonly signingName = 'sqs';
   readonly queues: Queue[];
@@ -110,7 +110,7 @@ export class SqsService implements AwsService {
     const { operation, input } = readTarget(request);
     const queue = this.queues.find((candidate) => candidate.url === input['QueueUrl'] || candidate.name === input['QueueName']);
     if (!queue) return queryError(400, 'AWS.SimpleQueueService.NonExistentQueue', `The specified queue does not exist: ${String(input['QueueUrl'] ?? input['QueueName'])}`);
-    const action = `sqs:${operation}`;
+    const action = `sqs:${operation === 'DeleteMessageBatch' ? 'DeleteMessage' : operation}`;
     if (!(await request.authorize(action, queue.arn))) return queryError(400, 'AccessDenied', deniedMessage(request.identity, action, queue.arn));
     switch (operation) {
       case 'SendMessage': {
@@ -123,6 +123,15 @@ export class SqsService implements AwsService {
         const successful = entries.map((entry) => ({ Id: entry.Id, MessageId: queue.send(entry.MessageBody, request.identity.principalArn, entry.DelaySeconds).id, MD5OfMessageBody: md5(entry.MessageBody) }));
         return json(200, { Successful: successful, Failed: [] });
       }
+      case 'ReceiveMessage': {
+        const messages = queue.receive(Math.min(10, Number(input['MaxNumberOfMessages'] ?? 1)), input['VisibilityTimeout'] as number | undefined);
+        return json(200, { Messages: messages.map((message) => ({ MessageId: message.id, ReceiptHandle: receiptOf(message), MD5OfBody: md5(message.body), Body: message.body, MessageAttributes: messageAttributes(message.attributes) })) });
+      }
+      case 'DeleteMessageBatch': {
+        const entries = (input['Entries'] as Array<{ Id: string; ReceiptHandle: string }>) ?? [];
+        for (const entry of entries) queue.delete(entry.ReceiptHandle.split('#')[0] ?? '');
+        return json(200, { Successful: entries.map((entry) => ({ Id: entry.Id })), Failed: [] });
+      }
       case 'GetQueueUrl':
         return json(200, { QueueUrl: queue.url });
       case 'GetQueueAttributes': {
@@ -133,6 +142,17 @@ export class SqsService implements AwsService {
         return queryError(400, 'InvalidAction', `${operation} is not rehearsed`);
     }
   }
+}
+
+function receiptOf(message: Message): string {
+  return `${message.id}#${message.receiveCount}`;
+}
+
+/** Attributes as ReceiveMessage answers them; Scheduler's dead letters carry plain strings. */
+function messageAttributes(attributes: Record<string, unknown>): Record<string, { DataType: string; StringValue: string }> {
+  return Object.fromEntries(
+    Object.entries(attributes).map(([name, value]) => [name, typeof value === 'string' ? { DataType: 'String', StringValue: value } : (value as { DataType: string; StringValue: string })]),
+  );
 }
 
 function md5(text: string): string {

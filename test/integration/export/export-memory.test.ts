@@ -25,6 +25,7 @@ const SHAPE: GeneratedStatsShape = {
 const FROM = '2025-11-23';
 const TO = '2026-11-22';
 const PEAK_RSS_LIMIT_MB = 150;
+const HEAP_LIMIT_MB = 64;
 
 interface ChildResult {
   run: JobRecord;
@@ -59,7 +60,10 @@ async function bundleFixture(outdir: string): Promise<string> {
 function exportInChild(bundle: string, storage: TestStorage, params: Record<string, unknown>): Promise<ChildResult> {
   const input = { dynamodbEndpoint: storage.dynamodbEndpoint, s3Endpoint: storage.s3Endpoint, jobsTable: storage.names.jobsTable, bucket: storage.names.bucket, shape: SHAPE, params };
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundle, JSON.stringify(input)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // A heap cap well under the RSS limit: V8 collects before it grows instead of whenever it likes
+    // (a busy machine let a lazy heap reach 172 MB), and an export that buffered the file would
+    // run out of heap rather than pass.
+    const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_LIMIT_MB}`, bundle, JSON.stringify(input)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

@@ -66,7 +66,8 @@ describe('handleInvocation', () => {
         status: 'succeeded',
         trigger: 'schedule',
         period: '2026-11-22',
-        scheduledFor: '2026-11-23T11:00:00Z',
+        // Scheduler's `…:00Z` kept as every slot key is, so the slot ledger finds the run as fired.
+        scheduledFor: '2026-11-23T11:00:00.000Z',
         triggeredBy: 'snapshot-daily',
         createdAt: NOW,
         summary: { period: '2026-11-22' },

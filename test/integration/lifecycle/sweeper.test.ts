@@ -9,6 +9,8 @@ import type { JobRecord, NewJob } from '../../../functions/core/jobs/record';
 import type { JobStatus } from '../../../functions/core/jobs/states';
 import { catchUpMissingPeriods, findMissingPeriods } from '../../../functions/jobs/sweeper/catch-up-missing-periods';
 import { sweeperJob } from '../../../functions/jobs/sweeper/sweeper-job';
+import { runnableJob } from '../../../functions/jobs/job-type-definition';
+import { QueueOfDeadLetters, schedulerDeadLetter } from '../../helpers/dead-letters';
 import { timeOutStaleRuns } from '../../../functions/jobs/sweeper/time-out-stale-runs';
 import { FakeClock } from '../../helpers/clock';
 import { newJob, RecordingInvoker, testConfig, testDependencies } from '../../helpers/jobs';
@@ -398,7 +400,7 @@ describe('the sweeper', () => {
   });
 
   describe('sweeperJob', () => {
-    it('times out stale runs, invokes again a run whose invocation was lost, and catches up missing periods in one run, recording its summary', async () => {
+    it('times out stale runs, invokes again a run whose invocation was lost, records dead letters and catches up missing periods in one run, recording its summary', async () => {
       // Prepare: a table of its own, and a daily snapshot schedule to catch up.
       const own = await createTestStorage('sweeper-job');
       try {
@@ -416,9 +418,11 @@ describe('the sweeper', () => {
         await d.ledger.transition(stale, ['queued'], 'running', { startedAt: '2026-12-10T19:00:00.000Z', deadlineAt: '2026-12-10T19:10:00.000Z' });
         const lost = await d.ledger.enqueue(newJob({ type: 'export' }, new FakeClock('2026-12-10T19:50:00.000Z')));
         const sweep = await d.ledger.enqueue(newJob({ type: 'sweeper', trigger: 'schedule', triggeredBy: 'sweeper' }, clock));
+        // The 12-09 delivery went to the dead-letter queue, beside a message naming no schedule of ours.
+        const deadLetters = new QueueOfDeadLetters([schedulerDeadLetter('snapshot-daily', 'snapshot', '2026-12-09T11:00:00Z'), schedulerDeadLetter('gone', 'snapshot', '2026-12-09T11:00:00Z')]);
 
         // Act
-        const finished = await executeRun(sweeperJob, sweep, d, LIMITS);
+        const finished = await executeRun(runnableJob(sweeperJob, { scheduleDeadLetters: deadLetters }), sweep, d, LIMITS);
 
         // Assess
         expect(finished.status).toBe('succeeded');
@@ -428,6 +432,8 @@ describe('the sweeper', () => {
           timedOutJobIds: [stale.id],
           reinvoked: 1,
           reinvokedJobIds: [lost.id],
+          deadLettered: [{ schedule: 'snapshot-daily', scheduledFor: '2026-12-09T11:00:00.000Z' }],
+          deadLettersLeft: 1,
           caughtUp: [
             { type: 'snapshot', schedule: 'snapshot-daily', period: '2026-12-07', scheduledFor: '2026-12-08T11:00:00.000Z', jobId: caughtUp[0] },
             { type: 'snapshot', schedule: 'snapshot-daily', period: '2026-12-08', scheduledFor: '2026-12-09T11:00:00.000Z', jobId: caughtUp[1] },
@@ -435,6 +441,8 @@ describe('the sweeper', () => {
           missingPeriods: 3,
           missingLeft: 1,
         });
+        expect(deadLetters.messages.map((message) => message.receipt)).toEqual(['gone@2026-12-09T11:00:00Z']);
+        expect((await d.ledger.slotMarks('snapshot-daily', ['2026-12-09T11:00:00.000Z'])).get('2026-12-09T11:00:00.000Z')).toEqual({ deadLetteredAt: '2026-12-10T20:00:00.000Z' });
         expect((await d.ledger.get(stale.id))?.status).toBe('timed_out');
         expect(invoker.invocations).toHaveLength(3);
         expect(invoker.invocations.find((i) => i.jobId === lost.id)).toEqual({ type: 'export', jobId: lost.id, trigger: 'api', triggeredBy: 'test' });

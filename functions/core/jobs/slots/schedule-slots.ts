@@ -91,18 +91,18 @@ export async function scheduleSlots(
   const slots = instants.map((instant, index): ScheduleSlot => {
     const iso = isos[index] as string;
     const period = periods[index];
+    // A gap slot read with the pre-gap offset can be the very instant of the slot after the gap
+    // (an hourly 02:05 → 03:05 PDT): it comes first, and the delivery at that instant is the other's.
+    const sharesInstant = isos[index + 1] === iso;
+    const gap = sharesInstant || !fired.has(instant.getTime());
+    const shown = { scheduledFor: iso, local: wallTime(instant, task.timezone, gap), ...(gap ? { dstGap: true as const } : {}), ...(period !== undefined ? { period } : {}) };
+    if (sharesInstant) return { ...shown, fate: 'skipped', reason: 'dst_gap' };
     const claim = period === undefined ? undefined : claims.get(period);
     const mark = marks.get(iso);
     const holderId = claim?.jobId ?? mark?.jobId;
     const run = holderId === undefined ? undefined : slotRun(runs.get(holderId), claim, holderId);
-    const facts = { iso, gap: !fired.has(instant.getTime()), settled: instant.getTime() <= settledBy, mark };
-    return {
-      scheduledFor: iso,
-      local: wallTime(instant, task.timezone, facts.gap),
-      ...(facts.gap ? { dstGap: true as const } : {}),
-      ...(period !== undefined ? { period } : {}),
-      ...fateOf(facts, run, runs.get(holderId ?? '')),
-    };
+    const facts = { iso, gap, settled: instant.getTime() <= settledBy, mark };
+    return { ...shown, ...fateOf(facts, run, runs.get(holderId ?? '')) };
   });
   return { slots, truncated };
 }
