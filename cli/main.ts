@@ -15,12 +15,13 @@ type CommandModule = () => Promise<readonly Command[]>;
  */
 const commandModules: ReadonlyArray<readonly [words: readonly string[], load: CommandModule]> = [
   [['health'], async () => (await import('./commands/health')).healthCommands],
-  [['jobs'], async () => (await import('./commands/jobs')).jobsCommands],
+  [['jobs', 'release'], async () => (await import('./commands/jobs')).jobsCommands],
   [['run', 'backfill'], async () => (await import('./commands/run')).runCommands],
   [['schedules'], async () => (await import('./commands/schedules')).scheduleCommands],
   [['events'], async () => (await import('./commands/events')).eventsCommands],
   [['stats', 'snapshots'], async () => (await import('./commands/data')).dataCommands],
   [['proofs'], async () => (await import('./commands/proofs')).proofCommands],
+  [['annotate', 'annotations'], async () => (await import('./commands/annotations')).annotationCommands],
   [['scripts'], async () => (await import('./commands/scripts')).scriptCommands],
   [['mcp'], async () => (await import('./commands/mcp')).mcpCommands],
   [['init'], async () => (await import('./commands/init')).initCommands],

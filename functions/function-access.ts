@@ -38,23 +38,27 @@ export interface FunctionAccess {
 
 export type TableAccess = 'R' | 'RW';
 
-/** Analytics partitions a reader may also write: `rollup#written`, the hours ingest stored objects in. */
-export type AnalyticsPartition = 'rollup#written';
+/**
+ * Analytics partitions a reader may also write: `rollup#written` (the hours ingest stored objects
+ * in), `annotation` (users' annotations), `snapshot#<period>` (a released snapshot's items).
+ */
+export type AnalyticsPartition = 'rollup#written' | 'annotation' | 'snapshot#daily' | 'snapshot#weekly' | 'snapshot#monthly';
 
 /** The bucket's top-level prefixes; DESIGN.md section 4 and artifactPrefixRetention name them. */
-export type ArtifactPrefix = 'events/' | 'rollup/' | 'snapshots/' | 'sampling-proofs/' | 'exports/' | 'scripts/' | 'runs/';
+export type ArtifactPrefix = 'events/' | 'rollup/' | 'snapshots/' | 'sampling-proofs/' | 'exports/' | 'scripts/' | 'runs/' | 'quarantine/';
 
 /**
  * The API: run records and idempotency items (Jobs), reads of stats, snapshots and the proof
  * index (Analytics); ingest writes `events/` and marks the hours it wrote (`rollup#written` items
  * of Analytics, nothing else there); presigned links and proof documents read the artifact
- * prefixes runs record; POST /jobs invokes, an ingest's debounced rollup is queued.
+ * prefixes runs record; POST /jobs invokes, an ingest's debounced rollup is queued. Releasing a
+ * held output copies it from `quarantine/` to its normal key and, for a snapshot, writes its items.
  */
 export const apiAccess: FunctionAccess = {
   jobs: 'RW',
   analytics: 'R',
-  analyticsPartitionWrites: ['rollup#written'],
-  artifacts: { read: ['snapshots/', 'sampling-proofs/', 'exports/', 'scripts/', 'runs/'], write: ['events/'] },
+  analyticsPartitionWrites: ['rollup#written', 'annotation', 'snapshot#daily', 'snapshot#weekly', 'snapshot#monthly'],
+  artifacts: { read: ['snapshots/', 'sampling-proofs/', 'exports/', 'scripts/', 'runs/', 'quarantine/'], write: ['events/', 'exports/', 'snapshots/'] },
   invokes: 'all-jobs',
   sendsDelayed: true,
 };

@@ -17,6 +17,7 @@ const artifactPrefixReasons: Readonly<Record<string, string>> = {
   'exports/': 'key prefix: export files, written by the export, read by the API (presigned links) and script runs',
   'scripts/': 'key prefix: script runs write their own scripts/<jobId>/ logs and outputs, the API presigns them',
   'runs/': 'key prefix: default artifacts of a run (runs/<type>/<jobId>/), presigned by the API',
+  'quarantine/': 'key prefix: held outputs (an export or snapshot covering a critical proof day), copied to their normal key on release',
 };
 
 /**

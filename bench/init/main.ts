@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { apiFunction, authorizerFunction, jobCatalog } from '../../functions/catalog';
 import { loadConfigFile } from '../../infra/config/load-config';
-import { lambdaBundleOptions } from '../../infra/constructs/lambda-bundle';
+import { bundleDefines, lambdaBundleOptions } from '../../infra/constructs/lambda-bundle';
 import { node22Binary } from '../../infra/rehearse/node22';
 import { parseRunsOption } from '../runs-option';
 
@@ -85,7 +85,7 @@ const RUNTIME_ENV: Record<string, string> = {
 
 async function bundleAll(directory: string): Promise<Variant[]> {
   const config = await loadConfigFile(join(ROOT, 'nightshift.config.ts'), ROOT);
-  const define = { 'process.env.NIGHTSHIFT_CONFIG_JSON': JSON.stringify(JSON.stringify(config)) };
+  const define = bundleDefines(config);
   const functions: { name: string; entry: string; event: unknown; env: Record<string, string> }[] = [
     ...jobCatalog.map((definition) => ({ name: definition.type, entry: definition.function.entry, event: {}, env: { NIGHTSHIFT_JOB_TYPE: definition.type } })),
     { name: apiFunction.name, entry: apiFunction.entry, event: apiEvent('/bench-no-such-route'), env: { NIGHTSHIFT_JOB_TYPE: 'api' } },

@@ -2,12 +2,20 @@ import type { NightshiftConfig } from '../../functions/core/config';
 import type { MetricDayFacts } from '../../functions/core/proofs/types';
 import { parsePeriodKey } from '../../functions/core/time/periods';
 import { seededRandom } from '../rollup/prng';
+import { holidayCalendarOf, type HolidayCalendar } from '../../functions/core/calendar/holidays';
+import { compileHolidayTable } from '../../infra/calendar/compile-holidays';
 
 /**
  * Labelled daily series of one shop (sessions, orders, revenue): trend × weekday profile ×
- * noise, a few holidays, gaps in the early history, and at most one injected anomaly. The
- * anomaly's label says which days and which judged metrics it should be found on.
+ * noise, dips on the region's public holidays (date-holidays, the same rules a configured
+ * calendar reads), gaps in the early history, and at most one injected anomaly. The anomaly's
+ * label says which days and which judged metrics it should be found on.
  */
+
+/** The shop's region: its public holidays dip (the benchmark proves with and without knowing them). */
+export const BENCH_REGION = 'US';
+/** The region's public holidays as the functions get them: compiled from date-holidays (infra/calendar). */
+export const benchHolidays: HolidayCalendar = holidayCalendarOf({ region: BENCH_REGION, holidayTypes: ['public'] }, compileHolidayTable({ region: BENCH_REGION, holidayTypes: ['public'] }))!;
 
 export type AnomalyKind = 'spike' | 'drop' | 'zero' | 'level_shift' | 'orders_gt_sessions' | 'stale' | 'missing_hours';
 
@@ -91,7 +99,7 @@ export function generateSeries(id: number, seed: number, scoredDayCount: number,
   const historyDays = Math.floor(uniform(35, 64));
   const firstDay = addDays(FIRST_SCORED, -historyDays);
   const totalDays = historyDays + scoredDayCount;
-  const holidays = new Set(Array.from({ length: Math.round((totalDays / 365) * 6) }, () => Math.floor(uniform(0, totalDays))));
+  const holidays = new Set(Array.from({ length: totalDays }, (_, index) => index).filter((index) => benchHolidays.on(addDays(firstDay, index)).length > 0));
   const gaps = new Set(Array.from({ length: 3 }, () => Math.floor(uniform(0, historyDays - 7))));
 
   const facts = new Map<string, MetricDayFacts>();

@@ -2,12 +2,19 @@ import demoConfig from '../../nightshift.config';
 import { parseConfig } from '../../functions/core/config';
 import { measureExplain, type ExplainReport } from './explain';
 import { measureQuality, type QualityOptions, type QualityReport } from './quality';
+import { proofCalendar } from '../../functions/core/calendar/proof-calendar';
+import { baseMetricsOf } from '../../functions/core/proofs/daily-value';
+import type { NightshiftConfig } from '../../functions/core/config';
+import { BENCH_REGION, benchHolidays } from './generator';
 
 const USAGE = `usage: npm run bench -- proofs [--seed N] [--clean N] [--per-anomaly N] [--days N]
 
 Proves labelled synthetic daily series with the demo config's checks (nightshift.config.ts) and
 the same pure check functions the sampling-proof job runs; prints recall per anomaly kind and
 size, false warns / criticals per metric-month on clean series and the precision of criticals.
+The series dip on the region's public holidays; every series is proven twice, without the
+calendar (the config as it is) and with it (calendar.region set: holidays leave baselines and a
+dip on the day itself is at most a warn), and the calendar's figures are reported beside.
   --seed N          generator seed (default 1)
   --clean N         clean series (default 200)
   --per-anomaly N   series per anomaly kind and size (default 100)
@@ -54,6 +61,36 @@ export function formatReport(report: QualityReport): string {
   return lines.join('\n');
 }
 
+/** The figures the calendar is judged by, for one of the two runs. */
+function calendarFigures(report: QualityReport): Record<string, unknown> {
+  const sessions = report.perMetric.find((row) => row.metric === 'sessions');
+  return {
+    falseCriticalsPerMetricMonth: round(report.clean.falseCriticalsPerMetricMonth),
+    falseWarnsPerMetricMonth: round(report.clean.falseWarnsPerMetricMonth),
+    sessionsFalseCriticalsPerMetricMonth: round(sessions?.falseCriticalsPerMetricMonth ?? 0),
+    holidays: report.holidays,
+    recall: Object.fromEntries(report.recall.map((row) => [`${row.kind} ${row.size}`, round(row.recall)])),
+    criticalPrecision: round(report.criticalPrecision),
+  };
+}
+
+function formatCalendarComparison(off: QualityReport, on: QualityReport): string {
+  const sessions = (report: QualityReport) => report.perMetric.find((row) => row.metric === 'sessions')?.falseCriticalsPerMetricMonth ?? 0;
+  const recallChanges = on.recall.flatMap((row, index) => {
+    const before = off.recall[index];
+    return before && row.found !== before.found ? [`${row.kind} ${row.size} ${percent(before.recall)} → ${percent(row.recall)}`] : [];
+  });
+  return [
+    `calendar (${BENCH_REGION} public holidays)      without    with`,
+    `  false criticals per metric-month   ${off.clean.falseCriticalsPerMetricMonth.toFixed(3).padStart(7)} ${on.clean.falseCriticalsPerMetricMonth.toFixed(3).padStart(7)}`,
+    `  sessions alone                     ${sessions(off).toFixed(3).padStart(7)} ${sessions(on).toFixed(3).padStart(7)}`,
+    `  false warns per metric-month       ${off.clean.falseWarnsPerMetricMonth.toFixed(3).padStart(7)} ${on.clean.falseWarnsPerMetricMonth.toFixed(3).padStart(7)}`,
+    `  holiday days critical / warned     ${`${off.holidays.critical}/${off.holidays.warned}`.padStart(7)} ${`${on.holidays.critical}/${on.holidays.warned}`.padStart(7)} (of ${on.holidays.days})`,
+    `  precision of criticals             ${percent(off.criticalPrecision).padStart(7)} ${percent(on.criticalPrecision).padStart(7)}`,
+    `  recall: ${recallChanges.length === 0 ? 'unchanged for every kind and size' : recallChanges.join(', ')}`,
+  ].join('\n');
+}
+
 export function formatExplainReport(report: ExplainReport): string {
   const { attribution, hourly } = report;
   return [
@@ -63,8 +100,8 @@ export function formatExplainReport(report: ExplainReport): string {
   ].join('\n');
 }
 
-/** The last line: one JSON object with the figures. */
-export function reportJson(report: QualityReport, explain?: ExplainReport): Record<string, unknown> {
+/** The last line: one JSON object with the figures (the config as it is), the calendar's beside. */
+export function reportJson(report: QualityReport, explain?: ExplainReport, withCalendar?: QualityReport): Record<string, unknown> {
   return {
     benchmark: 'proofs',
     seed: report.options.seed,
@@ -89,6 +126,7 @@ export function reportJson(report: QualityReport, explain?: ExplainReport): Reco
           hourlyFalseIncidentsPerMetricDay: round(explain.hourly.falseIncidents / Math.max(1, explain.hourly.cleanHours / 24)),
         }
       : {}),
+    ...(withCalendar ? { calendar: { region: BENCH_REGION, off: calendarFigures(report), on: calendarFigures(withCalendar) } } : {}),
   };
 }
 
@@ -104,10 +142,13 @@ export async function runProofsBenchmark(args: readonly string[]): Promise<numbe
   const started = performance.now();
   const config = parseConfig(demoConfig, 'nightshift.config.ts');
   const report = measureQuality(config, options);
+  const calendarConfig: NightshiftConfig = { ...config, calendar: { region: BENCH_REGION, holidayTypes: ['public'] } };
+  const calendar = proofCalendar({ holidays: benchHolidays, annotations: [], baseMetrics: (metric) => baseMetricsOf(calendarConfig, metric) });
+  const withCalendar = measureQuality(calendarConfig, options, calendar);
   const sessionsTrend = config.checks.find((check) => check.kind === 'trend' && check.metric === 'sessions');
   if (sessionsTrend?.kind !== 'trend') throw new Error('the demo config has no trend check on sessions to measure attribution and the hourly watch with');
   const explain = measureExplain(sessionsTrend, { seed: options.seed, incidents: options.incidents });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  process.stdout.write(`${formatReport(report)}\n${formatExplainReport(explain)}\n(${seconds} s)\n${JSON.stringify(reportJson(report, explain))}\n`);
+  process.stdout.write(`${formatReport(report)}\n${formatExplainReport(explain)}\n\n${formatCalendarComparison(report, withCalendar)}\n(${seconds} s)\n${JSON.stringify(reportJson(report, explain, withCalendar))}\n`);
   return 0;
 }

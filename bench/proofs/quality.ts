@@ -1,6 +1,7 @@
 import type { CheckConfig, NightshiftConfig } from '../../functions/core/config';
 import { earlierCriticalFrom, evaluateProof } from '../../functions/core/proofs/evaluate-proof';
 import type { CheckResult } from '../../functions/core/proofs/types';
+import type { ProofCalendar } from '../../functions/core/calendar/types';
 import { ANOMALY_SPECS, Calendar, addDays, factsKey, generateSeries, type Series } from './generator';
 
 export interface QualityOptions {
@@ -52,7 +53,7 @@ export function judgedMetric(check: CheckConfig): string {
  * critical days feed later baselines), with the SAME pure `evaluateProof` the job runs, and
  * counts what was found where.
  */
-export function measureQuality(config: NightshiftConfig, options: QualityOptions): QualityReport {
+export function measureQuality(config: NightshiftConfig, options: QualityOptions, proofCalendar?: ProofCalendar): QualityReport {
   const calendar = new Calendar(config);
   const metrics = [...new Set(config.checks.map(judgedMetric))].sort();
   const judgedBy = new Map(config.checks.map((check) => [check, judgedMetric(check)]));
@@ -64,7 +65,7 @@ export function measureQuality(config: NightshiftConfig, options: QualityOptions
     const criticalByDay = new Map<string, string[]>();
     const facts = (metric: string, day: string) => series.facts.get(factsKey(metric, day)) ?? { sum: 0, count: 0 };
     for (const day of series.scoredDays) {
-      const evaluation = evaluateProof({ config, day, now: new Date(calendar.of(addDays(day, 1)).end.getTime()), facts, earlierCritical: earlierCriticalFrom(config, criticalByDay) });
+      const evaluation = evaluateProof({ config, day, now: new Date(calendar.of(addDays(day, 1)).end.getTime()), facts, earlierCritical: earlierCriticalFrom(config, criticalByDay), ...(proofCalendar ? { calendar: proofCalendar } : {}) });
       proofsMade += 1;
       criticalByDay.set(day, evaluation.criticalMetrics);
       worstByDay.set(day, worstPerMetric(config, evaluation.checks, judgedBy));

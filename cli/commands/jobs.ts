@@ -146,6 +146,20 @@ const show: Command = {
   },
 };
 
+const release: Command = {
+  path: ['release'],
+  synopsis: 'RUN',
+  summary: "Publish a held run's output (held for a critical sampling proof) to its normal key; admin, recorded with your token's name",
+  positionals: [1, 1],
+  examples: ['nightshift release 01KAXYZ…'],
+  async run(context) {
+    const job = await context.client.release(context.positionals[0]!);
+    if (context.json) json(context.io, job);
+    else line(context.io, `released run ${job.id} (${job.type}) by ${job.releasedBy ?? '?'}: ${job.artifacts.at(-1)?.key ?? 'no artifact'}`);
+    return EXIT.ok;
+  },
+};
+
 const logs: Command = {
   path: ['jobs', 'logs'],
   synopsis: 'ID',
@@ -244,4 +258,4 @@ const watch: Command = {
   },
 };
 
-export const jobsCommands: readonly Command[] = [list, show, logs, watch];
+export const jobsCommands: readonly Command[] = [list, show, logs, watch, release];

@@ -92,6 +92,15 @@ export const proofOutput = z.looseObject({
   checks: z.array(z.looseObject({ id: z.string(), status: z.string(), message: z.string() })),
 });
 
+const annotationShape = z.looseObject({ id: z.string(), kind: z.string(), from: z.string(), to: z.string(), metrics: z.array(z.string()), note: z.string(), createdBy: z.string() });
+
+export const annotationOutput = annotationShape;
+
+export const annotationsOutput = z.looseObject({
+  items: z.array(annotationShape),
+  holidays: z.array(z.looseObject({ day: z.string(), name: z.string(), region: z.string() })),
+});
+
 export const explainOutput = z.looseObject({
   date: z.string(),
   status: z.string().describe('pass, warn or critical'),

@@ -8,6 +8,7 @@ import { ScriptCatalog } from './script-catalog';
 import { errorText, ToolInputError, type NightshiftTool, type ToolContext } from './tool';
 import { jobTools } from './tools/jobs';
 import { explainProof, getProof } from './tools/proofs';
+import { annotateDays, listAnnotations } from './tools/annotations';
 import { runJob } from './tools/run-job';
 import { listScheduleSlots, listSchedules } from './tools/schedules';
 import { scriptTools } from './tools/scripts';
@@ -87,7 +88,7 @@ export async function startMcpServer(transport: Transport, options: McpServerOpt
       }
     })();
     await built;
-    return [...jobTools, runJob, ...scriptPart, listSchedules, listScheduleSlots, getStats, getProof, explainProof];
+    return [...jobTools, runJob, ...scriptPart, listSchedules, listScheduleSlots, getStats, getProof, explainProof, annotateDays, listAnnotations];
   };
 
   let zone: Promise<string> | undefined;

@@ -1,3 +1,4 @@
+import type { HolidayTable } from '../core/calendar/holidays';
 import { resolve } from 'node:path';
 import * as z from 'zod';
 import type { LogOutput } from './logger';
@@ -144,4 +145,16 @@ function logOutputOf(data: z.output<typeof environmentSchema>): LogOutput {
 /** Written out literally so esbuild's `define` can replace it at bundle time. */
 function bundledConfigJson(): string | undefined {
   return process.env.NIGHTSHIFT_CONFIG_JSON;
+}
+
+/**
+ * The configured region's holiday table, compiled into the bundle at build time (esbuild
+ * `define` replaces `process.env.NIGHTSHIFT_HOLIDAYS_JSON` with the table's JSON, or `null`
+ * without a region; infra/constructs/lambda-bundle.ts). Only the sampling proof's entry calls
+ * it, so esbuild drops it, and the table, from every other bundle.
+ */
+export function bundledHolidayTable(): HolidayTable | undefined {
+  const json = process.env.NIGHTSHIFT_HOLIDAYS_JSON;
+  if (json === undefined) return undefined;
+  return (JSON.parse(json) as HolidayTable | null) ?? undefined;
 }

@@ -7,7 +7,7 @@ import type { Logger } from '../core/jobs/logger';
 import { routeSpecs, type RouteKey } from './route-specs';
 import { getHealth, getTypeHealth } from './routes/health';
 import { getOpenApi } from './routes/openapi';
-import { getJob, listJobs, postBackfill, postJob } from './routes/jobs';
+import { getJob, listJobs, postBackfill, postJob, postRelease } from './routes/jobs';
 import { listSnapshots } from './routes/snapshots';
 import { triggerSchedule } from './routes/scheduler';
 import { listSchedulerTasks } from './routes/scheduler-tasks';
@@ -17,6 +17,7 @@ import { getStats } from './routes/stats';
 import { triggerRollup } from './routes/internal';
 import { getJobLogs, listScripts } from './routes/scripts';
 import { getProof, listProofs } from './routes/proofs';
+import { listAnnotations, postAnnotation } from './routes/annotations';
 import { getConsoleAsset, getConsolePage } from './routes/console';
 import { getMe, listMetrics } from './routes/session';
 
@@ -37,11 +38,14 @@ const routeHandlers: Record<RouteKey, RouteHandler> = {
   'GET /snapshots': listSnapshots,
   'GET /jobs/{id}': getJob,
   'GET /jobs/{id}/logs': getJobLogs,
+  'POST /jobs/{id}/release': postRelease,
   'GET /scripts': listScripts,
   'POST /events': postEvents,
   'GET /stats': getStats,
   'GET /proofs': listProofs,
   'GET /proofs/{date}': getProof,
+  'GET /annotations': listAnnotations,
+  'POST /annotations': postAnnotation,
   'POST /internal/rollup/trigger': triggerRollup,
 };
 

@@ -7,6 +7,7 @@ import type { JobDependencies } from '../core/jobs/definition';
 import type { Logger } from '../core/jobs/logger';
 import type { RollupStore } from '../core/rollup/ports';
 import type { SnapshotStore } from '../core/snapshots/ports';
+import type { AnnotationStore } from '../core/calendar/ports';
 import type { ProofIndex } from '../core/proofs/ports';
 import type { ConsoleAssets } from './console/console-assets';
 import { authenticate, principalFromAuthorizer, requireScope, type Principal, type TokenEntry } from './auth';
@@ -53,6 +54,7 @@ export interface ApiContext {
   rollup: RollupStore;
   snapshots: SnapshotStore;
   proofs: ProofIndex;
+  annotations: AnnotationStore;
   /** The built web console, read on first use; undefined when this deployment has none. */
   console: ConsoleFiles;
 }

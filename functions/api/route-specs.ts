@@ -32,12 +32,15 @@ export const routeSpecs = [
   { method: 'POST', path: '/scheduler/trigger/{type}', scope: 'admin', summary: 'Run now what a schedule would: a schedule by name (its job, period and params), daily, weekly or monthly snapshot, or any job type' },
   { method: 'GET', path: '/snapshots', scope: 'read', summary: 'Snapshot items per scope, with artifact links' },
   { method: 'GET', path: '/jobs/{id}', scope: 'read', summary: 'One run, with artifact links' },
+  { method: 'POST', path: '/jobs/{id}/release', scope: 'admin', summary: "Publish a held run's output (quarantined for a critical sampling proof) to its normal key; records who released it" },
   { method: 'GET', path: '/jobs/{id}/logs', scope: 'read', summary: "A script run's full stdout and stderr" },
   { method: 'GET', path: '/scripts', scope: 'read', summary: 'The script whitelist with argument schemas' },
   { method: 'POST', path: '/events', scope: 'ingest', summary: 'Ingest metric events (JSON or NDJSON); starts a debounced rollup', maxBodyBytes: 10 * 1024 * 1024 },
   { method: 'GET', path: '/stats', scope: 'read', summary: 'Daily stats of a metric over local days' },
   { method: 'GET', path: '/proofs', scope: 'read', summary: 'Sampling proofs of local days from..to (index entries)' },
   { method: 'GET', path: '/proofs/{date}', scope: 'read', summary: "One day's sampling proof artifact" },
+  { method: 'GET', path: '/annotations', scope: 'read', summary: 'Annotations of local days from..to, and the configured region\'s holidays on them' },
+  { method: 'POST', path: '/annotations', scope: 'admin', summary: 'Annotate days (incident, holiday, promotion, new_normal) with why; recorded with who' },
   { method: 'POST', path: '/internal/rollup/trigger', scope: 'admin', summary: 'Run a rollup now and return its record (tests only)' },
 ] as const satisfies readonly RouteSpec[];
 

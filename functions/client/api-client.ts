@@ -10,6 +10,10 @@ import type {
   MetricsCatalog,
   Principal,
   ProofDocument,
+  JobRecord,
+  Annotation,
+  AnnotationRequest,
+  AnnotationsPage,
   ProofIndexEntry,
   ScheduleSlots,
   SchedulerTasks,
@@ -150,6 +154,11 @@ export class NightshiftClient {
     return (await this.request<JobDetail>('GET', `/jobs/${segment(id)}`)).body;
   }
 
+  /** `POST /jobs/{id}/release` (admin): publishes a held run's output; the answer is the released record. */
+  async release(id: string): Promise<JobRecord> {
+    return (await this.request<JobRecord>('POST', `/jobs/${segment(id)}/release`)).body;
+  }
+
   async getJobLogs(id: string): Promise<JobLogs> {
     return (await this.request<JobLogs>('GET', `/jobs/${segment(id)}/logs`)).body;
   }
@@ -222,6 +231,16 @@ export class NightshiftClient {
 
   async getProof(date: string): Promise<ProofDocument> {
     return (await this.request<ProofDocument>('GET', `/proofs/${segment(date)}`)).body;
+  }
+
+  /** `GET /annotations?from=&to=`: local days, both included. */
+  async listAnnotations(from: string, to: string): Promise<AnnotationsPage> {
+    return (await this.request<AnnotationsPage>('GET', '/annotations', { query: { from, to } })).body;
+  }
+
+  /** `POST /annotations` (admin): recorded under the token's name. */
+  async annotate(request: AnnotationRequest): Promise<Annotation> {
+    return (await this.request<Annotation>('POST', '/annotations', { json: request })).body;
   }
 
   async listScripts(): Promise<ScriptList> {

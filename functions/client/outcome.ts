@@ -8,9 +8,16 @@ import type { JobRecord } from './types';
  */
 export function describeOutcome(job: JobRecord): string {
   if (job.status === 'skipped' && job.skippedFor) return `covered by run ${shortId(job.skippedFor)}`;
+  if (job.status === 'held') return `held: covers ${heldDays(job)} whose sampling proof is critical; release it to publish`;
+  if (job.releasedBy !== undefined) return `released by ${job.releasedBy}${job.summary ? `; ${summarySentences[job.type]?.(job.summary, job) ?? ''}` : ''}`.replace(/; $/, '');
   if (job.status === 'queued' && job.waitingFor) return `waiting behind run ${shortId(job.waitingFor)} (it holds the lease)`;
   const sentence = job.summary ? summarySentences[job.type]?.(job.summary, job) : undefined;
   return sentence ?? job.error?.message ?? '';
+}
+
+function heldDays(job: JobRecord): string {
+  const days = Array.isArray(job.summary?.['heldFor']) ? (job.summary['heldFor'] as unknown[]).map(String) : [];
+  return days.length === 0 ? 'a day' : days.length === 1 ? days[0]! : `${days.length} days (${days.join(', ')})`;
 }
 
 /** The last 8 characters of a run id: enough to tell runs of a list apart. */

@@ -5,11 +5,11 @@
  * time that the server's records still fit these shapes.
  */
 
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'warning' | 'failed' | 'timed_out' | 'skipped';
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'warning' | 'failed' | 'timed_out' | 'skipped' | 'held';
 export type JobTrigger = 'schedule' | 'api' | 'debounce' | 'catch-up' | 'backfill' | 'retry' | 'fan-out';
 
 /** A run is over in these states; `watch` stops there. */
-export const TERMINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'warning', 'failed', 'timed_out', 'skipped'];
+export const TERMINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'warning', 'failed', 'timed_out', 'skipped', 'held'];
 
 export interface ArtifactRef {
   name: string;
@@ -48,6 +48,9 @@ export interface JobRecord {
   waitingSince?: string;
   waits?: number;
   nextAttemptAt?: string;
+  /** A `held` run released by a person: who and when. */
+  releasedBy?: string;
+  releasedAt?: string;
   expiresAt: number;
 }
 
@@ -312,6 +315,16 @@ export interface ProofIndexEntry {
   jobId: string;
   summary: ProofSummary;
   criticalMetrics: string[];
+  /** Holidays and annotations the proof took into account; absent on an ordinary day. */
+  calendar?: DayMark[];
+  /** Each trend-checked metric's expected band that day: outside `warn` at least a warn, outside `critical` critical. */
+  bands?: Record<string, TrendBand>;
+}
+
+export interface TrendBand {
+  mean: number;
+  warn: { min: number | null; max: number | null };
+  critical: { min: number | null; max: number | null };
 }
 
 export interface ProofCheck {
@@ -324,6 +337,10 @@ export interface ProofCheck {
   observed: number | null;
   expected: { min: number | null; max: number | null } | null;
   score: number | null;
+  /** Trend checks: the baseline the day was judged against (mean, σ). */
+  baseline?: { mean: number | null; sigma: number | null; used: Array<{ day: string; value: number }>; excluded: Array<{ day: string; reason: string }> };
+  /** Holidays and annotations on the day that concern the metric. */
+  calendar?: DayMark[];
   parameters: Record<string, unknown>;
   /** A trend or range check that warned or went critical: the dimensions and hours that explain it. */
   attribution?: ProofAttribution;
@@ -359,7 +376,43 @@ export interface ProofDocument {
   summary: ProofSummary;
   checks: ProofCheck[];
   anomalies: Array<{ checkId: string; metric: string; kind: string; severity: 'warn' | 'critical'; reason: string | null; message: string; explanation?: string[] }>;
+  /** Holidays and annotations on the day; absent on an ordinary day. */
+  calendar?: DayMark[];
 }
+
+export const ANNOTATION_KINDS = ['incident', 'holiday', 'promotion', 'new_normal'] as const;
+export type AnnotationKind = (typeof ANNOTATION_KINDS)[number];
+
+/** A user's note on local days (`GET`/`POST /annotations`), with who recorded it and why. */
+export interface Annotation {
+  id: string;
+  kind: AnnotationKind;
+  from: string;
+  to: string;
+  /** Empty: every metric. */
+  metrics: string[];
+  note: string;
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface AnnotationRequest {
+  kind: AnnotationKind;
+  from: string;
+  to?: string;
+  metrics?: string[];
+  note: string;
+}
+
+/** `GET /annotations`: the annotations overlapping the days, and the configured region's holidays on the proven ones. */
+export interface AnnotationsPage {
+  items: Annotation[];
+  holidays: Array<{ day: string; name: string; region: string }>;
+}
+
+export type DayMark =
+  | { source: 'holiday'; name: string; region: string }
+  | { source: 'annotation'; id: string; kind: AnnotationKind; note: string; createdBy: string };
 
 /** A JSON Schema object as `GET /scripts` describes a script's arguments. */
 export interface JsonSchemaObject {

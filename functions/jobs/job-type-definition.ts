@@ -3,6 +3,8 @@ import type { JobContext, JobDefinition, JobOutcome } from '../core/jobs/definit
 import type { JobRecord } from '../core/jobs/record';
 import type { SubmittableType } from '../core/jobs/submit-run';
 import type { Alerter, ProofIndex, WatchStore } from '../core/proofs/ports';
+import type { AnnotationStore } from '../core/calendar/ports';
+import type { HolidayCalendar } from '../core/calendar/holidays';
 import type { RollupStore } from '../core/rollup/ports';
 import type { SnapshotStore } from '../core/snapshots/ports';
 import type { ScheduleDeadLetterQueue } from '../core/jobs/slots/dead-letters';
@@ -19,6 +21,10 @@ export interface JobServices {
   rollup: RollupStore;
   snapshots: SnapshotStore;
   proofs: ProofIndex;
+  /** Users' annotations of days (incident, holiday, promotion, new normal). */
+  annotations: AnnotationStore;
+  /** The configured region's holidays; undefined without a region. */
+  holidays?: HolidayCalendar | undefined;
   alerter: Alerter;
   /** The hourly watch's state per trend check (incidents open across rollups). */
   watches: WatchStore;
@@ -63,6 +69,12 @@ export interface JobTypeDefinition<P extends Record<string, unknown> = Record<st
   access: FunctionAccess;
   /** For health: a failed run that still did the type's work (besides succeeded and warning). */
   ranToTheEnd?: (job: JobRecord) => boolean;
+  /**
+   * What releasing a held run publishes beyond copying its artifact to the normal key (the
+   * snapshot's items); it runs before the run becomes `succeeded`, so a release that stops
+   * between is simply released again.
+   */
+  publishReleased?: (released: { key: string; text: string }, services: { config: NightshiftConfig; snapshots: SnapshotStore }) => Promise<void>;
   /** The work of one run, over the services it declares (`S`). */
   run(context: JobContext<P>, services: S): Promise<JobOutcome>;
 }

@@ -14,6 +14,7 @@ export function apiContextOf(runtime: Runtime): ApiContext {
     rollup: services.rollup,
     snapshots: services.snapshots,
     proofs: services.proofs,
+    annotations: services.annotations,
     deployedAt: env.deployedAt,
     version: env.version,
     tokens: tokensByRole(env.apiTokens),

@@ -1,5 +1,6 @@
 import type { ApiContext } from '../api/http';
 import type { Logger } from '../core/jobs/logger';
+import type { HolidayTable } from '../core/calendar/holidays';
 import { readEnvironment } from '../adapters/environment';
 import { createLogger } from '../adapters/logger';
 import { apiAccess, type FunctionAccess } from '../function-access';
@@ -19,21 +20,29 @@ import { wiringProblems, type AwsAdapters } from './wiring/aws-adapters';
  * those clients; they must be exactly what its access declares, checked when the entry module
  * loads (the bundle tests load every bundle).
  */
-function runtimeOfThisContainer(name: string, access: FunctionAccess, adapters: AwsAdapters): () => Runtime {
+function runtimeOfThisContainer(name: string, access: FunctionAccess, adapters: AwsAdapters, compiled: CompiledInputs): () => Runtime {
   const problems = wiringProblems(name, access, adapters);
   if (problems.length > 0) throw new Error(`the Lambda entry's AWS adapters do not match its access declaration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
-  return madeOnFirstUse(() => buildRuntime(readEnvironment(process.env), { adapters }));
+  return madeOnFirstUse(() => {
+    const holidays = compiled.holidays?.();
+    return buildRuntime(readEnvironment(process.env), { adapters, ...(holidays ? { holidays } : {}) });
+  });
+}
+
+/** What an entry reads from its bundle beyond the config: the holiday table, for the sampling proof (`adapters/environment.ts`). */
+export interface CompiledInputs {
+  holidays?: () => HolidayTable | undefined;
 }
 
 /** A job type's Lambda handler (`functions/jobs/<type>/handler.ts`) over the adapters its access declares. */
-export function lambdaJobHandler(definition: JobTypeDefinition, adapters: AwsAdapters): JobHandler {
-  const runtime = runtimeOfThisContainer(definition.type, definition.access, adapters);
+export function lambdaJobHandler(definition: JobTypeDefinition, adapters: AwsAdapters, compiled: CompiledInputs = {}): JobHandler {
+  const runtime = runtimeOfThisContainer(definition.type, definition.access, adapters, compiled);
   return builtOnFirstCall(() => makeJobHandler(runnableJob(definition, runtime().services), runtime().deps));
 }
 
 /** The API function's Lambda handler; a context that cannot be built is answered as a JSON 500. */
 export function lambdaApiHandler<H>(make: (context: () => ApiContext, logger: Logger) => H, adapters: AwsAdapters): H {
-  const runtime = runtimeOfThisContainer('api', apiAccess, adapters);
+  const runtime = runtimeOfThisContainer('api', apiAccess, adapters, {});
   return make(
     madeOnFirstUse(() => apiContextOf(runtime())),
     createLogger(),

@@ -8,6 +8,8 @@ import { DynamoDbIdempotencyStore } from '../adapters/dynamodb/idempotency-store
 import { DynamoDbJobLedger } from '../adapters/dynamodb/job-ledger';
 import { DynamoDbLeaseStore } from '../adapters/dynamodb/lease-store';
 import { DynamoDbProofIndex } from '../adapters/dynamodb/proof-index';
+import { DynamoDbAnnotationStore } from '../adapters/dynamodb/annotation-store';
+import { holidayCalendarOf, type HolidayTable } from '../core/calendar/holidays';
 import { DynamoDbRollupStore } from '../adapters/dynamodb/rollup-store';
 import { DynamoDbSnapshotStore } from '../adapters/dynamodb/snapshot-store';
 import { createLogger } from '../adapters/logger';
@@ -55,6 +57,12 @@ export interface RuntimeOptions {
    * local cloud hands its own (simulated under `--clock`/`--speed`); Lambda runs on real time.
    */
   clock?: Clock;
+  /**
+   * The configured region's holidays, compiled at build time (functions/core/calendar/holidays.ts):
+   * the Lambda entries that read holidays hand over their bundled table, the local cloud and the
+   * tests compile it. Without it a configured region's calendar fails on first use.
+   */
+  holidays?: HolidayTable;
 }
 
 /** The composition root: clients, stores, invoker, logger and metrics, once per process. */
@@ -85,6 +93,8 @@ export function buildRuntime(env: RuntimeEnvironment, options: RuntimeOptions): 
     rollup: new DynamoDbRollupStore(documentClient, env.analyticsTable, artifacts),
     snapshots: new DynamoDbSnapshotStore(documentClient, env.analyticsTable),
     proofs: new DynamoDbProofIndex(documentClient, env.analyticsTable, env.config.retention.proofsDays),
+    annotations: new DynamoDbAnnotationStore(documentClient, env.analyticsTable),
+    holidays: holidayCalendarOf(env.config.calendar, options.holidays),
     alerter: adapters.sns?.(env, logger) ?? new LoggingAlerter(logger),
     watches: new DynamoDbWatchStore(documentClient, env.analyticsTable),
     scripts: { directory: env.scriptsDirectory ?? shippedManifest.directory, searchPath: env.searchPath },

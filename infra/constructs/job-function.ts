@@ -10,7 +10,7 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { NightshiftConfig } from '../../functions/core/config';
-import { esmRequireBanner, lazyCredentialProviders } from './lambda-bundle';
+import { bundleDefines, esmRequireBanner, lazyCredentialProviders } from './lambda-bundle';
 import { scriptRunnerImageCode } from './script-runner-image';
 
 /** The repository root: handler entries in the catalog are relative to it. */
@@ -108,9 +108,8 @@ export class JobFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
       },
     };
-    // The config reaches the function at build time: no 4 KB environment limit, no parse of
-    // a file at cold start, and a config change changes the asset hash, so it redeploys.
-    const define = { 'process.env.NIGHTSHIFT_CONFIG_JSON': JSON.stringify(JSON.stringify(props.config)) };
+    // The config (and the region's holidays) reach the function at build time (bundleDefines).
+    const define = bundleDefines(props.config);
     if (props.packaging === 'script-runner-image') {
       this.function = new DockerImageFunction(this, 'Function', {
         ...common,

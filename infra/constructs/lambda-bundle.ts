@@ -1,4 +1,6 @@
 import type { BuildOptions } from 'esbuild';
+import type { NightshiftConfig } from '../../functions/core/config';
+import { compileHolidayTable } from '../calendar/compile-holidays';
 
 /**
  * How every Nightshift function is bundled, in one place: the zip functions (`JobFunction`, through
@@ -50,5 +52,19 @@ export function lambdaBundleOptions(entry: string, outfile: string, define: Reco
     external: [...lazyCredentialProviders],
     logLevel: 'warning',
     define,
+  };
+}
+
+/**
+ * What every function's bundle gets compiled in, for esbuild's `define`: the validated config (no
+ * 4 KB environment limit, no parse of a file at cold start, and a config change changes the asset
+ * hash, so it redeploys) and the configured region's holiday table. esbuild substitutes a define
+ * only where the code reads it: the table lands only in the bundle whose entry imports
+ * bundledHolidayTable (functions/adapters/environment.ts): the sampling proof's.
+ */
+export function bundleDefines(config: NightshiftConfig): Record<string, string> {
+  return {
+    'process.env.NIGHTSHIFT_CONFIG_JSON': JSON.stringify(JSON.stringify(config)),
+    'process.env.NIGHTSHIFT_HOLIDAYS_JSON': JSON.stringify(JSON.stringify(compileHolidayTable(config.calendar) ?? null)),
   };
 }

@@ -1,3 +1,4 @@
+import { compileHolidayTable } from '../calendar/compile-holidays';
 import type { RuntimeEnvironment } from '../../functions/adapters/environment';
 import { makeApiHandler } from '../../functions/api/handler';
 import { jobCatalog, jobFunctionSpec } from '../../functions/catalog';
@@ -36,7 +37,8 @@ export function buildInProcessFunctions(
   },
 ): InProcessFunctions {
   const invoker = new InProcessInvoker(options.clock, options.onError, options.onEnded);
-  const runtime = buildRuntime(env, { adapters: everyAwsAdapter, invoker, clock: options.clock });
+  const holidays = compileHolidayTable(env.config.calendar);
+  const runtime = buildRuntime(env, { adapters: everyAwsAdapter, invoker, clock: options.clock, ...(holidays ? { holidays } : {}) });
   invoker.serve(options.lanes?.(runtime) ?? catalogLanes(runtime));
   const context = apiContextOf(runtime);
   return { runtime, invoker, api: makeApiHandler(() => context, runtime.deps.logger) };

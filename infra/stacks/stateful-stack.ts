@@ -92,6 +92,8 @@ export function artifactPrefixRetention(retention: NightshiftConfig['retention']
     { prefix: 'events/', days: retention.rawEventsDays },
     // Other artifacts of a run (runs/<type>/<job id>/…) live as long as its record.
     { prefix: 'runs/', days: retention.jobsDays },
+    // Held outputs wait for release as long as their run's record does.
+    { prefix: 'quarantine/', days: retention.jobsDays },
   ];
 }
 

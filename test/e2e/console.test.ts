@@ -436,6 +436,58 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
     expect(outline).toBe('solid');
   });
 
+  it('releases a held snapshot as admin (recorded under its name), hides Release from a read-only token, and draws the expected band and annotation markers', async () => {
+    // Prepare: snapshots of the demo's critical proof days are held (their documents under quarantine/), and an annotation.
+    const today = new Date().toISOString().slice(0, 10);
+    const proofs = (await cloud.request(`/proofs?from=${daysBefore(today, 20)}&to=${today}`)).body.items as Array<{ date: string; status: string; bands?: Record<string, unknown> }>;
+    const [releasedDay, keptDay] = proofs.filter((proof) => proof.status === 'critical').map((proof) => proof.date);
+    const held: string[] = [];
+    for (const period of [releasedDay, keptDay]) {
+      const submitted = await cloud.request('/jobs', { method: 'POST', body: { type: 'snapshot', period, force: true } });
+      held.push(submitted.body.job.id);
+    }
+    await waitFor(async () => (await Promise.all(held.map((id) => cloud.request(`/jobs/${id}`)))).every((run) => isTerminal(run.body.status)), 120_000, 'the snapshots ended');
+    const annotated = proofs[1]!.date;
+    await cloud.request('/annotations', { method: 'POST', body: { kind: 'promotion', from: annotated, note: 'autumn sale' } });
+
+    // Act: as admin, open the first held run and release it.
+    await page.goto(`${cloud.ready.consoleUrl}#/jobs/${held[0]}`);
+    await page.getByRole('button', { name: 'Release', exact: true }).click();
+    await page.getByRole('button', { name: 'Release it' }).click();
+    await page.locator('dt', { hasText: 'Released' }).waitFor();
+    const releasedRow = await page.locator('dl.record div', { has: page.locator('dt', { hasText: 'Released' }) }).textContent();
+    const releasedRun = (await cloud.request(`/jobs/${held[0]}`)).body;
+
+    // Act: the chart of sessions over the proven days, with its band and markers.
+    await page.goto(`${cloud.ready.consoleUrl}#/chart?metric=sessions&from=${proofs[0]!.date}&to=${proofs.at(-1)!.date}`);
+    const canvas = page.locator('canvas[role="img"][aria-label*="of sessions per day"]');
+    await canvas.waitFor();
+    const bandDays = Number(await canvas.getAttribute('data-band-days'));
+    const calendarDays = Number(await canvas.getAttribute('data-calendar-days'));
+    const drawn = await canvasInk(canvas, { line: [0x2f, 0x5b, 0xd3], critical: [0xc0, 0x26, 0x2d] });
+    const calendarCells = await page.locator('details table tbody td:nth-child(5)').allTextContents();
+    await saveScreenshot(page, 'chart-band', { fullPage: true });
+
+    // Act: a read-only token sees the other held run without a Release button.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API token').fill(READ_TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('header .who').waitFor();
+    await page.goto(`${cloud.ready.consoleUrl}#/jobs/${held[1]}`);
+    await page.locator('dt', { hasText: 'Held for' }).waitFor();
+    const releaseButtons = await page.getByRole('button', { name: 'Release', exact: true }).count();
+
+    // Assess
+    expect(proofs.filter((proof) => proof.bands?.['sessions']).length).toBe(proofs.length);
+    expect(releasedRow).toContain('by admin');
+    expect(releasedRun).toMatchObject({ status: 'succeeded', releasedBy: 'admin' });
+    expect(bandDays).toBe(proofs.length);
+    expect(calendarDays).toBe(1);
+    expect(calendarCells.filter((cell) => cell.includes('autumn sale'))).toEqual(['promotion (admin): autumn sale']);
+    expect(drawn.line).toBeGreaterThan(500);
+    expect(releaseButtons).toBe(0);
+  });
+
   it('hides admin actions from a read-only token', async () => {
     // Act
     await page.getByRole('button', { name: 'Sign out' }).click();

@@ -16,6 +16,7 @@ import { routeContracts } from '../../functions/api/contract/route-contracts';
 import { errorBody } from '../../functions/api/contract/responses';
 import type { RouteKey } from '../../functions/api/route-specs';
 import type { TestStorage } from './storage';
+import { compileHolidayTable } from '../../infra/calendar/compile-holidays';
 
 export interface ApiCall {
   token?: string;
@@ -119,7 +120,8 @@ type Variables = Record<string, string | undefined>;
  * go to `invoker` (by default one that only records them).
  */
 export function testRuntime(storage: TestStorage, config: NightshiftConfig, options: { invoker?: Invoker; variables?: Variables } = {}): Runtime {
-  return buildRuntime(testEnvironment(storage, config, options.variables), { adapters: everyAwsAdapter, invoker: options.invoker ?? new RecordingInvoker() });
+  const holidays = compileHolidayTable(config.calendar);
+  return buildRuntime(testEnvironment(storage, config, options.variables), { adapters: everyAwsAdapter, invoker: options.invoker ?? new RecordingInvoker(), ...(holidays ? { holidays } : {}) });
 }
 
 export interface TestApi {

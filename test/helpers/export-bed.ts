@@ -8,6 +8,7 @@ import { createExportJob } from '../../functions/jobs/export/export-job';
 import { statsRowSource } from '../../functions/jobs/export/stats-rows';
 import { snapshotRowSource } from '../../functions/jobs/export/snapshot-rows';
 import type { SnapshotStore } from '../../functions/core/snapshots/ports';
+import type { ProofIndex } from '../../functions/core/proofs/ports';
 import { newJob } from './jobs';
 import type { ExpectedTotals } from './rollup-events';
 
@@ -17,19 +18,33 @@ const noSnapshots: SnapshotStore = {
   list: () => Promise.reject(new Error('this test exports stats only')),
 };
 
+/** A proof index without proofs: every day is unproven, so nothing is held. */
+const noProofs: ProofIndex = {
+  put: () => Promise.reject(new Error('the export never writes proofs')),
+  get: () => Promise.resolve(undefined),
+  list: () => Promise.resolve([]),
+};
+
 export interface ExportExtras {
   snapshots?: SnapshotStore;
+  /** The proof index the gate reads; default: no day proven. */
+  proofs?: ProofIndex;
   /** The rollup to bring up to date before a stats export; without it the stats are read as they are. */
   rollup?: RollupStore;
 }
 
 /** The export job reading the given stats (a test's own Analytics table, or a generator) and snapshots. */
 export const exportJobOver = (stats: StatsReader, extras: ExportExtras = {}) =>
-  createExportJob({ stats: statsRowSource(stats), snapshots: snapshotRowSource(extras.snapshots ?? noSnapshots), ...(extras.rollup ? { rollup: extras.rollup } : {}) });
+  createExportJob({
+    stats: statsRowSource(stats),
+    snapshots: snapshotRowSource(extras.snapshots ?? noSnapshots),
+    proofs: extras.proofs ?? noProofs,
+    ...(extras.rollup ? { rollup: extras.rollup } : {}),
+  });
 
 /** Queues an on-demand export and runs it through the shared lifecycle, as the handler would. */
-export async function runExport(deps: JobDependencies, stats: StatsReader, params: Record<string, unknown>, extras: ExportExtras = {}): Promise<JobRecord> {
-  const queued = await deps.ledger.enqueue(newJob({ type: 'export', params }, deps.clock));
+export async function runExport(deps: JobDependencies, stats: StatsReader, params: Record<string, unknown>, extras: ExportExtras & { triggeredBy?: string } = {}): Promise<JobRecord> {
+  const queued = await deps.ledger.enqueue(newJob({ type: 'export', params, ...(extras.triggeredBy ? { triggeredBy: extras.triggeredBy } : {}) }, deps.clock));
   return executeRun(exportJobOver(stats, extras), queued, deps, { remainingMs: 900_000, marginMs: 5_000 });
 }
 

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { DynamoDbSnapshotStore } from '../../functions/adapters/dynamodb/snapshot-store';
+import { DynamoDbProofIndex } from '../../functions/adapters/dynamodb/proof-index';
 import type { NightshiftConfig } from '../../functions/core/config';
 import type { SnapshotMetricConfig } from '../../functions/core/config/snapshots-schema';
 import { handleInvocation, type InvocationResult } from '../../functions/core/jobs/handle-invocation';
@@ -28,13 +29,15 @@ export function snapshotConfig(metrics: Record<string, SnapshotMetricConfig> = T
 
 export interface SnapshotBed extends RollupBed {
   snapshots: DynamoDbSnapshotStore;
+  proofs: DynamoDbProofIndex;
   snapshotJob: JobDefinition<SnapshotParams>;
 }
 
 export function snapshotBed(storage: TestStorage, options: { config?: NightshiftConfig; clock?: FakeClock } = {}): SnapshotBed {
   const bed = rollupBed(storage, { config: options.config ?? snapshotConfig(), ...(options.clock ? { clock: options.clock } : {}) });
   const snapshots = new DynamoDbSnapshotStore(storage.documentClient, storage.names.analyticsTable);
-  return { ...bed, snapshots, snapshotJob: runnableJob(snapshotJob, { rollup: bed.store, snapshots }) };
+  const proofs = new DynamoDbProofIndex(storage.documentClient, storage.names.analyticsTable, bed.deps.config.retention.proofsDays);
+  return { ...bed, snapshots, proofs, snapshotJob: runnableJob(snapshotJob, { rollup: bed.store, snapshots, proofs }) };
 }
 
 /** A snapshot asked for through the API path: claims the period, then runs in the shared lifecycle. */

@@ -13,6 +13,7 @@ import { apiFunction, authorizerFunction, jobCatalog } from '../../functions/cat
 import { parseConfig } from '../../functions/core/config';
 import { buildApp, type NightshiftApp } from '../../infra/app';
 import { lazyCredentialProviders } from '../../infra/constructs/lambda-bundle';
+import { compileHolidayTable } from '../../infra/calendar/compile-holidays';
 import { addNagChecks } from '../../infra/nag';
 
 type Json = Record<string, unknown>;
@@ -48,6 +49,7 @@ const bundleBudgetBytes: Readonly<Record<string, number>> = {
   rollup: 970_000,
   snapshot: 810_000,
   export: 810_000,
+  // Plus the configured region's holiday table (below): the holiday data is its only growth.
   'sampling-proof': 840_000,
   // The sweeper drains the schedules' dead-letter queue (SQS client): 726 KB measured.
   sweeper: 760_000,
@@ -57,6 +59,8 @@ const bundleBudgetBytes: Readonly<Record<string, number>> = {
 
 const config = parseConfig({
   timezone: 'America/Los_Angeles',
+  // A region: its holiday table is compiled into the sampling proof (and counts in its budget).
+  calendar: { region: 'US' },
   // Berlin only in a schedule: the bundle test finds the config compiled into the code by it.
   schedules: { sweeper: { job: 'sweeper', expression: 'rate(5 minutes)' }, nightly: { job: 'sampling-proof', expression: 'cron(0 4 * * ? *)', timezone: 'Europe/Berlin', period: 'previous-day' } },
 });
@@ -113,12 +117,13 @@ describe('least privilege', () => {
     // Assess
     expect(written).toEqual({
       rollup: ['rollup/'],
-      snapshot: ['rollup/', 'snapshots/'],
+      snapshot: ['quarantine/', 'rollup/', 'snapshots/'],
       sweeper: [],
       'script-run': ['scripts/'],
-      export: ['exports/', 'rollup/'],
+      export: ['exports/', 'quarantine/', 'rollup/'],
       'sampling-proof': ['rollup/', 'sampling-proofs/'],
-      api: ['events/'],
+      // Ingest, and the release of a held export or snapshot to its normal key.
+      api: ['events/', 'exports/', 'snapshots/'],
       authorizer: [],
     });
   });
@@ -134,7 +139,7 @@ describe('least privilege', () => {
       'script-run': ['events/', 'exports/', 'scripts/', 'snapshots/'],
       export: ['events/', 'rollup/'],
       'sampling-proof': ['events/', 'rollup/'],
-      api: ['exports/', 'runs/', 'sampling-proofs/', 'scripts/', 'snapshots/'],
+      api: ['exports/', 'quarantine/', 'runs/', 'sampling-proofs/', 'scripts/', 'snapshots/'],
       authorizer: [],
     });
     // No function deletes artifacts: lifecycle rules do.
@@ -157,14 +162,14 @@ describe('least privilege', () => {
     });
   });
 
-  it('lets the API write only the written-hour marks in Analytics (dynamodb:LeadingKeys), and nothing else there', () => {
+  it('lets the API write only the written-hour marks, annotations and released snapshot items in Analytics (dynamodb:LeadingKeys), and nothing else there', () => {
     // Act
     const conditional = roleStatements('api').filter((statement) => statement.Condition !== undefined);
     // Assess
     expect(conditional).toHaveLength(1);
     expect(actionsOf(conditional[0]!).sort()).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:PutItem']);
     expect(JSON.stringify(conditional[0]!.Resource)).toMatch(/OutputName":"[^"]*Analytics[^"]*Arn/);
-    expect(conditional[0]!.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['rollup#written'] } });
+    expect(conditional[0]!.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['rollup#written', 'annotation', 'snapshot#daily', 'snapshot#weekly', 'snapshot#monthly'] } });
     expect(allFunctions.filter((name) => roleStatements(name).some((statement) => statement.Condition !== undefined))).toEqual(['api']);
   });
 
@@ -276,6 +281,19 @@ describe('JobFunction bundles', () => {
     expect(exported.trim()).toBe('function');
   });
 
+  it("compiles the region's holiday table into the sampling proof only, and date-holidays into no function", () => {
+    // Act
+    const sources = Object.fromEntries(zipFunctions.map((name) => [name, readFileSync(join(assetDirectory(functionNamed(name)), 'index.mjs'), 'utf8')]));
+    const withTable = zipFunctions.filter((name) => sources[name]!.includes('Thanksgiving Day'));
+    // Assess: the US table, not another country's rules, not the library's parser (moment-timezone's zones).
+    expect(withTable).toEqual(['sampling-proof']);
+    for (const name of zipFunctions) {
+      expect(sources[name], name).not.toContain('process.env.NIGHTSHIFT_HOLIDAYS_JSON');
+      expect(sources[name], name).not.toContain('Tag der Deutschen Einheit');
+      expect(sources[name], name).not.toContain('Africa/Abidjan');
+    }
+  });
+
   it('puts the built web console beside the API handler, and in no other function', () => {
     // Act
     const withConsole = zipFunctions.filter((name) => existsSync(join(assetDirectory(functionNamed(name)), 'console', 'index.html')));
@@ -291,7 +309,8 @@ describe('JobFunction bundles', () => {
     const size = statSync(join(assetDirectory(functionNamed(name)), 'index.mjs')).size;
     // Assess
     expect(bundleBudgetBytes[name]).toBeDefined();
-    expect(size).toBeLessThanOrEqual(bundleBudgetBytes[name]!);
+    const holidayData = name === 'sampling-proof' ? JSON.stringify(compileHolidayTable(config.calendar)).length : 0;
+    expect(size).toBeLessThanOrEqual(bundleBudgetBytes[name]! + holidayData);
   });
 });
 

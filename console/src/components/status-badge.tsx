@@ -14,6 +14,7 @@ const SYMBOLS: Record<string, string> = {
   degraded: '✕',
   unhealthy: '✕',
   skipped: '–',
+  held: '⏸',
 };
 
 export function StatusBadge({ status }: { status: string }) {

@@ -1,5 +1,5 @@
-import type { ProofDocument, StatsResult } from '../../../functions/client';
-import { MetricChart, type ChartPoint } from '../components/metric-chart';
+import type { AnnotationsPage, ProofDocument, ProofIndexEntry, StatsResult } from '../../../functions/client';
+import { describeBand, MetricChart, type ChartPoint } from '../components/metric-chart';
 import { ErrorNotice, Loading } from '../components/notices';
 import { TableHead } from '../components/table-head';
 import { addDays, formatNumber, formText, localDay } from '../format';
@@ -12,7 +12,7 @@ type Measure = keyof typeof MEASURES;
 const DEFAULT_DAYS = 28;
 const MAX_DAYS = 366;
 
-/** A metric's daily values over a range, with the days its sampling proof judged warn or critical marked. */
+/** A metric's daily values over a range over its trend's expected band, with the days its sampling proof judged warn or critical, holidays and annotations marked. */
 export function ChartView({ session, query }: { session: Session; query: URLSearchParams }) {
   const catalog = useLoad('metrics', () => session.client.metrics());
   if (catalog.error) return <ErrorNotice error={catalog.error} what="load the metrics" />;
@@ -83,7 +83,7 @@ function ChartData({ session, metric, from, to, measure }: { session: Session; m
   if (!series.data) return <Loading what={`${metric} and its proofs`} />;
   const points: ChartPoint[] = series.data.days.map((day) => {
     const stats = series.data!.stats.get(day);
-    return { day, value: stats ? valueOf(stats, measure) : null, mark: series.data!.marks.get(day) };
+    return { day, value: stats ? valueOf(stats, measure) : null, mark: series.data!.marks.get(day), band: series.data!.bands.get(day), calendar: series.data!.calendar.get(day) };
   });
   const marked = points.filter((point) => point.mark);
   const description = `${MEASURES[measure]} of ${metric} per day, ${from} to ${to}: ${points.filter((point) => point.value !== null).length} days with data, ${marked.filter((point) => point.mark?.status === 'warn').length} warn and ${marked.filter((point) => point.mark?.status === 'critical').length} critical proof days marked`;
@@ -91,8 +91,10 @@ function ChartData({ session, metric, from, to, measure }: { session: Session; m
     <>
       <MetricChart points={points} label={`${metric} (${MEASURES[measure]})`} description={description} />
       <p class="legend small" aria-hidden="true">
-        <span class="key key-line">● value</span> <span class="key key-warn">▲ proof warn</span> <span class="key key-critical">◆ proof critical</span>
+        <span class="key key-line">● value</span> <span class="key key-warn">▲ proof warn</span> <span class="key key-critical">◆ proof critical</span>{' '}
+        <span class="key key-calendar">★ holiday or annotation</span> <span class="key key-band">▇ expected (pass)</span> <span class="key key-warn-zone">▇ warn, critical beyond</span>
       </p>
+      {measure !== 'sum' && <p class="small muted">The expected band is the trend check's, on the daily sum.</p>}
       {series.data.incompleteDays.length > 0 && (
         <p class="notice" role="status">
           Not complete yet: {series.data.incompleteDays.join(', ')}. Accepted events of {series.data.incompleteDays.length === 1 ? 'that day are' : 'those days are'} still being
@@ -118,7 +120,7 @@ function ChartData({ session, metric, from, to, measure }: { session: Session; m
       <details>
         <summary>Data table</summary>
         <table class="compact">
-          <TableHead columns={['Day', { label: MEASURES[measure], numeric: true }, 'Proof', 'Complete']} />
+          <TableHead columns={['Day', { label: MEASURES[measure], numeric: true }, 'Expected', 'Proof', 'Calendar', 'Complete']} />
           <tbody>
             {points.map((point) => (
               <tr key={point.day}>
@@ -126,7 +128,9 @@ function ChartData({ session, metric, from, to, measure }: { session: Session; m
                   {point.day}
                 </th>
                 <td class="num">{formatNumber(point.value)}</td>
+                <td class="mono small">{point.band ? describeBand(point.band.warn) : ''}</td>
                 <td>{point.mark?.status ?? ''}</td>
+                <td class="small">{point.calendar?.join('; ') ?? ''}</td>
                 <td>{series.data!.incompleteDays.includes(point.day) ? 'not yet' : 'yes'}</td>
               </tr>
             ))}
@@ -145,14 +149,18 @@ interface Series {
   /** Days whose stats may not hold every accepted event yet. */
   incompleteDays: string[];
   marks: Map<string, NonNullable<ChartPoint['mark']>>;
+  /** The trend's expected band per proven day (the proof index carries it). */
+  bands: Map<string, NonNullable<ChartPoint['band']>>;
+  /** Holidays and the annotations concerning the metric, in words, per day. */
+  calendar: Map<string, string[]>;
   missingProofs: number;
 }
 
-/** The stats and the proof index of the range; then, for the few days that are not `pass`, their checks of this metric. */
+/** The stats, the proof index and the annotations of the range; then, for the few days that are not `pass`, their checks of this metric. */
 async function loadSeries(session: Session, metric: string, from: string, to: string): Promise<Series> {
   const days: string[] = [];
   for (let day = from; day <= to && days.length < MAX_DAYS; day = addDays(day, 1)) days.push(day);
-  const [stats, proofs] = await Promise.all([session.client.stats({ metric, from, to }), session.client.listProofs(from, to)]);
+  const [stats, proofs, annotations] = await Promise.all([session.client.stats({ metric, from, to }), session.client.listProofs(from, to), session.client.listAnnotations(from, to)]);
   const flagged = proofs.items.filter((item) => item.status !== 'pass');
   const documents = await Promise.all(flagged.map((item) => session.client.getProof(item.date)));
   const marks = new Map<string, NonNullable<ChartPoint['mark']>>();
@@ -166,8 +174,32 @@ async function loadSeries(session: Session, metric: string, from: string, to: st
     stats: new Map(stats.items.map((item) => [item.day, item])),
     incompleteDays: stats.incompleteDays,
     marks,
+    bands: bandsOf(proofs.items, metric),
+    calendar: calendarOf(days, annotations, metric),
     missingProofs: days.filter((day) => !proven.has(day)).length,
   };
+}
+
+function bandsOf(entries: readonly ProofIndexEntry[], metric: string): Series['bands'] {
+  const bands: Series['bands'] = new Map();
+  for (const entry of entries) {
+    const band = entry.bands?.[metric];
+    if (band) bands.set(entry.date, { warn: band.warn, critical: band.critical });
+  }
+  return bands;
+}
+
+/** Per day: the holidays (as the proofs recorded them) and the annotations that concern the metric. */
+function calendarOf(days: readonly string[], page: AnnotationsPage, metric: string): Series['calendar'] {
+  const calendar: Series['calendar'] = new Map();
+  const add = (day: string, words: string) => calendar.set(day, [...(calendar.get(day) ?? []), words]);
+  for (const holiday of page.holidays) add(holiday.day, `holiday: ${holiday.name} (${holiday.region})`);
+  for (const annotation of page.items) {
+    if (annotation.metrics.length > 0 && !annotation.metrics.includes(metric)) continue;
+    const until = annotation.kind === 'new_normal' ? annotation.from : annotation.to;
+    for (const day of days) if (day >= annotation.from && day <= until) add(day, `${annotation.kind.replace('_', ' ')} (${annotation.createdBy}): ${annotation.note}`);
+  }
+  return calendar;
 }
 
 function markOf(document: ProofDocument, metric: string): ChartPoint['mark'] {

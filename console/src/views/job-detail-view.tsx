@@ -11,7 +11,7 @@ import { producedPage, runHref } from '../run-links';
 import type { Session } from '../session';
 import { useLoad } from '../use-load';
 
-/** One run: its record, artifacts, logs, and "run again" for admins. Refreshes until the run ends. */
+/** One run: its record, artifacts, logs, and "run again" (and "release" of a held output) for admins. Refreshes until the run ends. */
 export function JobDetailView({ session, id }: { session: Session; id: string }) {
   const [finished, setFinished] = useState(false);
   const job = useLoad(`job:${id}`, () => session.client.getJob(id), { refreshMs: finished ? undefined : 2000 });
@@ -32,6 +32,7 @@ export function JobDetailView({ session, id }: { session: Session; id: string })
             <StatusBadge status={job.data.status} />
           </div>
           {session.isAdmin && <RunAgain session={session} job={job.data} />}
+          {session.isAdmin && job.data.status === 'held' && <Release session={session} job={job.data} onReleased={job.reload} />}
           <ErrorNotice error={job.error} what="refresh the run" />
           <Record job={job.data} />
           <Artifacts job={job.data} />
@@ -67,6 +68,8 @@ function Record({ job }: { job: JobDetail }) {
   if (job.replaces) rows.push(['Replaces', <a href={runHref(job.replaces)}>{job.replaces}</a>]);
   if (job.deadlineAt) rows.push(['Deadline', <Time iso={job.deadlineAt} named />]);
   if (job.exitCode !== undefined) rows.push(['Exit code', String(job.exitCode)]);
+  if (job.status === 'held') rows.push(['Held for', `critical sampling proof on ${heldFor(job).join(', ')}: the output waits under quarantine/ until an admin releases it`]);
+  if (job.releasedBy !== undefined) rows.push(['Released', <>by {job.releasedBy} <Time iso={job.releasedAt} named /></>]);
   if (job.force) rows.push(['Forced', 'yes: ran although the period had a run']);
   if (job.skippedFor) rows.push(['Covered by', <a href={runHref(job.skippedFor)}>{job.skippedFor}</a>]);
   if (job.waitingFor) {
@@ -196,6 +199,23 @@ function LogText({ stream, name }: { stream: LogStream | null; name: string }) {
 }
 
 function RunAgain({ session, job }: { session: Session; job: JobDetail }) {
+  return (
+    <ConfirmedAction
+      label="Run again"
+      confirmation="Confirm run again"
+      question={`Start a new ${job.type} run${job.period ? ` for ${job.period} (forced: it runs although the period has a run)` : ''} with the same parameters?`}
+      doIt="Start it"
+      doing="Starting…"
+      act={async () => {
+        const result = await session.client.submitJob({ type: job.type, params: job.params, ...(job.period ? { period: job.period, force: true } : {}) });
+        navigate(runHref(result.existingJobId ?? result.job.id));
+      }}
+    />
+  );
+}
+
+/** A button that asks first, then acts; a refusal is shown beside it. */
+function ConfirmedAction(props: { label: string; confirmation: string; question: string; doIt: string; doing: string; act: () => Promise<void> }) {
   const [confirming, setConfirming] = useState(false);
   const [problem, setProblem] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
@@ -203,8 +223,7 @@ function RunAgain({ session, job }: { session: Session; job: JobDetail }) {
     setBusy(true);
     setProblem(undefined);
     try {
-      const result = await session.client.submitJob({ type: job.type, params: job.params, ...(job.period ? { period: job.period, force: true } : {}) });
-      navigate(runHref(result.existingJobId ?? result.job.id));
+      await props.act();
     } catch (error) {
       setProblem(describeProblem(error));
     } finally {
@@ -215,12 +234,10 @@ function RunAgain({ session, job }: { session: Session; job: JobDetail }) {
   return (
     <div class="actions">
       {confirming ? (
-        <div class="confirm" role="group" aria-label="Confirm run again">
-          <span>
-            Start a new {job.type} run{job.period ? ` for ${job.period} (forced: it runs although the period has a run)` : ''} with the same parameters?
-          </span>
+        <div class="confirm" role="group" aria-label={props.confirmation}>
+          <span>{props.question}</span>
           <button type="button" onClick={() => void start()} disabled={busy}>
-            {busy ? 'Starting…' : 'Start it'}
+            {busy ? props.doing : props.doIt}
           </button>
           <button type="button" class="secondary" onClick={() => setConfirming(false)}>
             Cancel
@@ -228,7 +245,7 @@ function RunAgain({ session, job }: { session: Session; job: JobDetail }) {
         </div>
       ) : (
         <button type="button" onClick={() => setConfirming(true)}>
-          Run again
+          {props.label}
         </button>
       )}
       {problem && (
@@ -237,5 +254,27 @@ function RunAgain({ session, job }: { session: Session; job: JobDetail }) {
         </p>
       )}
     </div>
+  );
+}
+
+function heldFor(job: JobDetail): string[] {
+  const days = job.summary?.['heldFor'];
+  return Array.isArray(days) ? days.map(String) : [];
+}
+
+/** Publishes a held run's quarantined output to its normal key (POST /jobs/{id}/release), after a confirmation; the API records who. */
+function Release({ session, job, onReleased }: { session: Session; job: JobDetail; onReleased: () => void }) {
+  return (
+    <ConfirmedAction
+      label="Release"
+      confirmation="Confirm release"
+      question={`Publish this ${job.type}'s output although its sampling proof of ${heldFor(job).join(', ')} is critical? The release is recorded under your name.`}
+      doIt="Release it"
+      doing="Releasing…"
+      act={async () => {
+        await session.client.release(job.id);
+        onReleased();
+      }}
+    />
   );
 }

@@ -1,3 +1,5 @@
+import type { DayMark } from '../../core/calendar/types';
+import type { TrendBand } from '../../core/proofs/trend-bands';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ProofIndex, ProofIndexEntry } from '../../core/proofs/ports';
 import { translateDynamoDbError } from './errors';
@@ -70,5 +72,7 @@ function entryOf(item: Record<string, unknown>): ProofIndexEntry {
     jobId: String(item['jobId']),
     summary: item['summary'] as ProofIndexEntry['summary'],
     criticalMetrics: Array.isArray(item['criticalMetrics']) ? (item['criticalMetrics'] as unknown[]).map(String) : [],
+    ...(Array.isArray(item['calendar']) ? { calendar: item['calendar'] as DayMark[] } : {}),
+    ...(item['bands'] && typeof item['bands'] === 'object' ? { bands: item['bands'] as Record<string, TrendBand> } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { annotationKinds } from '../../core/calendar/types';
 import { jobTypeNames } from '../../catalog';
 import { jobStatuses, jobTriggers } from '../../core/jobs/states';
 import { slotFates, slotReasons } from '../../core/jobs/slots/schedule-slots';
@@ -218,6 +219,8 @@ export const snapshotsPage = z
   })
   .strict();
 
+const expectedBand = z.object({ min: z.number().nullable(), max: z.number().nullable() }).strict();
+
 const proofIndexEntry = z.looseObject({
   date: z.string(),
   status: z.enum(['pass', 'warn', 'critical']),
@@ -227,7 +230,33 @@ const proofIndexEntry = z.looseObject({
   jobId: z.string(),
   summary: z.record(z.string(), z.number()),
   criticalMetrics: z.array(z.string()),
+  calendar: z.array(z.looseObject({ source: z.enum(['holiday', 'annotation']) })).optional().describe('holidays and annotations the proof took into account; absent on an ordinary day'),
+  bands: z
+    .record(z.string(), z.object({ mean: z.number(), warn: expectedBand, critical: expectedBand }).strict())
+    .optional()
+    .describe("each trend-checked metric's expected band that day: outside `warn` at least a warn, outside `critical` critical"),
 });
+
+export const annotation = z
+  .object({
+    id: z.string(),
+    kind: z.enum(annotationKinds),
+    from: z.string(),
+    to: z.string(),
+    metrics: z.array(z.string()).describe('empty: every metric'),
+    note: z.string(),
+    createdBy: z.string().describe('the token that recorded it'),
+    createdAt: isoTime,
+  })
+  .strict()
+  .meta({ id: 'Annotation' });
+
+export const annotationsPage = z
+  .object({
+    items: z.array(annotation),
+    holidays: z.array(z.object({ day: z.string(), name: z.string(), region: z.string() }).strict()).describe("the configured region's holidays on the proven days (as their sampling proofs recorded them)"),
+  })
+  .strict();
 
 export const proofsPage = z.object({ items: z.array(proofIndexEntry) }).strict();
 

@@ -3,6 +3,7 @@ import { rollupParams } from '../../jobs/rollup/params';
 import type { RouteKey } from '../route-specs';
 import { backfillBody as backfillRequest, listJobsQuery, submitJobBody } from '../routes/jobs';
 import { listProofsQuery, proofDate } from '../routes/proofs';
+import { annotationBody, listAnnotationsQuery } from '../routes/annotations';
 import { triggerScheduleBody } from '../routes/scheduler';
 import { schedulerTasksQuery } from '../routes/scheduler-tasks';
 import { scheduleSlotsQuery } from '../routes/schedule-slots';
@@ -121,6 +122,14 @@ export const routeContracts: Record<RouteKey, RouteContract> = {
     path: { id: jobId },
     responses: { 200: { description: 'the run, artifacts with presigned URLs', schema: answers.jobRecord }, 404: { description: 'no such run', schema: answers.errorBody } },
   },
+  'POST /jobs/{id}/release': {
+    path: { id: jobId },
+    responses: {
+      200: { description: 'released: the output is at its normal key, the run succeeded with releasedBy', schema: answers.jobRecord },
+      404: { description: 'no such run', schema: answers.errorBody },
+      409: { description: 'the run is not held', schema: answers.errorBody },
+    },
+  },
   'GET /jobs/{id}/logs': {
     path: { id: jobId },
     responses: { 200: { description: "a script run's stdout and stderr, or why there are none", schema: answers.logsBody }, 404: { description: 'no such run', schema: answers.errorBody } },
@@ -147,6 +156,11 @@ export const routeContracts: Record<RouteKey, RouteContract> = {
     },
   },
   'GET /stats': { query: statsQuery, responses: { 200: { description: 'daily stats over local days', schema: answers.statsBody } } },
+  'GET /annotations': { query: listAnnotationsQuery, responses: { 200: { description: 'annotations overlapping the days, oldest first, and the holidays on them', schema: answers.annotationsPage } } },
+  'POST /annotations': {
+    body: { schema: annotationBody, required: true },
+    responses: { 201: { description: 'recorded: proofs made from now on read it', schema: answers.annotation } },
+  },
   'POST /internal/rollup/trigger': {
     body: { schema: rollupParams, required: false },
     responses: {

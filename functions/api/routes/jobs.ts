@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { catalogEntry, jobCatalog } from '../../catalog';
 import { jobStatuses } from '../../core/jobs/states';
+import { releaseHeldRun } from '../../core/jobs/release-held-run';
 import { submitRun, type SubmitResult } from '../../core/jobs/submit-run';
 import { oncePerKey } from '../../core/jobs/idempotency';
 import { idempotencyKeyOf } from '../idempotency-key';
@@ -134,3 +135,14 @@ export async function findJob(id: string, { deps }: ApiContext): Promise<JobReco
   if (!job) throw new NotFoundError(`no job with id ${JSON.stringify(id.slice(0, 64))}`);
   return job;
 }
+
+/** POST /jobs/{id}/release: publishes a held run's quarantined output to its normal key, recording who released it. */
+export const postRelease: RouteHandler = async (request, context) => {
+  const job = await findJob(request.pathParameters['id'] ?? '', context);
+  const releasedBy = request.principal?.name ?? 'api';
+  const { publishReleased } = catalogEntry(job.type);
+  const publish = publishReleased && ((released: { key: string; text: string }) => publishReleased(released, { config: context.deps.config, snapshots: context.snapshots }));
+  const released = await releaseHeldRun(context.deps, job, releasedBy, publish);
+  context.deps.logger.info('held run released', { audit: true, principal: releasedBy, jobId: job.id, type: job.type });
+  return { status: 200, body: released };
+};

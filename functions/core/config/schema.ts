@@ -4,6 +4,7 @@ import { parseScheduleExpression } from '../time/schedule';
 import { weekdays } from '../time/periods';
 import { defaultSnapshotsConfig, snapshotsConfigIssues, snapshotsSchema } from './snapshots-schema';
 import { defaultScriptsConfig, scriptsConfigSchema } from './scripts-schema';
+import { holidayTypes, regionProblem } from '../calendar/holidays';
 import { catchUpConfigIssues, catchUpSchema } from './catch-up-schema';
 
 /** 256 MiB: far above what one ingest request writes (at most 10 MB), and readable within one run. */
@@ -48,6 +49,11 @@ const scheduleSchema = z
     period: schedulePeriodSchema.default('none'),
     params: z.record(z.string(), z.unknown()).default({}),
     description: z.string().max(200).optional(),
+    /**
+     * `on`: an export or snapshot covering a day whose sampling proof is critical ends `held`,
+     * its artifact under `quarantine/` until released; `off` publishes whatever the proofs say.
+     */
+    gate: z.enum(['on', 'off']).default('on'),
     /** How the sweeper makes up this schedule's missed slots; absent → the `sweeper` section's defaults. */
     catchUp: catchUpSchema.optional(),
   })
@@ -140,6 +146,26 @@ const checkSchema = z.discriminatedUnion('kind', [
 
 const days = z.number().int().min(1).max(3650);
 
+/**
+ * Holidays of a region (date-holidays' rules) leave the proofs' baselines and soften a trend's
+ * verdict on the day itself; without a region only user annotations mark days.
+ */
+const calendarSchema = z
+  .object({
+    /** `US`, `US-CA`, `DE-BY`: a country code, optionally with a state. */
+    region: z
+      .string()
+      .superRefine((region, ctx) => {
+        const problem = regionProblem(region);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .optional(),
+    /** Which of date-holidays' holiday types count. */
+    holidayTypes: z.array(z.enum(holidayTypes)).min(1).default(['public']),
+  })
+  .strict()
+  .default({ holidayTypes: ['public'] });
+
 export const configSchema = z
   .object({
     timezone: timezoneSchema.default('America/Los_Angeles'),
@@ -211,6 +237,7 @@ export const configSchema = z
       .default({ catchUpWindowDays: 7, maxCatchUpPerSweep: 5, settleMinutes: 10 }),
     snapshots: snapshotsSchema.default(defaultSnapshotsConfig),
     scripts: scriptsConfigSchema.default(defaultScriptsConfig),
+    calendar: calendarSchema,
     health: z
       .object({ graceMinutes: z.number().int().min(0).max(24 * 60).default(30) })
       .strict()

@@ -56,6 +56,9 @@ export interface JobRecord {
   waitingSince?: string;
   waits?: number;
   nextAttemptAt?: string;
+  /** A `held` run released by a person: who (the token's name) and when. */
+  releasedBy?: string;
+  releasedAt?: string;
   /** TTL, epoch seconds. */
   expiresAt: number;
 }
@@ -94,5 +97,7 @@ export type JobPatch = Partial<
     | 'waitingSince'
     | 'waits'
     | 'nextAttemptAt'
+    | 'releasedBy'
+    | 'releasedAt'
   >
 >;

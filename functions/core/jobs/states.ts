@@ -13,14 +13,20 @@ export const JobStatus = {
   failed: 'failed',
   timedOut: 'timed_out',
   skipped: 'skipped',
+  /** Ended, its output quarantined: it covers a day whose sampling proof is critical. */
+  held: 'held',
 } as const;
 export type JobStatus = (typeof JobStatus)[keyof typeof JobStatus];
 export const jobStatuses = Object.values(JobStatus) as [JobStatus, ...JobStatus[]];
 
-/** `queued → queued` re-arms a run that waits (behind a lease holder, or after a lost invocation). */
+/**
+ * `queued → queued` re-arms a run that waits (behind a lease holder, or after a lost
+ * invocation). `held → succeeded` is a person's release of a held output (`releaseRun`).
+ */
 const allowedTransitions = {
   queued: ['queued', 'running', 'skipped', 'failed', 'timed_out'],
-  running: ['succeeded', 'warning', 'failed', 'timed_out'],
+  running: ['succeeded', 'warning', 'failed', 'timed_out', 'held'],
+  held: ['succeeded'],
   succeeded: [],
   warning: [],
   failed: [],
@@ -38,18 +44,24 @@ export function isLegalTransition(from: JobStatus, to: JobStatus): boolean {
   return (allowedTransitions[from] as readonly JobStatus[]).includes(to);
 }
 
-/** Statuses with no way out. */
-export const terminalStatuses = jobStatuses.filter((status) => allowedTransitions[status].length === 0) as TerminalStatus[];
-export type TerminalStatus = { [S in JobStatus]: (typeof allowedTransitions)[S] extends readonly [] ? S : never }[JobStatus];
+/** Ended runs that wait for a person, not for the system: `held` until released. */
+const awaitingRelease = ['held'] as const;
 
-/** A period whose run ended in one of these counts as done: it is not caught up again. */
-export const successfulStatuses = ['succeeded', 'warning'] as const satisfies readonly TerminalStatus[];
+/** Statuses a run has ended in: no way out, or only a person's release. */
+export const terminalStatuses = jobStatuses.filter((status) => allowedTransitions[status].length === 0 || (awaitingRelease as readonly JobStatus[]).includes(status)) as TerminalStatus[];
+export type TerminalStatus = { [S in JobStatus]: (typeof allowedTransitions)[S] extends readonly [] ? S : never }[JobStatus] | (typeof awaitingRelease)[number];
+
+/**
+ * A period whose run ended in one of these counts as done: it is not caught up again (a held
+ * run did its work; releasing its output is a person's call, not a retry's).
+ */
+export const successfulStatuses = ['succeeded', 'warning', 'held'] as const satisfies readonly TerminalStatus[];
 
 /** A period whose claim points at a run in one of these may be claimed again by a retry. */
 export const retryableStatuses = ['failed', 'timed_out'] as const satisfies readonly TerminalStatus[];
 
 /** Not over yet: a period claimed by such a run is taken. */
-export const activeStatuses = jobStatuses.filter((status) => allowedTransitions[status].length > 0);
+export const activeStatuses = jobStatuses.filter((status) => !(terminalStatuses as readonly JobStatus[]).includes(status));
 
 const isIn = (statuses: readonly JobStatus[], status: JobStatus): boolean => statuses.includes(status);
 export const isTerminal = (status: JobStatus): status is TerminalStatus => isIn(terminalStatuses, status);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { NightshiftConfig } from '../config';
 import type { ProofEvaluation } from './evaluate-proof';
 import type { CheckResult, ProofStatus } from './types';
+import type { DayMark } from '../calendar/types';
 
 export const PROOF_SCHEMA_ID = 'nightshift.sampling-proof/v1';
 export const PROOF_PREFIX = 'sampling-proofs/';
@@ -35,6 +36,8 @@ export interface ProofDocument {
   summary: ProofEvaluation['summary'];
   checks: CheckResult[];
   anomalies: Anomaly[];
+  /** Holidays and annotations on the day; absent on an ordinary day. */
+  calendar?: DayMark[];
 }
 
 export function proofDocument(evaluation: ProofEvaluation, input: { day: string; config: NightshiftConfig; generatedAt: Date }): ProofDocument {
@@ -64,6 +67,7 @@ export function proofDocument(evaluation: ProofEvaluation, input: { day: string;
     summary: evaluation.summary,
     checks: evaluation.checks,
     anomalies,
+    ...(evaluation.calendar.length > 0 ? { calendar: evaluation.calendar } : {}),
   };
 }
 

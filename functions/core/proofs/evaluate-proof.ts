@@ -8,6 +8,9 @@ import { checkFreshness } from './freshness-check';
 import { checkRange } from './range-check';
 import { checkRatioConsistency } from './ratio-consistency-check';
 import { checkTrend, type BaselineCandidate } from './trend-check';
+import { emptyCalendar } from '../calendar/proof-calendar';
+import type { DayMark, ProofCalendar } from '../calendar/types';
+import { calendarExclusion, trendOnMarkedDay } from './calendar-verdict';
 import type { CheckResult, CheckVerdict, EarlierCriticalLookup, FactsLookup, ProofStatus } from './types';
 
 export interface ProofEvaluationInput {
@@ -18,6 +21,8 @@ export interface ProofEvaluationInput {
   now: Date;
   facts: FactsLookup;
   earlierCritical: EarlierCriticalLookup;
+  /** Holidays and annotations; without one, no day is marked. */
+  calendar?: ProofCalendar;
 }
 
 export interface ProofEvaluation {
@@ -29,6 +34,8 @@ export interface ProofEvaluation {
   checks: CheckResult[];
   /** Metrics (and ratios) with a critical check: later proofs keep these days out of baselines. */
   criticalMetrics: string[];
+  /** Holidays and annotations on the day, whatever metric they concern (one entry each). */
+  calendar: DayMark[];
 }
 
 /** Entries each memo keeps before starting over (days are few; a long-lived process stays small). */
@@ -110,7 +117,19 @@ export function evaluateProof(input: ProofEvaluationInput): ProofEvaluation {
   const summary = { pass: 0, warn: 0, critical: 0, skipped: 0, total: checks.length };
   for (const check of checks) summary[check.status] += 1;
   const status: ProofStatus = summary.critical > 0 ? 'critical' : summary.warn > 0 ? 'warn' : 'pass';
-  return { status, exitCode: status === 'critical' ? 2 : status === 'warn' ? 1 : 0, summary, checks, criticalMetrics: [...criticalMetrics].sort(compare) };
+  const exitCode = status === 'critical' ? 2 : status === 'warn' ? 1 : 0;
+  return { status, exitCode, summary, checks, criticalMetrics: [...criticalMetrics].sort(compare), calendar: marksOfDay(input) };
+}
+
+function marksOfDay({ config, day, calendar }: ProofEvaluationInput): DayMark[] {
+  if (!calendar) return [];
+  const seen = new Map<string, DayMark>();
+  for (const check of config.checks) {
+    for (const subject of subjectsOf(check)) {
+      for (const mark of calendar.marksOn(day, subject)) seen.set(mark.source === 'holiday' ? `holiday:${mark.name}` : `annotation:${mark.id}`, mark);
+    }
+  }
+  return [...seen.values()];
 }
 
 function runCheck(check: CheckConfig, input: ProofEvaluationInput, dayEnd: Date, hoursInDay: number): CheckVerdict {
@@ -119,12 +138,18 @@ function runCheck(check: CheckConfig, input: ProofEvaluationInput, dayEnd: Date,
     case 'range':
       return checkRange(check, dailyValue(config, check.metric, day, facts), isRatio(config, check.metric));
     case 'trend': {
-      const candidates: BaselineCandidate[] = baselineDays(day, check.baselinePoints).map((earlier) => ({
-        day: earlier,
-        value: dailyValue(config, check.metric, earlier, facts),
-        earlierCritical: input.earlierCritical(check.metric, earlier),
-      }));
-      return checkTrend(check, dailyValue(config, check.metric, day, facts), candidates, isRatio(config, check.metric));
+      const calendar = input.calendar ?? emptyCalendar;
+      const candidates: BaselineCandidate[] = baselineDays(day, check.baselinePoints).map((earlier) => {
+        const exclusion = calendarExclusion(calendar, check.metric, day, earlier);
+        return {
+          day: earlier,
+          value: dailyValue(config, check.metric, earlier, facts),
+          earlierCritical: input.earlierCritical(check.metric, earlier),
+          ...(exclusion ? { calendarExclusion: exclusion } : {}),
+        };
+      });
+      const verdict = checkTrend(check, dailyValue(config, check.metric, day, facts), candidates, isRatio(config, check.metric));
+      return trendOnMarkedDay(verdict, calendar.marksOn(day, check.metric), calendar.newNormalSince(day, check.metric));
     }
     case 'freshness':
     case 'completeness': {

@@ -1,5 +1,7 @@
 import type { WatchState } from './hourly-watch';
 import type { ProofStatus } from './types';
+import type { DayMark } from '../calendar/types';
+import type { TrendBand } from './trend-bands';
 
 /** A small record of each day's proof, so listing proofs never lists the bucket. */
 export interface ProofIndexEntry {
@@ -13,6 +15,10 @@ export interface ProofIndexEntry {
   summary: { pass: number; warn: number; critical: number; skipped: number; total: number };
   /** Metrics with a critical check that day: later baselines leave the day out for them. */
   criticalMetrics: string[];
+  /** Holidays and annotations the proof took into account that day; absent on an ordinary day. */
+  calendar?: DayMark[];
+  /** Each trend-checked metric's expected band that day (the console's chart draws them). */
+  bands?: Record<string, TrendBand>;
 }
 
 export interface ProofIndex {

@@ -10,6 +10,8 @@ export interface BaselineCandidate {
   value: DailyValue;
   /** An earlier proof judged a check on this metric critical that day. */
   earlierCritical: boolean;
+  /** The calendar keeps the day out: a holiday, an annotated day, or a day before a new normal. */
+  calendarExclusion?: 'holiday' | 'annotated' | 'before_new_normal';
 }
 
 /**
@@ -72,6 +74,7 @@ function buildBaseline(check: TrendCheck, candidates: readonly BaselineCandidate
     const { value } = candidate;
     if (!value.defined) excluded.push({ day: candidate.day, reason: value.reason });
     else if (!value.hasData || !Number.isFinite(value.value)) excluded.push({ day: candidate.day, reason: 'no_data' });
+    else if (candidate.calendarExclusion) excluded.push({ day: candidate.day, reason: candidate.calendarExclusion });
     else if (candidate.earlierCritical) excluded.push({ day: candidate.day, reason: 'earlier_critical' });
     else usable.push({ day: candidate.day, value: value.value });
   }

@@ -1,3 +1,4 @@
+import type { DayMark } from '../calendar/types';
 import type { CheckConfig } from '../config';
 import type { Attribution } from './attribution';
 
@@ -45,7 +46,7 @@ export interface BaselineReport {
   days: string[];
   /** The days used and their values, newest first. */
   used: { day: string; value: number }[];
-  excluded: { day: string; reason: 'no_data' | 'zero_denominator' | 'earlier_critical' | 'outlier' }[];
+  excluded: { day: string; reason: 'no_data' | 'zero_denominator' | 'earlier_critical' | 'outlier' | 'holiday' | 'annotated' | 'before_new_normal' }[];
   mean: number | null;
   median: number | null;
   sigma: number | null;
@@ -66,6 +67,8 @@ export interface CheckResult {
   /** z-score for trend checks, the covered share of hours for completeness; null otherwise. */
   score: number | null;
   baseline?: BaselineReport;
+  /** Holidays and annotations on the judged day that concern the metric (trend checks only). */
+  calendar?: DayMark[];
   parameters: Record<string, unknown>;
   /** For a trend or range check that warned or went critical: the dimensions and hours that explain it. */
   attribution?: Attribution;

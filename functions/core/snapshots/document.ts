@@ -1,3 +1,4 @@
+import type { DayProofStatus } from '../proofs/gate';
 import type { SnapshotMetricConfig } from '../config/snapshots-schema';
 import type { Period, PeriodType } from '../time/periods';
 import type { ScopeValues, SnapshotError } from './compute';
@@ -48,6 +49,8 @@ export interface SnapshotDocument {
   metrics: Record<string, SnapshotMetricConfig>;
   scopes: Record<string, ScopeValues>;
   errors: SnapshotError[];
+  /** Each covered day's sampling-proof status when the snapshot was taken (`unproven`: none yet). */
+  proofs: Record<string, DayProofStatus>;
 }
 
 /** One snapshot item per scope: what `GET /snapshots` lists and the DynamoDB console shows. */

@@ -9,6 +9,8 @@ import type { ExportRow, RowSource } from './rows';
 import { snapshotRowSource, snapshotShape } from './snapshot-rows';
 import { statsRowSource, statsShape } from './stats-rows';
 import type { SnapshotItem } from '../../core/snapshots/document';
+import type { ProofIndex } from '../../core/proofs/ports';
+import { gateOf, HELD_MESSAGE, proofGate, QUARANTINE_PREFIX } from '../../core/proofs/gate';
 
 export interface ExportSources {
   stats: RowSource<ExportRow>;
@@ -18,6 +20,8 @@ export interface ExportSources {
    * late events are in; absent where the stats are not the rollup's (generated in tests).
    */
   rollup?: RollupStore;
+  /** The proof index: the days' proof statuses go into the run, and a critical day holds the output. */
+  proofs: ProofIndex;
 }
 
 /** The rollup takes at most a month per run; late events are almost always recent. */
@@ -35,10 +39,11 @@ export const exportJob = {
   rowsSummaryField: 'rows',
   function: { entry: 'functions/jobs/export/handler.ts', memoryMb: 512, maxConcurrency: 2 },
   // Reads stats or snapshot items (Analytics) and streams one object under `exports/`.
-  access: withInlineRollup({ artifacts: { write: ['exports/'] } }),
-  run: (context, { rollup, snapshots }: Pick<JobServices, 'rollup' | 'snapshots'>) =>
-    runExport(context, { rollup, stats: statsRowSource(rollup), snapshots: snapshotRowSource(snapshots) }),
-} satisfies JobTypeDefinition<ExportParams, Pick<JobServices, 'rollup' | 'snapshots'>>;
+  // A held export is written under `quarantine/` (the API's release copies it to `exports/`).
+  access: withInlineRollup({ artifacts: { write: ['exports/', 'quarantine/'] } }),
+  run: (context, { rollup, snapshots, proofs }: Pick<JobServices, 'rollup' | 'snapshots' | 'proofs'>) =>
+    runExport(context, { rollup, stats: statsRowSource(rollup), snapshots: snapshotRowSource(snapshots), proofs }),
+} satisfies JobTypeDefinition<ExportParams, Pick<JobServices, 'rollup' | 'snapshots' | 'proofs'>>;
 
 /** The export over given row sources: tests and the memory benchmark pass their own. */
 export function createExportJob(sources: ExportSources): JobDefinition<ExportParams> {
@@ -54,14 +59,20 @@ async function runExport({ job, params, deps, signal, deadline, artifacts, log }
     const report = await bringRollupUpToDate({ deps, store: sources.rollup, from, to: plan.to, jobId: job.id, signal, deadline, log });
     rollup = { from, to: plan.to, events: report.events };
   }
+  const gate = await proofGate(sources.proofs, plan.days, gateOf(deps.config.schedules, job.triggeredBy));
+  if (gate.held) log.warn(`export ${HELD_MESSAGE}`, { key: plan.key, criticalDays: gate.criticalDays });
+  const key = gate.held ? `${QUARANTINE_PREFIX}${plan.key}` : plan.key;
   const encoded =
     plan.source === 'stats'
       ? encodeRows(sources.stats(plan, signal), plan.format, statsShape(plan.groupBy))
       : encodeRows(sources.snapshots(plan, signal), plan.format, snapshotShape(plan.metrics));
   const name = plan.key.slice(plan.key.lastIndexOf('/') + 1);
-  const stored = await artifacts.put(name, encoded.bytes, plan.contentType, { key: plan.key });
+  const stored = await artifacts.put(name, encoded.bytes, plan.contentType, { key });
   return {
+    ...(gate.held ? { status: 'held' as const } : {}),
     summary: {
+      ...(gate.held ? { heldKey: key, heldFor: gate.criticalDays } : {}),
+      proofs: gate.proofs,
       rows: encoded.rows,
       bytes: stored.size,
       key: plan.key,

@@ -14,6 +14,9 @@ import type { JobServices, JobTypeDefinition } from '../job-type-definition';
 import { samplingProofParams, type SamplingProofParams } from './params';
 import { factsKey, readCells, readFacts } from './read-facts';
 import { CRITICAL_PROOF_EXIT_CODE, criticalProofRanToTheEnd } from './verdict';
+import { readCalendar } from './read-calendar';
+import { trendBands } from '../../core/proofs/trend-bands';
+import { describeMark } from '../../core/calendar/types';
 
 /**
  * The nightly sampling proof of one local day (the run's period): bring the day's stats up to
@@ -32,7 +35,7 @@ export const samplingProofJob = {
   function: { entry: 'functions/jobs/sampling-proof/handler.ts', memoryMb: 512, maxConcurrency: 2 },
   // The proof document under `sampling-proofs/`, its index item in Analytics, and the alert.
   access: withInlineRollup({ artifacts: { write: ['sampling-proofs/'] }, publishesAlerts: true }),
-  async run({ job, deps, signal, deadline, log, artifacts }, { rollup: store, proofs: index, alerter }: Pick<JobServices, 'rollup' | 'proofs' | 'alerter'>): Promise<JobOutcome> {
+  async run({ job, deps, signal, deadline, log, artifacts }, { rollup: store, proofs: index, annotations, holidays, alerter }: Pick<JobServices, 'rollup' | 'proofs' | 'annotations' | 'holidays' | 'alerter'>): Promise<JobOutcome> {
     const { config } = deps;
     const day = job.period;
     const period = day === undefined ? undefined : parsePeriodKey(day, config);
@@ -51,7 +54,7 @@ export const samplingProofJob = {
       const longestBaseline = Math.max(0, ...config.checks.map((check) => (check.kind === 'trend' ? check.baselinePoints : 0)));
       const earliest = baselineDays(day, longestBaseline).at(-1) ?? day;
       const needed = factsNeeded(config, day);
-      const [facts, earlier] = await Promise.all([readFacts(store, needed, signal), index.list(earliest, day)]);
+      const [facts, earlier, calendar] = await Promise.all([readFacts(store, needed, signal), index.list(earliest, day), readCalendar(config, annotations, holidays, earliest, day)]);
       const beforeData = await beforeFirstData(deps, needed, facts, day, period.end);
       if (beforeData) {
         log.info('nothing to prove: the day is before the first data', { day, reason: beforeData });
@@ -65,6 +68,7 @@ export const samplingProofJob = {
         now,
         facts: (metric, onDay) => facts.get(factsKey(metric, onDay)) ?? { sum: 0, count: 0 },
         earlierCritical: earlierCriticalFrom(config, criticalByDay),
+        calendar,
       });
       const cells = await readCells(store, config.timezone, cellsNeeded(config, judged, day), signal);
       const evaluation = explainProof(judged, { config, day, cells: (metric, onDay) => cells.get(factsKey(metric, onDay)) });
@@ -88,6 +92,8 @@ export const samplingProofJob = {
         jobId: job.id,
         summary: document.summary,
         criticalMetrics,
+        ...(document.calendar ? { calendar: document.calendar } : {}),
+        bands: trendBands(document.checks),
       });
       log.info('proof made', { day, status: document.status, summary: document.summary, rollupObjectsRead: rollup.objectsRead });
     } catch (error) {
@@ -107,7 +113,7 @@ export const samplingProofJob = {
         status,
         exitCode: document.exitCode === 2 ? 2 : 1,
         subject: `Sampling proof ${day}: ${status} (${document.summary.critical} critical, ${document.summary.warn} warn)`,
-        message: summary.anomalies.join('\n'),
+        message: [...(document.calendar ? [`${day} is a marked day: ${document.calendar.map(describeMark).join('; ')}`] : []), ...summary.anomalies].join('\n'),
         jobId: job.id,
         key: proofKey(day),
       });
@@ -117,7 +123,7 @@ export const samplingProofJob = {
     }
     return { status: document.status === 'warn' ? 'warning' : 'succeeded', exitCode: document.exitCode, summary };
   },
-} satisfies JobTypeDefinition<SamplingProofParams, Pick<JobServices, 'rollup' | 'proofs' | 'alerter'>>;
+} satisfies JobTypeDefinition<SamplingProofParams, Pick<JobServices, 'rollup' | 'proofs' | 'annotations' | 'holidays' | 'alerter'>>;
 
 /**
  * Why the day has nothing to prove, or undefined: none of its metrics has stats that day and no

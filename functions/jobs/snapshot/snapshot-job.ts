@@ -1,7 +1,8 @@
 import { withInlineRollup } from '../rollup/bring-up-to-date';
 import { type JobServices, type JobTypeDefinition } from '../job-type-definition';
 import { snapshotParams, type SnapshotParams } from './params';
-import { takeSnapshot } from './take-snapshot';
+import { publishSnapshot, takeSnapshot } from './take-snapshot';
+import type { SnapshotDocument } from '../../core/snapshots/document';
 
 export const snapshotJob = {
   type: 'snapshot',
@@ -12,7 +13,9 @@ export const snapshotJob = {
   periodTypes: ['day', 'week', 'month'],
   rowsSummaryField: 'scopes',
   function: { entry: 'functions/jobs/snapshot/handler.ts', memoryMb: 512, maxConcurrency: 4 },
-  // Snapshot items in Analytics, the JSON artifact under `snapshots/`.
-  access: withInlineRollup({ artifacts: { write: ['snapshots/'] } }),
-  run: (context, { rollup, snapshots }: Pick<JobServices, 'rollup' | 'snapshots'>) => takeSnapshot(context, { stats: rollup, rollup, snapshots }),
-} satisfies JobTypeDefinition<SnapshotParams, Pick<JobServices, 'rollup' | 'snapshots'>>;
+  // Snapshot items in Analytics, the JSON artifact under `snapshots/` (a held one under `quarantine/`).
+  access: withInlineRollup({ artifacts: { write: ['snapshots/', 'quarantine/'] } }),
+  run: (context, { rollup, snapshots, proofs }: Pick<JobServices, 'rollup' | 'snapshots' | 'proofs'>) => takeSnapshot(context, { stats: rollup, rollup, snapshots, proofs }),
+  // Releasing a held snapshot publishes its items too, from the released document.
+  publishReleased: (released, { config, snapshots }) => publishSnapshot(JSON.parse(released.text) as SnapshotDocument, released.key, config, snapshots).then(() => undefined),
+} satisfies JobTypeDefinition<SnapshotParams, Pick<JobServices, 'rollup' | 'snapshots' | 'proofs'>>;

@@ -10,12 +10,16 @@ import { InvalidJobParamsError } from '../../core/jobs/errors';
 import { parsePeriodKey } from '../../core/time/periods';
 import { bringRollupUpToDate } from '../rollup/bring-up-to-date';
 import type { SnapshotParams } from './params';
+import type { ProofIndex } from '../../core/proofs/ports';
+import { gateOf, HELD_MESSAGE, proofGate, QUARANTINE_PREFIX } from '../../core/proofs/gate';
 
 export interface SnapshotStores {
   stats: StatsReader;
   snapshots: SnapshotStore;
   /** The rollup store to bring up to date first. */
   rollup: RollupStore;
+  /** The proof index: the days' proof statuses go into the document, and a critical day holds the snapshot. */
+  proofs: ProofIndex;
 }
 
 const DAY_SECONDS = 86_400;
@@ -24,7 +28,9 @@ const DAY_SECONDS = 86_400;
  * One snapshot run: bring the rollup up to date for the period's days (under the rollup lease),
  * fold the days' stats into per-scope totals, write the artifact, then make the items the
  * period's whole set. Values that cannot be computed are listed in `errors` and end the run
- * `warning`; the rest are kept.
+ * `warning`; the rest are kept. A period with a critical proof day (gate on) is `held`: the
+ * artifact goes under `quarantine/` and the items stay as they were until a person releases it
+ * (`publishSnapshot` then writes them).
  */
 export async function takeSnapshot(context: JobContext<SnapshotParams>, stores: SnapshotStores) {
   const { job, deps, signal, deadline, log } = context;
@@ -47,6 +53,7 @@ export async function takeSnapshot(context: JobContext<SnapshotParams>, stores: 
     }
   }
   const values = computeSnapshotValues(config.snapshots.metrics, totals, declared);
+  const gate = await proofGate(stores.proofs, days, gateOf(config.schedules, job.triggeredBy));
 
   const periodType = snapshotPeriodNames[period.type];
   const document: SnapshotDocument = {
@@ -61,15 +68,20 @@ export async function takeSnapshot(context: JobContext<SnapshotParams>, stores: 
     metrics: config.snapshots.metrics,
     scopes: values.scopes,
     errors: values.errors,
+    proofs: gate.proofs,
   };
   const key = snapshotArtifactKey(period);
-  await context.artifacts.put(`${periodType}-${period.key}.json`, `${JSON.stringify(document, null, 2)}\n`, 'application/json', { key });
-  const expiresAt = Math.floor(period.end.getTime() / 1000) + retentionDays(config, period.type) * DAY_SECONDS;
-  const written = await stores.snapshots.replacePeriod(periodType, firstDay, snapshotItems(document, key, expiresAt));
+  const heldKey = `${QUARANTINE_PREFIX}${key}`;
+  if (gate.held) log.warn(`snapshot ${HELD_MESSAGE}`, { key, criticalDays: gate.criticalDays });
+  await context.artifacts.put(`${periodType}-${period.key}.json`, `${JSON.stringify(document, null, 2)}\n`, 'application/json', { key: gate.held ? heldKey : key });
+  const written = gate.held ? { written: 0, deleted: 0 } : await publishSnapshot(document, key, config, stores.snapshots);
 
   return {
-    status: values.errors.length > 0 ? ('warning' as const) : ('succeeded' as const),
+    status: gate.held ? ('held' as const) : values.errors.length > 0 ? ('warning' as const) : ('succeeded' as const),
     summary: {
+      ...(gate.held ? { heldKey, heldFor: gate.criticalDays } : {}),
+      proofs: gate.proofs,
+      key,
       periodType,
       period: period.key,
       firstDay,
@@ -85,6 +97,16 @@ export async function takeSnapshot(context: JobContext<SnapshotParams>, stores: 
       rollup: { objectsRead: rollup.objectsRead, events: rollup.events, objectsLeft: rollup.objectsLeft },
     },
   };
+}
+
+/**
+ * Makes the document's items the period's whole set (expiring with the period's retention): the
+ * run does it, or the release of a held snapshot from the released document.
+ */
+export function publishSnapshot(document: SnapshotDocument, key: string, config: NightshiftConfig, snapshots: SnapshotStore): Promise<{ written: number; deleted: number }> {
+  const period = parsePeriodKey(document.period, { timezone: config.timezone, weekStartsOn: config.weekStartsOn });
+  const expiresAt = Math.floor(period.end.getTime() / 1000) + retentionDays(config, period.type) * DAY_SECONDS;
+  return snapshots.replacePeriod(document.periodType, document.bounds.firstDay, snapshotItems(document, key, expiresAt));
 }
 
 function retentionDays(config: NightshiftConfig, type: Period['type']): number {

@@ -14,8 +14,8 @@ import { createTestStorage, type TestStorage } from '../../helpers/storage';
 const config = {
   ...snapshotConfig(),
   schedules: {
-    'nightly-snapshot': { job: 'snapshot', expression: 'cron(0 3 * * ? *)', enabled: true, period: 'previous-day', params: {} },
-    'weekly-csv': { job: 'export', expression: 'cron(0 4 ? * MON *)', enabled: true, period: 'previous-week', params: { name: 'weekly', format: 'csv' } },
+    'nightly-snapshot': { job: 'snapshot', expression: 'cron(0 3 * * ? *)', enabled: true, period: 'previous-day', params: {}, gate: 'on' },
+    'weekly-csv': { job: 'export', expression: 'cron(0 4 ? * MON *)', enabled: true, period: 'previous-week', params: { name: 'weekly', format: 'csv' }, gate: 'on' },
   },
 } as ReturnType<typeof snapshotConfig>;
 

@@ -81,6 +81,7 @@ describe('the API answers as its OpenAPI contract says', () => {
     await call('GET /jobs', '/jobs', { token: read, query: { status: 'nonsense' } });
     await call('GET /jobs/{id}', `/jobs/${id}`, { token: read, pathParameters: { id } });
     await call('GET /jobs/{id}', '/jobs/01ARZ3NDEKTSV4RRFFQ69G5FAV', { token: read, pathParameters: { id: '01ARZ3NDEKTSV4RRFFQ69G5FAV' } });
+    await call('POST /jobs/{id}/release', `/jobs/${id}/release`, { token: admin, pathParameters: { id } });
     await call('GET /jobs/{id}/logs', `/jobs/${id}/logs`, { token: read, pathParameters: { id } });
     await call('GET /scheduler/tasks', '/scheduler/tasks', { token: read });
     const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
@@ -93,6 +94,11 @@ describe('the API answers as its OpenAPI contract says', () => {
     await call('GET /proofs', '/proofs', { token: read, query: { from: '2026-11-01', to: '2026-11-22' } });
     await call('GET /proofs/{date}', '/proofs/2026-11-01', { token: read, pathParameters: { date: '2026-11-01' } });
     await call('GET /proofs/{date}', '/proofs/2026-02-30', { token: read, pathParameters: { date: '2026-02-30' } });
+    await call('POST /annotations', '/annotations', { token: admin, body: { kind: 'incident', from: '2026-11-20', to: '2026-11-21', metrics: ['orders'], note: 'payment outage' } });
+    await call('POST /annotations', '/annotations', { token: admin, body: { kind: 'incident', from: '2026-11-20', metrics: ['visits'], note: 'x' } });
+    await call('POST /annotations', '/annotations', { token: read, body: { kind: 'holiday', from: '2026-11-20', note: 'x' } });
+    await call('GET /annotations', '/annotations', { token: read, query: { from: '2026-11-01', to: '2026-11-30' } });
+    await call('GET /annotations', '/annotations', { token: read, query: { from: '2026-11-30', to: '2026-11-01' } });
     const now = new Date().toISOString();
     await call('POST /events', '/events', { token: TEST_TOKENS.ingest, body: { events: [{ metric: 'orders', ts: now, dims: { store: 's1' } }, { metric: 'orders', ts: 'yesterday' }] } });
     await call('POST /events', '/events', { token: TEST_TOKENS.ingest, body: '{"events": [' });

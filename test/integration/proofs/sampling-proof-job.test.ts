@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbAnnotationStore } from '../../../functions/adapters/dynamodb/annotation-store';
 import { DynamoDbProofIndex } from '../../../functions/adapters/dynamodb/proof-index';
 import { executeRun } from '../../../functions/core/jobs/execute-run';
 import type { JobRecord } from '../../../functions/core/jobs/record';
@@ -74,7 +75,7 @@ describe('sampling-proof job on DynamoDB Local and s3rver', () => {
 
   const prove = async (day: string, at: string): Promise<JobRecord> => {
     bed.deps.clock.set(at);
-    const job = runnableJob(samplingProofJob, { rollup: storeFor(), proofs: index, alerter });
+    const job = runnableJob(samplingProofJob, { rollup: storeFor(), proofs: index, annotations: new DynamoDbAnnotationStore(storage.documentClient, storage.names.analyticsTable), alerter });
     // `force`: a day proven again (same time, same stats) takes the claim over, as POST /jobs {force} would.
     const claim = await bed.deps.ledger.claimPeriod({ ...newJob({ type: 'sampling-proof' }, bed.deps.clock), period: day }, 'force');
     if (claim.outcome !== 'claimed') throw new Error(`period ${day} not claimed: ${claim.existingJobId}`);
@@ -117,6 +118,10 @@ describe('sampling-proof job on DynamoDB Local and s3rver', () => {
     expect(sessions.observed).toBe(480);
     expect(sessions.baseline.used).toHaveLength(8);
     expect(entry).toMatchObject({ date: '2026-11-22', status: 'pass', key: proofKey('2026-11-22'), jobId: run.id, criticalMetrics: [] });
+    // The index carries each trend's band for the chart: the warn band of the proof, a wider critical one.
+    expect(entry?.bands?.['sessions']).toMatchObject({ mean: sessions.baseline.mean, warn: { min: sessions.expected.min, max: sessions.expected.max } });
+    expect(entry?.bands?.['sessions']?.critical.min).toBeLessThan(sessions.expected.min);
+    expect(Object.keys(entry?.bands ?? {}).sort()).toEqual(['conversion_rate', 'revenue', 'sessions']);
     expect(alerter.alerts).toEqual([]);
   });
 
@@ -253,6 +258,19 @@ describe('sampling-proof job on DynamoDB Local and s3rver', () => {
       ]);
       expect(one.status).toBe(200);
       expect(one.body).toEqual(JSON.parse(await storage.artifactStore.getText(proofKey('2026-11-22'))));
+    });
+
+    it('lists with the annotations the holidays the proofs recorded (the API carries no holiday table)', async () => {
+      // Prepare: a proof that took a holiday into account.
+      const entry = await index.get('2026-11-22');
+      await index.put({ ...entry!, date: '2026-11-26', calendar: [{ source: 'holiday', name: 'Thanksgiving Day', region: 'US' }] });
+
+      // Act
+      const listed = await api.call('GET', '/annotations', { token: TEST_TOKENS.read, query: { from: '2026-11-20', to: '2026-11-30' } });
+
+      // Assess
+      expect(listed.status).toBe(200);
+      expect(listed.body.holidays).toEqual([{ day: '2026-11-26', name: 'Thanksgiving Day', region: 'US' }]);
     });
 
     it('answers 404 for a day without a proof and 400 for bad dates and ranges', async () => {

@@ -4,6 +4,7 @@ import { DynamoDbIdempotencyStore } from '../../../functions/adapters/dynamodb/i
 import { DynamoDbLeaseStore } from '../../../functions/adapters/dynamodb/lease-store';
 import { DynamoDbRollupStore } from '../../../functions/adapters/dynamodb/rollup-store';
 import { DynamoDbSnapshotStore } from '../../../functions/adapters/dynamodb/snapshot-store';
+import { DynamoDbAnnotationStore } from '../../../functions/adapters/dynamodb/annotation-store';
 import { DynamoDbProofIndex } from '../../../functions/adapters/dynamodb/proof-index';
 import type { ApiContext, ApiRequest } from '../../../functions/api/http';
 import { postEvents } from '../../../functions/api/routes/events';
@@ -98,6 +99,7 @@ async function runSchedule(storage: TestStorage, seed: number): Promise<Tally> {
     rollup: rollupStore,
     snapshots: new DynamoDbSnapshotStore(client, storage.names.analyticsTable),
     proofs: new DynamoDbProofIndex(client, storage.names.analyticsTable, config.retention.proofsDays),
+    annotations: new DynamoDbAnnotationStore(client, storage.names.analyticsTable),
     console: { directory: 'none', assets: () => undefined },
   };
   const rollupJob = createRollupJob(rollupStore);

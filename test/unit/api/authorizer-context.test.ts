@@ -23,6 +23,7 @@ const context = {
   rollup: {} as ApiContext['rollup'],
   snapshots: {} as ApiContext['snapshots'],
   proofs: {} as ApiContext['proofs'],
+  annotations: {} as ApiContext['annotations'],
   console: { directory: 'none', assets: () => undefined },
 } satisfies ApiContext;
 

@@ -4,8 +4,10 @@ import type { BackfillResult as ServerBackfillResult } from '../../../functions/
 import type { JobHealth as ServerJobHealth } from '../../../functions/core/jobs/health';
 import type { StatsResult as ServerStatsResult } from '../../../functions/jobs/rollup/query-stats';
 import type { SnapshotItem as ServerSnapshotItem } from '../../../functions/core/snapshots/document';
+import type { Annotation, BackfillResult, JobHealth, JobRecord, ProofCheck, ScheduleSlot, SnapshotItem, StatsResult } from '../../../functions/client/types';
+import type { Annotation as ServerAnnotation } from '../../../functions/core/calendar/types';
+import type { CheckResult as ServerCheckResult } from '../../../functions/core/proofs/types';
 import type { ScheduleSlot as ServerScheduleSlot } from '../../../functions/core/jobs/slots/schedule-slots';
-import type { BackfillResult, JobHealth, JobRecord, ScheduleSlot, SnapshotItem, StatsResult } from '../../../functions/client/types';
 import { SLOT_FATES } from '../../../functions/client/types';
 import { slotFates } from '../../../functions/core/jobs/slots/schedule-slots';
 import { TERMINAL_STATUSES } from '../../../functions/client/types';
@@ -24,6 +26,8 @@ describe('client types', () => {
     expect(fits<JobHealth>()<ServerJobHealth>()).toBe(true);
     expect(fits<StatsResult>()<ServerStatsResult>()).toBe(true);
     expect(fits<SnapshotItem>()<ServerSnapshotItem>()).toBe(true);
+    expect(fits<Annotation>()<ServerAnnotation>()).toBe(true);
+    expect(fits<ProofCheck>()<ServerCheckResult>()).toBe(true);
     expect(fits<ScheduleSlot>()<ServerScheduleSlot>()).toBe(true);
   });
 

@@ -44,6 +44,7 @@ describe('parseConfig', () => {
     // Assess
     expect(config).toEqual({
       timezone: 'America/Los_Angeles',
+      calendar: { holidayTypes: ['public'] },
       weekStartsOn: 'monday',
       metrics: {},
       ratios: {},
@@ -84,7 +85,7 @@ describe('parseConfig', () => {
     // Assess
     expect(config.retention).toMatchObject({ jobsDays: 14, dailySnapshotsDays: 90, rawEventsDays: 30 });
     expect(config.sweeper).toEqual({ catchUpWindowDays: 7, maxCatchUpPerSweep: 2, settleMinutes: 10 });
-    expect(config.schedules['rollup-hourly']).toEqual({ job: 'rollup', expression: 'rate(1 hour)', enabled: true, period: 'none', params: {} });
+    expect(config.schedules['rollup-hourly']).toEqual({ job: 'rollup', expression: 'rate(1 hour)', enabled: true, period: 'none', params: {}, gate: 'on' });
     expect(config.checks).toEqual([
       {
         kind: 'trend',
@@ -338,7 +339,7 @@ describe('loadConfigFile', () => {
 
     // Assess
     expect(config.timezone).toBe('UTC');
-    expect(config.schedules['sweeper']).toEqual({ job: 'sweeper', expression: 'rate(5 minutes)', enabled: true, period: 'none', params: {} });
+    expect(config.schedules['sweeper']).toEqual({ job: 'sweeper', expression: 'rate(5 minutes)', enabled: true, period: 'none', params: {}, gate: 'on' });
   });
 
   it('reports a missing file with its full path', async () => {

@@ -63,6 +63,8 @@ describe('nightshift MCP server (in process, against a fake API)', () => {
         'get_stats',
         'get_proof',
         'explain_proof',
+        'annotate_days',
+        'list_annotations',
       ]);
       for (const tool of tools) {
         expect(tool.description?.length, tool.name).toBeGreaterThan(60);
@@ -70,7 +72,7 @@ describe('nightshift MCP server (in process, against a fake API)', () => {
         for (const [name, property] of Object.entries(tool.inputSchema.properties ?? {})) expect((property as { description?: string }).description, `${tool.name}.${name}`).toBeTruthy();
       }
       const readOnly = (tool: Tool) => tool.annotations?.readOnlyHint === true;
-      expect(tools.filter((tool) => !readOnly(tool)).map((tool) => tool.name)).toEqual(['run_job', 'run_script', 'run_script_events-summary', 'run_script_stats-report']);
+      expect(tools.filter((tool) => !readOnly(tool)).map((tool) => tool.name)).toEqual(['run_job', 'run_script', 'run_script_events-summary', 'run_script_stats-report', 'annotate_days']);
       const runScript = tools.find((tool) => tool.name === 'run_script')!;
       expect(runScript.inputSchema.properties!['script']).toMatchObject({ enum: ['events-summary', 'stats-report'] });
       expect((runScript.inputSchema.properties!['args'] as { anyOf: Array<{ title: string }> }).anyOf.map((schema) => schema.title)).toEqual(['events-summary', 'stats-report']);
