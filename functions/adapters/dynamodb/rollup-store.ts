@@ -21,6 +21,7 @@ import type {
   RollupStore,
   StoredContribution,
 } from '../../core/rollup/ports';
+import { metricDayKey } from '../../core/rollup/ports';
 import { StorageFailedError } from '../../core/storage/errors';
 import { NO_DIMS_SK, STATS_META_SK, rollupPk, statsSortKey } from './analytics-keys';
 import { mapConcurrent } from '../../core/map-concurrent';
@@ -230,6 +231,17 @@ export class DynamoDbRollupStore implements RollupStore {
     return { items, meta };
   }
 
+  async dayMetas(metricDays: readonly MetricDay[]): Promise<Map<string, DayMeta>> {
+    const byPk = new Map(metricDays.map((metricDay) => [rollupPk.stats(metricDay), metricDay]));
+    const items = await batchGet(this.client, this.tableName, [...byPk.keys()].map((pk) => ({ pk, sk: STATS_META_SK })), 'reading day metas');
+    const metas = new Map<string, DayMeta>();
+    for (const item of items) {
+      const metricDay = byPk.get(text(item, 'pk'));
+      if (metricDay) metas.set(metricDayKey(metricDay), metaOf(item, metricDay));
+    }
+    return metas;
+  }
+
   async writeDailyStats(metricDay: MetricDay, changes: DailyStatsChanges): Promise<void> {
     const pk = rollupPk.stats(metricDay);
     const requests: WriteRequest[] = [
@@ -344,6 +356,7 @@ function metaOf(item: Item, metricDay: MetricDay): DayMeta {
     groups: number(item, 'groups'),
     distinctGroups: number(item, 'distinctGroups'),
     events: number(item, 'events'),
+    ...(typeof item['sum'] === 'number' ? { sum: item['sum'] } : {}),
   };
 }
 

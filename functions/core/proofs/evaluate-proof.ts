@@ -71,6 +71,28 @@ export function baselineDays(day: string, points: number): readonly string[] {
   return days;
 }
 
+/**
+ * The other six weekdays of the baseline's weeks, one list per weekday (newest first): the days
+ * the trend check pools its spread over (`checkTrend`), the scored day's own weekday left out.
+ */
+export function spreadDays(day: string, points: number): readonly (readonly string[])[] {
+  const cacheKey = `${day}|${points}`;
+  let weekdays = spreadDaysCache.get(cacheKey);
+  if (!weekdays) {
+    // Calendar dates with no zone: plain UTC midnight arithmetic (a proof runs this per trend check).
+    const midnight = Date.parse(`${day}T00:00:00Z`);
+    weekdays = Array.from({ length: 6 }, (_, offset) =>
+      Array.from({ length: points }, (_, week) => new Date(midnight - (offset + 1 + 7 * week) * DAY_MS).toISOString().slice(0, 10)),
+    );
+    if (spreadDaysCache.size >= CACHE_LIMIT) spreadDaysCache.clear();
+    spreadDaysCache.set(cacheKey, weekdays);
+  }
+  return weekdays;
+}
+
+const DAY_MS = 86_400_000;
+const spreadDaysCache = new Map<string, readonly (readonly string[])[]>();
+
 /** Every (base metric, day) the checks read: the job fetches exactly these from the stats. */
 export function factsNeeded(config: NightshiftConfig, day: string): { metric: string; day: string }[] {
   const needed = new Map<string, { metric: string; day: string }>();
@@ -78,7 +100,8 @@ export function factsNeeded(config: NightshiftConfig, day: string): { metric: st
   for (const check of config.checks) {
     for (const subject of subjectsOf(check)) for (const metric of baseMetricsOf(config, subject)) add(metric, day);
     if (check.kind === 'trend') {
-      for (const earlier of baselineDays(day, check.baselinePoints)) for (const metric of baseMetricsOf(config, check.metric)) add(metric, earlier);
+      const spread = spreadDays(day, check.baselinePoints).flat();
+      for (const earlier of [...baselineDays(day, check.baselinePoints), ...spread]) for (const metric of baseMetricsOf(config, check.metric)) add(metric, earlier);
     }
   }
   return [...needed.values()].sort((a, b) => compare(`${a.metric}\u0001${a.day}`, `${b.metric}\u0001${b.day}`));
@@ -139,7 +162,7 @@ function runCheck(check: CheckConfig, input: ProofEvaluationInput, dayEnd: Date,
       return checkRange(check, dailyValue(config, check.metric, day, facts), isRatio(config, check.metric));
     case 'trend': {
       const calendar = input.calendar ?? emptyCalendar;
-      const candidates: BaselineCandidate[] = baselineDays(day, check.baselinePoints).map((earlier) => {
+      const candidate = (earlier: string): BaselineCandidate => {
         const exclusion = calendarExclusion(calendar, check.metric, day, earlier);
         return {
           day: earlier,
@@ -147,8 +170,10 @@ function runCheck(check: CheckConfig, input: ProofEvaluationInput, dayEnd: Date,
           earlierCritical: input.earlierCritical(check.metric, earlier),
           ...(exclusion ? { calendarExclusion: exclusion } : {}),
         };
-      });
-      const verdict = checkTrend(check, dailyValue(config, check.metric, day, facts), candidates, isRatio(config, check.metric));
+      };
+      const candidates = baselineDays(day, check.baselinePoints).map(candidate);
+      const otherWeekdays = spreadDays(day, check.baselinePoints).map((days) => days.map(candidate));
+      const verdict = checkTrend(check, dailyValue(config, check.metric, day, facts), candidates, isRatio(config, check.metric), otherWeekdays);
       return trendOnMarkedDay(verdict, calendar.marksOn(day, check.metric), calendar.newNormalSince(day, check.metric));
     }
     case 'freshness':

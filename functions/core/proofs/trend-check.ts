@@ -18,17 +18,18 @@ export interface BaselineCandidate {
  * z-score of the day against its same-weekday baseline. The baseline never holds the scored day
  * (candidates are earlier days), nor days without data, nor earlier critical days, nor points
  * that are critical outliers against the median of the others (zero where it is positive, or
- * off by `criticalChange`): a past outage must not drag the expectation down. σ is the
- * baseline's sample standard deviation widened by √(1 + 1/n) (the spread of a new day around a
- * mean estimated from n points), floored at `sigmaFloor` × |mean| and, for a ratio, at
- * the binomial √(p(1−p)/n) with p the baseline mean and n the day's denominator.
+ * off by `criticalChange`): a past outage must not drag the expectation down. σ is the larger
+ * of the baseline's sample standard deviation and the spread pooled over the other weekdays of
+ * the same weeks (`otherWeekdays`, scaled to the mean), widened by √(1 + 1/n) (the spread of a
+ * new day around a mean estimated from n points), floored at `sigmaFloor` × |mean| and, for a
+ * ratio, at the binomial √(p(1−p)/n) with p the baseline mean and n the day's denominator.
  *
  * Warn: |z| ≥ warnZ and |change| ≥ minChange. Critical: |z| ≥ criticalZ and |change| ≥
  * minChange, or |change| ≥ criticalChange, or 0 where the baseline median is positive. Only
  * deviations in `direction` count. Fewer than `minPoints` usable points: skipped
  * (`insufficient_history`), never scored as if the missing days were zero.
  */
-export function checkTrend(check: TrendCheck, observed: DailyValue, candidates: readonly BaselineCandidate[], ratio: boolean): CheckVerdict {
+export function checkTrend(check: TrendCheck, observed: DailyValue, candidates: readonly BaselineCandidate[], ratio: boolean, otherWeekdays: readonly (readonly BaselineCandidate[])[] = []): CheckVerdict {
   const baseline = buildBaseline(check, candidates);
   if (!observed.defined) {
     return { status: 'skipped', reason: observed.reason, message: undefinedRatioMessage(observed), observed: null, expected: null, score: null, baseline };
@@ -46,8 +47,13 @@ export function checkTrend(check: TrendCheck, observed: DailyValue, candidates: 
   const mean = average(values);
   const median = medianOf(values);
   const binomialFloor = ratio && observed.denominator !== undefined && observed.denominator > 0 ? Math.sqrt(Math.max(0, mean * (1 - mean)) / observed.denominator) : 0;
-  // A new day's spread around an estimated mean: the sample σ widened by √(1 + 1/n).
-  const predictive = sampleStdDev(values, mean) * Math.sqrt(1 + 1 / values.length);
+  // A new day's spread around an estimated mean: the σ widened by √(1 + 1/n). Six to eight
+  // same-weekday points estimate σ poorly (half the time well below the true one), so it is
+  // also estimated from every weekday of the same weeks (pooled relative spread) and the larger
+  // one counts: a quiet stretch of one weekday no longer makes an ordinary day look extreme.
+  const pooled = pooledRelativeSpread(check, [candidates, ...otherWeekdays]);
+  const spread = Math.max(sampleStdDev(values, mean), pooled === undefined ? 0 : pooled * Math.abs(mean));
+  const predictive = spread * Math.sqrt(1 + 1 / values.length);
   const sigma = Math.max(predictive, check.sigmaFloor * Math.abs(mean), binomialFloor);
   const z = sigma > 0 ? (value - mean) / sigma : value === mean ? 0 : Math.sign(value - mean) * Infinity;
   const change = mean !== 0 ? (value - mean) / Math.abs(mean) : value === 0 ? 0 : Math.sign(value) * Infinity;
@@ -78,10 +84,10 @@ function buildBaseline(check: TrendCheck, candidates: readonly BaselineCandidate
     else if (candidate.earlierCritical) excluded.push({ day: candidate.day, reason: 'earlier_critical' });
     else usable.push({ day: candidate.day, value: value.value });
   }
-  const used = usable.filter((point, index) => {
-    const others = usable.filter((_, other) => other !== index).map((p) => p.value);
-    if (others.length === 0) return true;
-    const median = medianOf(others);
+  const sorted = usable.map((point) => point.value).sort((a, b) => a - b);
+  const used = usable.filter((point) => {
+    if (sorted.length < 2) return true;
+    const median = medianWithout(sorted, sorted.indexOf(point.value));
     const outlier = median > 0 && (point.value === 0 || Math.abs(point.value - median) / median >= check.criticalChange);
     if (outlier) excluded.push({ day: point.day, reason: 'outlier' });
     return !outlier;
@@ -89,6 +95,35 @@ function buildBaseline(check: TrendCheck, candidates: readonly BaselineCandidate
   excluded.sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0));
   return { days: candidates.map((candidate) => candidate.day), used, excluded, mean: null, median: null, sigma: null };
 }
+
+/**
+ * The day-to-day spread of the metric relative to its weekday's level, pooled over the weekdays
+ * of the baseline weeks: each weekday's usable points (the same exclusions as the baseline) as
+ * relative deviations from their own median, and their median absolute deviation scaled to a
+ * normal σ (× 1.4826, × √(N / (N − weekdays)) for the medians estimated). Robust on purpose:
+ * a holiday or an incident the calendar and the earlier proofs do not know of, on another
+ * weekday, must not widen every day's band. Undefined with fewer than two weekdays or
+ * `MIN_POOLED_DEGREES` degrees of freedom (the same-weekday σ stands alone then).
+ */
+function pooledRelativeSpread(check: TrendCheck, weekdays: readonly (readonly BaselineCandidate[])[]): number | undefined {
+  const deviations: number[] = [];
+  let groups = 0;
+  for (const candidates of weekdays) {
+    const values = buildBaseline(check, candidates).used.map((point) => point.value);
+    if (values.length < 2) continue;
+    const center = medianOf(values);
+    if (center === 0) continue;
+    for (const value of values) deviations.push(Math.abs((value - center) / center));
+    groups += 1;
+  }
+  const degrees = deviations.length - groups;
+  if (groups < 2 || degrees < MIN_POOLED_DEGREES) return undefined;
+  return MAD_TO_SIGMA * medianOf(deviations) * Math.sqrt(deviations.length / degrees);
+}
+
+/** A normal distribution's σ over its median absolute deviation. */
+const MAD_TO_SIGMA = 1.4826;
+const MIN_POOLED_DEGREES = 12;
 
 /** Values outside this band (in the checked direction) are at least a warn. */
 function expectedBand(check: TrendCheck, mean: number, sigma: number): ExpectedBand {
@@ -107,6 +142,14 @@ export function medianOf(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+/** The median of a sorted list with the value at `skip` left out (the list has two or more values). */
+function medianWithout(sorted: readonly number[], skip: number): number {
+  const at = (index: number) => sorted[index < skip ? index : index + 1] ?? 0;
+  const length = sorted.length - 1;
+  const middle = Math.floor(length / 2);
+  return length % 2 === 1 ? at(middle) : (at(middle - 1) + at(middle)) / 2;
 }
 
 function sampleStdDev(values: readonly number[], mean: number): number {

@@ -78,6 +78,8 @@ export interface DayMeta extends MetricDay {
   /** Distinct dims groups before the cardinality cap. */
   distinctGroups: number;
   events: number;
+  /** The sum of the day's values, every group's (the overflow's too); absent on days last recomputed before it was kept. */
+  sum?: number;
 }
 
 export interface DailyStatsChanges {
@@ -148,8 +150,12 @@ export interface RollupStore extends WrittenHours, RollupBacklog {
   /** Clears these marks (read before their hours were recomputed); marks made since stay. */
   clearPending(marks: readonly PendingMark[]): Promise<void>;
   dailyStats(metricDay: MetricDay): Promise<{ items: DailyStat[]; meta: DayMeta | undefined }>;
+  /** Only the meta items of these metric-days (batched), keyed by `metricDayKey`; days without stats are missing. */
+  dayMetas(metricDays: readonly MetricDay[]): Promise<Map<string, DayMeta>>;
   writeDailyStats(metricDay: MetricDay, changes: DailyStatsChanges): Promise<void>;
 }
+
+export const metricDayKey = ({ metric, day }: MetricDay): string => `${metric}\u0001${day}`;
 
 /** What the stats query needs: a metric-day's stats items (no meta). */
 export interface StatsReader {

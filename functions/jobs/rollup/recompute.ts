@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { OTHER_DIMS, OTHER_DIMS_KEY, addTotals, dimsOfKey, mergeGroup, sameTotals, splitGroupKey, type GroupTotals } from '../../core/rollup/groups';
-import type { DailyStat, DayMeta, HourKey, HourPartial, HourSummary, MetricDay, RollupStore } from '../../core/rollup/ports';
+import { metricDayKey, type DailyStat, type DayMeta, type HourKey, type HourPartial, type HourSummary, type MetricDay, type RollupStore } from '../../core/rollup/ports';
 import { parsePeriodKey } from '../../core/time/periods';
 import { hourStartMs } from './hours';
 
@@ -8,8 +8,6 @@ import { hourStartMs } from './hours';
  * The recomputations after absorbing: each is a pure function of what is stored, written as
  * overwrites, so repeating one (after a crash, or twice) gives the same items.
  */
-
-export const metricDayId = ({ metric, day }: MetricDay): string => `${metric}\u0001${day}`;
 
 export interface HourRecomputation {
   summary: HourSummary;
@@ -38,7 +36,7 @@ export async function recomputeHour(store: RollupStore, hour: HourKey, previous:
     summary.unknownMetric += contribution.unknownMetric;
     for (const [key, totals] of contribution.groups) {
       const { day, metric, dimsKey } = splitGroupKey(key);
-      const id = metricDayId({ metric, day });
+      const id = metricDayKey({ metric, day });
       let partial = partials.get(id);
       if (!partial) {
         partial = { metric, day, hour, groups: new Map(), events: 0, updatedAt: summary.updatedAt };
@@ -50,7 +48,7 @@ export async function recomputeHour(store: RollupStore, hour: HourKey, previous:
   }
   summary.partials = [...partials.values()].map(({ metric, day }) => ({ metric, day })).sort(compareMetricDays);
   await store.putPartials([...partials.values()]);
-  const gone = (previous?.partials ?? []).filter((metricDay) => !partials.has(metricDayId(metricDay)));
+  const gone = (previous?.partials ?? []).filter((metricDay) => !partials.has(metricDayKey(metricDay)));
   if (gone.length > 0) await store.deletePartials(gone.map((metricDay) => ({ hour, metricDay })));
   return { summary, touched: [...summary.partials, ...gone], counted };
 }
@@ -98,6 +96,7 @@ export async function recomputeDay(store: RollupStore, metricDay: MetricDay, opt
           groups: wanted.length,
           distinctGroups: totals.size,
           events,
+          sum: [...totals.values()].reduce((total, group) => total + group.sum, 0),
         };
   if (put.length > 0 || remove.length > 0 || metaChanged(stored.meta, meta)) {
     await store.writeDailyStats(metricDay, { put, delete: remove, meta });
@@ -141,6 +140,7 @@ function metaChanged(before: DayMeta | undefined, after: DayMeta | undefined): b
     before.groups !== after.groups ||
     before.distinctGroups !== after.distinctGroups ||
     before.events !== after.events ||
+    before.sum !== after.sum ||
     before.hoursWithData.join() !== after.hoursWithData.join()
   );
 }

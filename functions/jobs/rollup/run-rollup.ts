@@ -5,7 +5,8 @@ import { absorbInPartitions, type FannedOutAbsorb, type PartitionRunner } from '
 import { PhaseTimings, type RollupPhase } from './phase-timings';
 import { planHours } from './hours';
 import type { RollupParams } from './params';
-import { compareMetricDays, metricDayId, recomputeDay, recomputeHour, versionId, type DayRecomputation } from './recompute';
+import { metricDayKey } from '../../core/rollup/ports';
+import { compareMetricDays, recomputeDay, recomputeHour, versionId, type DayRecomputation } from './recompute';
 
 export interface RollupInput extends AbsorbingRunInput {
   params: RollupParams;
@@ -127,7 +128,7 @@ export async function runRollup(input: RollupInput): Promise<RollupReport> {
       return recomputeHour(store, hour, previous.get(hour), clock.now());
     });
     const metricDays = new Map<string, MetricDay>();
-    for (const result of recomputed) for (const metricDay of result.touched) metricDays.set(metricDayId(metricDay), metricDay);
+    for (const result of recomputed) for (const metricDay of result.touched) metricDays.set(metricDayKey(metricDay), metricDay);
     return { summaries: recomputed.map((result) => result.summary), touched: [...metricDays.values()].sort(compareMetricDays), counted: new Set(recomputed.flatMap((result) => [...result.counted])) };
   });
 

@@ -121,13 +121,15 @@ describe('the proof of a day', () => {
     expect(sessions?.status).toBe('critical');
   });
 
-  it('reads only the scored day and the same-weekday baseline days', () => {
+  it('reads only the scored day and the eight weeks before it (the same weekday for the baseline, every weekday for the spread)', () => {
     // Act
     const needed = factsNeeded(proofConfig([...demoChecks]), DAY);
 
     // Assess
     const days = [...new Set(needed.map((n) => n.day))].sort();
-    expect(days).toEqual([...baselineDays(DAY, 8)].reverse().concat(DAY));
+    const eightWeeks = Array.from({ length: 56 }, (_, index) => new Date(Date.parse(`${DAY}T00:00:00Z`) - (56 - index) * 86_400_000).toISOString().slice(0, 10));
+    expect(days).toEqual([...eightWeeks, DAY]);
+    expect(days).toEqual(expect.arrayContaining([...baselineDays(DAY, 8)]));
     expect(new Set(needed.map((n) => n.metric))).toEqual(new Set(['orders', 'revenue', 'sessions']));
     expect(proofKey(DAY)).toBe('sampling-proofs/sampling-proof-20261122.json');
   });

@@ -29,11 +29,11 @@ describe('sampling-proof quality (fixed seed, small)', () => {
     expect(recall('level_shift', '-20% x7d')).toBeGreaterThanOrEqual(0.8);
   });
 
-  it('stays under 1 false warn and 0.1 false critical per metric-month on ordinary days of clean series', () => {
-    // Assess
+  it('stays under 0.5 false warn and 0.02 false critical per metric-month on ordinary days of clean series', () => {
+    // Assess: the same-weekday σ alone (before the pooled spread) gave 0.047 false criticals here.
     expect(report.clean.metricMonths).toBeGreaterThan(100);
-    expect(report.ordinaryDays.falseWarnsPerMetricMonth).toBeLessThanOrEqual(1);
-    expect(report.ordinaryDays.falseCriticalsPerMetricMonth).toBeLessThanOrEqual(0.1);
+    expect(report.ordinaryDays.falseWarnsPerMetricMonth).toBeLessThanOrEqual(0.5);
+    expect(report.ordinaryDays.falseCriticalsPerMetricMonth).toBeLessThanOrEqual(0.02);
     // Holiday dips are unlabelled and do get flagged: they stay within twice the target.
     expect(report.clean.falseWarnsPerMetricMonth).toBeLessThanOrEqual(1);
     expect(report.clean.falseCriticalsPerMetricMonth).toBeLessThanOrEqual(0.2);

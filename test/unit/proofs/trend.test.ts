@@ -165,3 +165,55 @@ describe('trend check baseline', () => {
     expect(tomorrow.status).toBe('pass');
   });
 });
+
+describe('trend check spread pooled over the weekdays of the baseline weeks', () => {
+  /** Six other weekdays' candidates, 8 weeks each, swinging ±`swing` around their level. */
+  function otherWeekdays(level: number, swing: number): BaselineCandidate[][] {
+    return Array.from({ length: 6 }, (_, weekday) => baseline(Array.from({ length: 8 }, (_, week) => level * (1 + (week % 2 === 0 ? swing : -swing)) * (1 + weekday / 10))));
+  }
+
+  it('does not call an ordinary day critical when its own weekday happened to be quiet but the metric swings ±6% day to day', () => {
+    // Prepare: eight same-weekday points within ±0.5% (a sample σ well under the floor), the
+    // other weekdays of the same weeks ±6%; the day is 12% up.
+    const quiet = baseline([1000, 1005, 995, 1002, 998, 1004, 996, 1000]);
+    const check = parsedCheck({ kind: 'trend', metric: 'sessions' });
+
+    // Act
+    const alone = checkTrend(check, value(1120), quiet, false);
+    const pooled = checkTrend(check, value(1120), quiet, false, otherWeekdays(1000, 0.06));
+
+    // Assess: alone, σ is the 2% floor (z 6, critical); pooled, σ is the metric's ±6% (z < 3)
+    expect(alone.status).toBe('critical');
+    expect(pooled.status).toBe('pass');
+    expect(pooled.baseline?.sigma).toBeGreaterThan(60);
+  });
+
+  it('keeps the same-weekday σ when it is the wider one, and still flags a real drop', () => {
+    // Prepare: the other weekdays are steady (±1%), the scored weekday itself swings ±5%.
+    const swinging = baseline([1050, 950, 1050, 950, 1050, 950, 1050, 950]);
+    const check = parsedCheck({ kind: 'trend', metric: 'sessions' });
+
+    // Act
+    const ordinary = checkTrend(check, value(1100), swinging, false, otherWeekdays(1000, 0.01));
+    const drop = checkTrend(check, value(600), swinging, false, otherWeekdays(1000, 0.01));
+
+    // Assess
+    expect(ordinary.status).toBe('pass');
+    expect(ordinary.baseline?.sigma).toBeCloseTo(53.45 * Math.sqrt(1 + 1 / 8), 0);
+    expect([drop.status, drop.reason]).toEqual(['critical', 'critical_z']);
+  });
+
+  it('pools only usable points: a past outage on another weekday does not widen σ', () => {
+    // Prepare: steady weekdays (±1%), one of them with a zero day (an outage) in its weeks.
+    const weekdays = otherWeekdays(1000, 0.01);
+    weekdays[2]![3] = { ...weekdays[2]![3]!, value: value(0) };
+    const check = parsedCheck({ kind: 'trend', metric: 'sessions' });
+
+    // Act
+    const verdict = checkTrend(check, value(1150), flat, false, weekdays);
+
+    // Assess: σ is the 2% floor of 1000 (the pooled ±1% is below it), so +15% is critical
+    expect(verdict.baseline?.sigma).toBe(20);
+    expect(verdict.status).toBe('critical');
+  });
+});
