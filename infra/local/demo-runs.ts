@@ -114,13 +114,19 @@ async function queueAfterRollups(deps: JobDependencies, rollups: DemoRuns['rollu
       refused.push(`${what}: ${describeError(error).message}`);
     }
   };
+  const proofIds: string[] = [];
   if (next.proofs) {
     const { from, to } = next.proofs;
     await attempt(`sampling proofs ${from}..${to}`, async () => {
       const result = await backfill(deps, { entry: catalogEntry('sampling-proof'), from, to, onlyMissing: true, triggeredBy: TRIGGER.triggeredBy });
+      proofIds.push(...result.queued.map((queuedRun) => queuedRun.jobId));
       return `(${result.queued.length} queued${result.skipped.length > 0 ? `, ${result.skipped.length} already there` : ''})`;
     });
   }
+  // Snapshots and the export are gated on the proofs of the days they cover: queued after the
+  // proofs have ended, they are held or published by the same rule every time (the demo's
+  // export covers the planted critical days, so it is held until someone releases it).
+  for (const id of proofIds) await waitForEnd(deps, id);
   for (const [kind, period] of [['daily', next.dailySnapshot], ['weekly', next.weeklySnapshot]] as const) {
     if (period === undefined) continue;
     await attempt(`${kind} snapshot ${period}`, async () => (await submitRun(deps, { entry: catalogEntry('snapshot'), ...TRIGGER, params: {}, period })).job.id);

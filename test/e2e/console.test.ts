@@ -78,8 +78,11 @@ describe('demo data on the first start', () => {
       ['succeeded', 'backfill', { from, to: daysBefore(to ?? '', DEMO_DAYS - 31) }],
       ['succeeded', 'backfill', { from: daysBefore(to ?? '', DEMO_DAYS - 32), to }],
     ]);
-    expect(byType('snapshot').map((job) => [job.period, job.status]).sort()).toEqual([[dailySnapshot, 'succeeded'], [weeklySnapshot, 'succeeded']].sort());
-    expect(byType('export').map((job) => [job.status, job.summary.rows > 0, job.artifacts.length])).toEqual([['succeeded', true, 1]]);
+    // Snapshots and the export are gated on the proofs of their days (queued after the proofs):
+    // a snapshot is held exactly when a day it covers has a critical proof.
+    const heldWhenCritical = (job: any) => (Object.values(job.summary.proofs ?? {}).includes('critical') ? 'held' : 'succeeded');
+    expect(byType('snapshot').map((job) => [job.period, job.status]).sort()).toEqual(byType('snapshot').map((job) => [job.period, heldWhenCritical(job)]).sort());
+    expect(byType('snapshot').map((job) => job.period).sort()).toEqual([dailySnapshot, weeklySnapshot].sort());
     expect(script).toMatchObject({ type: 'script-run', status: 'succeeded', params: { script: 'events-summary' } });
     expect(script.artifacts.map((artifact: any) => artifact.name).sort()).toEqual(['output/groups.csv', 'output/summary.json', 'stderr.log', 'stdout.log']);
     expect(logs.available).toBe(true);
@@ -102,6 +105,9 @@ describe('demo data on the first start', () => {
     expect(check(bulkOrder, 'trend:revenue').attribution.contributors[0]).toMatchObject({ segment: 'store=la-venice, channel=web', hours: ['11:00–12:00'] });
     const skippedTrends = [...artifacts.values()].flatMap((proof) => proof.checks.filter((c: any) => c.kind === 'trend' && c.status === 'skipped').map((c: any) => `${proof.date} ${c.id}`));
     expect(skippedTrends).toEqual([]);
+    // The export covers the two critical days: held, its object under quarantine/ until released.
+    expect(byType('export').map((job) => [job.status, job.summary.rows > 0, [...job.summary.heldFor].sort()])).toEqual([['held', true, [bulkOrder, appOutage].sort()]]);
+    expect(byType('export')[0].artifacts.map((artifact: any) => artifact.key.startsWith('quarantine/'))).toEqual([true]);
     const runStatus = { pass: 'succeeded', warn: 'warning', critical: 'failed' } as Record<string, string>;
     expect(byType('sampling-proof').map((job) => [job.period, job.status]).sort()).toEqual(proofs.map((proof) => [proof.date, runStatus[proof.status]]));
 

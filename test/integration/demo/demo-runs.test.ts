@@ -52,12 +52,17 @@ describe('the demo runs (infra/local/demo-runs.ts)', () => {
     const again = await eventually('the skipped rollup queued again', () => (invoked('rollup').length === 3 ? invoked('rollup')[2] : undefined));
     const beforeTheRetryEnded = invoker.invocations.length;
     await succeed(await record(again.jobId));
+    const proofRuns = await eventually('the proofs queued', () => (invoked('sampling-proof').length === 14 ? invoked('sampling-proof') : undefined));
+    const gatedBeforeTheProofsEnded = invoked('snapshot').length + invoked('export').length;
+    for (const invocation of proofRuns) await succeed(await record(invocation.jobId));
     await runs.followUp;
 
     // Assess
     expect(runs.rollups.map(({ from, to }) => `${from}..${to}`)).toEqual(['2026-10-29..2026-11-23', '2026-09-28..2026-10-28']);
     expect(queuedFirst).toEqual(['rollup', 'rollup', 'script-run']);
     expect(beforeTheRetryEnded).toBe(4);
+    // Snapshots and the export are gated on the proofs: queued only once every proof has ended.
+    expect(gatedBeforeTheProofsEnded).toBe(0);
     const retried = await record(again.jobId);
     expect(retried).toMatchObject({ type: 'rollup', trigger: 'backfill', triggeredBy: 'demo-data', params: { from: '2026-10-29', to: '2026-11-23' } });
     expect(invoked('sampling-proof')).toHaveLength(14);
@@ -86,7 +91,18 @@ describe('the demo runs (infra/local/demo-runs.ts)', () => {
     const again = await eventually('the timed-out rollup queued again', () => (rollups().length === 2 ? rollups()[1] : undefined));
     const retried = await deps.ledger.transition(await record(again.jobId), ['queued'], 'running', { startedAt: deps.clock.now().toISOString(), deadlineAt: '2026-11-23T21:00:00.000Z' });
     await deps.ledger.transition(retried, ['running'], 'succeeded', { finishedAt: deps.clock.now().toISOString(), durationMs: 1 });
-    await runs.followUp;
+    // The proofs it queued (those the first test left are already there) end as the follow-up waits.
+    let followedUp = false;
+    void runs.followUp.then(() => (followedUp = true));
+    while (!followedUp) {
+      for (const invocation of invoker.invocations.filter((candidate) => candidate.type === 'sampling-proof')) {
+        const proof = await record(invocation.jobId);
+        if (proof.status !== 'queued') continue;
+        const started = await deps.ledger.transition(proof, ['queued'], 'running', { startedAt: deps.clock.now().toISOString(), deadlineAt: '2026-11-23T21:00:00.000Z' });
+        await deps.ledger.transition(started, ['running'], 'succeeded', { finishedAt: deps.clock.now().toISOString(), durationMs: 1 });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
 
     // Assess
     expect(lines[0]).toBe(`Demo data: rollup ${first.id} (2026-11-01..2026-11-23) ran out of time (a busy machine?); running it again, from where it stopped.`);
