@@ -111,6 +111,8 @@ describe('stateful stack: artifacts bucket', () => {
       'scripts/': 30,
       'events/': 45,
       'runs/': 90,
+      // Held outputs live as long as run records: a release needs its run.
+      'quarantine/': 90,
     };
     // Act
     const rules = (onlyResource(stateful, 'AWS::S3::Bucket').Properties['LifecycleConfiguration'] as { Rules: Json[] }).Rules;

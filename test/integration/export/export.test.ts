@@ -59,7 +59,9 @@ describe('export job', () => {
     expect(rows).toHaveLength(5 * METRICS.length);
     const size = Buffer.byteLength(await storage.artifactStore.getText(key));
     expect(run.artifacts).toEqual([{ name: key.slice('exports/'.length), key, size, contentType: 'text/csv; charset=utf-8' }]);
-    expect(run.summary).toEqual({ rows: rows.length, bytes: size, key, from: '2026-11-17', to: '2026-11-21', days: 5, format: 'csv', source: 'stats', metrics: METRICS, groupBy: [] });
+    // Each day it covers with its proof status (none proven here): what the gate judged.
+    const unproven = Object.fromEntries(WEEK.slice(1, 6).map((day) => [day, 'unproven']));
+    expect(run.summary).toEqual({ rows: rows.length, bytes: size, key, from: '2026-11-17', to: '2026-11-21', days: 5, format: 'csv', source: 'stats', metrics: METRICS, groupBy: [], proofs: unproven });
   });
 
   it('groups by the kept dimensions asked for, in CSV and JSON, with absent values as empty cells', async () => {
