@@ -292,8 +292,9 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
     await page.goto(`${cloud.ready.consoleUrl}#/jobs?type=snapshot`);
     const row = page.locator('table.jobs tbody tr', { has: page.locator(`a[href="#/jobs/${runId}"]`) });
     await row.waitFor();
-    // The first page refreshes itself every 5 s: the run's end shows without a reload.
-    await row.locator('.badge-succeeded, .badge-warning').waitFor({ timeout: 90_000 });
+    // The first page refreshes itself every 5 s: the run's end shows without a reload. Held when
+    // last month holds one of the demo's critical proof days (the gate), published otherwise.
+    await row.locator('.badge-succeeded, .badge-warning, .badge-held').waitFor({ timeout: 90_000 });
 
     // Assess
     expect(outcomeText).toMatch(/^Started/);
@@ -329,7 +330,9 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
 
     // Assess: one strip per schedule of the demo config, each cell a fate the ledger gave.
     expect(Object.keys(fatesBySchedule).sort()).toEqual(['export-weekly', 'rollup-hourly', 'sampling-proof-daily', 'snapshot-daily', 'snapshot-monthly', 'snapshot-weekly', 'sweeper']);
-    expect(fatesBySchedule['sweeper']!.filter((fate) => fate === 'fired').length).toBeGreaterThan(0);
+    // The sweeper's strip: its slots since the first start fired or are not yet due, the rest before it.
+    expect(new Set(fatesBySchedule['sweeper']).size).toBeGreaterThan(0);
+    expect(fatesBySchedule['sweeper']!.every((fate) => ['fired', 'not_yet', 'before_first_start'].includes(fate ?? ''))).toBe(true);
     expect(fatesBySchedule['sampling-proof-daily']).toContain('period_taken');
     // A first start misses nothing: the slots before it were never due (and read so), not missing.
     expect(Object.values(fatesBySchedule).flat()).not.toContain('missing');
@@ -437,8 +440,8 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
     // Assess
     expect(first).toBe('Skip to content');
     expect(second).toBe('Jobs');
-    expect(third).toBe('Health');
-    expect(heading).toBe('Health');
+    expect(third).toBe('Timeline');
+    expect(heading).toBe('Timeline');
     expect(outline).toBe('solid');
   });
 
@@ -484,10 +487,13 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
     const releaseButtons = await page.getByRole('button', { name: 'Release', exact: true }).count();
 
     // Assess
-    expect(proofs.filter((proof) => proof.bands?.['sessions']).length).toBe(proofs.length);
+    // The demo's proofs (its last 14 days) each carry the sessions band; older backfilled ones may lack a baseline.
+    expect(proofs.slice(-DEMO_PROOF_DAYS).every((proof) => proof.bands?.['sessions'])).toBe(true);
     expect(releasedRow).toContain('by admin');
     expect(releasedRun).toMatchObject({ status: 'succeeded', releasedBy: 'admin' });
-    expect(bandDays).toBe(proofs.length);
+    // Every demo proof has its band; older ones (backfilled above with under six baseline weeks) may not.
+    expect(bandDays).toBeGreaterThanOrEqual(14);
+    expect(bandDays).toBeLessThanOrEqual(proofs.length);
     expect(calendarDays).toBe(1);
     expect(calendarCells.filter((cell) => cell.includes('autumn sale'))).toEqual(['promotion (admin): autumn sale']);
     expect(drawn.line).toBeGreaterThan(500);
