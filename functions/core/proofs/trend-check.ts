@@ -18,11 +18,12 @@ export interface BaselineCandidate {
  * z-score of the day against its same-weekday baseline. The baseline never holds the scored day
  * (candidates are earlier days), nor days without data, nor earlier critical days, nor points
  * that are critical outliers against the median of the others (zero where it is positive, or
- * off by `criticalChange`): a past outage must not drag the expectation down. σ is the larger
- * of the baseline's sample standard deviation and the spread pooled over the other weekdays of
- * the same weeks (`otherWeekdays`, scaled to the mean), widened by √(1 + 1/n) (the spread of a
- * new day around a mean estimated from n points), floored at `sigmaFloor` × |mean| and, for a
- * ratio, at the binomial √(p(1−p)/n) with p the baseline mean and n the day's denominator.
+ * off by `criticalChange`): a past outage must not drag the expectation down. σ combines the
+ * baseline's sample variance with the spread pooled over the other weekdays of the same weeks
+ * (`otherWeekdays`, scaled to the mean), each weighted by its degrees of freedom (`spreadOf`),
+ * widened by √(1 + 1/n) (the spread of a new day around a mean estimated from n points), floored
+ * at `sigmaFloor` × |mean| and, for a ratio, at the binomial √(p(1−p)/n) with p the baseline
+ * mean and n the day's denominator.
  *
  * Warn: |z| ≥ warnZ and |change| ≥ minChange. Critical: |z| ≥ criticalZ and |change| ≥
  * minChange, or |change| ≥ criticalChange, or 0 where the baseline median is positive. Only
@@ -47,12 +48,8 @@ export function checkTrend(check: TrendCheck, observed: DailyValue, candidates: 
   const mean = average(values);
   const median = medianOf(values);
   const binomialFloor = ratio && observed.denominator !== undefined && observed.denominator > 0 ? Math.sqrt(Math.max(0, mean * (1 - mean)) / observed.denominator) : 0;
-  // A new day's spread around an estimated mean: the σ widened by √(1 + 1/n). Six to eight
-  // same-weekday points estimate σ poorly (half the time well below the true one), so it is
-  // also estimated from every weekday of the same weeks (pooled relative spread) and the larger
-  // one counts: a quiet stretch of one weekday no longer makes an ordinary day look extreme.
-  const pooled = pooledRelativeSpread(check, [candidates, ...otherWeekdays]);
-  const spread = Math.max(sampleStdDev(values, mean), pooled === undefined ? 0 : pooled * Math.abs(mean));
+  // A new day's spread around an estimated mean: the σ widened by √(1 + 1/n).
+  const spread = spreadOf(values, mean, pooledRelativeSpread(check, otherWeekdays));
   const predictive = spread * Math.sqrt(1 + 1 / values.length);
   const sigma = Math.max(predictive, check.sigmaFloor * Math.abs(mean), binomialFloor);
   const z = sigma > 0 ? (value - mean) / sigma : value === mean ? 0 : Math.sign(value - mean) * Infinity;
@@ -96,16 +93,43 @@ function buildBaseline(check: TrendCheck, candidates: readonly BaselineCandidate
   return { days: candidates.map((candidate) => candidate.day), used, excluded, mean: null, median: null, sigma: null };
 }
 
+/** A relative spread and the degrees of freedom it is worth. */
+interface PooledSpread {
+  relative: number;
+  degrees: number;
+}
+
 /**
- * The day-to-day spread of the metric relative to its weekday's level, pooled over the weekdays
- * of the baseline weeks: each weekday's usable points (the same exclusions as the baseline) as
- * relative deviations from their own median, and their median absolute deviation scaled to a
- * normal σ (× 1.4826, × √(N / (N − weekdays)) for the medians estimated). Robust on purpose:
- * a holiday or an incident the calendar and the earlier proofs do not know of, on another
- * weekday, must not widen every day's band. Undefined with fewer than two weekdays or
- * `MIN_POOLED_DEGREES` degrees of freedom (the same-weekday σ stands alone then).
+ * The day-to-day spread around the baseline mean. Eight same-weekday points estimate σ poorly:
+ * with 7 degrees of freedom an ordinary day reaches |z| ≥ 5 with probability 0.16% (Student's
+ * t₇), about 0.05 false criticals per metric-month; the other weekdays of the same weeks hold
+ * about 42 more (at ~22 in all, 0.005%). Two independent estimates of one variance combine with the least variance when each is
+ * weighted by its degrees of freedom (the pooled variance of a two-sample t-test; as a prior, an
+ * empirical-Bayes moderated variance): σ² = (d_w s_w² + d_p s_p²) / (d_w + d_p), with d_w = n − 1
+ * and d_p the pooled points' degrees of freedom × `MAD_EFFICIENCY` (the pooled spread is a median
+ * absolute deviation, worth a standard deviation from 37% as many normal points). A weekday that
+ * is really quieter or noisier still moves its own band, by its share of the evidence.
  */
-function pooledRelativeSpread(check: TrendCheck, weekdays: readonly (readonly BaselineCandidate[])[]): number | undefined {
+function spreadOf(values: readonly number[], mean: number, pooled: PooledSpread | undefined): number {
+  const sameWeekday = sampleStdDev(values, mean);
+  if (pooled === undefined) return sameWeekday;
+  const sameDegrees = values.length - 1;
+  const pooledDegrees = pooled.degrees * MAD_EFFICIENCY;
+  const pooledSpread = pooled.relative * Math.abs(mean);
+  return Math.sqrt((sameDegrees * sameWeekday ** 2 + pooledDegrees * pooledSpread ** 2) / (sameDegrees + pooledDegrees));
+}
+
+/**
+ * The day-to-day spread of the metric relative to its weekday's level, pooled over the other
+ * weekdays of the baseline weeks: each weekday's usable points (the same exclusions as the
+ * baseline) as relative deviations from their own median, and their median absolute deviation
+ * scaled to a normal σ (× 1.4826, × √(N / (N − weekdays)) for the medians estimated), worth
+ * N − weekdays degrees of freedom before the MAD's efficiency. Robust on purpose: a holiday or
+ * an incident the calendar and the earlier proofs do not know of, on another weekday, must not
+ * widen every day's band. Undefined with fewer than two weekdays or `MIN_POOLED_DEGREES` degrees
+ * of freedom (the same-weekday σ stands alone then).
+ */
+function pooledRelativeSpread(check: TrendCheck, weekdays: readonly (readonly BaselineCandidate[])[]): PooledSpread | undefined {
   const deviations: number[] = [];
   let groups = 0;
   for (const candidates of weekdays) {
@@ -118,11 +142,13 @@ function pooledRelativeSpread(check: TrendCheck, weekdays: readonly (readonly Ba
   }
   const degrees = deviations.length - groups;
   if (groups < 2 || degrees < MIN_POOLED_DEGREES) return undefined;
-  return MAD_TO_SIGMA * medianOf(deviations) * Math.sqrt(deviations.length / degrees);
+  return { relative: MAD_TO_SIGMA * medianOf(deviations) * Math.sqrt(deviations.length / degrees), degrees };
 }
 
 /** A normal distribution's σ over its median absolute deviation. */
 const MAD_TO_SIGMA = 1.4826;
+/** The median absolute deviation's asymptotic efficiency at the normal, relative to the standard deviation (Huber & Ronchetti, Robust Statistics). */
+const MAD_EFFICIENCY = 0.37;
 const MIN_POOLED_DEGREES = 12;
 
 /** Values outside this band (in the checked direction) are at least a warn. */

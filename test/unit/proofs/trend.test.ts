@@ -188,19 +188,41 @@ describe('trend check spread pooled over the weekdays of the baseline weeks', ()
     expect(pooled.baseline?.sigma).toBeGreaterThan(60);
   });
 
-  it('keeps the same-weekday σ when it is the wider one, and still flags a real drop', () => {
+  /** σ² weighted by degrees of freedom: 7 same-weekday, 42 pooled × 0.37 (a MAD's efficiency), widened by √(1 + 1/8). */
+  const combined = (sameWeekday: number, pooled: number) => Math.sqrt((7 * sameWeekday ** 2 + 42 * 0.37 * pooled ** 2) / (7 + 42 * 0.37)) * Math.sqrt(1 + 1 / 8);
+  /** The pooled σ of `otherWeekdays(1000, swing)`: MAD × 1.4826 × √(48 / 42) of a relative ±swing. */
+  const pooledOf = (swing: number) => 1000 * swing * 1.4826 * Math.sqrt(48 / 42);
+
+  it('keeps a wider band for a weekday that really swings more than the others, and still flags a real drop', () => {
     // Prepare: the other weekdays are steady (±1%), the scored weekday itself swings ±5%.
     const swinging = baseline([1050, 950, 1050, 950, 1050, 950, 1050, 950]);
     const check = parsedCheck({ kind: 'trend', metric: 'sessions' });
 
     // Act
-    const ordinary = checkTrend(check, value(1100), swinging, false, otherWeekdays(1000, 0.01));
+    const ordinary = checkTrend(check, value(1080), swinging, false, otherWeekdays(1000, 0.01));
     const drop = checkTrend(check, value(600), swinging, false, otherWeekdays(1000, 0.01));
 
-    // Assess
+    // Assess: σ lies between the pooled ±1.7% and the weekday's own ±5.3%, by their degrees of freedom
     expect(ordinary.status).toBe('pass');
-    expect(ordinary.baseline?.sigma).toBeCloseTo(53.45 * Math.sqrt(1 + 1 / 8), 0);
+    expect(ordinary.baseline?.sigma).toBeCloseTo(combined(53.45, pooledOf(0.01)), 0);
+    expect(ordinary.baseline?.sigma).toBeGreaterThan(pooledOf(0.01) * Math.sqrt(1 + 1 / 8));
     expect([drop.status, drop.reason]).toEqual(['critical', 'critical_z']);
+  });
+
+  it('warns on a +20% day where the weekday is steady (±2%) and the other weekdays swing ±6.7%', () => {
+    // Prepare: a σ taken as the larger of the two estimates (6.7%) put +20% at z 2.8 (pass);
+    // weighting each by its degrees of freedom puts σ at 5.7% and the day at z 3.3.
+    const steady = baseline([1020, 980, 1020, 980, 1020, 980, 1020, 980]);
+    const check = parsedCheck({ kind: 'trend', metric: 'revenue' });
+
+    // Act
+    const spike = checkTrend(check, value(1200), steady, false, otherWeekdays(1000, 0.042));
+    const ordinary = checkTrend(check, value(1100), steady, false, otherWeekdays(1000, 0.042));
+
+    // Assess
+    expect(spike.baseline?.sigma).toBeCloseTo(combined(21.38, pooledOf(0.042)), 0);
+    expect([spike.status, spike.reason]).toEqual(['warn', 'warn_z']);
+    expect(ordinary.status).toBe('pass');
   });
 
   it('pools only usable points: a past outage on another weekday does not widen σ', () => {
