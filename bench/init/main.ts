@@ -9,6 +9,7 @@ import { loadConfigFile } from '../../infra/config/load-config';
 import { bundleDefines, lambdaBundleOptions } from '../../infra/constructs/lambda-bundle';
 import { node22Binary } from '../../infra/rehearse/node22';
 import { parseRunsOption } from '../runs-option';
+import { BREAKDOWN_GROUPS, breakdownOf, type Breakdown } from './breakdown';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
@@ -48,6 +49,8 @@ process.stdout.write(JSON.stringify({ imported, answered }));
 interface Variant {
   name: string;
   bundle: string;
+  /** Where its bytes come from (esbuild's metafile). */
+  breakdown: Breakdown;
   /** An event the handler refuses before any AWS call. */
   event: unknown;
   env: Record<string, string>;
@@ -102,8 +105,8 @@ async function bundleAll(directory: string): Promise<Variant[]> {
     const outdir = join(directory, fn.name.replace(/\W+/g, '-'));
     mkdirSync(outdir, { recursive: true });
     const outfile = join(outdir, 'index.mjs');
-    await build({ ...lambdaBundleOptions(resolve(ROOT, fn.entry), outfile, define), absWorkingDir: ROOT, logLevel: 'error' });
-    variants.push({ name: fn.name, bundle: outfile, event: fn.event, env: { ...RUNTIME_ENV, ...fn.env } });
+    const { metafile } = await build({ ...lambdaBundleOptions(resolve(ROOT, fn.entry), outfile, define), absWorkingDir: ROOT, logLevel: 'error', metafile: true });
+    variants.push({ name: fn.name, bundle: outfile, breakdown: breakdownOf(metafile), event: fn.event, env: { ...RUNTIME_ENV, ...fn.env } });
   }
   return variants;
 }
@@ -133,6 +136,16 @@ async function coldStart(node: string, measure: string, variant: Variant): Promi
   const code = await new Promise<number | null>((done) => child.on('close', done));
   if (code !== 0) throw new Error(`${variant.name} exited ${code}: ${stderr}`);
   return JSON.parse(stdout) as Sample;
+}
+
+/** Where each bundle's bytes come from: KB per group, then its largest packages. */
+function printBreakdown(variants: readonly Variant[]): void {
+  console.log(`\nwhere the bytes are (KB in index.mjs, esbuild's metafile)\n${'function'.padEnd(18)} ${BREAKDOWN_GROUPS.map((group) => group.padStart(10)).join(' ')}   largest packages`);
+  for (const variant of variants) {
+    const groups = BREAKDOWN_GROUPS.map((group) => String(Math.round(variant.breakdown.groups[group] / 1000)).padStart(10)).join(' ');
+    const largest = variant.breakdown.largest.slice(0, 5).map(({ name, bytes }) => `${name} ${Math.round(bytes / 1000)}`).join(', ');
+    console.log(`${variant.name.padEnd(18)} ${groups}   ${largest}`);
+  }
 }
 
 function median(values: readonly number[]): number {
@@ -180,6 +193,7 @@ export async function runInitBenchmark(args: readonly string[]): Promise<number>
         importCpuVsAnchor: round2(medianOf(variant.name, (sample) => sample.imported.cpu) / anchor.importCpuMs),
         initCpuVsAnchor: round2(medianOf(variant.name, (sample) => sample.answered.cpu) / anchor.initCpuMs),
         initWallVsAnchor: round2(medianOf(variant.name, (sample) => sample.answered.wall) / anchor.initWallMs),
+        kbByGroup: Object.fromEntries(BREAKDOWN_GROUPS.map((group) => [group, Math.round(variant.breakdown.groups[group] / 1000)])),
       };
     });
     console.log(`cold starts on Node ${node.version}, ${runs} per bundle (interleaved); anchor: a bundle of the SDK's DynamoDB document client and S3 client alone`);
@@ -190,6 +204,7 @@ export async function runInitBenchmark(args: readonly string[]): Promise<number>
         `${row.name.padEnd(18)} ${`${Math.round(row.bytes / 1000)} KB`.padStart(10)} ${(row.withinTarget ? 'yes' : 'no').padStart(9)} ${`${row.sizeVsAnchor}×`.padStart(12)} ${`${row.importCpuVsAnchor}×`.padStart(18)} ${`${row.initCpuVsAnchor}×`.padStart(16)} ${`${row.initWallVsAnchor}×`.padStart(17)}`,
       );
     }
+    printBreakdown(variants);
     console.log(`\n(anchor medians, Node's own start included: import ${Math.round(anchor.importCpuMs)} ms CPU, init ${Math.round(anchor.initCpuMs)} ms CPU, ${Math.round(anchor.initWallMs)} ms wall; load average ${loadavg().map((value) => value.toFixed(1)).join(' ')} on ${availableParallelism()} cores)`);
     console.log(
       JSON.stringify({
@@ -197,7 +212,7 @@ export async function runInitBenchmark(args: readonly string[]): Promise<number>
         node: node.version,
         runs,
         targetBytes: TARGET_BYTES,
-        anchor: { bytes: anchorBytes, importCpuMs: Math.round(anchor.importCpuMs), initCpuMs: Math.round(anchor.initCpuMs), initWallMs: Math.round(anchor.initWallMs) },
+        anchor: { bytes: anchorBytes, importCpuMs: Math.round(anchor.importCpuMs), initCpuMs: Math.round(anchor.initCpuMs), initWallMs: Math.round(anchor.initWallMs), kbByGroup: rows[0]!.kbByGroup },
         functions: rows.slice(1),
       }),
     );
