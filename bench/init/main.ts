@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -9,10 +9,11 @@ import { loadConfigFile } from '../../infra/config/load-config';
 import { bundleDefines, lambdaBundleOptions } from '../../infra/constructs/lambda-bundle';
 import { node22Binary } from '../../infra/rehearse/node22';
 import { parseRunsOption } from '../runs-option';
+import { BREAKDOWN_GROUPS, breakdownOf, type Breakdown } from './breakdown';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
-const USAGE = `usage: npm run bench -- init [--runs N]
+const USAGE = `usage: npm run bench -- init [--runs N] [--against DIR]
 
 Bundles every function as the stack does (infra/constructs/lambda-bundle.ts, the repository's
 nightshift.config.ts compiled in) and an anchor: a handler of the same bundling that only
@@ -23,7 +24,10 @@ again and again, interleaved: the module is imported, then the handler answers o
 refuses before any AWS call, so the runtime is built (clients, stores, logger) as on a first
 invocation. CPU times of the process from its start, reported as ratios to the anchor's (wall
 time beside them: on a loaded machine it mostly measures the load).
-  --runs N   cold starts per bundle (default 12)`;
+  --runs N       cold starts per bundle (default 12)
+  --against DIR  also every bundle of another checkout of Nightshift (a worktree of main, say),
+                 bundled with its own lambda-bundle.ts and config, as rows "<name> (against)",
+                 interleaved with these in the same run: a change's before and after`;
 
 /** The budget of issue 20: every zip function's index.mjs at most this many bytes. */
 const TARGET_BYTES = 500_000;
@@ -48,6 +52,8 @@ process.stdout.write(JSON.stringify({ imported, answered }));
 interface Variant {
   name: string;
   bundle: string;
+  /** Where its bytes come from (esbuild's metafile). */
+  breakdown: Breakdown;
   /** An event the handler refuses before any AWS call. */
   event: unknown;
   env: Record<string, string>;
@@ -83,9 +89,23 @@ const RUNTIME_ENV: Record<string, string> = {
   NIGHTSHIFT_VERSION: 'bench',
 };
 
-async function bundleAll(directory: string): Promise<Variant[]> {
-  const config = await loadConfigFile(join(ROOT, 'nightshift.config.ts'), ROOT);
-  const define = bundleDefines(config);
+/** How a checkout bundles: its own lambda-bundle.ts and config loader (this one's, or --against's). */
+interface Bundler {
+  root: string;
+  /** Appended to each row's name. */
+  label: string;
+  options: typeof lambdaBundleOptions;
+  define: Record<string, string>;
+}
+
+async function bundlerOf(root: string, label: string): Promise<Bundler> {
+  if (root === ROOT) return { root, label, options: lambdaBundleOptions, define: bundleDefines(await loadConfigFile(join(ROOT, 'nightshift.config.ts'), ROOT)) };
+  const bundling = (await import(pathToFileURL(join(root, 'infra/constructs/lambda-bundle.ts')).href)) as { lambdaBundleOptions: typeof lambdaBundleOptions; bundleDefines: typeof bundleDefines };
+  const loader = (await import(pathToFileURL(join(root, 'infra/config/load-config.ts')).href)) as { loadConfigFile: typeof loadConfigFile };
+  return { root, label, options: bundling.lambdaBundleOptions, define: bundling.bundleDefines(await loader.loadConfigFile(join(root, 'nightshift.config.ts'), root)) };
+}
+
+async function bundleAll(directory: string, bundler: Bundler): Promise<Variant[]> {
   const functions: { name: string; entry: string; event: unknown; env: Record<string, string> }[] = [
     ...jobCatalog.map((definition) => ({ name: definition.type, entry: definition.function.entry, event: {}, env: { NIGHTSHIFT_JOB_TYPE: definition.type } })),
     { name: apiFunction.name, entry: apiFunction.entry, event: apiEvent('/bench-no-such-route'), env: { NIGHTSHIFT_JOB_TYPE: 'api' } },
@@ -99,11 +119,14 @@ async function bundleAll(directory: string): Promise<Variant[]> {
   ];
   const variants: Variant[] = [];
   for (const fn of [{ name: 'SDK only (anchor)', entry: 'bench/init/sdk-only-handler.ts', event: {}, env: {} }, ...functions]) {
-    const outdir = join(directory, fn.name.replace(/\W+/g, '-'));
+    // A function the other checkout does not have yet is left out of its rows.
+    if (!existsSync(resolve(bundler.root, fn.entry))) continue;
+    const name = `${fn.name}${bundler.label}`;
+    const outdir = join(directory, name.replace(/\W+/g, '-'));
     mkdirSync(outdir, { recursive: true });
     const outfile = join(outdir, 'index.mjs');
-    await build({ ...lambdaBundleOptions(resolve(ROOT, fn.entry), outfile, define), absWorkingDir: ROOT, logLevel: 'error' });
-    variants.push({ name: fn.name, bundle: outfile, event: fn.event, env: { ...RUNTIME_ENV, ...fn.env } });
+    const { metafile } = await build({ ...bundler.options(resolve(bundler.root, fn.entry), outfile, bundler.define), absWorkingDir: bundler.root, logLevel: 'error', metafile: true });
+    variants.push({ name, bundle: outfile, breakdown: breakdownOf(metafile), event: fn.event, env: { ...RUNTIME_ENV, ...fn.env } });
   }
   return variants;
 }
@@ -135,6 +158,16 @@ async function coldStart(node: string, measure: string, variant: Variant): Promi
   return JSON.parse(stdout) as Sample;
 }
 
+/** Where each bundle's bytes come from: KB per group, then its largest packages. */
+function printBreakdown(variants: readonly Variant[]): void {
+  console.log(`\nwhere the bytes are (KB in index.mjs, esbuild's metafile)\n${'function'.padEnd(28)} ${BREAKDOWN_GROUPS.map((group) => group.padStart(10)).join(' ')}   largest packages`);
+  for (const variant of variants) {
+    const groups = BREAKDOWN_GROUPS.map((group) => String(Math.round(variant.breakdown.groups[group] / 1000)).padStart(10)).join(' ');
+    const largest = variant.breakdown.largest.slice(0, 5).map(({ name, bytes }) => `${name} ${Math.round(bytes / 1000)}`).join(', ');
+    console.log(`${variant.name.padEnd(28)} ${groups}   ${largest}`);
+  }
+}
+
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
@@ -149,13 +182,17 @@ export async function runInitBenchmark(args: readonly string[]): Promise<number>
     console.log(USAGE);
     return 0;
   }
-  const { runs } = parseRunsOption(args, 12, USAGE);
+  const againstAt = args.indexOf('--against');
+  const against = againstAt >= 0 ? args[againstAt + 1] : undefined;
+  if (againstAt >= 0 && (against === undefined || !existsSync(join(against, 'infra/constructs/lambda-bundle.ts')))) throw new Error(`--against needs a checkout of Nightshift\n${USAGE}`);
+  const { runs } = parseRunsOption(againstAt >= 0 ? [...args.slice(0, againstAt), ...args.slice(againstAt + 2)] : args, 12, USAGE);
   const directory = mkdtempSync(join(tmpdir(), 'nightshift-bench-init-'));
   try {
     const node = node22Binary((line) => console.error(line));
     const measure = join(directory, 'measure.mjs');
     writeFileSync(measure, MEASURE_SOURCE);
-    const variants = await bundleAll(directory);
+    const variants = await bundleAll(directory, await bundlerOf(ROOT, ''));
+    if (against !== undefined) variants.push(...(await bundleAll(directory, await bundlerOf(resolve(against), ' (against)'))));
     // One start each first: the file system cache, not the first process, pays for reading the bundle.
     for (const variant of variants) await coldStart(node.path, measure, variant);
     const samples = new Map<string, Sample[]>(variants.map((variant) => [variant.name, []]));
@@ -180,16 +217,18 @@ export async function runInitBenchmark(args: readonly string[]): Promise<number>
         importCpuVsAnchor: round2(medianOf(variant.name, (sample) => sample.imported.cpu) / anchor.importCpuMs),
         initCpuVsAnchor: round2(medianOf(variant.name, (sample) => sample.answered.cpu) / anchor.initCpuMs),
         initWallVsAnchor: round2(medianOf(variant.name, (sample) => sample.answered.wall) / anchor.initWallMs),
+        kbByGroup: Object.fromEntries(BREAKDOWN_GROUPS.map((group) => [group, Math.round(variant.breakdown.groups[group] / 1000)])),
       };
     });
     console.log(`cold starts on Node ${node.version}, ${runs} per bundle (interleaved); anchor: a bundle of the SDK's DynamoDB document client and S3 client alone`);
     console.log('import = the module evaluated; init = imported, runtime built, first event answered; CPU time of the process from its start (median), wall time beside it\n');
-    console.log(`${'function'.padEnd(18)} ${'index.mjs'.padStart(10)} ${'≤ 500 KB'.padStart(9)} ${'size/anchor'.padStart(12)} ${'import CPU/anchor'.padStart(18)} ${'init CPU/anchor'.padStart(16)} ${'init wall/anchor'.padStart(17)}`);
+    console.log(`${'function'.padEnd(28)} ${'index.mjs'.padStart(10)} ${'≤ 500 KB'.padStart(9)} ${'size/anchor'.padStart(12)} ${'import CPU/anchor'.padStart(18)} ${'init CPU/anchor'.padStart(16)} ${'init wall/anchor'.padStart(17)}`);
     for (const row of rows) {
       console.log(
-        `${row.name.padEnd(18)} ${`${Math.round(row.bytes / 1000)} KB`.padStart(10)} ${(row.withinTarget ? 'yes' : 'no').padStart(9)} ${`${row.sizeVsAnchor}×`.padStart(12)} ${`${row.importCpuVsAnchor}×`.padStart(18)} ${`${row.initCpuVsAnchor}×`.padStart(16)} ${`${row.initWallVsAnchor}×`.padStart(17)}`,
+        `${row.name.padEnd(28)} ${`${Math.round(row.bytes / 1000)} KB`.padStart(10)} ${(row.withinTarget ? 'yes' : 'no').padStart(9)} ${`${row.sizeVsAnchor}×`.padStart(12)} ${`${row.importCpuVsAnchor}×`.padStart(18)} ${`${row.initCpuVsAnchor}×`.padStart(16)} ${`${row.initWallVsAnchor}×`.padStart(17)}`,
       );
     }
+    printBreakdown(variants);
     console.log(`\n(anchor medians, Node's own start included: import ${Math.round(anchor.importCpuMs)} ms CPU, init ${Math.round(anchor.initCpuMs)} ms CPU, ${Math.round(anchor.initWallMs)} ms wall; load average ${loadavg().map((value) => value.toFixed(1)).join(' ')} on ${availableParallelism()} cores)`);
     console.log(
       JSON.stringify({
@@ -197,7 +236,7 @@ export async function runInitBenchmark(args: readonly string[]): Promise<number>
         node: node.version,
         runs,
         targetBytes: TARGET_BYTES,
-        anchor: { bytes: anchorBytes, importCpuMs: Math.round(anchor.importCpuMs), initCpuMs: Math.round(anchor.initCpuMs), initWallMs: Math.round(anchor.initWallMs) },
+        anchor: { bytes: anchorBytes, importCpuMs: Math.round(anchor.importCpuMs), initCpuMs: Math.round(anchor.initCpuMs), initWallMs: Math.round(anchor.initWallMs), kbByGroup: rows[0]!.kbByGroup },
         functions: rows.slice(1),
       }),
     );

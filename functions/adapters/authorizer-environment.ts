@@ -1,10 +1,12 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../core/zod-mini-english';
 import { zodProblems } from '../core/validation';
 import { InvalidEnvironmentError } from './environment-error';
 
+// zod's tree-shakable build: the authorizer's bundle carries no other schema.
 const authorizerSchema = z.object({
   /** The secret of token names and digests (api/token-secret.ts); the stack sets it. */
-  NIGHTSHIFT_TOKENS_SECRET_ARN: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'must be a Secrets Manager secret ARN'),
+  NIGHTSHIFT_TOKENS_SECRET_ARN: z.string().check(z.regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'must be a Secrets Manager secret ARN')),
 });
 
 export interface AuthorizerEnvironment {

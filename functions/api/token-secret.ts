@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../core/zod-mini-english';
 import { NightshiftError } from '../core/errors';
 import { scopesOfRoles, sha256, tokenRoles, type TokenEntry, type TokenRole } from './auth';
 import { zodProblems } from '../core/validation';
@@ -12,21 +13,23 @@ import { zodProblems } from '../core/validation';
  */
 export const tokenNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
+// zod's tree-shakable build: the authorizer bundles these and no other schema (the issues and
+// their messages are zod's core's, the same as the full build's).
 const storedToken = z.strictObject({
-  name: z.string().regex(tokenNamePattern, 'a name is 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit'),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 digest is 64 lower-case hex digits'),
-  scopes: z.array(z.enum(tokenRoles)).min(1, 'a token needs at least one scope'),
+  name: z.string().check(z.regex(tokenNamePattern, 'a name is 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit')),
+  sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'a SHA-256 digest is 64 lower-case hex digits')),
+  scopes: z.array(z.enum(tokenRoles)).check(z.minLength(1, 'a token needs at least one scope')),
 });
 
-const tokenSecretSchema = z
-  .strictObject({ tokens: z.array(storedToken) })
-  .superRefine((secret, context) => {
+const tokenSecretSchema = z.strictObject({ tokens: z.array(storedToken) }).check(
+  z.superRefine((secret, context) => {
     const seen = new Set<string>();
     secret.tokens.forEach((token, index) => {
       if (seen.has(token.name)) context.addIssue({ code: 'custom', path: ['tokens', index, 'name'], message: `duplicate token name "${token.name}"` });
       seen.add(token.name);
     });
-  });
+  }),
+);
 
 export type StoredToken = z.infer<typeof storedToken>;
 export type TokenSecret = z.infer<typeof tokenSecretSchema>;

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { $ZodError } from 'zod/v4/core';
 
 export interface IssueNaming {
   /** Put before every path (`params` → `params.from`), and the name of the whole value. */
@@ -9,8 +9,8 @@ export interface IssueNaming {
   listUnknownKeys?: boolean;
 }
 
-/** Every problem of a failed parse, each named by where it is (`params.from: Invalid input`). */
-export function zodProblems(error: z.ZodError, naming: IssueNaming = {}): string[] {
+/** Every problem of a failed parse (zod's full build or its mini one), each named by where it is (`params.from: Invalid input`). */
+export function zodProblems(error: $ZodError, naming: IssueNaming = {}): string[] {
   const { prefix, whole = '' } = naming;
   return error.issues.map((issue) => {
     const path = issue.path.map(String).join('.');
@@ -21,6 +21,6 @@ export function zodProblems(error: z.ZodError, naming: IssueNaming = {}): string
 }
 
 /** The problems of a failed parse in one line, `; ` between them. */
-export function zodMessage(error: z.ZodError, naming: IssueNaming = {}): string {
+export function zodMessage(error: $ZodError, naming: IssueNaming = {}): string {
   return zodProblems(error, naming).join('; ');
 }

@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, Validations, type ILocalBundling } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Architecture, DockerImageFunction, Runtime, type Function as LambdaFunction, type FunctionOptions } from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, DockerImageFunction, Function as LambdaFunction, Runtime, type FunctionOptions } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { NightshiftConfig } from '../../functions/core/config';
-import { bundleDefines, esmRequireBanner, lazyCredentialProviders } from './lambda-bundle';
+import { bundleLambdaSync } from './bundle-sync';
+import { bundleDefines } from './lambda-bundle';
 import { scriptRunnerImageCode } from './script-runner-image';
 
 /** The repository root: handler entries in the catalog are relative to it. */
@@ -117,36 +117,11 @@ export class JobFunction extends Construct {
       });
       return;
     }
-    this.function = new NodejsFunction(this, 'Function', {
+    this.function = new LambdaFunction(this, 'Function', {
       ...common,
-      entry: join(projectRoot, props.entry),
-      handler: 'handler',
-      projectRoot,
-      depsLockFilePath: join(projectRoot, 'package-lock.json'),
       runtime: Runtime.NODEJS_22_X,
-      // The same choices as lambdaBundleOptions (lambda-bundle.ts), in NodejsFunction's words.
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        // Prefer packages' ESM builds: better tree-shaking, and no CJS interop wrappers.
-        mainFields: ['module', 'main'],
-        banner: esmRequireBanner,
-        minify: true,
-        sourceMap: true,
-        // esbuild's per-bundle size summary drowns `cdk synth --quiet` and the test output.
-        logLevel: LogLevel.WARNING,
-        // Mappings are enough for stack traces; the sources would double the asset size.
-        sourcesContent: false,
-        // The SDK is bundled rather than taken from the runtime: the versions deployed are the
-        // ones the tests ran against (the runtime's copy changes under us without a deploy), and
-        // esbuild keeps only the commands we import, which loads faster than the runtime's
-        // full clients on a cold start.
-        bundleAwsSDK: true,
-        // Never loaded in Lambda (the environment's keys answer first): lambda-bundle.ts.
-        externalModules: [...lazyCredentialProviders],
-        define,
-        ...(props.withConsole ? { commandHooks: consoleBuildHooks(projectRoot) } : {}),
-      },
+      handler: 'index.handler',
+      code: bundledCode({ entry: props.entry, define, withConsole: props.withConsole === true }),
     });
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
@@ -211,19 +186,40 @@ export class JobFunction extends Construct {
 }
 
 /**
- * After esbuild: the console's own esbuild pass writes `index.html` and hashed assets into the
- * asset folder, so a change to the console changes the asset hash and redeploys the API.
+ * The function's asset: its `index.mjs` (and source map) bundled by `bundleLambdaSync` with
+ * `lambdaBundleOptions`, the one set of choices every function, the script runner's image and the
+ * init benchmark share, and for the API the web console beside it (its own esbuild pass writes
+ * `index.html` and hashed assets into `console/`, so a console change redeploys the API). This is
+ * what NodejsFunction does, with esbuild's JavaScript API instead of its binary: the API takes
+ * plugins (sdk-schema-keys.ts). The hash is the output's, so only a changed bundle redeploys; a
+ * synth without bundling (`aws:cdk:bundling-stacks` empty, tests that read only templates) skips it.
  */
-function consoleBuildHooks(projectRoot: string): ICommandHooks {
-  return {
-    beforeBundling: () => [],
-    beforeInstall: () => [],
-    afterBundling: (_inputDir: string, outputDir: string) => [
-      `cd ${shellQuote(projectRoot)} && node --import tsx console/build.ts --out ${shellQuote(join(outputDir, 'console'))} --quiet`,
-    ],
-  };
+function bundledCode(props: { entry: string; define: Record<string, string>; withConsole: boolean }): Code {
+  return Code.fromAsset(projectRoot, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Required by the type, never run: the local bundling answers, or throws.
+      image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs22.x'),
+      local: new LocalLambdaBundling(props),
+    },
+  });
 }
 
-function shellQuote(path: string): string {
-  return `'${path.replace(/'/g, `'\\''`)}'`;
+/**
+ * Bundles on this machine. Its fields are data on purpose: the CDK caches a staged asset by its
+ * bundling options as JSON, so two functions whose options serialised alike would share one
+ * bundle.
+ */
+class LocalLambdaBundling implements ILocalBundling {
+  constructor(private readonly props: { entry: string; define: Record<string, string>; withConsole: boolean }) {}
+
+  tryBundle(outputDir: string): boolean {
+    bundleLambdaSync({
+      entry: join(projectRoot, this.props.entry),
+      outfile: join(outputDir, 'index.mjs'),
+      define: this.props.define,
+      ...(this.props.withConsole ? { consoleDir: join(outputDir, 'console') } : {}),
+    });
+    return true;
+  }
 }

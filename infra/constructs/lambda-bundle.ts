@@ -1,11 +1,12 @@
 import type { BuildOptions } from 'esbuild';
 import type { NightshiftConfig } from '../../functions/core/config';
 import { compileHolidayTable } from '../calendar/compile-holidays';
+import { sdkSchemaKeysPlugin } from './sdk-schema-keys';
 
 /**
- * How every Nightshift function is bundled, in one place: the zip functions (`JobFunction`, through
- * NodejsFunction's options), the script runner's image and the init benchmark (`bench/init`) build
- * with these, so what is measured is what is deployed.
+ * How every Nightshift function is bundled, in one place: the zip functions (`JobFunction`), the
+ * script runner's image (both through `bundleLambdaSync`, bundle-sync.ts) and the init benchmark
+ * (`bench/init`) build with these options, so what is measured is what is deployed.
  */
 
 /**
@@ -34,7 +35,7 @@ export const lazyCredentialProviders: readonly string[] = [
   '@smithy/credential-provider-imds',
 ];
 
-/** esbuild's options for a function's `index.mjs` (the zip functions set the same through NodejsFunction). */
+/** esbuild's options for a function's `index.mjs`. They hold a plugin: build with `build`, not `buildSync`. */
 export function lambdaBundleOptions(entry: string, outfile: string, define: Record<string, string>): BuildOptions {
   return {
     entryPoints: [entry],
@@ -49,9 +50,15 @@ export function lambdaBundleOptions(entry: string, outfile: string, define: Reco
     minify: true,
     sourcemap: true,
     sourcesContent: false,
+    // The SDK is bundled rather than taken from the runtime: the versions deployed are the ones
+    // the tests ran against (the runtime's copy changes under us without a deploy), and esbuild
+    // keeps only the commands we import, which loads faster than the runtime's full clients.
+    // Only the credential links Lambda never reaches stay out (above).
     external: [...lazyCredentialProviders],
     logLevel: 'warning',
     define,
+    // The SDK's operation schemas tree-shaken to the operations the function sends (sdk-schema-keys.ts).
+    plugins: [sdkSchemaKeysPlugin],
   };
 }
 

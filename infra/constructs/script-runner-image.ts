@@ -1,11 +1,10 @@
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildSync } from 'esbuild';
 import { Stage } from 'aws-cdk-lib';
 import { DockerImageCode } from 'aws-cdk-lib/aws-lambda';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import type { Construct } from 'constructs';
-import { lambdaBundleOptions } from './lambda-bundle';
+import { bundleLambdaSync } from './bundle-sync';
 
 export interface ScriptRunnerImageProps {
   /** Repository root. */
@@ -30,6 +29,6 @@ export function scriptRunnerImageCode(scope: Construct, props: ScriptRunnerImage
   cpSync(join(props.projectRoot, 'infra/images/script-runner/Dockerfile'), join(context, 'Dockerfile'));
   cpSync(join(props.projectRoot, 'layers/scripts'), join(context, 'scripts'), { recursive: true });
   // Same bundling choices as the zip functions.
-  buildSync(lambdaBundleOptions(join(props.projectRoot, props.entry), join(context, 'bundle', 'index.mjs'), props.define));
+  bundleLambdaSync({ entry: join(props.projectRoot, props.entry), outfile: join(context, 'bundle', 'index.mjs'), define: props.define });
   return DockerImageCode.fromImageAsset(context, { platform: Platform.LINUX_ARM64 });
 }

@@ -37,25 +37,28 @@ const wildcardResourceAllowList: Readonly<Record<string, string>> = {
 
 /**
  * Budgets for the minified `index.mjs` of each zip function, 1–3% above what they measured on
- * 2026-12-03 after the calendars, gating, dead letters and pooled trend spread landed (`npm run
- * bench -- init` prints the sizes): rollup 940 KB, API 986 KB, sampling-proof 857 KB (the US
- * holiday table included), snapshot and export 812 KB, sweeper 726 KB, authorizer 286 KB. Each
- * bundles only the SDK clients its access declares (functions/runtime/wiring/) and zod through its
- * namespace import; the SDK's clients with @smithy are ~300–450 KB of each, zod ~100 KB, luxon
- * 70 KB, our code ~150–200 KB. A named `import { z }` (+355 KB), date-holidays (+1 MB) or a client
- * the function never calls (S3 +100 KB, Lambda +73 KB) fails here first.
+ * 2026-12-03 after the SDK's operation schemas were tree-shaken (infra/constructs/sdk-schema-keys.ts)
+ * and the authorizer's schemas moved to zod/mini, measured with this file's config (`npm run bench
+ * -- init` prints the sizes and where they come from): rollup 849 KB, API 890 KB, sampling-proof
+ * 790 KB without its US holiday table, snapshot and export 760 KB, sweeper 701 KB, authorizer 221
+ * KB; each budget about 2% above. Each bundles only the SDK clients its access declares
+ * (functions/runtime/wiring/) and only the operations it sends; the SDK is ~290–430 KB of each,
+ * zod ~100 KB (20 KB in the authorizer), luxon 71 KB, Powertools 32 KB, our code ~200 KB (every
+ * job type's, through the catalog). A named `import { z }` (+355 KB), date-holidays (+1 MB), a
+ * client the function never calls (S3 +50 KB, Lambda +40 KB), the SDK's unshaken schemas (+40–100
+ * KB) or the full zod in the authorizer (+65 KB) fails here first.
  */
 const bundleBudgetBytes: Readonly<Record<string, number>> = {
   // The rollup also publishes the hourly watch's alerts (SNS client).
-  rollup: 970_000,
-  snapshot: 835_000,
-  export: 835_000,
+  rollup: 865_000,
+  snapshot: 775_000,
+  export: 775_000,
   // Plus the configured region's holiday table (below): the holiday data is its only growth.
-  'sampling-proof': 850_000,
-  // The sweeper drains the schedules' dead-letter queue (SQS client): 726 KB measured.
-  sweeper: 760_000,
-  [apiFunction.name]: 1_010_000,
-  [authorizerFunction.name]: 300_000,
+  'sampling-proof': 805_000,
+  // The sweeper drains the schedules' dead-letter queue (SQS client).
+  sweeper: 715_000,
+  [apiFunction.name]: 907_000,
+  [authorizerFunction.name]: 226_000,
 };
 
 const config = parseConfig({
