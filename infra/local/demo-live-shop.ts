@@ -103,11 +103,19 @@ export class LiveShop {
   describe(): string {
     const { timezone } = this.deps.config;
     const outage = liveOutageWindow(new Date(this.state.firstStart), timezone);
-    const from = formatLocalTime(new Date(this.state.sentThrough), timezone);
+    const fromMs = Date.parse(this.state.sentThrough);
+    const from = formatLocalTime(new Date(fromMs), timezone);
+    const window = `${outage.day} 11:00-20:00`;
+    const outageWords =
+      fromMs < outage.from.getTime()
+        ? `its app channel goes out ${window}, and the hourly watch alerts on it after the first hour (about 12:00-12:05)`
+        : fromMs < outage.to.getTime()
+          ? `its app channel is out (${window})`
+          : `its app outage (${window}) is over`;
     return (
       `Demo live shop: sends the shop's events as they happen through POST /events (one request per ${this.windowMs / 60_000} minutes of shop time), ` +
       `from ${from} on (${this.state.sentThrough === this.state.firstStart ? 'where the written history ends' : 'what it had sent before'}); ` +
-      `its app channel goes out ${outage.day} 11:00-20:00, and the hourly watch alerts on it after the first hour (about 12:00-12:05). --no-live-shop turns it off.`
+      `${outageWords}. --no-live-shop turns it off.`
     );
   }
 
