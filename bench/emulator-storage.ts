@@ -11,7 +11,7 @@ const REGION = 'us-east-1';
  * bucket, and stops them afterwards, whatever happens: the storage benchmarks measure on real
  * emulators, each in its own.
  */
-export async function withEmulatorStorage<T>(names: StorageNames, work: (storage: TestStorage) => Promise<T>): Promise<T> {
+export async function withEmulatorStorage<T>(names: StorageNames, work: (storage: TestStorage, pids: { dynamodb: number; s3: number }) => Promise<T>): Promise<T> {
   const emulators = await startEmulators();
   const dynamodbClient = createDynamoDbClient({ region: REGION, endpoint: emulators.dynamodbEndpoint });
   const s3 = createS3Client({ region: REGION, endpoint: emulators.s3Endpoint });
@@ -26,7 +26,7 @@ export async function withEmulatorStorage<T>(names: StorageNames, work: (storage
       s3,
       artifactStore: new S3ArtifactStore(s3, names.bucket),
       destroy: async () => undefined,
-    });
+    }, emulators.pids);
   } finally {
     dynamodbClient.destroy();
     s3.destroy();

@@ -1,6 +1,7 @@
 import { cpus, loadavg } from 'node:os';
 import { testConfig } from '../../test/helpers/jobs';
 import { RequestCounter } from '../cost/request-counter';
+import { cpuSince, readCpu, type CpuReading } from './cpu';
 import { withEmulatorStorage } from '../emulator-storage';
 import { formatTable, round, verdict, type Cell } from '../rollup/report';
 import { DIMENSIONS, TIMEZONE } from '../rollup/shared';
@@ -15,6 +16,7 @@ interface E2eOptions {
   debounceMs: number;
   latencySeconds: number;
   pauseMs: number;
+  warmupRequests: number;
 }
 
 const HELP = `usage: npm run bench -- e2e [options]
@@ -24,12 +26,17 @@ const HELP = `usage: npm run bench -- e2e [options]
   --clients=N           concurrent ingest clients (default 4)
   --debounce-ms=N       rollup.debounceMs of the latency phase (default 5000, the default config)
   --latency-seconds=N   live traffic for the ingest-to-visible phase; 0 leaves it out (default 30)
-  --pause-ms=N          pause of each latency client between its requests (default 1000)`;
+  --pause-ms=N          pause of each latency client between its requests (default 1000)
+  --warmup-requests=N   requests ingested and rolled up before anything is measured, so the
+                        emulators' JIT is warm (default 20; their events count in the totals)`;
+
+/** Where a phase's CPU is counted: the functions (in this process) and each emulator. */
+const CPU_PROCESSES = ['nightshift', 's3rver', 'dynamodb-local'] as const;
 
 const TARGETS = { rollupEventsPerSec: 100_000, p95SlackSeconds: 3 } as const;
 
 function parseArgs(args: readonly string[]): E2eOptions | undefined {
-  const options: E2eOptions = { events: 100_000, eventsPerRequest: 500, clients: 4, debounceMs: 5000, latencySeconds: 30, pauseMs: 1000 };
+  const options: E2eOptions = { events: 100_000, eventsPerRequest: 500, clients: 4, debounceMs: 5000, latencySeconds: 30, pauseMs: 1000, warmupRequests: 20 };
   const names: Record<string, keyof E2eOptions> = {
     events: 'events',
     'events-per-request': 'eventsPerRequest',
@@ -37,6 +44,7 @@ function parseArgs(args: readonly string[]): E2eOptions | undefined {
     'debounce-ms': 'debounceMs',
     'latency-seconds': 'latencySeconds',
     'pause-ms': 'pauseMs',
+    'warmup-requests': 'warmupRequests',
   };
   for (const arg of args) {
     if (arg === '--help') return undefined;
@@ -69,20 +77,33 @@ export async function runE2eBenchmark(args: readonly string[]): Promise<number> 
     rollup: { debounceMs: options.debounceMs },
   });
   const names = { jobsTable: 'e2e-jobs', analyticsTable: 'e2e-analytics', bucket: 'nightshift-e2e' };
-  return withEmulatorStorage(names, async (storage) => {
+  return withEmulatorStorage(names, async (storage, pids) => {
+    const emulatorPids = { s3rver: pids.s3, 'dynamodb-local': pids.dynamodb };
     const counter = new RequestCounter();
     counter.attach(storage.dynamodbClient, storage.s3);
     const { call, runtime } = countedApi(storage, config);
     const requests = Math.ceil(options.events / options.eventsPerRequest);
+    const warmup = { events: 0, totals: new Map<string, { count: number; sum: number }>() };
+    if (options.warmupRequests > 0) {
+      progress(`warm-up: ${options.warmupRequests} requests and a rollup, not measured …`);
+      const warm = await ingestConcurrently(call, { requests: options.warmupRequests, eventsPerRequest: options.eventsPerRequest, clients: options.clients, seed: 1_000_000 });
+      await runOneRollup(runtime);
+      warmup.events = warm.events;
+      warmup.totals = warm.totals;
+    }
 
     progress(`ingest: ${requests} requests of ${options.eventsPerRequest} events, ${options.clients} clients …`);
     counter.reset();
+    const ingestCpuBefore = readCpu(emulatorPids);
     const ingest = await ingestConcurrently(call, { requests, eventsPerRequest: options.eventsPerRequest, clients: options.clients, seed: 1 });
     const ingestRequests = counter.perRun(requests);
+    const ingestCpu = cpuSince(ingestCpuBefore, emulatorPids);
 
     progress('rollup: one debounced run over all of it …');
     counter.reset();
+    const rollupCpuBefore = readCpu(emulatorPids);
     const rollup = await runOneRollup(runtime);
+    const rollupCpu = cpuSince(rollupCpuBefore, emulatorPids);
     const rollupRequests = counter.perRun(1);
     const objects = Number(rollup.summary['objectsRead'] ?? 0);
 
@@ -91,6 +112,7 @@ export async function runE2eBenchmark(args: readonly string[]): Promise<number> 
 
     const days = [localDay(Date.now() - 86_400_000), localDay(Date.now())];
     const expected = new Map(ingest.totals);
+    addTotals(expected, warmup.totals);
     let latency: LatencyResult | undefined;
     if (options.latencySeconds > 0) {
       progress(`ingest-to-visible: ${options.clients} clients, a request each then ${options.pauseMs} ms pause, for ${options.latencySeconds} s; debounce ${options.debounceMs} ms …`);
@@ -99,11 +121,11 @@ export async function runE2eBenchmark(args: readonly string[]): Promise<number> 
     }
     const problems = [
       ...(Number(rollup.summary['events']) === ingest.events ? [] : [`the rollup absorbed ${String(rollup.summary['events'])} events; ${ingest.events} were accepted`]),
-      ...(hot.events === ingest.events ? [] : [`the hot path counted ${hot.events} events in the stored objects; ${ingest.events} were accepted before it ran`]),
+      ...(hot.events === ingest.events + warmup.events ? [] : [`the hot path counted ${hot.events} events in the stored objects; ${ingest.events + warmup.events} were accepted before it ran`]),
       ...(await statsProblems(call, expected, days)),
       ...(latency && latency.unseen > 0 ? [`${latency.unseen} probe events never showed in /stats`] : []),
     ];
-    return report({ options, ingest, rollup, rollupRequests, ingestRequests, objects, hot, latency, problems, loadBefore });
+    return report({ options, ingest, rollup, rollupRequests, ingestRequests, objects, hot, latency, problems, loadBefore, cpu: { ingest: ingestCpu, rollup: rollupCpu } });
   });
 }
 
@@ -118,6 +140,7 @@ function report(figures: {
   latency: LatencyResult | undefined;
   problems: string[];
   loadBefore: string;
+  cpu: { ingest: CpuReading; rollup: CpuReading };
 }): number {
   const { options, ingest, rollup, hot, latency, objects } = figures;
   const ingestRate = ingest.events / ingest.seconds;
@@ -148,6 +171,14 @@ function report(figures: {
     marks: 'wall: written marks cleared, hour summaries, pending marks cleared',
   };
   out.push('', formatTable(['rollup phase', 'ms', 'ms per object', 'notes'], Object.entries(phaseNotes).map(([phase, note]) => [phase, phaseMs[phase], perObject(phaseMs[phase]), note])));
+  const cores = cpus().length;
+  const cpuTotal = (reading: CpuReading): number => Object.values(reading).reduce((sum, seconds) => sum + seconds, 0);
+  const cpuBound = (events: number, reading: CpuReading): number => Math.round(events / (cpuTotal(reading) / cores));
+  const cpuRow = (phase: 'ingest' | 'rollup', events: number): Cell[] => {
+    const reading = figures.cpu[phase];
+    return [phase, ...CPU_PROCESSES.map((name) => round(reading[name] ?? 0, 2)), round(cpuTotal(reading), 2), cpuBound(events, reading)];
+  };
+  out.push('', formatTable(['CPU seconds', ...CPU_PROCESSES, 'total', `events/s if ${cores} idle cores were all busy`], [cpuRow('ingest', ingest.events), cpuRow('rollup', ingest.events)]));
   out.push('', formatTable(['requests', 'per rollup run', 'per ingest request'], [...new Set([...Object.keys(figures.rollupRequests), ...Object.keys(figures.ingestRequests)])].sort().map((name) => [name, figures.rollupRequests[name], figures.ingestRequests[name]])));
   if (latency) {
     out.push('', formatTable(['ingest to visible', 'value', 'notes'], [
@@ -173,6 +204,8 @@ function report(figures: {
     hotPathEventsPerSec: Math.round(hotRate),
     ratioEndToEndVsHotPath: round(rollupRate / hotRate, 3),
     phaseMs,
+    cpuSeconds: Object.fromEntries(Object.entries(figures.cpu).map(([phase, reading]) => [phase, Object.fromEntries(Object.entries(reading).map(([name, seconds]) => [name, round(seconds, 2)]))])),
+    rollupCpuBoundEventsPerSec: cpuBound(ingest.events, figures.cpu.rollup),
     rollupRequests: figures.rollupRequests,
     ingestRequestsPerRequest: figures.ingestRequests,
     visibleP50Seconds: p50 === undefined ? null : round(p50, 2),

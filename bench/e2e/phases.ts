@@ -9,11 +9,11 @@ import { everyAwsAdapter } from '../../functions/runtime/wiring/every-adapter';
 import { S3ArtifactStore } from '../../functions/adapters/s3/artifact-store';
 import type { RuntimeEnvironment } from '../../functions/adapters/environment';
 import { aggregateObject, newContribution } from '../../functions/jobs/rollup/aggregate';
+import { aggregateOptions } from '../../functions/jobs/rollup/absorb';
 import { createRollupJob } from '../../functions/jobs/rollup/rollup-job';
 import { callFunction, TEST_TOKENS, testEnvironment, type ApiCall } from '../../test/helpers/api';
 import { RecordingInvoker } from '../../test/helpers/jobs';
 import type { TestStorage } from '../../test/helpers/storage';
-import { DIMENSIONS } from '../rollup/shared';
 import { ingestRequest, addTotals, BENCH_METRICS } from './workload';
 
 export type Totals = Map<string, { count: number; sum: number }>;
@@ -73,7 +73,7 @@ export async function hotPath(storage: TestStorage, config: NightshiftConfig): P
     for await (const chunk of await storage.artifactStore.get(object.key)) chunks.push(chunk);
     bodies.push(Buffer.concat(chunks));
   }
-  const options = { timezone: config.timezone, metrics: new Set(Object.keys(config.metrics)), keptDimensions: [...DIMENSIONS] };
+  const options = aggregateOptions(config);
   const total = newContribution();
   const started = performance.now();
   for (const body of bodies) await aggregateObject(Readable.from([body]), true, options, total);

@@ -6,6 +6,7 @@ import {
   type ObjectContribution,
 } from '../../functions/jobs/rollup/aggregate';
 import type { AggregateOptions } from '../../functions/jobs/rollup/line-aggregator';
+import { RunJudgements } from '../../functions/jobs/rollup/run-judgements';
 import { describeMode, forEachFile, secondsSince, type FilesInput } from './lanes';
 import type { KeyedTotals, OursResult } from './shared';
 
@@ -17,7 +18,13 @@ export interface OursInput extends FilesInput {
 
 /** The rollup's own hot path, `aggregateObject`, over the gzip files straight from disk. */
 export async function runOurs(input: OursInput): Promise<OursResult> {
-  const options: AggregateOptions = { timezone: input.timezone, metrics: new Set(input.metrics), keptDimensions: input.keptDimensions };
+  // One run's judgements shared by its files, as the rollup's aggregateOptions does.
+  const options: AggregateOptions = {
+    timezone: input.timezone,
+    metrics: new Set(input.metrics),
+    keptDimensions: input.keptDimensions,
+    judgements: new RunJudgements(input.timezone, input.keptDimensions),
+  };
   const lanes: ObjectContribution[] = Array.from({ length: Math.max(1, input.concurrency) }, () => newContribution());
 
   const started = performance.now();

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { rollupParams } from '../../jobs/rollup/params';
+import { rollupRequestParams } from '../../jobs/rollup/params';
 import type { RouteKey } from '../route-specs';
 import { backfillBody as backfillRequest, listJobsQuery, submitJobBody } from '../routes/jobs';
 import { listProofsQuery, proofDate } from '../routes/proofs';
@@ -162,7 +162,7 @@ export const routeContracts: Record<RouteKey, RouteContract> = {
     responses: { 201: { description: 'recorded: proofs made from now on read it', schema: answers.annotation } },
   },
   'POST /internal/rollup/trigger': {
-    body: { schema: rollupParams, required: false },
+    body: { schema: rollupRequestParams, required: false },
     responses: {
       200: { description: 'the rollup ran; its final record', schema: answers.rollupTriggered },
       403: { description: 'test endpoints are disabled (ENABLE_TEST_ENDPOINTS)', schema: answers.errorBody },

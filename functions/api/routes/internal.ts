@@ -1,6 +1,6 @@
 import { handleInvocation } from '../../core/jobs/handle-invocation';
 import type { JobRecord } from '../../core/jobs/record';
-import { rollupParams } from '../../jobs/rollup/params';
+import { rollupRequestParams } from '../../jobs/rollup/params';
 import { createRollupJob } from '../../jobs/rollup/rollup-job';
 import { BadRequestError, TestEndpointsDisabledError } from '../errors';
 import { jsonBody, type RouteHandler } from '../http';
@@ -28,7 +28,7 @@ const isWaiting = (job: JobRecord): boolean => job.status === 'queued' && job.wa
 export const triggerRollup: RouteHandler = async (request, { deps, rollup, testEndpoints }) => {
   if (!testEndpoints) throw new TestEndpointsDisabledError();
   const rollupJob = createRollupJob(rollup);
-  const params = parseInput(rollupParams, request.body === undefined || request.body.trim() === '' ? {} : jsonBody(request), 'body');
+  const params = parseInput(rollupRequestParams, request.body === undefined || request.body.trim() === '' ? {} : jsonBody(request), 'body');
   const triggeredBy = request.principal?.name ?? 'api';
   const startedMs = deps.clock.now().getTime();
   let jobId: string | undefined;

@@ -8,6 +8,7 @@ import { UnreadableObjectError } from '../../core/rollup/errors';
 import { errorFields } from '../../core/errors';
 import { aggregateObject, newContribution, type ObjectContribution } from './aggregate';
 import type { AggregateOptions } from './line-aggregator';
+import { RunJudgements } from './run-judgements';
 import { hourPrefix } from './hours';
 import type { PhaseTimings } from './phase-timings';
 
@@ -97,9 +98,14 @@ export function absorbReport(scan: Pick<ScanResult, 'listed' | 'skipped'>, absor
   };
 }
 
-/** The rollup's options for reading event objects, from the config. */
+/** The rollup's options for reading event objects, from the config: one per run, its objects sharing what they learn. */
 export function aggregateOptions(config: NightshiftConfig): AggregateOptions {
-  return { timezone: config.timezone, metrics: new Set(Object.keys(config.metrics)), keptDimensions: config.dimensions };
+  return {
+    timezone: config.timezone,
+    metrics: new Set(Object.keys(config.metrics)),
+    keptDimensions: config.dimensions,
+    judgements: new RunJudgements(config.timezone, config.dimensions),
+  };
 }
 
 const LISTING_CONCURRENCY = 8;

@@ -1,26 +1,19 @@
 import { checkEvent, EVENT_LIMITS } from '../../core/events/metric-event';
 import { dimsKeyOf, groupKey, mergeGroup, type GroupTotals } from '../../core/rollup/groups';
 import { LocalDayCache } from './local-day-cache';
+import { ANY_METRIC, NO_FUTURE_LIMIT, RunJudgements, sameBytes } from './run-judgements';
 
 /** What an object's events are aggregated by: the zone of local days, the declared metrics, the kept dims. */
 export interface AggregateOptions {
   timezone: string;
   metrics: ReadonlySet<string>;
   keptDimensions: readonly string[];
+  /** Shared by the objects of one run (same zone and kept dims); without it each aggregator learns alone. */
+  judgements?: RunJudgements;
 }
 
 export type LineOutcome = 'event' | 'malformed' | 'unknown_metric';
 
-/** Lets checkEvent judge everything but metric membership, which the rollup counts apart. */
-class AnyMetric extends Set<string> {
-  override has(): boolean {
-    return true;
-  }
-}
-const ANY_METRIC = new AnyMetric();
-const NO_FUTURE_LIMIT = Number.POSITIVE_INFINITY;
-/** A time checkEvent accepts, to validate a dims object on its own. */
-const VALID_TS = '2000-01-01T00:00:00Z';
 
 /** A canonical kept-dims group; `slots[day * metrics + metric]` is its accumulator, or -1. */
 interface DimsInfo {
@@ -88,6 +81,7 @@ export class LineAggregator {
   private readonly days: string[] = [];
   private readonly dayIndex = new Map<string, number>();
   private readonly dayCache: LocalDayCache;
+  private readonly judgements: RunJudgements;
   private readonly byDimsKey = new Map<string, DimsInfo>();
   /** By FNV-1a hash of the bytes (30 bits, so keys stay small integers); chained on collision. */
   private rawDims = new Map<number, RawDims>();
@@ -110,7 +104,11 @@ export class LineAggregator {
       const key = metricKey(metricHash(bytes, 0, bytes.length), bytes.length);
       this.metricByHash.set(key, this.metricByHash.has(key) ? -1 : index);
     });
-    this.dayCache = new LocalDayCache(options.timezone, (day) => this.internDay(day));
+    this.judgements = options.judgements ?? new RunJudgements(options.timezone, options.keptDimensions);
+    if (this.judgements.timezone !== options.timezone || this.judgements.keptDimensions.join() !== options.keptDimensions.join()) {
+      throw new Error('LineAggregator: the run judgements were made for another zone or other kept dimensions');
+    }
+    this.dayCache = new LocalDayCache(this.judgements, (day) => this.internDay(day));
     this.noDims = this.internDims('');
   }
 
@@ -305,16 +303,10 @@ export class LineAggregator {
     return true;
   }
 
-  /** Judges a dims object the first time its exact text is seen, as checkEvent would. */
+  /** Judges a dims object the first time this object shows its exact text (the run's judgement, when it has one). */
   private learnDims(buf: Buffer, start: number, end: number, hash: number): DimsInfo | null {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(buf.toString('utf8', start, end));
-    } catch {
-      parsed = undefined;
-    }
-    const check = parsed === undefined ? undefined : checkEvent({ metric: 'm', ts: VALID_TS, dims: parsed }, { knownMetrics: ANY_METRIC, nowMs: NO_FUTURE_LIMIT });
-    const info = check?.ok ? this.internDims(dimsKeyOf(check.event.dims, this.options.keptDimensions)) : null;
+    const dimsKey = this.judgements.dimsKeyOfText(buf, start, end, hash);
+    const info = dimsKey === null ? null : this.internDims(dimsKey);
     if (this.rawDimsBytes + (end - start) > MAX_RAW_DIMS_BYTES) {
       this.rawDims = new Map();
       this.rawDimsBytes = 0;
@@ -371,12 +363,6 @@ export class LineAggregator {
     }
     return index;
   }
-}
-
-function sameBytes(known: Uint8Array, buf: Uint8Array, start: number, end: number): boolean {
-  if (known.length !== end - start) return false;
-  for (let i = 0; i < known.length; i += 1) if (known[i] !== buf[start + i]) return false;
-  return true;
 }
 
 function isSpace(c: number | undefined): boolean {

@@ -1,10 +1,10 @@
-import { localDay, periodContaining } from '../../core/time/periods';
+import type { RunJudgements } from './run-judgements';
 
 const HOUR_MS = 3_600_000;
 /** Hours remembered at once; an object's events usually sit in one or two. */
 const MAX_HOURS = 4096;
 
-interface HourDays {
+interface HourDayIndexes {
   hour: number;
   before: number;
   after: number;
@@ -13,16 +13,17 @@ interface HourDays {
 }
 
 /**
- * The local day of an instant, as an index handed out by `intern`. The zone's rules come from
- * luxon once per UTC hour; every event then costs a comparison. A local day can start inside a
- * UTC hour (half-hour zones such as Asia/Kolkata), so each hour keeps its exact boundary.
+ * The local day of an instant, as an index handed out by `intern`. The zone's rules are asked
+ * once per UTC hour (through the run's judgements, so once per run); every event then costs a
+ * comparison. A local day can start inside a UTC hour (half-hour zones such as Asia/Kolkata), so
+ * each hour keeps its exact boundary.
  */
 export class LocalDayCache {
-  private readonly hours = new Map<number, HourDays>();
-  private last: HourDays = { hour: Number.NaN, before: -1, after: -1, boundaryMs: 0 };
+  private readonly hours = new Map<number, HourDayIndexes>();
+  private last: HourDayIndexes = { hour: Number.NaN, before: -1, after: -1, boundaryMs: 0 };
 
   constructor(
-    private readonly timezone: string,
+    private readonly judgements: RunJudgements,
     private readonly intern: (day: string) => number,
   ) {}
 
@@ -36,20 +37,9 @@ export class LocalDayCache {
     return ms < entry.boundaryMs ? entry.before : entry.after;
   }
 
-  private learn(hour: number): HourDays {
-    const startMs = hour * HOUR_MS;
-    const lastMs = startMs + HOUR_MS - 1;
-    const first = localDay(new Date(startMs), this.timezone);
-    const final = localDay(new Date(lastMs), this.timezone);
-    const entry: HourDays =
-      first === final
-        ? { hour, before: this.intern(first), after: this.intern(first), boundaryMs: Number.POSITIVE_INFINITY }
-        : {
-            hour,
-            before: this.intern(first),
-            after: this.intern(final),
-            boundaryMs: periodContaining('day', new Date(lastMs), { timezone: this.timezone, weekStartsOn: 'monday' }).start.getTime(),
-          };
+  private learn(hour: number): HourDayIndexes {
+    const { first, final, boundaryMs } = this.judgements.hourDays(hour);
+    const entry: HourDayIndexes = { hour, before: this.intern(first), after: this.intern(final), boundaryMs };
     if (this.hours.size >= MAX_HOURS) this.hours.clear();
     this.hours.set(hour, entry);
     return entry;

@@ -47,24 +47,33 @@ export const partitionSchema = z
 
 export type RollupPartition = z.infer<typeof partitionSchema>;
 
+const rangeFields = { from: dayOrInstant.optional(), to: dayOrInstant.optional() };
+
+function checkRange(params: { from?: string | undefined; to?: string | undefined }, ctx: z.RefinementCtx): void {
+  if (params.from === undefined || params.to === undefined) return;
+  const { fromMs, toStartMs, toEndMs } = approximateSpan(params.from, params.to);
+  if (fromMs > toStartMs) ctx.addIssue({ code: 'custom', path: ['from'], message: `from (${params.from}) is after to (${params.to})` });
+  if (toEndMs - fromMs > MAX_RANGE_DAYS * DAY_MS) {
+    ctx.addIssue({ code: 'custom', path: ['to'], message: `the range ${params.from}..${params.to} is longer than ${MAX_RANGE_DAYS} days` });
+  }
+}
+
 /**
  * `from` / `to` (both optional): an extra range to scan besides the lookback, for objects that
  * arrived later than the lookback covers. Days are inclusive; a missing `to` means now, a
- * missing `from` the lookback before `to`.
+ * missing `from` the lookback before `to`. `partition` is set only by a rollup that fans out.
  */
 export const rollupParams = z
-  .object({ from: dayOrInstant.optional(), to: dayOrInstant.optional(), partition: partitionSchema.optional() })
+  .object({ ...rangeFields, partition: partitionSchema.optional() })
   .strict()
   .superRefine((params, ctx) => {
     if (params.partition && (params.from !== undefined || params.to !== undefined)) {
       ctx.addIssue({ code: 'custom', path: ['partition'], message: 'a partition run takes its hours, not from/to' });
     }
-    if (params.from === undefined || params.to === undefined) return;
-    const { fromMs, toStartMs, toEndMs } = approximateSpan(params.from, params.to);
-    if (fromMs > toStartMs) ctx.addIssue({ code: 'custom', path: ['from'], message: `from (${params.from}) is after to (${params.to})` });
-    if (toEndMs - fromMs > MAX_RANGE_DAYS * DAY_MS) {
-      ctx.addIssue({ code: 'custom', path: ['to'], message: `the range ${params.from}..${params.to} is longer than ${MAX_RANGE_DAYS} days` });
-    }
+    checkRange(params, ctx);
   });
+
+/** What a caller may ask of a rollup (the API's contract): a range; partitions are the fan-out's own. */
+export const rollupRequestParams = z.object(rangeFields).strict().superRefine(checkRange);
 
 export type RollupParams = z.infer<typeof rollupParams>;

@@ -93,6 +93,8 @@ describe('stats and the rollup trigger', () => {
       const ranged = await trigger({ from: localDayAgo(3), to: localDayAgo(0) });
       const bad = await trigger({ from: 'last week' });
       const unknown = await trigger({ since: localDayAgo(3) });
+      // A partition is the fan-out's own: not part of the contract, so refused like any unknown field.
+      const partition = await trigger({ partition: { parent: '01JD0000000000000000000000', index: 0, of: 1, attempt: 1, hours: ['2026-11-22T10'], written: {}, stopBy: '2026-11-22T11:00:00Z' } });
 
       // Assess
       expect(ranged.status).toBe(200);
@@ -101,6 +103,8 @@ describe('stats and the rollup trigger', () => {
       expect(bad.body.error.message).toMatch(/^body\.from: /);
       expect(unknown.status).toBe(400);
       expect(unknown.body.error.message).toMatch(/unknown field\(s\) since/);
+      expect(partition.status).toBe(400);
+      expect(partition.body.error.message).toMatch(/unknown field\(s\) partition/);
     });
 
     it('waits for a run that holds the rollup lease instead of answering skipped', async () => {
