@@ -197,10 +197,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     starting();
     const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     await lock.update({ url: apiUrl });
-    const liveShop =
-      liveShopOn
-        ? await resumeLiveShop({ config: options.config, artifacts: runtime.deps.artifacts, clock, client: new NightshiftClient({ baseUrl: apiUrl, token: admin.token }), log })
-        : undefined;
+    // A live shop that cannot resume (an unreadable state) leaves the rest of the local cloud running.
+    const liveShop = liveShopOn
+      ? await resumeLiveShop({ config: options.config, artifacts: runtime.deps.artifacts, clock, client: new NightshiftClient({ baseUrl: apiUrl, token: admin.token }), log }).catch((error: unknown) => {
+          log(`Demo live shop: not started: ${describeError(error).message}`);
+          return undefined;
+        })
+      : undefined;
     if (liveShop) {
       log(liveShop.describe());
       liveShop.start();
