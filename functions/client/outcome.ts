@@ -33,11 +33,13 @@ const summarySentences: Readonly<Record<string, (summary: Summary, job: JobRecor
     const hours = numberOf(summary, 'hoursRecomputed');
     if (events === undefined || hours === undefined) return undefined;
     const main = events === 0 && hours === 0 ? 'nothing new' : `${count(events, 'event')} in ${count(hours, 'hour')}`;
-    return joinClauses(main, [
+    const sentence = joinClauses(main, [
       [numberOf(summary, 'objectsRefused'), (n) => `${count(n, 'object')} refused`],
       [numberOf(summary, 'metricDaysOverCap'), (n) => `${count(n, 'metric-day')} over the cardinality cap`],
       [numberOf(summary, 'objectsLeft'), (n) => `${count(n, 'object')} left for the next run`],
     ]);
+    // The hourly watch's alerts of this run, in the alert's own words.
+    return [sentence, ...watchAlertSubjects(summary['watch'])].join('; ');
   },
   'sampling-proof'(summary) {
     // A day before the first data: nothing was proven, and the run says why.
@@ -107,6 +109,11 @@ function endOf(end: Summary): string | undefined {
     default:
       return undefined;
   }
+}
+
+function watchAlertSubjects(watch: unknown): string[] {
+  if (typeof watch !== 'object' || watch === null || !('alerts' in watch) || !Array.isArray(watch.alerts)) return [];
+  return watch.alerts.flatMap((alert: unknown) => (typeof alert === 'object' && alert !== null && 'subject' in alert && typeof alert.subject === 'string' ? [alert.subject] : []));
 }
 
 function joinClauses(main: string, optional: ReadonlyArray<readonly [number | undefined, (n: number) => string]>): string {

@@ -145,6 +145,38 @@ export interface DemoShop extends Omit<DemoData, 'events'> {
  * same `now` and seed give the same events.
  */
 export function demoShop(config: NightshiftConfig, now: Date, options: DemoOptions = {}): DemoShop {
+  const { start, end, today, incidents } = shopPlan(config, now, options);
+  return {
+    from: start.toISODate() ?? '',
+    to: today.toISODate() ?? '',
+    incidents,
+    hours: () => shopHours(config, { start, end, cutoffMs: now.getTime(), seed: options.seed ?? DEMO_SEED, incidents }),
+  };
+}
+
+/**
+ * The demo shop of the first start at `firstStart` going on past it, endlessly: the same generator
+ * from the same first day with the same seed, so its events up to `firstStart` are exactly the
+ * ones `demoShop` wrote and the ones after it continue the series (the live shop sends those).
+ * `outage` adds a day whose app channel goes out 11:00-20:00, as the planted `app_outage` does.
+ */
+export function demoShopGoingOn(config: NightshiftConfig, firstStart: Date, options: DemoOptions & { outage?: string } = {}): Generator<{ endMs: number; events: ValidEvent[] }> {
+  const { start, incidents } = shopPlan(config, firstStart, options);
+  const outage: DemoIncident[] = options.outage === undefined ? [] : [{ kind: 'app_outage', day: options.outage, at: new Date(0), description: 'live app outage' }];
+  return shopHours(config, { start, end: undefined, cutoffMs: Infinity, seed: options.seed ?? DEMO_SEED, incidents: [...incidents, ...outage] });
+}
+
+/** The first app outage window (11:00-20:00, local) that starts after `firstStart`: the live shop's. */
+export function liveOutageWindow(firstStart: Date, timezone: string): { day: string; from: Date; to: Date } {
+  const at = DateTime.fromJSDate(firstStart, { zone: timezone });
+  const sameDay = at.startOf('day').set({ hour: APP_OUTAGE.from });
+  const start = sameDay > at ? sameDay : at.startOf('day').plus({ days: 1 }).set({ hour: APP_OUTAGE.from });
+  return { day: start.toISODate() ?? '', from: start.toJSDate(), to: start.set({ hour: APP_OUTAGE.to }).toJSDate() };
+}
+
+const DEMO_SEED = 20261122;
+
+function shopPlan(config: NightshiftConfig, now: Date, options: DemoOptions): { start: DateTime; end: DateTime; today: DateTime; incidents: DemoIncident[] } {
   const days = options.days ?? DEMO_DAYS;
   const end = DateTime.fromJSDate(now, { zone: config.timezone });
   const today = end.startOf('day');
@@ -156,25 +188,21 @@ export function demoShop(config: NightshiftConfig, now: Date, options: DemoOptio
       return { kind, day: day.toISODate() ?? '', at: day.set(startsAt[kind]).toJSDate(), description };
     })
     .filter((incident) => incident.day >= (start.toISODate() ?? ''));
-  return {
-    from: start.toISODate() ?? '',
-    to: today.toISODate() ?? '',
-    incidents,
-    hours: () => shopHours(config, now, { start, end, seed: options.seed ?? 20261122, incidents }),
-  };
+  return { start, end, today, incidents };
 }
 
 function* shopHours(
   config: NightshiftConfig,
-  now: Date,
-  plan: { start: DateTime; end: DateTime; seed: number; incidents: readonly DemoIncident[] },
+  /** `end` undefined: endless. Events after `cutoffMs` are drawn, then dropped, so the rest of the shop stays the same. */
+  plan: { start: DateTime; end: DateTime | undefined; cutoffMs: number; seed: number; incidents: readonly DemoIncident[] },
 ): Generator<{ endMs: number; events: ValidEvent[] }> {
   const { start, end } = plan;
   const random = seededRandom(plan.seed);
   const wanted = new Set(DEMO_METRICS.filter((metric) => Object.hasOwn(config.metrics, metric)));
   const incidentOn = (kind: DemoIncidentKind): string | undefined => plan.incidents.find((incident) => incident.kind === kind)?.day;
-  const [bulkOrderDay, missingHourDay, appOutageDay] = [incidentOn('bulk_order'), incidentOn('missing_hour'), incidentOn('app_outage')];
-  const nowMs = now.getTime();
+  const [bulkOrderDay, missingHourDay] = [incidentOn('bulk_order'), incidentOn('missing_hour')];
+  const appOutageDays = new Set(plan.incidents.filter((incident) => incident.kind === 'app_outage').map((incident) => incident.day));
+  const nowMs = plan.cutoffMs;
   let events: ValidEvent[] = [];
   const push = (metric: (typeof DEMO_METRICS)[number], ms: number, value: number, dims: Record<string, string>): void => {
     if (!wanted.has(metric) || ms > nowMs) return;
@@ -189,14 +217,14 @@ function* shopHours(
   const conversionDebt = cells.map(() => random());
   let basketPhase = random();
 
-  for (let hour = start; hour < end; hour = hour.plus({ hours: 1 })) {
+  for (let hour = start; end === undefined || hour < end; hour = hour.plus({ hours: 1 })) {
     const hourMs = hour.toMillis();
     const day = hour.toISODate();
     const trend = 1 + DAILY_GROWTH * hour.diff(start, 'days').days;
     // The planted incidents drop events after they are drawn, so the rest of the shop is the
     // same with or without them.
     const lostHour = day === missingHourDay && hour.hour === MISSING_HOUR;
-    const outage = day === appOutageDay && hour.hour >= APP_OUTAGE.from && hour.hour < APP_OUTAGE.to;
+    const outage = appOutageDays.has(day ?? '') && hour.hour >= APP_OUTAGE.from && hour.hour < APP_OUTAGE.to;
     cells.forEach(({ store, channel, dims }, cell) => {
       if (hour.hour < channel.opens || hour.hour >= channel.closes) return;
       const lambda = PEAK_SESSIONS_PER_HOUR * store.size * channel.share * (HOURLY[hour.hour] ?? 0) * (channel.week[hour.weekday - 1] ?? 1) * trend;

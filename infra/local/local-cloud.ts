@@ -15,6 +15,8 @@ import { buildInProcessFunctions } from './in-process-functions';
 import { LocalScheduler } from './scheduler';
 import { createApiServer } from './http-adapter';
 import { seedDemoData } from './demo-seed';
+import { resumeLiveShop, type LiveShop } from './demo-live-shop';
+import { NightshiftClient } from '../../functions/client';
 import { buildConsole } from '../../console/build';
 import { acquireInstanceLock } from './instance-lock';
 import { localAdminToken, type LocalAdminToken } from './local-tokens';
@@ -31,6 +33,11 @@ export interface LocalCloudOptions {
   port?: number;
   /** Demo events on a first start (nothing under `events/` yet). @default true */
   demo?: boolean;
+  /**
+   * With the demo: the live shop, which keeps sending the demo shop's events through POST /events
+   * as the clock passes them (`demo-live-shop.ts`), on data whose first start recorded it. @default true
+   */
+  liveShop?: boolean;
   /** The API function's time limit, as Lambda would enforce it. @default the stack's (apiFunction.timeoutSeconds) */
   apiTimeoutMs?: number;
   /**
@@ -77,6 +84,8 @@ export interface LocalCloud {
   clock: LocalClock;
   /** Settles once the first start's demo runs have all ended (undefined without a demo). */
   demoDone?: Promise<void>;
+  /** The demo's live shop, when it runs. */
+  liveShop?: LiveShop;
   emulators: Emulators;
   names: StorageNames;
   scheduler: LocalScheduler;
@@ -174,7 +183,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
     // Schedules expect runs from the first start on: the sweeper catches up nothing before it.
     await runtime.deps.ledger.recordFirstStart(startedAt);
-    const demo = options.demo ?? true ? await seedDemoData(runtime.deps, log) : undefined;
+    const demoOn = options.demo ?? true;
+    const liveShopOn = demoOn && (options.liveShop ?? true);
+    const demo = demoOn ? await seedDemoData(runtime.deps, log, { liveShop: liveShopOn }) : undefined;
     const demoDone = demo ? demo.followUp.then(() => invoker.whenIdle()) : undefined;
 
     const server = createApiServer(api, options.apiTimeoutMs ?? apiFunction.timeoutSeconds * 1000, clock);
@@ -186,10 +197,22 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     starting();
     const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     await lock.update({ url: apiUrl });
+    // A live shop that cannot resume (an unreadable state) leaves the rest of the local cloud running.
+    const liveShop = liveShopOn
+      ? await resumeLiveShop({ config: options.config, artifacts: runtime.deps.artifacts, clock, client: new NightshiftClient({ baseUrl: apiUrl, token: admin.token }), log }).catch((error: unknown) => {
+          log(`Demo live shop: not started: ${describeError(error).message}`);
+          return undefined;
+        })
+      : undefined;
+    if (liveShop) {
+      log(liveShop.describe());
+      liveShop.start();
+    }
 
     let stopping: Promise<void> | undefined;
     const stop = () => {
       stopping ??= (async () => {
+        await liveShop?.stop();
         scheduler.stop();
         server.closeAllConnections();
         await new Promise<void>((done) => server.close(() => done()));
@@ -207,6 +230,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       ...(lock.tookOver ? { tookOver: lock.tookOver } : {}),
       clock,
       ...(demoDone ? { demoDone } : {}),
+      ...(liveShop ? { liveShop } : {}),
       emulators,
       names: localStorageNames,
       scheduler,

@@ -27,6 +27,10 @@ Options:
   --no-demo         no demo data on a first start (by default, with the shipped config and
                     nothing under events/ yet, eight weeks of a demo shop's events are written
                     and the demo's rollups, proofs, snapshots, export and script run queued)
+  --no-live-shop    no live shop: by default, on demo data, the demo shop keeps sending its
+                    events through POST /events as the clock passes them (with an app
+                    outage 11:00-20:00 on the first such window after the first start, for
+                    the hourly watch to alert on)
   --demo            the demo data with your own --config too (off by default with --config:
                     the demo shop's events would mix with yours)
   --log-format F    pretty (default): one line per run, warnings and highlighted alerts;
@@ -55,6 +59,7 @@ async function main(): Promise<void> {
         port: { type: 'string', default: '3000' },
         'data-dir': { type: 'string', default: '.nightshift' },
         'no-demo': { type: 'boolean', default: false },
+        'no-live-shop': { type: 'boolean', default: false },
         demo: { type: 'boolean', default: false },
         'api-timeout': { type: 'string', default: String(apiFunction.timeoutSeconds) },
         'log-format': { type: 'string', default: 'pretty' },
@@ -111,6 +116,7 @@ async function main(): Promise<void> {
     clock: clockChoice.clock,
     port,
     demo,
+    liveShop: !args['no-live-shop'],
     apiTimeoutMs: apiTimeout * 1000,
     logFormat,
     color: process.stdout.isTTY && !process.env['NO_COLOR'],

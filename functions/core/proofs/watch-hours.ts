@@ -30,6 +30,8 @@ export interface HourlyWatchReport {
   closed: number;
   /** Why a trend check is not watched. */
   notWatched: Record<string, string>;
+  /** What this run alerted (opened or escalated incidents), as the alert said it: shown with the run. */
+  alerts: Array<{ subject: string; status: 'warn' | 'critical'; explanation: string[] }>;
 }
 
 /**
@@ -42,7 +44,7 @@ export async function watchClosedHours(input: HourlyWatchInput): Promise<HourlyW
   const { config, now, log } = input;
   const lastClosed = hourKey(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS - HOUR_MS);
   const partials = new PartialsCache(input.store, config.timezone);
-  const report: HourlyWatchReport = { watched: [], hoursJudged: 0, opened: 0, escalated: 0, closed: 0, notWatched: {} };
+  const report: HourlyWatchReport = { watched: [], hoursJudged: 0, opened: 0, escalated: 0, closed: 0, notWatched: {}, alerts: [] };
   const ids = new Map<string, number>();
   for (const check of config.checks) {
     if (check.kind !== 'trend') continue;
@@ -75,7 +77,7 @@ export async function watchClosedHours(input: HourlyWatchInput): Promise<HourlyW
     for (const event of events) {
       report[event.type] += 1;
       if (event.type === 'closed') log.info('hourly incident closed', { checkId, firstHour: event.incident.firstHour, lastHour: event.incident.lastHour, hours: event.incident.hours });
-      else await publish(input, check, event);
+      else report.alerts.push(await publish(input, check, event));
     }
   }
   return report;
@@ -90,23 +92,25 @@ function hoursToJudge(state: WatchState, lastClosed: HourKey): HourKey[] {
   return hours;
 }
 
-async function publish(input: HourlyWatchInput, check: TrendCheck, event: WatchEvent): Promise<void> {
+async function publish(input: HourlyWatchInput, check: TrendCheck, event: WatchEvent): Promise<HourlyWatchReport['alerts'][number]> {
   const { judgement, incident } = event;
   const status = judgement.status === 'critical' ? 'critical' : 'warn';
   const lines = [`${judgement.message}`, ...incident.explanation.map((line) => `explained by ${line}`)];
   if (event.type === 'escalated') lines.unshift(`open since ${incident.localStart} (${incident.hours} hours)`);
+  const subject = incidentSubject(check.metric, event);
   try {
     await input.alerter.publish({
       date: judgement.localStart.slice(0, 10),
       status,
       exitCode: status === 'critical' ? 2 : 1,
-      subject: incidentSubject(check.metric, event),
+      subject,
       message: lines.join('\n'),
       jobId: input.jobId,
     });
   } catch (error) {
     input.log.error('hourly watch alert could not be published', { metric: check.metric, hour: judgement.hour, error: error instanceof Error ? error.message : String(error) });
   }
+  return { subject, status, explanation: incident.explanation };
 }
 
 const hourKey = (ms: number): HourKey => new Date(ms).toISOString().slice(0, 13);

@@ -25,6 +25,11 @@ describe('describeOutcome', () => {
     ['rollup', { events: 1234, hoursRecomputed: 24, objectsRefused: 0, metricDaysOverCap: 0, objectsLeft: 0, daysTouched: ['2026-11-22'] }, '1,234 events in 24 hours'],
     ['rollup', { events: 1, hoursRecomputed: 1, objectsRefused: 2, metricDaysOverCap: 1, objectsLeft: 5 }, '1 event in 1 hour; 2 objects refused; 1 metric-day over the cardinality cap; 5 objects left for the next run'],
     ['rollup', { events: 0, hoursRecomputed: 0, objectsRefused: 0 }, 'nothing new'],
+    [
+      'rollup',
+      { events: 412, hoursRecomputed: 2, watch: { opened: 1, alerts: [{ subject: 'Hourly watch: sessions collapsed at 11:00 on 2026-12-03 −34% (critical)', status: 'critical', explanation: [] }] } },
+      '412 events in 2 hours; Hourly watch: sessions collapsed at 11:00 on 2026-12-03 −34% (critical)',
+    ],
     ['sampling-proof', { date: '2026-11-22', status: 'critical', pass: 10, warn: 1, critical: 2, skipped: 1, total: 14 }, '2 checks critical, 1 warn'],
     ['sampling-proof', { date: '2026-11-22', status: 'warn', pass: 13, warn: 1, critical: 0, skipped: 0, total: 14 }, '1 check warn'],
     ['sampling-proof', { date: '2026-11-22', status: 'pass', pass: 14, warn: 0, critical: 0, skipped: 0, total: 14 }, 'all 14 checks pass'],
