@@ -1,7 +1,8 @@
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AnnotationStore } from '../../core/calendar/ports';
 import type { Annotation, AnnotationKind } from '../../core/calendar/types';
 import { translateDynamoDbError } from './errors';
+import { queryAll } from './query-items';
 
 /** Annotation items of the Analytics table: `pk = annotation`, `sk = <from>#<id>` (oldest start first). */
 export const ANNOTATION_PK = 'annotation';
@@ -40,28 +41,19 @@ export class DynamoDbAnnotationStore implements AnnotationStore {
     return (await this.startingUntil(day, `listing new normals until ${day}`)).filter((annotation) => annotation.kind === 'new_normal');
   }
 
-  private async startingUntil(day: string, what: string): Promise<Annotation[]> {
-    const annotations: Annotation[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    try {
-      do {
-        const page = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            // `#` sorts before every id character: `<day>#\uffff` is past every annotation starting that day.
-            KeyConditionExpression: 'pk = :pk AND sk <= :until',
-            ExpressionAttributeValues: { ':pk': ANNOTATION_PK, ':until': `${day}#\uffff` },
-            ConsistentRead: true,
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        );
-        annotations.push(...(page.Items ?? []).map(annotationOf));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-    } catch (error) {
-      throw translateDynamoDbError(error, what);
-    }
-    return annotations;
+  private startingUntil(day: string, what: string): Promise<Annotation[]> {
+    return queryAll(
+      this.client,
+      {
+        TableName: this.tableName,
+        // `#` sorts before every id character: `<day>#\uffff` is past every annotation starting that day.
+        KeyConditionExpression: 'pk = :pk AND sk <= :until',
+        ExpressionAttributeValues: { ':pk': ANNOTATION_PK, ':until': `${day}#\uffff` },
+        ConsistentRead: true,
+      },
+      what,
+      annotationOf,
+    );
   }
 }
 

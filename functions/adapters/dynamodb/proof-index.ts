@@ -1,8 +1,9 @@
 import type { DayMark } from '../../core/calendar/types';
 import type { TrendBand } from '../../core/proofs/trend-bands';
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ProofIndex, ProofIndexEntry } from '../../core/proofs/ports';
 import { translateDynamoDbError } from './errors';
+import { queryAll } from './query-items';
 
 /** Proof index items of the Analytics table: `pk = proof`, `sk = <local day>`. */
 export const PROOF_PK = 'proof';
@@ -38,27 +39,18 @@ export class DynamoDbProofIndex implements ProofIndex {
     }
   }
 
-  async list(from: string, to: string): Promise<ProofIndexEntry[]> {
-    const entries: ProofIndexEntry[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    try {
-      do {
-        const page = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: { ':pk': PROOF_PK, ':from': from, ':to': to },
-            ConsistentRead: true,
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        );
-        entries.push(...(page.Items ?? []).map(entryOf));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-    } catch (error) {
-      throw translateDynamoDbError(error, `listing proofs ${from}..${to}`);
-    }
-    return entries;
+  list(from: string, to: string): Promise<ProofIndexEntry[]> {
+    return queryAll(
+      this.client,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': PROOF_PK, ':from': from, ':to': to },
+        ConsistentRead: true,
+      },
+      `listing proofs ${from}..${to}`,
+      entryOf,
+    );
   }
 }
 

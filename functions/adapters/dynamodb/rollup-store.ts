@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import {
   DeleteCommand,
-  QueryCommand,
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -27,6 +26,7 @@ import { NO_DIMS_SK, STATS_META_SK, rollupPk, statsSortKey } from './analytics-k
 import { mapConcurrent } from '../../core/map-concurrent';
 import { batchGet, batchWrite, type WriteRequest } from './batch-write';
 import { isConditionalCheckFailure, translateDynamoDbError } from './errors';
+import { queryItems } from './query-items';
 
 /**
  * Groups bigger than this (compressed) go to the artifacts bucket and the item points at them,
@@ -287,27 +287,9 @@ export class DynamoDbRollupStore implements RollupStore {
     return decodeGroups(Buffer.concat(chunks));
   }
 
-  private async *query(key: { pk: string }, what: string, extra: Partial<QueryCommandInput> = {}, consistent = true): AsyncGenerator<Item> {
-    let startKey: Item | undefined;
-    do {
-      let page;
-      try {
-        page = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': key.pk },
-            ConsistentRead: consistent,
-            ...extra,
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        );
-      } catch (error) {
-        throw translateDynamoDbError(error, what);
-      }
-      yield* (page.Items ?? []) as Item[];
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+  private query(key: { pk: string }, what: string, extra: Partial<QueryCommandInput> = {}, consistent = true): AsyncGenerator<Item> {
+    const input = { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': key.pk }, ConsistentRead: consistent, ...extra };
+    return queryItems(this.client, input, what);
   }
 }
 

@@ -3,6 +3,7 @@ import type { SnapshotItem, SnapshotPeriodName } from '../../core/snapshots/docu
 import type { SnapshotPage, SnapshotQuery, SnapshotStore } from '../../core/snapshots/ports';
 import { batchWrite, type WriteRequest } from './batch-write';
 import { translateDynamoDbError } from './errors';
+import { queryAll } from './query-items';
 import { InvalidCursorError } from './job-listing';
 
 /**
@@ -55,25 +56,19 @@ export class DynamoDbSnapshotStore implements SnapshotStore {
     return { items, nextCursor: encodeCursor(String(startKey?.['sk'])) };
   }
 
-  private async sortKeysWithPrefix(pk: string, prefix: string): Promise<string[]> {
-    const keys: string[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-          ProjectionExpression: 'sk',
-          ConsistentRead: true,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-        'reading a snapshot period',
-      );
-      keys.push(...(page.Items ?? []).map((item) => String(item['sk'])));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return keys;
+  private sortKeysWithPrefix(pk: string, prefix: string): Promise<string[]> {
+    return queryAll(
+      this.client,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+        ProjectionExpression: 'sk',
+        ConsistentRead: true,
+      },
+      'reading a snapshot period',
+      (item) => String(item['sk']),
+    );
   }
 
   private async send(command: QueryCommand, what: string) {
