@@ -1,7 +1,8 @@
 import { checkEvent, EVENT_LIMITS } from '../../core/events/metric-event';
 import { dimsKeyOf, groupKey, mergeGroup, type GroupTotals } from '../../core/rollup/groups';
 import { LocalDayCache } from './local-day-cache';
-import { ANY_METRIC, NO_FUTURE_LIMIT, RunJudgements, sameBytes } from './run-judgements';
+import { BytesMemo } from './bytes-memo';
+import { ANY_METRIC, NO_FUTURE_LIMIT, RunJudgements } from './run-judgements';
 
 /** What an object's events are aggregated by: the zone of local days, the declared metrics, the kept dims. */
 export interface AggregateOptions {
@@ -19,14 +20,6 @@ export type LineOutcome = 'event' | 'malformed' | 'unknown_metric';
 interface DimsInfo {
   dimsKey: string;
   slots: number[];
-}
-
-/** A dims object's exact text (bytes), judged once: its group, or null when checkEvent refuses it. */
-interface RawDims {
-  bytes: Uint8Array;
-  info: DimsInfo | null;
-  /** Another text with the same hash. */
-  next: RawDims | undefined;
 }
 
 const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
@@ -83,9 +76,8 @@ export class LineAggregator {
   private readonly dayCache: LocalDayCache;
   private readonly judgements: RunJudgements;
   private readonly byDimsKey = new Map<string, DimsInfo>();
-  /** By FNV-1a hash of the bytes (30 bits, so keys stay small integers); chained on collision. */
-  private rawDims = new Map<number, RawDims>();
-  private rawDimsBytes = 0;
+  /** Each dims text this object showed, by FNV-1a hash of its bytes: its group, or null when checkEvent refuses it. */
+  private readonly rawDims = new BytesMemo<DimsInfo | null>(MAX_RAW_DIMS_BYTES);
   private readonly noDims: DimsInfo;
   private acc = new Float64Array(4 * 1024);
   private accUsed = 0;
@@ -291,9 +283,8 @@ export class LineAggregator {
       let hash = 0x811c9dc5;
       for (let i = dimsStart; i < dimsEnd; i += 1) hash = Math.imul(hash ^ (buf[i] ?? 0), 16777619);
       hash &= 0x3fffffff;
-      let raw = this.rawDims.get(hash);
-      while (raw !== undefined && !sameBytes(raw.bytes, buf, dimsStart, dimsEnd)) raw = raw.next;
-      const known = raw === undefined ? this.learnDims(buf, dimsStart, dimsEnd, hash) : raw.info;
+      const raw = this.rawDims.find(buf, dimsStart, dimsEnd, hash);
+      const known = raw === undefined ? this.learnDims(buf, dimsStart, dimsEnd, hash) : raw.value;
       if (known === null) return false;
       info = known;
       p = dimsEnd;
@@ -307,12 +298,7 @@ export class LineAggregator {
   private learnDims(buf: Buffer, start: number, end: number, hash: number): DimsInfo | null {
     const dimsKey = this.judgements.dimsKeyOfText(buf, start, end, hash);
     const info = dimsKey === null ? null : this.internDims(dimsKey);
-    if (this.rawDimsBytes + (end - start) > MAX_RAW_DIMS_BYTES) {
-      this.rawDims = new Map();
-      this.rawDimsBytes = 0;
-    }
-    this.rawDims.set(hash, { bytes: Uint8Array.prototype.slice.call(buf, start, end), info, next: this.rawDims.get(hash) });
-    this.rawDimsBytes += end - start;
+    this.rawDims.remember(buf, start, end, hash, info);
     return info;
   }
 

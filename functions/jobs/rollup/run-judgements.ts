@@ -1,6 +1,7 @@
 import { checkEvent } from '../../core/events/metric-event';
 import { dimsKeyOf } from '../../core/rollup/groups';
 import { localDay, periodContaining } from '../../core/time/periods';
+import { BytesMemo } from './bytes-memo';
 
 const HOUR_MS = 3_600_000;
 /** Hours remembered at once; a run's objects usually sit in a few dozen. */
@@ -27,14 +28,6 @@ export interface HourDays {
   boundaryMs: number;
 }
 
-/** A dims object's exact text, judged once: its kept-dims key, or null when checkEvent refuses it. */
-interface JudgedDims {
-  bytes: Uint8Array;
-  dimsKey: string | null;
-  /** Another text with the same hash. */
-  next: JudgedDims | undefined;
-}
-
 /**
  * What reading event text teaches that holds for every object of a rollup run: the kept-dims key
  * of each exact dims text (or that it is refused), and the local days of each UTC hour. Every
@@ -45,9 +38,8 @@ interface JudgedDims {
  */
 export class RunJudgements {
   private readonly hours = new Map<number, HourDays>();
-  /** By the caller's 30-bit hash of the bytes; chained on collision. */
-  private dims = new Map<number, JudgedDims>();
-  private dimsBytes = 0;
+  /** Each dims text judged: its kept-dims key, or null when checkEvent refuses it. */
+  private readonly dims = new BytesMemo<string | null>(MAX_RAW_DIMS_BYTES);
   /** Dims texts judged by JSON.parse + checkEvent so far; for tests and benchmarks. */
   textsJudged = 0;
 
@@ -75,16 +67,10 @@ export class RunJudgements {
 
   /** The kept-dims key of the dims text `buf[start, end)` as checkEvent would judge it, or null when it is refused. */
   dimsKeyOfText(buf: Uint8Array, start: number, end: number, hash: number): string | null {
-    let judged = this.dims.get(hash);
-    while (judged !== undefined && !sameBytes(judged.bytes, buf, start, end)) judged = judged.next;
-    if (judged !== undefined) return judged.dimsKey;
+    const judged = this.dims.find(buf, start, end, hash);
+    if (judged !== undefined) return judged.value;
     const dimsKey = this.judge(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8', start, end));
-    if (this.dimsBytes + (end - start) > MAX_RAW_DIMS_BYTES) {
-      this.dims = new Map();
-      this.dimsBytes = 0;
-    }
-    this.dims.set(hash, { bytes: Uint8Array.prototype.slice.call(buf, start, end), dimsKey, next: this.dims.get(hash) });
-    this.dimsBytes += end - start;
+    this.dims.remember(buf, start, end, hash, dimsKey);
     return dimsKey;
   }
 
@@ -99,10 +85,4 @@ export class RunJudgements {
     const check = checkEvent({ metric: 'm', ts: VALID_TS, dims: parsed }, { knownMetrics: ANY_METRIC, nowMs: NO_FUTURE_LIMIT });
     return check.ok ? dimsKeyOf(check.event.dims, this.keptDimensions) : null;
   }
-}
-
-export function sameBytes(known: Uint8Array, buf: Uint8Array, start: number, end: number): boolean {
-  if (known.length !== end - start) return false;
-  for (let i = 0; i < known.length; i += 1) if (known[i] !== buf[start + i]) return false;
-  return true;
 }
