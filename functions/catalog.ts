@@ -5,7 +5,7 @@ import { scheduleProblems } from './core/jobs/runnable-schedules';
 import { UnknownJobTypeError } from './core/jobs/errors';
 import { routeSpecs, type RouteSpec } from './api/route-specs';
 import { apiAccess, authorizerAccess, type FunctionAccess } from './function-access';
-import { functionTimeoutSeconds, type JobTypeDefinition } from './jobs/job-type-definition';
+import { functionTimeoutSeconds, type JobTypeDeclaration } from './jobs/job-type-definition';
 import { rollupJob } from './jobs/rollup/rollup-job';
 import { snapshotJob } from './jobs/snapshot/snapshot-job';
 import { sweeperJob } from './jobs/sweeper/sweeper-job';
@@ -17,17 +17,19 @@ import { scriptSchedules } from './jobs/script-run/schedules';
 
 /**
  * THE list of job types this build ships. Each is declared once, in its folder (type, params,
- * timeout, periods, single flight, function, AWS access: `JobTypeDefinition`); the CDK stack makes
- * one function per entry, the local cloud one lane, the composition root one handler, the API
- * validates runs against it. Adding a job type is its folder plus one line here.
+ * timeout, periods, single flight, function, AWS access: `JobTypeDeclaration` in `<type>-job.ts`);
+ * the CDK stack makes one function per entry, the local cloud one lane, the API validates runs
+ * against it, the sweeper and health read it. Declarations only: a type's work (`<type>-run.ts`)
+ * is joined to it by its own function's entry, and by `functions/job-runs.ts` for the local cloud
+ * and the tests. Adding a job type is its folder plus one line here and one there.
  */
-export const jobCatalog: readonly JobTypeDefinition[] = [rollupJob, snapshotJob, sweeperJob, scriptRunJob, exportJob, samplingProofJob];
+export const jobCatalog: readonly JobTypeDeclaration[] = [rollupJob, snapshotJob, sweeperJob, scriptRunJob, exportJob, samplingProofJob];
 
 /** The names of the shipped job types, in catalog order. */
 export const jobTypeNames: readonly string[] = jobCatalog.map((definition) => definition.type);
 
 /** The cap on concurrent runs of a type: its config setting when it has one, else the catalog's. */
-export function maxConcurrencyFor(definition: JobTypeDefinition, config: NightshiftConfig): number {
+export function maxConcurrencyFor(definition: JobTypeDeclaration, config: NightshiftConfig): number {
   return definition.function.configuredConcurrency?.(config) ?? definition.function.maxConcurrency;
 }
 
@@ -48,7 +50,7 @@ export interface JobFunctionSpec extends FunctionSpec {
 }
 
 /** A job type's function as the CDK stack and the local cloud make it: timeout from its run's limit. */
-export function jobFunctionSpec(definition: JobTypeDefinition, config: NightshiftConfig): JobFunctionSpec {
+export function jobFunctionSpec(definition: JobTypeDeclaration, config: NightshiftConfig): JobFunctionSpec {
   return {
     name: definition.type,
     entry: definition.function.entry,
@@ -81,7 +83,7 @@ export const authorizerFunction: FunctionSpec = {
   access: authorizerAccess,
 };
 
-export function catalogEntry(type: string): JobTypeDefinition {
+export function catalogEntry(type: string): JobTypeDeclaration {
   const entry = jobCatalog.find((candidate) => candidate.type === type);
   if (!entry) throw new UnknownJobTypeError(type, jobCatalog.map((e) => e.type));
   return entry;

@@ -3,7 +3,7 @@ import { monotonicFactory } from 'ulid';
 import { DynamoDbRollupStore } from '../../functions/adapters/dynamodb/rollup-store';
 import { eventHourPrefix } from '../../functions/core/events/metric-event';
 import { handleInvocation } from '../../functions/core/jobs/handle-invocation';
-import { createRollupJob } from '../../functions/jobs/rollup/rollup-job';
+import { createRollupJob } from '../../functions/jobs/rollup/rollup-run';
 import { FakeClock } from '../../test/helpers/clock';
 import { testConfig, testDependencies } from '../../test/helpers/jobs';
 import { eventBatches } from '../rollup/events';

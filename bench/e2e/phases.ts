@@ -10,7 +10,7 @@ import { S3ArtifactStore } from '../../functions/adapters/s3/artifact-store';
 import type { RuntimeEnvironment } from '../../functions/adapters/environment';
 import { aggregateObject, newContribution } from '../../functions/jobs/rollup/aggregate';
 import { aggregateOptions } from '../../functions/jobs/rollup/absorb';
-import { createRollupJob } from '../../functions/jobs/rollup/rollup-job';
+import { createRollupJob } from '../../functions/jobs/rollup/rollup-run';
 import { callFunction, TEST_TOKENS, testEnvironment, type ApiCall } from '../../test/helpers/api';
 import { RecordingInvoker } from '../../test/helpers/jobs';
 import type { TestStorage } from '../../test/helpers/storage';

@@ -4,7 +4,7 @@ import { DynamoDbRollupStore } from '../../functions/adapters/dynamodb/rollup-st
 import { handleInvocation } from '../../functions/core/jobs/handle-invocation';
 import { eventHourPrefix } from '../../functions/core/events/metric-event';
 import { parsePeriodKey } from '../../functions/core/time';
-import { createRollupJob } from '../../functions/jobs/rollup/rollup-job';
+import { createRollupJob } from '../../functions/jobs/rollup/rollup-run';
 import { withEmulatorStorage } from '../emulator-storage';
 import { FakeClock } from '../../test/helpers/clock';
 import { testConfig, testDependencies } from '../../test/helpers/jobs';

@@ -54,14 +54,15 @@ export interface JobFunctionSettings {
 }
 
 /**
- * A job type, declared once in its folder: the catalog (functions/catalog.ts) lists these and
- * everything else reads them — the API (params, periods), the lifecycle (timeout, single flight),
- * the CDK stack (function, grants, timeout) and the local cloud (lanes). Bookkeeping (the record,
- * claims, leases, deadline, errors) is the lifecycle's, never the job's.
+ * A job type, declared once in its folder (`<type>-job.ts`): the catalog (functions/catalog.ts)
+ * lists these and everything else reads them — the API (params, periods), the lifecycle (timeout,
+ * single flight), the CDK stack (function, grants, timeout), the sweeper and health, and the local
+ * cloud (lanes). Its work is not here but in its run (`<type>-run.ts`), which only its own
+ * function's entry (`handler.ts`) and `functions/job-runs.ts` import, so no bundle carries another
+ * type's work. Bookkeeping (the record, claims, leases, deadline, errors) is the lifecycle's,
+ * never the job's.
  */
-export interface JobTypeDefinition<P extends Record<string, unknown> = Record<string, unknown>, S = JobServices>
-  extends SubmittableType,
-    Omit<JobDefinition<P>, 'run' | 'params'> {
+export interface JobTypeDeclaration<P extends Record<string, unknown> = Record<string, unknown>> extends SubmittableType, Omit<JobDefinition<P>, 'run' | 'params'> {
   description: string;
   params: JobDefinition<P>['params'];
   function: JobFunctionSettings;
@@ -75,8 +76,19 @@ export interface JobTypeDefinition<P extends Record<string, unknown> = Record<st
    * between is simply released again.
    */
   publishReleased?: (released: { key: string; text: string }, services: { config: NightshiftConfig; snapshots: SnapshotStore }) => Promise<void>;
-  /** The work of one run, over the services it declares (`S`). */
+}
+
+/** The work of one run of a job type, over the services it declares (`S`): its `<type>-run.ts`. */
+export type JobRun<P, S = JobServices> = (context: JobContext<P>, services: S) => Promise<JobOutcome>;
+
+/** A job type's declaration with its run: what a job function's entry and the local cloud execute. */
+export interface JobTypeDefinition<P extends Record<string, unknown> = Record<string, unknown>, S = JobServices> extends JobTypeDeclaration<P> {
   run(context: JobContext<P>, services: S): Promise<JobOutcome>;
+}
+
+/** A declaration joined with its run (the declaration's own type kept: its functions stay checked against its params). */
+export function withRun<P extends Record<string, unknown>, S, D extends JobTypeDeclaration<P>>(declaration: D, run: JobRun<P, S>): D & Pick<JobTypeDefinition<P, S>, 'run'> {
+  return { ...declaration, run };
 }
 
 /**
@@ -97,7 +109,7 @@ export function runnableJob<P extends Record<string, unknown>, S>(definition: Jo
 }
 
 /** The definition's type, params, timeout and single flight around another run (tests feeding a job generated data). */
-export function jobRunning<P extends Record<string, unknown>>(definition: Omit<JobTypeDefinition<P, never>, 'run'>, run: JobDefinition<P>['run']): JobDefinition<P> {
+export function jobRunning<P extends Record<string, unknown>>(definition: JobTypeDeclaration<P>, run: JobDefinition<P>['run']): JobDefinition<P> {
   return {
     type: definition.type,
     params: definition.params,

@@ -4,7 +4,7 @@ import type { HolidayTable } from '../core/calendar/holidays';
 import { readEnvironment } from '../adapters/environment';
 import { createLogger } from '../adapters/logger';
 import { apiAccess, type FunctionAccess } from '../function-access';
-import { runnableJob, type JobTypeDefinition } from '../jobs/job-type-definition';
+import { runnableJob, withRun, type JobRun, type JobTypeDeclaration } from '../jobs/job-type-definition';
 import { apiContextOf } from './api-context';
 import { builtOnFirstCall, madeOnFirstUse } from './first-call';
 import { makeJobHandler, type JobHandler } from './job-handler';
@@ -34,10 +34,13 @@ export interface CompiledInputs {
   holidays?: () => HolidayTable | undefined;
 }
 
-/** A job type's Lambda handler (`functions/jobs/<type>/handler.ts`) over the adapters its access declares. */
-export function lambdaJobHandler(definition: JobTypeDefinition, adapters: AwsAdapters, compiled: CompiledInputs = {}): JobHandler {
-  const runtime = runtimeOfThisContainer(definition.type, definition.access, adapters, compiled);
-  return builtOnFirstCall(() => makeJobHandler(runnableJob(definition, runtime().services), runtime().deps));
+/**
+ * A job type's Lambda handler (`functions/jobs/<type>/handler.ts`): its declaration with its own
+ * run (the only run in its bundle), over the adapters its access declares.
+ */
+export function lambdaJobHandler<P extends Record<string, unknown>>(declaration: JobTypeDeclaration<P>, run: JobRun<P>, adapters: AwsAdapters, compiled: CompiledInputs = {}): JobHandler {
+  const runtime = runtimeOfThisContainer(declaration.type, declaration.access, adapters, compiled);
+  return builtOnFirstCall(() => makeJobHandler(runnableJob(withRun(declaration, run), runtime().services), runtime().deps));
 }
 
 /** The API function's Lambda handler; a context that cannot be built is answered as a JSON 500. */

@@ -1,7 +1,8 @@
 import { compileHolidayTable } from '../calendar/compile-holidays';
 import type { RuntimeEnvironment } from '../../functions/adapters/environment';
 import { makeApiHandler } from '../../functions/api/handler';
-import { jobCatalog, jobFunctionSpec } from '../../functions/catalog';
+import { jobFunctionSpec } from '../../functions/catalog';
+import { jobRuns } from '../../functions/job-runs';
 import type { JobInvocation } from '../../functions/core/jobs/ports';
 import { apiContextOf } from '../../functions/runtime/api-context';
 import { makeJobHandler } from '../../functions/runtime/job-handler';
@@ -44,9 +45,9 @@ export function buildInProcessFunctions(
   return { runtime, invoker, api: makeApiHandler(() => context, runtime.deps.logger) };
 }
 
-/** The catalog's job functions as lanes: each over the runtime, capped and timed as in AWS. */
+/** The catalog's job functions (with their runs) as lanes: each over the runtime, capped and timed as in AWS. */
 export function catalogLanes(runtime: Runtime): LaneSpec[] {
-  return jobCatalog.map((definition) => {
+  return jobRuns.map((definition) => {
     const spec = jobFunctionSpec(definition, runtime.env.config);
     const handler = makeJobHandler(runnableJob(definition, runtime.services), runtime.deps);
     return { type: definition.type, maxConcurrency: spec.maxConcurrency, timeoutMs: spec.timeoutSeconds * 1000, handler };

@@ -4,7 +4,7 @@ import { executeRun } from '../../functions/core/jobs/execute-run';
 import type { ArtifactStore } from '../../functions/core/jobs/ports';
 import type { JobRecord } from '../../functions/core/jobs/record';
 import type { RollupStore, StatsReader } from '../../functions/core/rollup/ports';
-import { createExportJob } from '../../functions/jobs/export/export-job';
+import { createExportJob } from '../../functions/jobs/export/export-run';
 import { statsRowSource } from '../../functions/jobs/export/stats-rows';
 import { snapshotRowSource } from '../../functions/jobs/export/snapshot-rows';
 import type { SnapshotStore } from '../../functions/core/snapshots/ports';

@@ -1,5 +1,5 @@
 import type { InvokeOptions, Invoker, JobInvocation } from '../../functions/core/jobs/ports';
-import { catalogEntry } from '../../functions/catalog';
+import { jobWithRun } from '../../functions/job-runs';
 import { runnableJob } from '../../functions/jobs/job-type-definition';
 import { makeJobHandler, type JobHandler } from '../../functions/runtime/job-handler';
 import type { Runtime } from '../../functions/runtime/runtime';
@@ -36,7 +36,7 @@ export class HandlerInvoker implements Invoker {
   constructor(private readonly types: readonly string[] = []) {}
 
   serve(runtime: Runtime): void {
-    this.handlers = new Map(this.types.map((type) => [type, makeJobHandler(runnableJob(catalogEntry(type), runtime.services), runtime.deps)]));
+    this.handlers = new Map(this.types.map((type) => [type, makeJobHandler(runnableJob(jobWithRun(type), runtime.services), runtime.deps)]));
   }
 
   async invokeAsync(invocation: JobInvocation): Promise<void> {

@@ -8,7 +8,7 @@ import type { JobDefinition, JobDependencies } from '../../functions/core/jobs/d
 import { executeRun } from '../../functions/core/jobs/execute-run';
 import type { JobRecord } from '../../functions/core/jobs/record';
 import type { RollupStore } from '../../functions/core/rollup/ports';
-import { createRollupJob } from '../../functions/jobs/rollup/rollup-job';
+import { createRollupJob } from '../../functions/jobs/rollup/rollup-run';
 import type { RollupParams } from '../../functions/jobs/rollup/params';
 import { FakeClock } from './clock';
 import { newJob, testConfig, testDependencies } from './jobs';

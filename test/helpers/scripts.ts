@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadManifestFile, type ScriptManifest } from '../../functions/jobs/script-run/manifest';
-import { createScriptRunJob } from '../../functions/jobs/script-run/script-run-job';
+import { createScriptRunJob } from '../../functions/jobs/script-run/script-run-run';
 import type { ScriptRunParams } from '../../functions/jobs/script-run/params';
 import type { JobDefinition } from '../../functions/core/jobs/definition';
 import type { NightshiftConfig } from '../../functions/core/config';

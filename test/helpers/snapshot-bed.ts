@@ -6,7 +6,8 @@ import type { SnapshotMetricConfig } from '../../functions/core/config/snapshots
 import { handleInvocation, type InvocationResult } from '../../functions/core/jobs/handle-invocation';
 import type { JobDefinition } from '../../functions/core/jobs/definition';
 import { snapshotJob } from '../../functions/jobs/snapshot/snapshot-job';
-import { runnableJob } from '../../functions/jobs/job-type-definition';
+import { snapshotRun } from '../../functions/jobs/snapshot/snapshot-run';
+import { runnableJob, withRun } from '../../functions/jobs/job-type-definition';
 import type { SnapshotParams } from '../../functions/jobs/snapshot/params';
 import { rollupBed, rollupConfig, type RollupBed } from './rollup-bed';
 import type { GeneratedEvent } from './rollup-events';
@@ -37,7 +38,7 @@ export function snapshotBed(storage: TestStorage, options: { config?: Nightshift
   const bed = rollupBed(storage, { config: options.config ?? snapshotConfig(), ...(options.clock ? { clock: options.clock } : {}) });
   const snapshots = new DynamoDbSnapshotStore(storage.documentClient, storage.names.analyticsTable);
   const proofs = new DynamoDbProofIndex(storage.documentClient, storage.names.analyticsTable, bed.deps.config.retention.proofsDays);
-  return { ...bed, snapshots, proofs, snapshotJob: runnableJob(snapshotJob, { rollup: bed.store, snapshots, proofs }) };
+  return { ...bed, snapshots, proofs, snapshotJob: runnableJob(withRun(snapshotJob, snapshotRun), { rollup: bed.store, snapshots, proofs }) };
 }
 
 /** A snapshot asked for through the API path: claims the period, then runs in the shared lifecycle. */

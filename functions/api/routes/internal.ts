@@ -1,7 +1,7 @@
 import { handleInvocation } from '../../core/jobs/handle-invocation';
 import type { JobRecord } from '../../core/jobs/record';
 import { rollupRequestParams } from '../../jobs/rollup/params';
-import { createRollupJob } from '../../jobs/rollup/rollup-job';
+import { createRollupJob } from '../../jobs/rollup/rollup-run';
 import { BadRequestError, TestEndpointsDisabledError } from '../errors';
 import { jsonBody, type RouteHandler } from '../http';
 import { parseInput } from '../validation';

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { jobCatalog, scheduledTasks } from '../../catalog';
-import type { JobTypeDefinition } from '../../jobs/job-type-definition';
+import type { JobTypeDeclaration } from '../../jobs/job-type-definition';
 import { periodForSlot } from '../../core/jobs/schedule-period';
 import { submitRun } from '../../core/jobs/submit-run';
 import { previousPeriod, type PeriodType } from '../../core/time/periods';
@@ -38,7 +38,7 @@ export const triggerSchedule: RouteHandler = async (request, { deps }) => {
 };
 
 interface Trigger {
-  entry: JobTypeDefinition;
+  entry: JobTypeDeclaration;
   period?: string;
   params: Record<string, unknown>;
 }

@@ -5,8 +5,7 @@ import type { RollupStore } from '../../core/rollup/ports';
 import { errorFields } from '../../core/errors';
 import { RollupBusyError } from '../../core/rollup/errors';
 import { runRollup, type RollupReport } from './run-rollup';
-import { ROLLUP_LEASE, rollupAccess } from './rollup-job';
-import type { FunctionAccess } from '../../function-access';
+import { ROLLUP_LEASE } from './rollup-job';
 
 export interface BringUpToDateInput {
   deps: JobDependencies;
@@ -22,27 +21,6 @@ export interface BringUpToDateInput {
   store: RollupStore;
   /** How long to wait for a rollup that holds the lease. Default: until 30 s before the deadline. */
   maxWaitMs?: number;
-}
-
-/**
- * Snapshot, proof and export bring the rollup up to date inline before they read stats, so each
- * needs the rollup's data access on top of its own (not its invoke or queue: the inline rollup
- * never debounces).
- */
-export function withInlineRollup(own: FunctionAccess): FunctionAccess {
-  return {
-    ...own,
-    jobs: 'RW',
-    analytics: 'RW',
-    artifacts: {
-      read: unique([...(rollupAccess.artifacts?.read ?? []), ...(own.artifacts?.read ?? [])]),
-      write: unique([...(rollupAccess.artifacts?.write ?? []), ...(own.artifacts?.write ?? [])]),
-    },
-  };
-}
-
-function unique<T>(values: readonly T[]): T[] {
-  return [...new Set(values)];
 }
 
 const POLL_MS = 500;

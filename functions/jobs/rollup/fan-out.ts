@@ -13,16 +13,7 @@ import type { AbsorbTotals, ObjectToRead } from './absorb';
 import type { RollupPartition } from './params';
 import type { PartitionReport } from './run-partition';
 import { splitHours } from './partitions';
-
-/**
- * A partition run's own lease: short, so a worker that died holding it is found (and its
- * partition handed to a retry) within seconds, and never the rollup's, which its coordinator holds.
- */
-const PARTITION_LEASE_TTL_MS = 10_000;
-export const partitionLease = (partition: Pick<RollupPartition, 'parent' | 'index'>): { lease: string; ttlMs: number } => ({
-  lease: `rollup-partition#${partition.parent}#${partition.index}`,
-  ttlMs: PARTITION_LEASE_TTL_MS,
-});
+import { partitionLease } from './rollup-job';
 
 /** Runs of one partition at most: the first and two retries after a worker is lost or fails. */
 const MAX_ATTEMPTS = 3;

@@ -1,14 +1,7 @@
-import type { JobDefinition } from '../../core/jobs/definition';
-import type { RollupStore } from '../../core/rollup/ports';
 import type { FunctionAccess } from '../../function-access';
-import { runnableJob, type JobServices, type JobTypeDefinition } from '../job-type-definition';
-import { rollupParams, type RollupParams } from './params';
-import { reportNeedsWarning, runRollup } from './run-rollup';
-import { runPartition } from './run-partition';
-import { partitionLease, partitionRunner } from './fan-out';
+import type { JobTypeDeclaration } from '../job-type-definition';
+import { rollupParams, type RollupParams, type RollupPartition } from './params';
 import { InvalidJobParamsError } from '../../core/jobs/errors';
-import { describeError, errorFields } from '../../core/errors';
-import { watchClosedHours, type HourlyWatchInput, type HourlyWatchReport } from '../../core/proofs/watch-hours';
 
 /**
  * Every rollup, and every run that brings the rollup up to date, holds this lease, renewed every
@@ -16,6 +9,16 @@ import { watchClosedHours, type HourlyWatchInput, type HourlyWatchReport } from 
  * stands in the way of the next for at most 20 s.
  */
 export const ROLLUP_LEASE = { lease: 'rollup', ttlMs: 20_000 } as const;
+
+/**
+ * A partition run's own lease: short, so a worker that died holding it is found (and its
+ * partition handed to a retry) within seconds, and never the rollup's, which its coordinator holds.
+ */
+const PARTITION_LEASE_TTL_MS = 10_000;
+export const partitionLease = (partition: Pick<RollupPartition, 'parent' | 'index'>): { lease: string; ttlMs: number } => ({
+  lease: `rollup-partition#${partition.parent}#${partition.index}`,
+  ttlMs: PARTITION_LEASE_TTL_MS,
+});
 
 /**
  * Lists and reads `events/`, writes hour partials and daily stats to Analytics, and spills groups
@@ -30,6 +33,27 @@ export const rollupAccess: FunctionAccess = {
   invokes: ['rollup'],
   sendsDelayed: true,
 };
+
+/**
+ * Snapshot, proof and export bring the rollup up to date inline before they read stats
+ * (bring-up-to-date.ts), so each needs the rollup's data access on top of its own (not its invoke
+ * or queue: the inline rollup never debounces).
+ */
+export function withInlineRollup(own: FunctionAccess): FunctionAccess {
+  return {
+    ...own,
+    jobs: 'RW',
+    analytics: 'RW',
+    artifacts: {
+      read: unique([...(rollupAccess.artifacts?.read ?? []), ...(own.artifacts?.read ?? [])]),
+      write: unique([...(rollupAccess.artifacts?.write ?? []), ...(own.artifacts?.write ?? [])]),
+    },
+  };
+}
+
+function unique<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
+}
 
 /** The rollup job's own access: the rollup's, plus the hourly watch's alerts (its state is in Analytics). */
 const rollupJobAccess: FunctionAccess = { ...rollupAccess, publishesAlerts: true };
@@ -56,47 +80,4 @@ export const rollupJob = {
     configuredConcurrency: (config) => 1 + (config.rollup.fanOut?.workers ?? 0),
   },
   access: rollupJobAccess,
-  async run({ job, params, deps, signal, deadline, log }, { rollup, watches, alerter }: Pick<JobServices, 'rollup' | 'watches' | 'alerter'>) {
-    if (params.partition) {
-      const report = await runPartition({ store: rollup, artifacts: deps.artifacts, config: deps.config, clock: deps.clock, log, signal, deadline, jobId: job.id, partition: params.partition });
-      const incomplete = report.objectsFailed > 0 || report.objectsRefused > 0 || report.objectsLeft > 0;
-      return { status: incomplete ? 'warning' : 'succeeded', summary: { ...report } };
-    }
-    const report = await runRollup({
-      store: rollup,
-      artifacts: deps.artifacts,
-      config: deps.config,
-      clock: deps.clock,
-      log,
-      signal,
-      deadline,
-      jobId: job.id,
-      params,
-      listLookback: job.trigger !== 'debounce',
-      ...(deps.config.rollup.fanOut ? { partitions: partitionRunner(deps, job.id, log) } : {}),
-    });
-    const watch = await watchAfterRollup({ config: deps.config, store: rollup, watches, alerter, now: deps.clock.now(), jobId: job.id, log });
-    return { status: reportNeedsWarning(report) || 'error' in watch ? 'warning' : 'succeeded', summary: { ...report, watch } };
-  },
-} satisfies JobTypeDefinition<RollupParams, Pick<JobServices, 'rollup' | 'watches' | 'alerter'>>;
-
-/** The hourly watch over the hours this rollup closed; a watch that fails leaves the rollup's work standing (a warning). */
-async function watchAfterRollup(input: HourlyWatchInput): Promise<HourlyWatchReport | { error: string }> {
-  try {
-    return await watchClosedHours(input);
-  } catch (error) {
-    input.log.error('the hourly watch failed', errorFields(error));
-    return { error: describeError(error).message };
-  }
-}
-
-/** The rollup over a given store (tests and benchmarks pass one on their own tables), watching nothing. */
-export function createRollupJob(store: RollupStore, watch: Pick<JobServices, 'watches' | 'alerter'> = UNWATCHED): JobDefinition<RollupParams> {
-  return runnableJob(rollupJob, { rollup: store, ...watch });
-}
-
-/** A watch that has judged every hour already: it reads nothing and alerts no one. */
-const UNWATCHED: Pick<JobServices, 'watches' | 'alerter'> = {
-  watches: { get: (checkId) => Promise.resolve({ checkId, metric: '', judgedThrough: '9999-12-31T23', version: 1 }), put: () => Promise.resolve(false) },
-  alerter: { publish: () => Promise.resolve() },
-};
+} satisfies JobTypeDeclaration<RollupParams>;

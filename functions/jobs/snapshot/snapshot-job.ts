@@ -1,7 +1,7 @@
-import { withInlineRollup } from '../rollup/bring-up-to-date';
-import { type JobServices, type JobTypeDefinition } from '../job-type-definition';
+import { withInlineRollup } from '../rollup/rollup-job';
+import type { JobTypeDeclaration } from '../job-type-definition';
 import { snapshotParams, type SnapshotParams } from './params';
-import { publishSnapshot, takeSnapshot } from './take-snapshot';
+import { publishSnapshot } from './publish-snapshot';
 import type { SnapshotDocument } from '../../core/snapshots/document';
 
 export const snapshotJob = {
@@ -15,7 +15,6 @@ export const snapshotJob = {
   function: { entry: 'functions/jobs/snapshot/handler.ts', memoryMb: 512, maxConcurrency: 4 },
   // Snapshot items in Analytics, the JSON artifact under `snapshots/` (a held one under `quarantine/`).
   access: withInlineRollup({ artifacts: { write: ['snapshots/', 'quarantine/'] } }),
-  run: (context, { rollup, snapshots, proofs }: Pick<JobServices, 'rollup' | 'snapshots' | 'proofs'>) => takeSnapshot(context, { stats: rollup, rollup, snapshots, proofs }),
   // Releasing a held snapshot publishes its items too, from the released document.
   publishReleased: (released, { config, snapshots }) => publishSnapshot(JSON.parse(released.text) as SnapshotDocument, released.key, config, snapshots).then(() => undefined),
-} satisfies JobTypeDefinition<SnapshotParams, Pick<JobServices, 'rollup' | 'snapshots' | 'proofs'>>;
+} satisfies JobTypeDeclaration<SnapshotParams>;

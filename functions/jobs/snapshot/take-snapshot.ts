@@ -1,14 +1,14 @@
-import type { NightshiftConfig } from '../../core/config';
 import { configHash } from '../../core/config/hash';
 import type { RollupStore, StatsReader } from '../../core/rollup/ports';
 import { ScopeTotals, baseMetricsOf, computeSnapshotValues } from '../../core/snapshots/compute';
-import { boundsOf, snapshotArtifactKey, snapshotItems, snapshotPeriodNames, SNAPSHOT_SCHEMA, type SnapshotDocument } from '../../core/snapshots/document';
+import { boundsOf, snapshotArtifactKey, snapshotPeriodNames, SNAPSHOT_SCHEMA, type SnapshotDocument } from '../../core/snapshots/document';
 import type { SnapshotStore } from '../../core/snapshots/ports';
-import { localDaysOf, type Period } from '../../core/time/periods';
+import { localDaysOf } from '../../core/time/periods';
 import type { JobContext } from '../../core/jobs/definition';
 import { InvalidJobParamsError } from '../../core/jobs/errors';
 import { parsePeriodKey } from '../../core/time/periods';
 import { bringRollupUpToDate } from '../rollup/bring-up-to-date';
+import { publishSnapshot } from './publish-snapshot';
 import type { SnapshotParams } from './params';
 import type { ProofIndex } from '../../core/proofs/ports';
 import { gateOf, HELD_MESSAGE, proofGate, QUARANTINE_PREFIX } from '../../core/proofs/gate';
@@ -21,8 +21,6 @@ export interface SnapshotStores {
   /** The proof index: the days' proof statuses go into the document, and a critical day holds the snapshot. */
   proofs: ProofIndex;
 }
-
-const DAY_SECONDS = 86_400;
 
 /**
  * One snapshot run: bring the rollup up to date for the period's days (under the rollup lease),
@@ -97,19 +95,4 @@ export async function takeSnapshot(context: JobContext<SnapshotParams>, stores: 
       rollup: { objectsRead: rollup.objectsRead, events: rollup.events, objectsLeft: rollup.objectsLeft },
     },
   };
-}
-
-/**
- * Makes the document's items the period's whole set (expiring with the period's retention): the
- * run does it, or the release of a held snapshot from the released document.
- */
-export function publishSnapshot(document: SnapshotDocument, key: string, config: NightshiftConfig, snapshots: SnapshotStore): Promise<{ written: number; deleted: number }> {
-  const period = parsePeriodKey(document.period, { timezone: config.timezone, weekStartsOn: config.weekStartsOn });
-  const expiresAt = Math.floor(period.end.getTime() / 1000) + retentionDays(config, period.type) * DAY_SECONDS;
-  return snapshots.replacePeriod(document.periodType, document.bounds.firstDay, snapshotItems(document, key, expiresAt));
-}
-
-function retentionDays(config: NightshiftConfig, type: Period['type']): number {
-  const { retention } = config;
-  return type === 'day' ? retention.dailySnapshotsDays : type === 'week' ? retention.weeklySnapshotsDays : retention.monthlySnapshotsDays;
 }

@@ -6,8 +6,9 @@ import { runExport } from '../../helpers/export-bed';
 import { snapshotConfig } from '../../helpers/snapshot-bed';
 import { createTestStorage, type TestStorage } from '../../helpers/storage';
 import { handleInvocation } from '../../../functions/core/jobs/handle-invocation';
-import { runnableJob } from '../../../functions/jobs/job-type-definition';
+import { runnableJob, withRun } from '../../../functions/jobs/job-type-definition';
 import { snapshotJob } from '../../../functions/jobs/snapshot/snapshot-job';
+import { snapshotRun } from '../../../functions/jobs/snapshot/snapshot-run';
 import type { SnapshotDocument } from '../../../functions/core/snapshots/document';
 import { writeEventObjects } from '../../helpers/rollup-events';
 
@@ -88,7 +89,7 @@ describe('outputs gated on proofs', () => {
   });
 
   const snapshotDay = async (day: string, triggeredBy = 'test') => {
-    const result = await handleInvocation(runnableJob(snapshotJob, api.runtime.services), { type: 'snapshot', trigger: 'api', period: day, triggeredBy, force: true }, api.runtime.deps, { remainingMs: 300_000, marginMs: 5_000 });
+    const result = await handleInvocation(runnableJob(withRun(snapshotJob, snapshotRun), api.runtime.services), { type: 'snapshot', trigger: 'api', period: day, triggeredBy, force: true }, api.runtime.deps, { remainingMs: 300_000, marginMs: 5_000 });
     if (result.outcome !== 'ran') throw new Error(`snapshot of ${day}: ${result.outcome}`);
     return result.job;
   };

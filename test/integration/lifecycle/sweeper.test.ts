@@ -9,7 +9,8 @@ import type { JobRecord, NewJob } from '../../../functions/core/jobs/record';
 import type { JobStatus } from '../../../functions/core/jobs/states';
 import { catchUpMissingPeriods, findMissingPeriods } from '../../../functions/jobs/sweeper/catch-up-missing-periods';
 import { sweeperJob } from '../../../functions/jobs/sweeper/sweeper-job';
-import { runnableJob } from '../../../functions/jobs/job-type-definition';
+import { runnableJob, withRun } from '../../../functions/jobs/job-type-definition';
+import { sweeperRun } from '../../../functions/jobs/sweeper/sweeper-run';
 import { QueueOfDeadLetters, schedulerDeadLetter } from '../../helpers/dead-letters';
 import { timeOutStaleRuns } from '../../../functions/jobs/sweeper/time-out-stale-runs';
 import { FakeClock } from '../../helpers/clock';
@@ -422,7 +423,7 @@ describe('the sweeper', () => {
         const deadLetters = new QueueOfDeadLetters([schedulerDeadLetter('snapshot-daily', 'snapshot', '2026-12-09T11:00:00Z'), schedulerDeadLetter('gone', 'snapshot', '2026-12-09T11:00:00Z')]);
 
         // Act
-        const finished = await executeRun(runnableJob(sweeperJob, { scheduleDeadLetters: deadLetters }), sweep, d, LIMITS);
+        const finished = await executeRun(runnableJob(withRun(sweeperJob, sweeperRun), { scheduleDeadLetters: deadLetters }), sweep, d, LIMITS);
 
         // Assess
         expect(finished.status).toBe('succeeded');

@@ -5,7 +5,7 @@ import { dimsKeyOf } from '../../../functions/core/rollup/groups';
 import type { HourPartial } from '../../../functions/core/rollup/ports';
 import type { Alerter, ProofAlert } from '../../../functions/core/proofs/ports';
 import { localDay } from '../../../functions/core/time/periods';
-import { createRollupJob } from '../../../functions/jobs/rollup/rollup-job';
+import { createRollupJob } from '../../../functions/jobs/rollup/rollup-run';
 import { FakeClock } from '../../helpers/clock';
 import { proofConfig } from '../../helpers/proofs';
 import { rollupBed, runRollupJob, type RollupBed } from '../../helpers/rollup-bed';

@@ -10,7 +10,8 @@ import { proofKey } from '../../../functions/core/proofs/document';
 import type { RollupStore } from '../../../functions/core/rollup/ports';
 import { localHourStarts } from '../../../functions/core/time/periods';
 import { samplingProofJob } from '../../../functions/jobs/sampling-proof/sampling-proof-job';
-import { runnableJob } from '../../../functions/jobs/job-type-definition';
+import { runnableJob, withRun } from '../../../functions/jobs/job-type-definition';
+import { samplingProofRun } from '../../../functions/jobs/sampling-proof/sampling-proof-run';
 import { TEST_TOKENS, testApi, type TestApi } from '../../helpers/api';
 import { FakeClock } from '../../helpers/clock';
 import { newJob } from '../../helpers/jobs';
@@ -75,7 +76,7 @@ describe('sampling-proof job on DynamoDB Local and s3rver', () => {
 
   const prove = async (day: string, at: string): Promise<JobRecord> => {
     bed.deps.clock.set(at);
-    const job = runnableJob(samplingProofJob, { rollup: storeFor(), proofs: index, annotations: new DynamoDbAnnotationStore(storage.documentClient, storage.names.analyticsTable), alerter });
+    const job = runnableJob(withRun(samplingProofJob, samplingProofRun), { rollup: storeFor(), proofs: index, annotations: new DynamoDbAnnotationStore(storage.documentClient, storage.names.analyticsTable), alerter });
     // `force`: a day proven again (same time, same stats) takes the claim over, as POST /jobs {force} would.
     const claim = await bed.deps.ledger.claimPeriod({ ...newJob({ type: 'sampling-proof' }, bed.deps.clock), period: day }, 'force');
     if (claim.outcome !== 'claimed') throw new Error(`period ${day} not claimed: ${claim.existingJobId}`);

@@ -14,7 +14,7 @@ import { handleInvocation } from '../../../functions/core/jobs/handle-invocation
 import { silentLogger } from '../../../functions/core/jobs/logger';
 import { createRun } from '../../../functions/core/jobs/lifecycle/create-run';
 import { bringRollupUpToDate } from '../../../functions/jobs/rollup/bring-up-to-date';
-import { createRollupJob } from '../../../functions/jobs/rollup/rollup-job';
+import { createRollupJob } from '../../../functions/jobs/rollup/rollup-run';
 import { queryStats } from '../../../functions/jobs/rollup/query-stats';
 import { localDay } from '../../../functions/core/time/periods';
 import { FakeClock } from '../../helpers/clock';

@@ -6,7 +6,7 @@ import { handleInvocation } from '../../../functions/core/jobs/handle-invocation
 import type { Invoker, JobInvocation } from '../../../functions/core/jobs/ports';
 import type { JobRecord } from '../../../functions/core/jobs/record';
 import type { NightshiftConfig } from '../../../functions/core/config';
-import { createRollupJob } from '../../../functions/jobs/rollup/rollup-job';
+import { createRollupJob } from '../../../functions/jobs/rollup/rollup-run';
 import { FakeClock } from '../../helpers/clock';
 import { CrashSwitch } from '../../helpers/faults';
 import { testDependencies, testLedger } from '../../helpers/jobs';

@@ -3,7 +3,7 @@ import { DynamoDbRollupStore } from '../../../functions/adapters/dynamodb/rollup
 import { ingestEvents } from '../../../functions/core/events/ingest';
 import type { RawEvent } from '../../../functions/core/events/events-body';
 import type { HourKey } from '../../../functions/core/rollup/ports';
-import { createRollupJob } from '../../../functions/jobs/rollup/rollup-job';
+import { createRollupJob } from '../../../functions/jobs/rollup/rollup-run';
 import { queryStats } from '../../../functions/jobs/rollup/query-stats';
 import { FakeClock } from '../../helpers/clock';
 import { crashingClient, extraAnalyticsTable, rollupBed, runRollupJob, scanAnalytics, type RollupBed } from '../../helpers/rollup-bed';

@@ -3,7 +3,7 @@ import { httpStatusOf } from '../../../functions/api/errors';
 import { LeaseLostError, RunInProgressError } from '../../../functions/core/jobs/errors';
 import { RollupBusyError } from '../../../functions/core/rollup/errors';
 import { InvalidTimeZoneError } from '../../../functions/core/time/errors';
-import { ScriptInputTooLargeError } from '../../../functions/jobs/script-run/script-run-job';
+import { ScriptInputTooLargeError } from '../../../functions/jobs/script-run/script-run-run';
 
 /**
  * Statuses come from one table keyed by every ErrorCode (the compiler refuses a missing code);
