@@ -36,6 +36,21 @@ module.exports = {
       to: { path: '(^|/)functions/(api/|catalog\\.ts$)' },
     },
     {
+      name: 'job-runs-only-in-their-own-function',
+      comment:
+        "A job type's run (jobs/<type>/<type>-run.ts, its work) is imported only by its own function's entry (jobs/<type>/handler.ts) and by functions/job-runs.ts (the local cloud, the tests): the catalog, the declarations, the runtime and the API read declarations, so no Lambda bundle carries another type's work. One exception: the API's test-only rollup trigger (api/routes/internal.ts) runs a rollup in the request.",
+      severity: 'error',
+      from: { path: '(^|/)functions/', pathNot: '(^|/)functions/(jobs/[^/]+/handler|job-runs|api/routes/internal)\\.ts$' },
+      to: { path: '(^|/)functions/jobs/[^/]+/[^/]+-run\\.ts$' },
+    },
+    {
+      name: 'a-job-function-runs-its-own-job',
+      comment: "A job function's entry joins its own declaration with its own run, never another type's.",
+      severity: 'error',
+      from: { path: '(^|/)functions/jobs/([^/]+)/handler\\.ts$' },
+      to: { path: '(^|/)functions/jobs/[^/]+/[^/]+-run\\.ts$', pathNot: '(^|/)functions/jobs/$2/$2-run\\.ts$' },
+    },
+    {
       name: 'jobs-and-api-take-what-they-are-handed',
       comment:
         'One composition root (functions/runtime/): jobs and routes get their dependencies as arguments. Only a Lambda entry (handler.ts, the authorizer) goes to the edge, which builds the runtime once.',

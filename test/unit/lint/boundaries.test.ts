@@ -32,11 +32,13 @@ describe('import boundaries', () => {
 
   it('names every wrong-way import, and nothing else', () => {
     expect(violations.sort((a, b) => a.rule.localeCompare(b.rule) || a.from.localeCompare(b.from))).toEqual([
+      { rule: 'a-job-function-runs-its-own-job', from: 'functions/jobs/other/handler.ts', to: 'functions/jobs/demo/demo-run.ts' },
       { rule: 'adapters-import-no-api-or-jobs', from: 'functions/adapters/uses-api.ts', to: 'functions/api/route.ts' },
       { rule: 'client-imports-no-server', from: 'functions/client/uses-server.ts', to: 'functions/api/route.ts' },
       { rule: 'console-uses-the-client-only', from: 'console/src/uses-server.ts', to: 'functions/api/route.ts' },
       { rule: 'core-has-no-aws', from: 'functions/core/uses-sdk.ts', to: '@aws-sdk/client-s3' },
       { rule: 'core-imports-only-core', from: 'functions/core/uses-adapter.ts', to: 'functions/adapters/s3-store.ts' },
+      { rule: 'job-runs-only-in-their-own-function', from: 'functions/jobs/other/other-job.ts', to: 'functions/jobs/other/other-run.ts' },
       { rule: 'jobs-and-api-take-what-they-are-handed', from: 'functions/api/uses-runtime.ts', to: 'functions/runtime/runtime.ts' },
       { rule: 'jobs-and-api-take-what-they-are-handed', from: 'functions/jobs/demo/uses-runtime.ts', to: 'functions/runtime/runtime.ts' },
       { rule: 'jobs-import-no-api-or-catalog', from: 'functions/jobs/demo/uses-api.ts', to: 'functions/api/route.ts' },
