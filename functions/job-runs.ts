@@ -11,7 +11,10 @@ import { exportJob } from './jobs/export/export-job';
 import { exportRun } from './jobs/export/export-run';
 import { samplingProofJob } from './jobs/sampling-proof/sampling-proof-job';
 import { samplingProofRun } from './jobs/sampling-proof/sampling-proof-run';
+import { createRollupJob } from './jobs/rollup/rollup-run';
 import { UnknownJobTypeError } from './core/jobs/errors';
+import type { TestEndpoints } from './api/http';
+import type { Runtime } from './runtime/runtime';
 
 /**
  * Every job type of the catalog (functions/catalog.ts) with its run, in catalog order: for the
@@ -33,4 +36,9 @@ export function jobWithRun(type: string): JobTypeDefinition {
   const entry = jobRuns.find((candidate) => candidate.type === type);
   if (!entry) throw new UnknownJobTypeError(type, jobRuns.map((e) => e.type));
   return entry;
+}
+
+/** The API's test-only routes over a runtime (ENABLE_TEST_ENDPOINTS=true): the local cloud's and the tests' API, never a Lambda's. */
+export function testEndpointsOf(runtime: Runtime): TestEndpoints {
+  return { rollup: createRollupJob(runtime.services.rollup) };
 }

@@ -3,13 +3,14 @@ import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { describeCause, describeError, errorFields } from '../core/errors';
 import type { IdempotencyStore } from '../core/jobs/idempotency';
-import type { JobDependencies } from '../core/jobs/definition';
+import type { JobDefinition, JobDependencies } from '../core/jobs/definition';
 import type { Logger } from '../core/jobs/logger';
 import type { RollupStore } from '../core/rollup/ports';
 import type { SnapshotStore } from '../core/snapshots/ports';
 import type { AnnotationStore } from '../core/calendar/ports';
 import type { ProofIndex } from '../core/proofs/ports';
 import type { ConsoleAssets } from './console/console-assets';
+import type { RollupParams } from '../jobs/rollup/params';
 import { authenticate, principalFromAuthorizer, requireScope, type Principal, type TokenEntry } from './auth';
 import { BadRequestError, httpStatusOf, NotFoundError, OutcomeUnknownError, PayloadTooLargeError, safeRetryAdvice } from './errors';
 import { MAX_CONTROL_BODY_BYTES, type RouteSpec } from './route-specs';
@@ -38,19 +39,25 @@ export interface ApiResponse {
   headers?: Record<string, string>;
 }
 
+/**
+ * What the test-only routes run (POST /internal/rollup/trigger: a rollup in the request, over the
+ * runtime's rollup store). Only the local cloud and the tests build it (`functions/job-runs.ts`):
+ * the Lambda API is built without it, so its bundle carries no job's run.
+ */
+export interface TestEndpoints {
+  rollup: JobDefinition<RollupParams>;
+}
+
 export interface ApiContext {
   deps: JobDependencies;
   deployedAt: Date;
   version: string;
   tokens: readonly TokenEntry[];
-  /** ENABLE_TEST_ENDPOINTS=true: /internal/* routes answer instead of 403. */
-  testEndpoints: boolean;
+  /** ENABLE_TEST_ENDPOINTS=true: the /internal/* routes' work (absent, they answer 403). */
+  testEndpoints?: TestEndpoints;
   /** `Idempotency-Key` memory for POST /jobs. */
   idempotency: IdempotencyStore;
-  /**
-   * The rollup's items: ingest marks the hours it wrote; /stats reads stats and what is not
-   * counted yet; the test-only trigger runs a rollup over them.
-   */
+  /** The rollup's items: ingest marks the hours it wrote; /stats reads stats and what is not counted yet. */
   rollup: RollupStore;
   snapshots: SnapshotStore;
   proofs: ProofIndex;

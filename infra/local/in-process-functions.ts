@@ -2,7 +2,7 @@ import { compileHolidayTable } from '../calendar/compile-holidays';
 import type { RuntimeEnvironment } from '../../functions/adapters/environment';
 import { makeApiHandler } from '../../functions/api/handler';
 import { jobFunctionSpec } from '../../functions/catalog';
-import { jobRuns } from '../../functions/job-runs';
+import { jobRuns, testEndpointsOf } from '../../functions/job-runs';
 import type { JobInvocation } from '../../functions/core/jobs/ports';
 import { apiContextOf } from '../../functions/runtime/api-context';
 import { makeJobHandler } from '../../functions/runtime/job-handler';
@@ -41,7 +41,7 @@ export function buildInProcessFunctions(
   const holidays = compileHolidayTable(env.config.calendar);
   const runtime = buildRuntime(env, { adapters: everyAwsAdapter, invoker, clock: options.clock, ...(holidays ? { holidays } : {}) });
   invoker.serve(options.lanes?.(runtime) ?? catalogLanes(runtime));
-  const context = apiContextOf(runtime);
+  const context = apiContextOf(runtime, testEndpointsOf);
   return { runtime, invoker, api: makeApiHandler(() => context, runtime.deps.logger) };
 }
 

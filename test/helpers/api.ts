@@ -4,6 +4,7 @@ import { makeApiHandler } from '../../functions/api/handler';
 import { readEnvironment, type RuntimeEnvironment } from '../../functions/adapters/environment';
 import { createLogger } from '../../functions/adapters/logger';
 import { apiContextOf } from '../../functions/runtime/api-context';
+import { testEndpointsOf } from '../../functions/job-runs';
 import { buildRuntime, type Runtime } from '../../functions/runtime/runtime';
 import { everyAwsAdapter } from '../../functions/runtime/wiring/every-adapter';
 import type { NightshiftConfig } from '../../functions/core/config';
@@ -136,7 +137,7 @@ export interface TestApi {
 /** The API function over a composition root of its own (`testRuntime`). */
 export function testApi(storage: TestStorage, config: NightshiftConfig, options: { invoker?: Invoker; variables?: Variables } = {}): TestApi {
   const runtime = testRuntime(storage, config, options);
-  const context = apiContextOf(runtime);
+  const context = apiContextOf(runtime, testEndpointsOf);
   const api = makeApiHandler(() => context, createLogger());
   return { runtime, handler: api, call: (method, rawPath, call) => callFunction(api, method, rawPath, call) };
 }

@@ -1,7 +1,6 @@
 import { handleInvocation } from '../../core/jobs/handle-invocation';
 import type { JobRecord } from '../../core/jobs/record';
 import { rollupRequestParams } from '../../jobs/rollup/params';
-import { createRollupJob } from '../../jobs/rollup/rollup-run';
 import { BadRequestError, TestEndpointsDisabledError } from '../errors';
 import { jsonBody, type RouteHandler } from '../http';
 import { parseInput } from '../validation';
@@ -25,9 +24,9 @@ const isWaiting = (job: JobRecord): boolean => job.status === 'queued' && job.wa
  * the totals after everything it ingested; past that it answers 409 with the waiting run, which
  * goes on waiting on its own.
  */
-export const triggerRollup: RouteHandler = async (request, { deps, rollup, testEndpoints }) => {
+export const triggerRollup: RouteHandler = async (request, { deps, testEndpoints }) => {
   if (!testEndpoints) throw new TestEndpointsDisabledError();
-  const rollupJob = createRollupJob(rollup);
+  const rollupJob = testEndpoints.rollup;
   const params = parseInput(rollupRequestParams, request.body === undefined || request.body.trim() === '' ? {} : jsonBody(request), 'body');
   const triggeredBy = request.principal?.name ?? 'api';
   const startedMs = deps.clock.now().getTime();

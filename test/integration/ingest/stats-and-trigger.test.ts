@@ -1,6 +1,8 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_TOKENS, testApi, type TestApi } from '../../helpers/api';
+import { InvalidEnvironmentError } from '../../../functions/adapters/environment-error';
+import { apiContextOf } from '../../../functions/runtime/api-context';
+import { TEST_TOKENS, testApi, testRuntime, type TestApi } from '../../helpers/api';
 import { DelayRecordingInvoker } from '../../helpers/invokers';
 import { testDependencies } from '../../helpers/jobs';
 import { rollupConfig } from '../../helpers/rollup-bed';
@@ -119,6 +121,18 @@ describe('stats and the rollup trigger', () => {
       // Assess
       expect(answer.status).toBe(200);
       expect(answer.body.job.status).toBe('succeeded');
+    });
+
+    it('is refused at the start of an API built without the test endpoints, as a Lambda API is', () => {
+      // Prepare
+      const runtime = testRuntime(storage, config, { invoker, variables: { ENABLE_TEST_ENDPOINTS: 'true' } });
+
+      // Act
+      const build = () => apiContextOf(runtime);
+
+      // Assess
+      expect(build).toThrow(InvalidEnvironmentError);
+      expect(build).toThrow(/ENABLE_TEST_ENDPOINTS: "true", but this API function is built without the test endpoints/);
     });
 
     it('needs the admin scope', async () => {

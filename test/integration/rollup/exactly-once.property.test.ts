@@ -94,7 +94,6 @@ async function runSchedule(storage: TestStorage, seed: number): Promise<Tally> {
     deployedAt: new Date(START),
     version: 'test',
     tokens: [],
-    testEndpoints: false,
     idempotency: new DynamoDbIdempotencyStore(client, storage.names.jobsTable),
     rollup: rollupStore,
     snapshots: new DynamoDbSnapshotStore(client, storage.names.analyticsTable),

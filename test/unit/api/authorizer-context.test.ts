@@ -18,7 +18,6 @@ const context = {
   deployedAt: new Date('2026-11-22T10:00:00Z'),
   version: '0.0.0-test',
   tokens: [tokenEntry('admin', LOCAL_ADMIN_TOKEN, 'admin')],
-  testEndpoints: false,
   idempotency: {} as IdempotencyStore,
   rollup: {} as ApiContext['rollup'],
   snapshots: {} as ApiContext['snapshots'],
