@@ -1,6 +1,6 @@
 import { withRun, type JobTypeDefinition } from './jobs/job-type-definition';
 import { rollupJob } from './jobs/rollup/rollup-job';
-import { rollupRun } from './jobs/rollup/rollup-run';
+import { createRollupJob, rollupRun } from './jobs/rollup/rollup-run';
 import { snapshotJob } from './jobs/snapshot/snapshot-job';
 import { snapshotRun } from './jobs/snapshot/snapshot-run';
 import { sweeperJob } from './jobs/sweeper/sweeper-job';
@@ -11,7 +11,6 @@ import { exportJob } from './jobs/export/export-job';
 import { exportRun } from './jobs/export/export-run';
 import { samplingProofJob } from './jobs/sampling-proof/sampling-proof-job';
 import { samplingProofRun } from './jobs/sampling-proof/sampling-proof-run';
-import { createRollupJob } from './jobs/rollup/rollup-run';
 import { UnknownJobTypeError } from './core/jobs/errors';
 import type { TestEndpoints } from './api/http';
 import type { Runtime } from './runtime/runtime';
