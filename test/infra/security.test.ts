@@ -36,28 +36,28 @@ const wildcardResourceAllowList: Readonly<Record<string, string>> = {
 };
 
 /**
- * Budgets for the minified `index.mjs` of each zip function, 1–3% above what they measured on
+ * Budgets for the minified `index.mjs` of each zip function, about 2% above what they measured on
  * 2026-12-03 after the SDK's operation schemas were tree-shaken (infra/constructs/sdk-schema-keys.ts)
- * and the authorizer's schemas moved to zod/mini, measured with this file's config (`npm run bench
- * -- init` prints the sizes and where they come from): rollup 849 KB, API 890 KB, sampling-proof
- * 790 KB without its US holiday table, snapshot and export 760 KB, sweeper 701 KB, authorizer 221
- * KB; each budget about 2% above. Each bundles only the SDK clients its access declares
- * (functions/runtime/wiring/) and only the operations it sends; the SDK is ~290–430 KB of each,
- * zod ~100 KB (20 KB in the authorizer), luxon 71 KB, Powertools 32 KB, our code ~200 KB (every
- * job type's, through the catalog). A named `import { z }` (+355 KB), date-holidays (+1 MB), a
- * client the function never calls (S3 +50 KB, Lambda +40 KB), the SDK's unshaken schemas (+40–100
- * KB) or the full zod in the authorizer (+65 KB) fails here first.
+ * and every Lambda-side schema moved to zod/mini, measured with this file's config (`npm run bench
+ * -- init` prints the sizes and where they come from): rollup 788 KB, API 848 KB, sampling-proof
+ * 745 KB without its US holiday table, snapshot and export 699 KB, sweeper 640 KB, authorizer 221
+ * KB. Each bundles only the SDK clients its access declares (functions/runtime/wiring/) and only
+ * the operations it sends; the SDK is ~290–430 KB of each, zod ~40 KB (64 KB in the API, whose
+ * OpenAPI document needs zod's JSON Schema; 20 KB in the authorizer), luxon 71 KB, Powertools 32
+ * KB, our code ~200 KB (every job type's, through the catalog). A named `import { z }` (+355 KB),
+ * date-holidays (+1 MB), a client the function never calls (S3 +50 KB, Lambda +40 KB), the SDK's
+ * unshaken schemas (+40–100 KB) or zod's classic build (+60 KB) fails here first.
  */
 const bundleBudgetBytes: Readonly<Record<string, number>> = {
   // The rollup also publishes the hourly watch's alerts (SNS client).
-  rollup: 865_000,
-  snapshot: 775_000,
-  export: 775_000,
+  rollup: 803_000,
+  snapshot: 713_000,
+  export: 713_000,
   // Plus the configured region's holiday table (below): the holiday data is its only growth.
-  'sampling-proof': 805_000,
+  'sampling-proof': 760_000,
   // The sweeper drains the schedules' dead-letter queue (SQS client).
-  sweeper: 715_000,
-  [apiFunction.name]: 907_000,
+  sweeper: 653_000,
+  [apiFunction.name]: 865_000,
   [authorizerFunction.name]: 226_000,
 };
 
@@ -283,6 +283,16 @@ describe('JobFunction bundles', () => {
     expect(source).not.toContain('process.env.NIGHTSHIFT_CONFIG_JSON');
     if (name !== authorizerFunction.name) expect(source).toContain('Europe/Berlin');
     expect(exported.trim()).toBe('function');
+  });
+
+  it("bundles zod's tree-shakable build (zod/mini) into every function, never the classic one", () => {
+    // Act
+    const sources = zipFunctions.map((name) => [name, readFileSync(join(assetDirectory(functionNamed(name)), 'index.mjs'), 'utf8')] as const);
+    // Assess: the constructor names survive minification; the classic build's own ~60 KB start at its ZodType.
+    for (const [name, source] of sources) {
+      expect(source, name).toContain('"ZodMiniType"');
+      expect(source, name).not.toContain('"ZodType"');
+    }
   });
 
   it("compiles the region's holiday table into the sampling proof only, and date-holidays into no function", () => {
