@@ -22,8 +22,7 @@ const invocationSchema = (jobTypes: readonly string[]) =>
     trigger: z.enum(jobTriggers),
     period: z.optional(z.string().check(z.maxLength(20))),
     // Scheduler writes the slot without milliseconds (`…T10:30:00Z`): kept as every slot key is (`toISOString`).
-    scheduledFor: z.optional(z.pipe(z.iso
-      .datetime({ offset: true }), z.transform((iso) => new Date(iso).toISOString()))),
+    scheduledFor: z.optional(z.pipe(z.iso.datetime({ offset: true }), z.transform((iso) => new Date(iso).toISOString()))),
     scheduleName: z.optional(z.string().check(z.maxLength(64))),
     params: z.optional(z.record(z.string(), z.unknown())),
     force: z.optional(z.boolean()),
