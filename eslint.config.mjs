@@ -41,6 +41,10 @@ export default tseslint.config(
           selector: "CallExpression[callee.property.name='transition']",
           message: 'Move a run through its named function in functions/core/jobs/lifecycle/ (one per legal move of states.ts).',
         },
+        {
+          selector: "ImportDeclaration[source.value='zod/mini'] > ImportSpecifier[imported.name='z']",
+          message: "Import the namespace (`import * as z from 'zod/mini'`): a named `z` bundles all of zod/mini, every locale included.",
+        },
       ],
     },
   },
@@ -52,6 +56,23 @@ export default tseslint.config(
       'no-restricted-properties': [
         'error',
         { object: 'process', property: 'env', message: 'Take it as an argument: the edge (functions/runtime/edge.ts) parses the environment once (adapters/environment.ts).' },
+      ],
+    },
+  },
+  {
+    // Everything under functions/ can end up in a Lambda bundle: zod's tree-shakable build there
+    // (about 40 KB of a bundle instead of 100), never the classic one. The CLI and tooling may use either.
+    files: ['functions/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'zod', message: "Use `import * as z from 'zod/mini'` and `import '<…>/core/zod-mini-english'` (messages in English): the classic build adds ~60 KB to every bundle." },
+            { name: 'zod/v4', message: "Use `import * as z from 'zod/mini'` (see core/zod-mini-english.ts): the classic build adds ~60 KB to every bundle." },
+          ],
+          patterns: [{ group: ['zod/v4/classic', 'zod/v4/classic/*', 'zod/v3', 'zod/v3/*'], message: "Use `import * as z from 'zod/mini'` (see core/zod-mini-english.ts)." }],
+        },
       ],
     },
   },

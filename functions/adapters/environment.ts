@@ -1,46 +1,44 @@
 import type { HolidayTable } from '../core/calendar/holidays';
 import { resolve } from 'node:path';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../core/zod-mini-english';
 import type { LogOutput } from './logger';
 import { prettyLevelOf } from './pretty-logger';
 import { InvalidEnvironmentError } from './environment-error';
 import { parseConfig, type NightshiftConfig } from '../core/config';
 import { zodProblems } from '../core/validation';
 
-const jsonObject = z.string().transform((text, ctx) => {
+const jsonObject = z.pipe(z.string(), z.transform((text, ctx) => {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
+    ctx.issues.push({ code: 'custom', message: 'is not valid JSON', input: text });
     return z.NEVER;
   }
-});
+}));
 
 /** Set and not empty, or left out: an empty value means the same as none. */
-const optionalText = z
-  .string()
-  .optional()
-  .transform((value) => (value === '' ? undefined : value));
+const optionalText = z.pipe(z.optional(z.string()), z.transform((value) => (value === '' ? undefined : value)));
 
 const environmentSchema = z.object({
-  AWS_REGION: z.string().min(1),
-  JOBS_TABLE: z.string().min(1),
-  ANALYTICS_TABLE: z.string().min(1),
-  ARTIFACTS_BUCKET: z.string().min(1),
-  NIGHTSHIFT_INVOKER: z.enum(['lambda', 'in-process']).default('lambda'),
-  NIGHTSHIFT_JOB_FUNCTIONS: jsonObject.pipe(z.record(z.string(), z.string().min(1))).optional(),
-  NIGHTSHIFT_DYNAMODB_ENDPOINT: z.url().optional(),
-  NIGHTSHIFT_S3_ENDPOINT: z.url().optional(),
+  AWS_REGION: z.string().check(z.minLength(1)),
+  JOBS_TABLE: z.string().check(z.minLength(1)),
+  ANALYTICS_TABLE: z.string().check(z.minLength(1)),
+  ARTIFACTS_BUCKET: z.string().check(z.minLength(1)),
+  NIGHTSHIFT_INVOKER: z._default(z.enum(['lambda', 'in-process']), 'lambda'),
+  NIGHTSHIFT_JOB_FUNCTIONS: z.optional(z.pipe(jsonObject, z.record(z.string(), z.string().check(z.minLength(1))))),
+  NIGHTSHIFT_DYNAMODB_ENDPOINT: z.optional(z.url()),
+  NIGHTSHIFT_S3_ENDPOINT: z.optional(z.url()),
   NIGHTSHIFT_DEPLOYED_AT: z.iso.datetime({ offset: true }),
-  NIGHTSHIFT_VERSION: z.string().min(1).default('0.0.0'),
+  NIGHTSHIFT_VERSION: z._default(z.string().check(z.minLength(1)), '0.0.0'),
   /** Where delayed invocations wait (debounced rollups); without it only immediate invokes work. */
-  NIGHTSHIFT_DELAY_QUEUE_URL: z.url().optional(),
+  NIGHTSHIFT_DELAY_QUEUE_URL: z.optional(z.url()),
   /** The schedules' dead-letter queue the sweeper drains; without it (the local cloud) there is none. */
-  NIGHTSHIFT_SCHEDULE_DLQ_URL: z.url().optional(),
+  NIGHTSHIFT_SCHEDULE_DLQ_URL: z.optional(z.url()),
   /** The SNS topic proof alerts go to; without it (the local cloud) alerts are logged. */
-  NIGHTSHIFT_ALERT_TOPIC_ARN: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'must be an SNS topic ARN').optional(),
+  NIGHTSHIFT_ALERT_TOPIC_ARN: z.optional(z.string().check(z.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'must be an SNS topic ARN'))),
   /** Turns on /internal/* routes for tests; never set in production. */
-  ENABLE_TEST_ENDPOINTS: z.enum(['true', 'false'], { message: 'must be "true" or "false"' }).default('false'),
+  ENABLE_TEST_ENDPOINTS: z._default(z.enum(['true', 'false'], { message: 'must be "true" or "false"' }), 'false'),
   /** The API's own tokens where no Lambda authorizer stands in front of it (the local cloud). */
   NIGHTSHIFT_ADMIN_TOKEN: optionalText,
   NIGHTSHIFT_READ_TOKEN: optionalText,
@@ -50,11 +48,11 @@ const environmentSchema = z.object({
   /** Where the shipped scripts are (the script runner's image sets it); else the repository's `layers/scripts`. */
   NIGHTSHIFT_SCRIPTS_DIR: optionalText,
   /** The only variable of the runner's environment a script gets (to find python3). */
-  PATH: z.string().min(1).default('/usr/local/bin:/usr/bin:/bin'),
+  PATH: z._default(z.string().check(z.minLength(1)), '/usr/local/bin:/usr/bin:/bin'),
   /** `pretty`: the local cloud's readable terminal lines; `json` (Lambda): Powertools' structured lines. */
-  NIGHTSHIFT_LOG_FORMAT: z.enum(['json', 'pretty'], { message: 'must be "json" or "pretty"' }).default('json'),
+  NIGHTSHIFT_LOG_FORMAT: z._default(z.enum(['json', 'pretty'], { message: 'must be "json" or "pretty"' }), 'json'),
   /** With the pretty format: ANSI colours (a terminal that wants them). */
-  NIGHTSHIFT_LOG_COLOR: z.enum(['true', 'false'], { message: 'must be "true" or "false"' }).default('false'),
+  NIGHTSHIFT_LOG_COLOR: z._default(z.enum(['true', 'false'], { message: 'must be "true" or "false"' }), 'false'),
   /** Powertools' level variables; the pretty lines honour them too (from WARN when unset). */
   POWERTOOLS_LOG_LEVEL: optionalText,
   LOG_LEVEL: optionalText,

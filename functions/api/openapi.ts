@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { routeContracts, type RouteContract } from './contract/route-contracts';
 import { errorBody } from './contract/responses';
 import { MAX_CONTROL_BODY_BYTES, routeSpecs, type RouteKey, type RouteSpec } from './route-specs';
@@ -13,7 +13,7 @@ type Json = Record<string, unknown>;
  * into `components.schemas` and referenced from there, as OpenAPI resolves `$ref`s against the
  * whole document.
  */
-function schemaOf(schema: z.ZodType, io: 'input' | 'output', components: Record<string, Json>): Json {
+function schemaOf(schema: z.ZodMiniType, io: 'input' | 'output', components: Record<string, Json>): Json {
   const { $schema: _ignored, $defs, ...json } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Json & { $defs?: Record<string, Json> };
   const relink = <T>(value: T): T => JSON.parse(JSON.stringify(value).replaceAll('"#/$defs/', '"#/components/schemas/')) as T;
   for (const [id, definition] of Object.entries($defs ?? {})) components[id] ??= relink(definition);

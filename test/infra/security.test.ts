@@ -37,29 +37,30 @@ const wildcardResourceAllowList: Readonly<Record<string, string>> = {
 
 /**
  * Budgets for the minified `index.mjs` of each zip function, about 2% above what they measured on
- * 2026-12-03 after each function stopped carrying every job type's run (declarations in
- * `<type>-job.ts`, work in `<type>-run.ts`, only a function's own run in its bundle:
- * test/unit/bundling/job-bundles.test.ts), measured with this file's config (`npm run bench --
- * init` prints the sizes and where they come from): rollup 789 KB, API 798 KB, sampling-proof 737
- * KB without its US holiday table, export 698 KB, snapshot 688 KB, sweeper 613 KB, authorizer 221
- * KB. Each bundles only the SDK clients its access declares (functions/runtime/wiring/) and only
- * the operations it sends; the SDK is ~290–430 KB of each, zod ~100 KB (20 KB in the authorizer),
- * luxon 71 KB, Powertools 32 KB, our code 110–180 KB (no job's run in the API: the local cloud
- * and the tests hand its test-only trigger the rollup). A named `import { z }` (+355 KB),
- * date-holidays (+1 MB), a client the function never calls (S3 +50 KB, Lambda +40 KB), the SDK's
- * unshaken schemas (+40–100 KB), the full zod in the authorizer (+65 KB) or every job's run in
- * every function again (+40–90 KB) fails here first.
+ * 2026-12-03 after every Lambda-side schema moved to zod/mini and each function stopped carrying
+ * every job type's run (declarations in `<type>-job.ts`, work in `<type>-run.ts`, only a
+ * function's own run in its bundle: test/unit/bundling/job-bundles.test.ts), measured with this
+ * file's config (`npm run bench -- init` prints the sizes and where they come from): rollup 728 KB,
+ * API 756 KB, sampling-proof 676 KB without its US holiday table, export 638 KB, snapshot 627 KB,
+ * sweeper 553 KB, authorizer 221 KB. Each bundles only the SDK clients its access declares
+ * (functions/runtime/wiring/) and only the operations it sends; the SDK is ~290–430 KB of each, zod
+ * ~40 KB (64 KB in the API, whose OpenAPI document needs zod's JSON Schema; 20 KB in the
+ * authorizer), luxon 71 KB, Powertools 32 KB, our code 110–180 KB (its own job's run only; none in
+ * the API: the local cloud and the tests hand its test-only trigger the rollup). A named `import { z }` (+355 KB), date-holidays (+1 MB), a client
+ * the function never calls (S3 +50 KB, Lambda +40 KB), the SDK's unshaken schemas (+40–100 KB),
+ * zod's classic build (+60 KB) or every job's run in every function again (+40–90 KB) fails here
+ * first.
  */
 const bundleBudgetBytes: Readonly<Record<string, number>> = {
   // The rollup also publishes the hourly watch's alerts (SNS client).
-  rollup: 805_000,
-  snapshot: 702_000,
-  export: 712_000,
+  rollup: 743_000,
+  snapshot: 640_000,
+  export: 651_000,
   // Plus the configured region's holiday table (below): the holiday data is its only growth.
-  'sampling-proof': 752_000,
+  'sampling-proof': 690_000,
   // The sweeper drains the schedules' dead-letter queue (SQS client).
-  sweeper: 626_000,
-  [apiFunction.name]: 814_000,
+  sweeper: 564_000,
+  [apiFunction.name]: 771_000,
   [authorizerFunction.name]: 226_000,
 };
 
@@ -285,6 +286,16 @@ describe('JobFunction bundles', () => {
     expect(source).not.toContain('process.env.NIGHTSHIFT_CONFIG_JSON');
     if (name !== authorizerFunction.name) expect(source).toContain('Europe/Berlin');
     expect(exported.trim()).toBe('function');
+  });
+
+  it("bundles zod's tree-shakable build (zod/mini) into every function, never the classic one", () => {
+    // Act
+    const sources = zipFunctions.map((name) => [name, readFileSync(join(assetDirectory(functionNamed(name)), 'index.mjs'), 'utf8')] as const);
+    // Assess: the constructor names survive minification; the classic build's own ~60 KB start at its ZodType.
+    for (const [name, source] of sources) {
+      expect(source, name).toContain('"ZodMiniType"');
+      expect(source, name).not.toContain('"ZodType"');
+    }
   });
 
   it("compiles the region's holiday table into the sampling proof only, and date-holidays into no function", () => {

@@ -1,5 +1,6 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../core/zod-mini-english';
 import type { JobRecord } from '../../core/jobs/record';
 import type { JobPage, JobQuery } from '../../core/jobs/ports';
 import { NightshiftError } from '../../core/errors';
@@ -159,7 +160,7 @@ function decodeCursor(cursor: string, expected: number): Position[] {
   } catch (error) {
     throw new InvalidCursorError({ cause: error });
   }
-  const parsed = z.array(positionSchema).length(expected).safeParse(positions);
+  const parsed = z.array(positionSchema).check(z.length(expected)).safeParse(positions);
   if (!parsed.success) throw new InvalidCursorError();
   return parsed.data;
 }

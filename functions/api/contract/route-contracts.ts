@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../core/zod-mini-english';
 import { rollupRequestParams } from '../../jobs/rollup/params';
 import type { RouteKey } from '../route-specs';
 import { backfillBody as backfillRequest, listJobsQuery, submitJobBody } from '../routes/jobs';
@@ -13,7 +14,7 @@ import * as answers from './responses';
 
 export interface ResponseContract {
   description: string;
-  schema?: z.ZodType;
+  schema?: z.ZodMiniType;
   /** Default `application/json`. */
   contentType?: string;
   headers?: Record<string, string>;
@@ -21,16 +22,16 @@ export interface ResponseContract {
 
 export interface RouteContract {
   /** Path parameters (`{id}`), each validated by the route. */
-  path?: Record<string, z.ZodType>;
-  query?: z.ZodType;
+  path?: Record<string, z.ZodMiniType>;
+  query?: z.ZodMiniType;
   /** Request headers the route reads (name → what it does); all optional. */
   requestHeaders?: Record<string, string>;
-  body?: { schema: z.ZodType; required: boolean; description?: string; alternatives?: Record<string, { schema: z.ZodType; description: string }> };
+  body?: { schema: z.ZodMiniType; required: boolean; description?: string; alternatives?: Record<string, { schema: z.ZodMiniType; description: string }> };
   /** Besides 400 (bad input), 401 and 403 (auth; scoped routes), 500, 503 and 504, which every route may answer. */
   responses: Record<number, ResponseContract>;
 }
 
-const jobId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/).describe('a run id (ULID)');
+const jobId = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/), z.describe('a run id (ULID)'));
 const location = { location: 'the run: /jobs/{id}' };
 const replayed = { 'idempotent-replayed': '`true` when this answers a repeat of an earlier request with the same Idempotency-Key' };
 const idempotencyKey = (what: string) => ({
@@ -38,15 +39,12 @@ const idempotencyKey = (what: string) => ({
 });
 
 /** What an event looks like on the way in; each one is checked on its own (bad ones are listed, not fatal). */
-const metricEvent = z
-  .object({
-    metric: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/).describe('a configured metric'),
-    ts: z.string().describe('ISO-8601 with an offset (Z or ±hh:mm)'),
-    value: z.number().optional().describe('finite; default 1'),
-    dims: z.record(z.string(), z.string().max(256)).optional().describe('at most 10; only configured dimensions are kept'),
-  })
-  .strict()
-  .meta({ id: 'MetricEvent' });
+const metricEvent = z.strictObject({
+  metric: z.string().check(z.regex(/^[a-z][a-z0-9_]{0,62}$/), z.describe('a configured metric')),
+  ts: z.string().check(z.describe('ISO-8601 with an offset (Z or ±hh:mm)')),
+  value: z.optional(z.number()).check(z.describe('finite; default 1')),
+  dims: z.optional(z.record(z.string(), z.string().check(z.maxLength(256)))).check(z.describe('at most 10; only configured dimensions are kept')),
+}).check(z.meta({ id: 'MetricEvent' }));
 
 /**
  * Every route's input and answers. Keyed by the route table's keys, so a route without a
@@ -57,7 +55,7 @@ export const routeContracts: Record<RouteKey, RouteContract> = {
     responses: { 200: { description: 'every job type is healthy', schema: answers.healthBody }, 503: { description: 'a scheduled job type is stale', schema: answers.healthBody } },
   },
   'GET /health/{type}': {
-    path: { type: z.string().describe('a job type') },
+    path: { type: z.string().check(z.describe('a job type')) },
     responses: {
       200: { description: 'healthy', schema: answers.typeHealthBody },
       503: { description: 'stale: no success within twice its interval', schema: answers.typeHealthBody },
@@ -75,7 +73,7 @@ export const routeContracts: Record<RouteKey, RouteContract> = {
     },
   },
   'GET /console/assets/{file}': {
-    path: { file: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/).describe('a file name the page refers to') },
+    path: { file: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/), z.describe('a file name the page refers to')) },
     responses: {
       200: { description: 'the script or style sheet (content-hashed name, cached for a year)', schema: answers.consoleFile, contentType: 'text/javascript' },
       404: { description: 'no such console file', schema: answers.errorBody },
@@ -100,7 +98,7 @@ export const routeContracts: Record<RouteKey, RouteContract> = {
   },
   'GET /scheduler/tasks': { query: schedulerTasksQuery, responses: { 200: { description: 'every schedule', schema: answers.schedulerTasksBody } } },
   'GET /scheduler/tasks/{name}/slots': {
-    path: { name: z.string().describe("the schedule's name") },
+    path: { name: z.string().check(z.describe("the schedule's name")) },
     query: scheduleSlotsQuery,
     responses: {
       200: { description: 'the slots, oldest first, each with its fate', schema: answers.scheduleSlotsBody },
@@ -109,7 +107,7 @@ export const routeContracts: Record<RouteKey, RouteContract> = {
     },
   },
   'POST /scheduler/trigger/{type}': {
-    path: { type: z.string().describe('daily, weekly, monthly, or a job type') },
+    path: { type: z.string().check(z.describe('daily, weekly, monthly, or a job type')) },
     body: { schema: triggerScheduleBody, required: false },
     responses: {
       202: { description: 'started', schema: answers.submittedJob, headers: location },
@@ -143,7 +141,7 @@ export const routeContracts: Record<RouteKey, RouteContract> = {
   'POST /events': {
     requestHeaders: idempotencyKey('the events are stored at most once, in objects named after the key; a repeat of the same request answers as the first did'),
     body: {
-      schema: z.object({ events: z.array(metricEvent).max(10_000) }).strict(),
+      schema: z.strictObject({ events: z.array(metricEvent).check(z.maxLength(10_000)) }),
       required: true,
       description: 'JSON, or NDJSON (one event per line) with Content-Type application/x-ndjson',
       alternatives: { 'application/x-ndjson': { schema: z.string(), description: 'one MetricEvent per line' } },

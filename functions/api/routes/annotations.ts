@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../core/zod-mini-english';
 import { annotationKinds } from '../../core/calendar/types';
 import { recordAnnotation } from '../../core/calendar/record-annotation';
 import { BadRequestError } from '../errors';
@@ -9,17 +10,15 @@ import { localDaySchema } from '../schemas';
 /** At most a year per annotation: a longer lasting change is a `new_normal`. */
 const MAX_ANNOTATION_DAYS = 366;
 
-export const annotationBody = z
-  .object({
-    kind: z.enum(annotationKinds).describe('incident, holiday, promotion, or new_normal (a lasting change: days before it leave later baselines)'),
-    from: localDaySchema.describe('first local day'),
-    to: localDaySchema.optional().describe('last local day, included; default `from` (ignored for new_normal)'),
-    metrics: z.array(z.string().min(1).max(63)).max(20).optional().describe('metrics or ratios it concerns; default every metric'),
-    note: z.string().trim().min(1).max(500).describe('why: what happened'),
-  })
-  .strict();
+export const annotationBody = z.strictObject({
+  kind: z.enum(annotationKinds).check(z.describe('incident, holiday, promotion, or new_normal (a lasting change: days before it leave later baselines)')),
+  from: localDaySchema.check(z.describe('first local day')),
+  to: z.optional(localDaySchema).check(z.describe('last local day, included; default `from` (ignored for new_normal)')),
+  metrics: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(63))).check(z.maxLength(20))).check(z.describe('metrics or ratios it concerns; default every metric')),
+  note: z.string().check(z.trim(), z.minLength(1), z.maxLength(500), z.describe('why: what happened')),
+});
 
-export const listAnnotationsQuery = z.object({ from: localDaySchema, to: localDaySchema }).strict();
+export const listAnnotationsQuery = z.strictObject({ from: localDaySchema, to: localDaySchema });
 
 /** POST /annotations: records who annotated which days and why; proofs made after it read it. */
 export const postAnnotation: RouteHandler = async (request, { deps, annotations }) => {

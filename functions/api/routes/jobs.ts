@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../core/zod-mini-english';
 import { catalogEntry, jobCatalog } from '../../catalog';
 import { jobStatuses } from '../../core/jobs/states';
 import { releaseHeldRun } from '../../core/jobs/release-held-run';
@@ -14,34 +15,28 @@ import { parseInput as parse } from '../validation';
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const PRESIGNED_URL_SECONDS = 900;
 
-export const submitJobBody = z
-  .object({
-    type: z.string().min(1).max(64),
-    period: z.string().min(1).max(20).optional(),
-    params: z.record(z.string(), z.unknown()).default({}),
-    force: z.boolean().default(false),
-  })
-  .strict();
+export const submitJobBody = z.strictObject({
+  type: z.string().check(z.minLength(1), z.maxLength(64)),
+  period: z.optional(z.string().check(z.minLength(1), z.maxLength(20))),
+  params: z._default(z.record(z.string(), z.unknown()), {}),
+  force: z._default(z.boolean(), false),
+});
 
-export const backfillBody = z
-  .object({
-    type: z.string().min(1).max(64),
-    from: z.string().min(1).max(20),
-    to: z.string().min(1).max(20),
-    onlyMissing: z.boolean().default(true),
-  })
-  .strict();
+export const backfillBody = z.strictObject({
+  type: z.string().check(z.minLength(1), z.maxLength(64)),
+  from: z.string().check(z.minLength(1), z.maxLength(20)),
+  to: z.string().check(z.minLength(1), z.maxLength(20)),
+  onlyMissing: z._default(z.boolean(), true),
+});
 
-export const listJobsQuery = z
-  .object({
-    type: z.string().max(64).optional(),
-    status: z.enum(jobStatuses).optional(),
-    since: z.iso.datetime({ offset: true }).optional(),
-    until: z.iso.datetime({ offset: true }).optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
-    cursor: z.string().min(1).max(4096).optional(),
-  })
-  .strict();
+export const listJobsQuery = z.strictObject({
+  type: z.optional(z.string().check(z.maxLength(64))),
+  status: z.optional(z.enum(jobStatuses)),
+  since: z.optional(z.iso.datetime({ offset: true })),
+  until: z.optional(z.iso.datetime({ offset: true })),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 20),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
+});
 
 function shippedEntry(type: string) {
   try {

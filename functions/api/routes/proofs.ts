@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../core/zod-mini-english';
 import { periodsBetween } from '../../core/time/periods';
 import { InvalidPeriodError } from '../../core/time/errors';
 import { ArtifactNotFoundError } from '../../core/storage/errors';
@@ -12,7 +13,7 @@ const MAX_LIST_DAYS = 366;
 /** A proof's day: `YYYY-MM-DD`, a real calendar day. */
 export const proofDate = localDaySchema;
 
-export const listProofsQuery = z.object({ from: proofDate, to: proofDate }).strict();
+export const listProofsQuery = z.strictObject({ from: proofDate, to: proofDate });
 
 /** GET /proofs?from=&to=: the index entries of the proven days in the range (both included), oldest first. */
 export const listProofs: RouteHandler = async (request, { deps, proofs }) => {

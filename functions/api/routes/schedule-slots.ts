@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../core/zod-mini-english';
 import type { ScheduledTask } from '../../core/jobs/scheduled-task';
 import { InvalidSlotRangeError, UnknownScheduleError } from '../../core/jobs/errors';
 import { scheduleSlots, slotFates, type SlotFate } from '../../core/jobs/slots/schedule-slots';
@@ -11,12 +12,10 @@ const DEFAULT_RANGE_DAYS = 14;
 export const MAX_RANGE_DAYS = 31;
 export const MAX_SLOTS = 2000;
 
-export const scheduleSlotsQuery = z
-  .object({
-    from: z.iso.datetime({ offset: true }).optional().describe(`exclusive; default ${DEFAULT_RANGE_DAYS} days before to`),
-    to: z.iso.datetime({ offset: true }).optional().describe('inclusive; default now'),
-  })
-  .strict();
+export const scheduleSlotsQuery = z.strictObject({
+  from: z.optional(z.iso.datetime({ offset: true })).check(z.describe(`exclusive; default ${DEFAULT_RANGE_DAYS} days before to`)),
+  to: z.optional(z.iso.datetime({ offset: true })).check(z.describe('inclusive; default now')),
+});
 
 /**
  * GET /scheduler/tasks/{name}/slots: every slot of the schedule in (from, to], oldest first,

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../core/zod-mini-english';
 import type { ScheduledTask } from '../../core/jobs/scheduled-task';
 import { describeError } from '../../core/errors';
 import { catchUpPolicy } from '../../core/jobs/catch-up-policy';
@@ -10,7 +11,7 @@ import { parseInput } from '../validation';
 
 const NEXT_RUNS = 5;
 /** No parameters: an unknown one is a 400 that names it, as on every route. */
-export const schedulerTasksQuery = z.object({}).strict();
+export const schedulerTasksQuery = z.strictObject({});
 
 interface TaskWarning {
   code: 'dst_gap' | 'dst_overlap' | 'invalid_expression';

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../core/zod-mini-english';
 import { jobCatalog, scheduledTasks } from '../../catalog';
 import type { JobTypeDeclaration } from '../../jobs/job-type-definition';
 import { periodForSlot } from '../../core/jobs/schedule-period';
@@ -9,7 +10,7 @@ import { BadRequestError } from '../errors';
 import { jsonBody, type RouteHandler } from '../http';
 import { parseInput } from '../validation';
 
-export const triggerScheduleBody = z.object({ force: z.boolean().default(false) }).strict();
+export const triggerScheduleBody = z.strictObject({ force: z._default(z.boolean(), false) });
 
 /** The snapshot kinds by name: each runs the snapshot of the previous period of that kind. */
 const snapshotKinds: ReadonlyMap<string, PeriodType> = new Map([

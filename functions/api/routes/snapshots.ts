@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../core/zod-mini-english';
 import { snapshotPeriodNameList, snapshotPeriodNames, type SnapshotPeriodName } from '../../core/snapshots/document';
 import { localDay, parsePeriodKey, periodTypeOfKey } from '../../core/time/periods';
 import { BadRequestError } from '../errors';
@@ -11,16 +12,14 @@ const PRESIGNED_URL_SECONDS = 900;
 const DEFAULT_LOOKBACK_DAYS: Record<SnapshotPeriodName, number> = { daily: 31, weekly: 7 * 13, monthly: 366 };
 const DAY_MS = 86_400_000;
 
-export const snapshotsQuery = z
-  .object({
-    period: z.string().min(1).max(20).default('daily'),
-    from: localDaySchema.optional(),
-    to: localDaySchema.optional(),
-    scope: z.string().min(1).max(200).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
-    cursor: cursorSchema.optional(),
-  })
-  .strict();
+export const snapshotsQuery = z.strictObject({
+  period: z._default(z.string().check(z.minLength(1), z.maxLength(20)), 'daily'),
+  from: z.optional(localDaySchema),
+  to: z.optional(localDaySchema),
+  scope: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(500)), 100),
+  cursor: z.optional(cursorSchema),
+});
 
 /**
  * GET /snapshots: snapshot items, oldest period first, every scope (or one), each with a link to

@@ -1,17 +1,16 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../core/zod-mini-english';
 import { queryStats } from '../../jobs/rollup/query-stats';
 import type { RouteHandler } from '../http';
 import { parseInput } from '../validation';
 import { localDaySchema as localDay } from '../schemas';
 
-export const statsQuery = z
-  .object({
-    metric: z.string().min(1).max(64),
-    from: localDay,
-    to: localDay,
-    groupBy: z.string().min(1).max(64).optional(),
-  })
-  .strict();
+export const statsQuery = z.strictObject({
+  metric: z.string().check(z.minLength(1), z.maxLength(64)),
+  from: localDay,
+  to: localDay,
+  groupBy: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+});
 
 /**
  * GET /stats: daily stats of one metric over local days (both included) in the configured zone,

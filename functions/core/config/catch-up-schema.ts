@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-mini-english';
 
 export const catchUpModes = ['none', 'latest', 'all'] as const;
 export type CatchUpMode = (typeof catchUpModes)[number];
@@ -14,31 +15,28 @@ export function durationMs(text: string): number | undefined {
   return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
 }
 
-const windowSchema = z.string().superRefine((text, ctx) => {
+const windowSchema = z.string().check(z.superRefine((text, ctx) => {
   const ms = durationMs(text);
   if (ms === undefined) ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration: a whole number then m, h or d (90m, 36h, 7d)` });
   else if (ms > MAX_WINDOW_MS) ctx.addIssue({ code: 'custom', message: `${text} is longer than the sweeper looks back (at most 90d)` });
-});
+}));
 
 /**
  * A schedule's catch-up policy (what Temporal and Airflow let users choose): `none` leaves missed
  * slots missed, `latest` makes up only the newest missed slot (and only when nothing newer ran),
  * `all` makes up every missed slot of the window, oldest first, `maxPerSweep` at a time.
  */
-export const catchUpSchema = z
-  .object({
-    mode: z.enum(catchUpModes).optional(),
-    /** How far back a missed slot is still made up: `90m`, `36h`, `7d`. */
-    window: windowSchema.optional(),
-    maxPerSweep: z.number().int().min(1).max(100).optional(),
-  })
-  .strict()
-  .superRefine((policy, ctx) => {
-    if (policy.mode !== 'none') return;
-    for (const field of ['window', 'maxPerSweep'] as const) {
-      if (policy[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: `has no effect with mode 'none' (nothing is caught up): remove it or choose 'latest' or 'all'` });
-    }
-  });
+export const catchUpSchema = z.strictObject({
+  mode: z.optional(z.enum(catchUpModes)),
+  /** How far back a missed slot is still made up: `90m`, `36h`, `7d`. */
+  window: z.optional(windowSchema),
+  maxPerSweep: z.optional(z.number().check(z.int(), z.gte(1), z.lte(100))),
+}).check(z.superRefine((policy, ctx) => {
+  if (policy.mode !== 'none') return;
+  for (const field of ['window', 'maxPerSweep'] as const) {
+    if (policy[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: `has no effect with mode 'none' (nothing is caught up): remove it or choose 'latest' or 'all'` });
+  }
+}));
 export type CatchUpSettings = z.infer<typeof catchUpSchema>;
 
 /** A window no longer than the settle time could never make anything up: named, not ignored. */

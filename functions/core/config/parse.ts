@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { $ZodError } from 'zod/v4/core';
 import { configSchema, type NightshiftConfig } from './schema';
 import { InvalidConfigError, type ConfigProblem } from './errors';
 
@@ -30,7 +30,7 @@ function unknownJobTypes(input: unknown, jobTypes: readonly string[]): ConfigPro
   });
 }
 
-export function toProblems(error: z.ZodError): ConfigProblem[] {
+export function toProblems(error: $ZodError): ConfigProblem[] {
   return error.issues.flatMap((issue) => {
     const path = issue.path.map(String);
     // One problem per unknown key, at the key's own path (not its parent's, nor '' at the root).

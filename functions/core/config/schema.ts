@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-mini-english';
 import { IANAZone } from 'luxon';
 import { parseScheduleExpression } from '../time/schedule';
 import { weekdays } from '../time/periods';
@@ -13,245 +14,199 @@ const DEFAULT_MAX_OBJECT_BYTES = 256 * 1024 * 1024;
 const MAX_FAN_OUT_WORKERS = 16;
 
 const identifier = (what: string) =>
-  z
-    .string()
-    .regex(/^[a-z][a-z0-9_]{0,62}$/, `${what} must be lower snake_case: a letter, then letters, digits or _ (at most 63)`);
+  z.string().check(z.regex(/^[a-z][a-z0-9_]{0,62}$/, `${what} must be lower snake_case: a letter, then letters, digits or _ (at most 63)`));
 
 export const metricNameSchema = identifier('a metric name');
 export const dimensionNameSchema = identifier('a dimension name');
-const scheduleNameSchema = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]{0,62}$/, 'a schedule name must be lower kebab-case (letters, digits, -; at most 63)');
+const scheduleNameSchema = z.string().check(z.regex(/^[a-z][a-z0-9-]{0,62}$/, 'a schedule name must be lower kebab-case (letters, digits, -; at most 63)'));
 
-export const timezoneSchema = z
-  .string()
-  .refine((zone) => IANAZone.isValidZone(zone), { message: 'not an IANA time zone (for example America/Los_Angeles)' });
+export const timezoneSchema = z.string().check(z.refine((zone) => IANAZone.isValidZone(zone), { message: 'not an IANA time zone (for example America/Los_Angeles)' }));
 
-const expressionSchema = z.string().superRefine((text, ctx) => {
+const expressionSchema = z.string().check(z.superRefine((text, ctx) => {
   try {
     parseScheduleExpression(text);
   } catch (error) {
     ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
   }
-});
+}));
 
 /** Which business period a scheduled run covers, derived from its slot time. */
 export const schedulePeriodSchema = z.enum(['none', 'previous-day', 'previous-week', 'previous-month']);
 export type SchedulePeriod = z.infer<typeof schedulePeriodSchema>;
 
-const scheduleSchema = z
-  .object({
-    /** A job type of the catalog (parseConfig checks the name when it is given the catalog's). */
-    job: z.string().min(1),
-    expression: expressionSchema,
-    timezone: timezoneSchema.optional(),
-    enabled: z.boolean().default(true),
-    period: schedulePeriodSchema.default('none'),
-    params: z.record(z.string(), z.unknown()).default({}),
-    description: z.string().max(200).optional(),
-    /**
-     * `on`: an export or snapshot covering a day whose sampling proof is critical ends `held`,
-     * its artifact under `quarantine/` until released; `off` publishes whatever the proofs say.
-     */
-    gate: z.enum(['on', 'off']).default('on'),
-    /** How the sweeper makes up this schedule's missed slots; absent → the `sweeper` section's defaults. */
-    catchUp: catchUpSchema.optional(),
-  })
-  .strict();
+const scheduleSchema = z.strictObject({
+  /** A job type of the catalog (parseConfig checks the name when it is given the catalog's). */
+  job: z.string().check(z.minLength(1)),
+  expression: expressionSchema,
+  timezone: z.optional(timezoneSchema),
+  enabled: z._default(z.boolean(), true),
+  period: z._default(schedulePeriodSchema, 'none'),
+  params: z._default(z.record(z.string(), z.unknown()), {}),
+  description: z.optional(z.string().check(z.maxLength(200))),
+  /**
+   * `on`: an export or snapshot covering a day whose sampling proof is critical ends `held`,
+   * its artifact under `quarantine/` until released; `off` publishes whatever the proofs say.
+   */
+  gate: z._default(z.enum(['on', 'off']), 'on'),
+  /** How the sweeper makes up this schedule's missed slots; absent → the `sweeper` section's defaults. */
+  catchUp: z.optional(catchUpSchema),
+});
 
-const bounds = z
-  .object({ min: z.number().finite().optional(), max: z.number().finite().optional() })
-  .strict()
-  .refine((b) => b.min === undefined || b.max === undefined || b.min <= b.max, { message: 'min must be ≤ max' });
+const bounds = z.strictObject({ min: z.optional(z.number()), max: z.optional(z.number()) }).check(z.refine((b) => b.min === undefined || b.max === undefined || b.min <= b.max, { message: 'min must be ≤ max' }));
 
 /**
  * Sampling-proof checks (DESIGN §4). Every parameter has a default; `functions/core/proofs/`
  * holds the semantics, docs/proofs.md explains how to tune them.
  */
 const checkSchema = z.discriminatedUnion('kind', [
-  z
-    .object({
-      kind: z.literal('range'),
-      metric: metricNameSchema,
-      /** Outside → critical. A ratio is always held to [0, 1] as well. */
-      hard: bounds.optional(),
-      /** Outside → warn. */
-      soft: bounds.optional(),
-    })
-    .strict(),
-  z
-    .object({
-      kind: z.literal('trend'),
-      metric: metricNameSchema,
-      /** Same-weekday days before the scored day the baseline is drawn from (8 → 8 weeks back). */
-      baselinePoints: z.number().int().min(2).max(52).default(8),
-      /** Fewer usable baseline points → `skipped` (`insufficient_history`). */
-      minPoints: z.number().int().min(2).max(52).default(6),
-      warnZ: z.number().positive().default(3),
-      criticalZ: z.number().positive().default(5),
-      /** |change| vs the baseline mean a z-score needs to count (0.1 = 10%). */
-      minChange: z.number().min(0).default(0.1),
-      /** |change| that is critical whatever the z-score (0.5 = 50%). */
-      criticalChange: z.number().positive().default(0.5),
-      /** σ is at least this share of the baseline mean. */
-      sigmaFloor: z.number().min(0).default(0.02),
-      direction: z.enum(['both', 'up', 'down']).default('both'),
-      /**
-       * The hourly watch: after each rollup, each closed hour against the same hour of the week
-       * over the last `baselinePoints` weeks (same σ floor, minChange and criticalChange). `auto`:
-       * on unless the metric is too sparse (fewer than `hourlyMinCount` events an hour on
-       * average over its baseline days) or a ratio (its parts are watched instead).
-       */
-      hourly: z.union([z.literal('auto'), z.boolean()]).default('auto'),
-      /** Mean events an hour the baseline needs for `hourly: 'auto'` to watch the metric. */
-      hourlyMinCount: z.number().int().min(1).default(20),
-    })
-    .strict()
-    .refine((check) => check.minPoints <= check.baselinePoints, { message: 'minPoints must be ≤ baselinePoints', path: ['minPoints'] })
-    .refine((check) => check.warnZ <= check.criticalZ, { message: 'warnZ must be ≤ criticalZ', path: ['warnZ'] })
-    .refine((check) => check.minChange <= check.criticalChange, { message: 'minChange must be ≤ criticalChange', path: ['minChange'] }),
-  z
-    .object({
-      kind: z.literal('freshness'),
-      metric: metricNameSchema,
-      /**
-       * Stats last updated before the day closed: warn when within this many hours of the close
-       * (a quiet end of day), critical when older (the data stopped).
-       */
-      maxDelayHours: z.number().positive().max(24).default(6),
-    })
-    .strict(),
-  z
-    .object({
-      kind: z.literal('completeness'),
-      metric: metricNameSchema,
-      /** Hours of the day with data below this → warn. Default: every hour of the day (23/24/25). */
-      minHours: z.number().int().min(1).max(25).optional(),
-      /** Below this → critical. Default 18 (a quarter of the day missing). */
-      criticalMinHours: z.number().int().min(0).max(25).default(18),
-    })
-    .strict(),
-  z
-    .object({
-      kind: z.literal('ratio_consistency'),
-      numerator: metricNameSchema,
-      denominator: metricNameSchema,
-      /** The configured ratio these two make up; its definition must match. */
-      ratio: metricNameSchema.optional(),
-      /** The numerator may exceed the denominator by this share before it is critical. */
-      tolerance: z.number().min(0).max(1).default(0),
-    })
-    .strict(),
+  z.strictObject({
+    kind: z.literal('range'),
+    metric: metricNameSchema,
+    /** Outside → critical. A ratio is always held to [0, 1] as well. */
+    hard: z.optional(bounds),
+    /** Outside → warn. */
+    soft: z.optional(bounds),
+  }),
+  z.strictObject({
+    kind: z.literal('trend'),
+    metric: metricNameSchema,
+    /** Same-weekday days before the scored day the baseline is drawn from (8 → 8 weeks back). */
+    baselinePoints: z._default(z.number().check(z.int(), z.gte(2), z.lte(52)), 8),
+    /** Fewer usable baseline points → `skipped` (`insufficient_history`). */
+    minPoints: z._default(z.number().check(z.int(), z.gte(2), z.lte(52)), 6),
+    warnZ: z._default(z.number().check(z.positive()), 3),
+    criticalZ: z._default(z.number().check(z.positive()), 5),
+    /** |change| vs the baseline mean a z-score needs to count (0.1 = 10%). */
+    minChange: z._default(z.number().check(z.gte(0)), 0.1),
+    /** |change| that is critical whatever the z-score (0.5 = 50%). */
+    criticalChange: z._default(z.number().check(z.positive()), 0.5),
+    /** σ is at least this share of the baseline mean. */
+    sigmaFloor: z._default(z.number().check(z.gte(0)), 0.02),
+    direction: z._default(z.enum(['both', 'up', 'down']), 'both'),
+    /**
+     * The hourly watch: after each rollup, each closed hour against the same hour of the week
+     * over the last `baselinePoints` weeks (same σ floor, minChange and criticalChange). `auto`:
+     * on unless the metric is too sparse (fewer than `hourlyMinCount` events an hour on
+     * average over its baseline days) or a ratio (its parts are watched instead).
+     */
+    hourly: z._default(z.union([z.literal('auto'), z.boolean()]), 'auto'),
+    /** Mean events an hour the baseline needs for `hourly: 'auto'` to watch the metric. */
+    hourlyMinCount: z._default(z.number().check(z.int(), z.gte(1)), 20),
+  }).check(
+    z.refine((check) => check.minPoints <= check.baselinePoints, { message: 'minPoints must be ≤ baselinePoints', path: ['minPoints'] }),
+    z.refine((check) => check.warnZ <= check.criticalZ, { message: 'warnZ must be ≤ criticalZ', path: ['warnZ'] }),
+    z.refine((check) => check.minChange <= check.criticalChange, { message: 'minChange must be ≤ criticalChange', path: ['minChange'] }),
+  ),
+  z.strictObject({
+    kind: z.literal('freshness'),
+    metric: metricNameSchema,
+    /**
+     * Stats last updated before the day closed: warn when within this many hours of the close
+     * (a quiet end of day), critical when older (the data stopped).
+     */
+    maxDelayHours: z._default(z.number().check(z.positive(), z.lte(24)), 6),
+  }),
+  z.strictObject({
+    kind: z.literal('completeness'),
+    metric: metricNameSchema,
+    /** Hours of the day with data below this → warn. Default: every hour of the day (23/24/25). */
+    minHours: z.optional(z.number().check(z.int(), z.gte(1), z.lte(25))),
+    /** Below this → critical. Default 18 (a quarter of the day missing). */
+    criticalMinHours: z._default(z.number().check(z.int(), z.gte(0), z.lte(25)), 18),
+  }),
+  z.strictObject({
+    kind: z.literal('ratio_consistency'),
+    numerator: metricNameSchema,
+    denominator: metricNameSchema,
+    /** The configured ratio these two make up; its definition must match. */
+    ratio: z.optional(metricNameSchema),
+    /** The numerator may exceed the denominator by this share before it is critical. */
+    tolerance: z._default(z.number().check(z.gte(0), z.lte(1)), 0),
+  }),
 ]);
 
-const days = z.number().int().min(1).max(3650);
+const days = z.number().check(z.int(), z.gte(1), z.lte(3650));
 
 /**
  * Holidays of a region (date-holidays' rules) leave the proofs' baselines and soften a trend's
  * verdict on the day itself; without a region only user annotations mark days.
  */
-const calendarSchema = z
-  .object({
-    /** `US`, `US-CA`, `DE-BY`: a country code, optionally with a state. */
-    region: z
-      .string()
-      .superRefine((region, ctx) => {
-        const problem = regionProblem(region);
-        if (problem) ctx.addIssue({ code: 'custom', message: problem });
-      })
-      .optional(),
-    /** Which of date-holidays' holiday types count. */
-    holidayTypes: z.array(z.enum(holidayTypes)).min(1).default(['public']),
-  })
-  .strict()
-  .default({ holidayTypes: ['public'] });
+const calendarSchema = z._default(z.strictObject({
+  /** `US`, `US-CA`, `DE-BY`: a country code, optionally with a state. */
+  region: z.optional(z.string().check(z.superRefine((region, ctx) => {
+    const problem = regionProblem(region);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }))),
+  /** Which of date-holidays' holiday types count. */
+  holidayTypes: z._default(z.array(z.enum(holidayTypes)).check(z.minLength(1)), ['public']),
+}), { holidayTypes: ['public'] });
 
-export const configSchema = z
-  .object({
-    timezone: timezoneSchema.default('America/Los_Angeles'),
-    weekStartsOn: z.enum(weekdays).default('monday'),
-    metrics: z
-      .record(metricNameSchema, z.object({ description: z.string().max(200).optional(), unit: z.string().max(20).optional() }).strict())
-      .default({}),
-    /** Ratios of two metrics (conversion_rate = orders / sessions), usable wherever a metric is. */
-    ratios: z
-      .record(metricNameSchema, z.object({ numerator: metricNameSchema, denominator: metricNameSchema, description: z.string().max(200).optional() }).strict())
-      .default({}),
-    dimensions: z.array(dimensionNameSchema).max(10).default([]),
-    schedules: z.record(scheduleNameSchema, scheduleSchema).default({}),
-    checks: z.array(checkSchema).default([]),
-    retention: z
-      .object({
-        jobsDays: days.default(90),
-        dailySnapshotsDays: days.default(90),
-        weeklySnapshotsDays: days.default(730),
-        monthlySnapshotsDays: days.default(1825),
-        proofsDays: days.default(365),
-        exportsDays: days.default(30),
-        logsDays: days.default(30),
-        rawEventsDays: days.default(30),
-      })
-      .strict()
-      .default({
-        jobsDays: 90,
-        dailySnapshotsDays: 90,
-        weeklySnapshotsDays: 730,
-        monthlySnapshotsDays: 1825,
-        proofsDays: 365,
-        exportsDays: 30,
-        logsDays: 30,
-        rawEventsDays: 30,
-      }),
-    rollup: z
-      .object({
-        debounceMs: z.number().int().min(0).max(300_000).default(5000),
-        lookbackHours: z.number().int().min(1).max(24 * 31).default(48),
-        maxCardinalityPerMetricDay: z.number().int().min(1).max(1_000_000).default(1000),
-        /** Event objects larger than this are refused (named in the run, counted for nothing) rather than read. */
-        maxObjectBytes: z.number().int().min(1024).max(5 * 1024 ** 3).default(DEFAULT_MAX_OBJECT_BYTES),
-        /**
-         * Past one function: a run with at least `minObjects` objects to read hands its hours to
-         * `workers` partition runs of the rollup function (each under its own lease) and then
-         * recomputes and publishes the days. Absent: every run absorbs everything itself.
-         */
-        fanOut: z
-          .object({
-            minObjects: z.number().int().min(1).max(10_000_000),
-            workers: z.number().int().min(1).max(MAX_FAN_OUT_WORKERS),
-          })
-          .strict()
-          .optional(),
-      })
-      .strict()
-      .default({ debounceMs: 5000, lookbackHours: 48, maxCardinalityPerMetricDay: 1000, maxObjectBytes: DEFAULT_MAX_OBJECT_BYTES }),
-    sweeper: z
-      .object({
-        /** How far back the sweeper looks for scheduled periods that never succeeded. */
-        catchUpWindowDays: z.number().int().min(0).max(90).default(7),
-        /** At most this many catch-up runs per sweep, oldest first, so an outage does not cause a storm. */
-        maxCatchUpPerSweep: z.number().int().min(0).max(100).default(5),
-        /** A slot younger than this is left to its own delivery (it may still be claiming). */
-        settleMinutes: z.number().int().min(1).max(24 * 60).default(10),
-      })
-      .strict()
-      .default({ catchUpWindowDays: 7, maxCatchUpPerSweep: 5, settleMinutes: 10 }),
-    snapshots: snapshotsSchema.default(defaultSnapshotsConfig),
-    scripts: scriptsConfigSchema.default(defaultScriptsConfig),
-    calendar: calendarSchema,
-    health: z
-      .object({ graceMinutes: z.number().int().min(0).max(24 * 60).default(30) })
-      .strict()
-      .default({ graceMinutes: 30 }),
-  })
-  .strict()
+export const configSchema = z.strictObject({
+  timezone: z._default(timezoneSchema, 'America/Los_Angeles'),
+  weekStartsOn: z._default(z.enum(weekdays), 'monday'),
+  metrics: z._default(z.record(metricNameSchema, z.strictObject({ description: z.optional(z.string().check(z.maxLength(200))), unit: z.optional(z.string().check(z.maxLength(20))) })), {}),
+  /** Ratios of two metrics (conversion_rate = orders / sessions), usable wherever a metric is. */
+  ratios: z._default(z.record(metricNameSchema, z.strictObject({ numerator: metricNameSchema, denominator: metricNameSchema, description: z.optional(z.string().check(z.maxLength(200))) })), {}),
+  dimensions: z._default(z.array(dimensionNameSchema).check(z.maxLength(10)), []),
+  schedules: z._default(z.record(scheduleNameSchema, scheduleSchema), {}),
+  checks: z._default(z.array(checkSchema), []),
+  retention: z._default(z.strictObject({
+    jobsDays: z._default(days, 90),
+    dailySnapshotsDays: z._default(days, 90),
+    weeklySnapshotsDays: z._default(days, 730),
+    monthlySnapshotsDays: z._default(days, 1825),
+    proofsDays: z._default(days, 365),
+    exportsDays: z._default(days, 30),
+    logsDays: z._default(days, 30),
+    rawEventsDays: z._default(days, 30),
+  }), {
+    jobsDays: 90,
+    dailySnapshotsDays: 90,
+    weeklySnapshotsDays: 730,
+    monthlySnapshotsDays: 1825,
+    proofsDays: 365,
+    exportsDays: 30,
+    logsDays: 30,
+    rawEventsDays: 30,
+  }),
+  rollup: z._default(z.strictObject({
+    debounceMs: z._default(z.number().check(z.int(), z.gte(0), z.lte(300_000)), 5000),
+    lookbackHours: z._default(z.number().check(z.int(), z.gte(1), z.lte(24 * 31)), 48),
+    maxCardinalityPerMetricDay: z._default(z.number().check(z.int(), z.gte(1), z.lte(1_000_000)), 1000),
+    /** Event objects larger than this are refused (named in the run, counted for nothing) rather than read. */
+    maxObjectBytes: z._default(z.number().check(z.int(), z.gte(1024), z.lte(5 * 1024 ** 3)), DEFAULT_MAX_OBJECT_BYTES),
+    /**
+     * Past one function: a run with at least `minObjects` objects to read hands its hours to
+     * `workers` partition runs of the rollup function (each under its own lease) and then
+     * recomputes and publishes the days. Absent: every run absorbs everything itself.
+     */
+    fanOut: z.optional(z.strictObject({
+      minObjects: z.number().check(z.int(), z.gte(1), z.lte(10_000_000)),
+      workers: z.number().check(z.int(), z.gte(1), z.lte(MAX_FAN_OUT_WORKERS)),
+    })),
+  }), { debounceMs: 5000, lookbackHours: 48, maxCardinalityPerMetricDay: 1000, maxObjectBytes: DEFAULT_MAX_OBJECT_BYTES }),
+  sweeper: z._default(z.strictObject({
+    /** How far back the sweeper looks for scheduled periods that never succeeded. */
+    catchUpWindowDays: z._default(z.number().check(z.int(), z.gte(0), z.lte(90)), 7),
+    /** At most this many catch-up runs per sweep, oldest first, so an outage does not cause a storm. */
+    maxCatchUpPerSweep: z._default(z.number().check(z.int(), z.gte(0), z.lte(100)), 5),
+    /** A slot younger than this is left to its own delivery (it may still be claiming). */
+    settleMinutes: z._default(z.number().check(z.int(), z.gte(1), z.lte(24 * 60)), 10),
+  }), { catchUpWindowDays: 7, maxCatchUpPerSweep: 5, settleMinutes: 10 }),
+  snapshots: z._default(snapshotsSchema, defaultSnapshotsConfig),
+  scripts: z._default(scriptsConfigSchema, defaultScriptsConfig),
+  calendar: calendarSchema,
+  health: z._default(z.strictObject({ graceMinutes: z._default(z.number().check(z.int(), z.gte(0), z.lte(24 * 60)), 30) }), { graceMinutes: 30 }),
+}).check(
   // Runs even when fields above failed, so one pass reports every problem: the checks read the
   // partly parsed value defensively and leave malformed fields to their own issues.
-  .superRefine(
+  z.superRefine(
     (config, ctx) => {
       for (const issue of crossFieldIssues(config)) ctx.addIssue({ code: 'custom', ...issue });
     },
     { when: (payload) => isRecord(payload.value) },
-  );
+  ),
+);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

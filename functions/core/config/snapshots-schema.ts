@@ -1,9 +1,8 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-mini-english';
 
-const name = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]{0,62}$/, 'a snapshot metric name must be lower snake_case: a letter, then letters, digits or _ (at most 63)');
-const metricReference = z.string().min(1).max(63);
+const name = z.string().check(z.regex(/^[a-z][a-z0-9_]{0,62}$/, 'a snapshot metric name must be lower snake_case: a letter, then letters, digits or _ (at most 63)'));
+const metricReference = z.string().check(z.minLength(1), z.maxLength(63));
 
 /**
  * One value a snapshot reports per scope: a statistic of a base metric over the period, or the
@@ -12,20 +11,16 @@ const metricReference = z.string().min(1).max(63);
  * still names it costs that one value (listed in the snapshot's `errors`), not the whole report.
  */
 export const snapshotMetricSchema = z.discriminatedUnion('stat', [
-  z.object({ stat: z.enum(['sum', 'count', 'avg', 'min', 'max']), metric: metricReference, description: z.string().max(200).optional() }).strict(),
-  z
-    .object({ stat: z.literal('ratio'), numerator: metricReference, denominator: metricReference, description: z.string().max(200).optional() })
-    .strict(),
+  z.strictObject({ stat: z.enum(['sum', 'count', 'avg', 'min', 'max']), metric: metricReference, description: z.optional(z.string().check(z.maxLength(200))) }),
+  z.strictObject({ stat: z.literal('ratio'), numerator: metricReference, denominator: metricReference, description: z.optional(z.string().check(z.maxLength(200))) }),
 ]);
 export type SnapshotMetricConfig = z.infer<typeof snapshotMetricSchema>;
 
-export const snapshotsSchema = z
-  .object({
-    /** Besides `overall`, one scope per value of each of these dimensions (they must be kept dimensions). */
-    scopeDimensions: z.array(z.string().min(1).max(63)).max(5).default([]),
-    metrics: z.record(name, snapshotMetricSchema).default({}),
-  })
-  .strict();
+export const snapshotsSchema = z.strictObject({
+  /** Besides `overall`, one scope per value of each of these dimensions (they must be kept dimensions). */
+  scopeDimensions: z._default(z.array(z.string().check(z.minLength(1), z.maxLength(63))).check(z.maxLength(5)), []),
+  metrics: z._default(z.record(name, snapshotMetricSchema), {}),
+});
 export type SnapshotsConfig = z.infer<typeof snapshotsSchema>;
 
 export const defaultSnapshotsConfig: SnapshotsConfig = { scopeDimensions: [], metrics: {} };

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { NightshiftConfig } from '../config';
 import type { JobType } from './job-types';
 import type { ArtifactRef, JobErrorInfo, JobRecord } from './record';
@@ -69,7 +69,7 @@ export interface JobOutcome {
  */
 export interface JobDefinition<P> {
   type: JobType;
-  params: z.ZodType<P>;
+  params: z.ZodMiniType<P>;
   /** The run's own limit; the Lambda's remaining time may cut it shorter. */
   timeoutMs: number;
   /** Runs of this type never overlap: they hold this lease while running. */

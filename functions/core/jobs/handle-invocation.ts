@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-mini-english';
 import type { JobDefinition, JobDependencies } from './definition';
 import type { JobRecord } from './record';
 import { jobTriggers } from './states';
@@ -15,23 +16,18 @@ import { zodMessage } from '../validation';
  * one the catalog ships (its view in the dependencies: core knows no job type by name).
  */
 const invocationSchema = (jobTypes: readonly string[]) =>
-  z
-    .object({
-      type: z.enum(jobTypes),
-      jobId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'a ULID').optional(),
-      trigger: z.enum(jobTriggers),
-      period: z.string().max(20).optional(),
-      // Scheduler writes the slot without milliseconds (`…T10:30:00Z`): kept as every slot key is (`toISOString`).
-      scheduledFor: z.iso
-        .datetime({ offset: true })
-        .transform((iso) => new Date(iso).toISOString())
-        .optional(),
-      scheduleName: z.string().max(64).optional(),
-      params: z.record(z.string(), z.unknown()).optional(),
-      force: z.boolean().optional(),
-      triggeredBy: z.string().max(128).optional(),
-    })
-    .strict();
+  z.strictObject({
+    type: z.enum(jobTypes),
+    jobId: z.optional(z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'a ULID'))),
+    trigger: z.enum(jobTriggers),
+    period: z.optional(z.string().check(z.maxLength(20))),
+    // Scheduler writes the slot without milliseconds (`…T10:30:00Z`): kept as every slot key is (`toISOString`).
+    scheduledFor: z.optional(z.pipe(z.iso.datetime({ offset: true }), z.transform((iso) => new Date(iso).toISOString()))),
+    scheduleName: z.optional(z.string().check(z.maxLength(64))),
+    params: z.optional(z.record(z.string(), z.unknown())),
+    force: z.optional(z.boolean()),
+    triggeredBy: z.optional(z.string().check(z.maxLength(128))),
+  });
 
 export type InvocationResult =
   | { outcome: 'ran'; job: JobRecord }

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { NightshiftConfig } from '../config';
 import type { JobDependencies } from './definition';
 import type { JobRecord } from './record';
@@ -16,7 +16,7 @@ export interface SubmittableType {
   periodTypes: readonly PeriodType[];
   /** A period job whose runs may also go without a period (they then name their range in params). */
   periodOptional?: boolean;
-  params: z.ZodType<Record<string, unknown>>;
+  params: z.ZodMiniType<Record<string, unknown>>;
   /** Checks the config decides (declared names) and the period; throws `InvalidJobParamsError`. */
   checkParams?: (params: Record<string, unknown>, context: { config: NightshiftConfig; period?: string | undefined }) => void;
 }

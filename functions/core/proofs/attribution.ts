@@ -224,8 +224,18 @@ function describe(segment: Segment, deviation: number, groups: ReadonlyMap<strin
   const where = whereWithin(segment, members, dimensions, ratio);
   const name = label(segment);
   const changeText = change === null ? `${Math.round(observed * 1e6) / 1e6} (no baseline)` : formatShare(change, true);
-  const message = `${name}: ${changeText}${where ? ` ${where}` : ''}${hours.length > 0 ? `, ${hours.join(', ')}` : ''}; explains ${formatShare(share, false)} of the ${deviation < 0 ? 'drop' : 'rise'}`;
+  const message = `${name}: ${changeText}${where ? ` ${where}` : ''}${hours.length > 0 ? `, ${hours.join(', ')}` : ''}; ${explainsText(share, deviation)}`;
   return { segment: name, dims: segment.dims, observed, expected, change, share, hours, where, message };
+}
+
+/**
+ * `explains 98% of the drop`. A share past 100% is right (the rest of the metric moved the other
+ * way) but reads like a bug without its reason, so the reason comes with it.
+ */
+export function explainsText(share: number, deviation: number): string {
+  const [movement, opposite] = deviation < 0 ? ['drop', 'rose'] : ['rise', 'fell'];
+  const text = `explains ${formatShare(share, false)} of the ${movement}`;
+  return Math.round(share * 100) > 100 ? `${text} (the rest ${opposite})` : text;
 }
 
 /**

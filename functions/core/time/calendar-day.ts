@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-mini-english';
 
 /** `YYYY-MM-DD`, with the year, month and day captured. */
 export const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -13,11 +14,9 @@ export function isCalendarDay(text: string): boolean {
 
 /** A calendar day as a zod string; `shape` is what a malformed value is told. */
 export function calendarDaySchema(shape = 'a local day, YYYY-MM-DD') {
-  return (
-    z
-      .string()
-      .regex(DAY_PATTERN, shape)
-      // zod runs refinements after a failed regex too: only judge what has the shape.
-      .refine((text) => !DAY_PATTERN.test(text) || isCalendarDay(text), 'not a calendar day')
+  return z.string().check(
+    z.regex(DAY_PATTERN, shape),
+    // zod runs refinements after a failed regex too: only judge what has the shape.
+    z.refine((text) => !DAY_PATTERN.test(text) || isCalendarDay(text), 'not a calendar day'),
   );
 }

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../core/zod-mini-english';
 import { calendarDaySchema, DAY_PATTERN } from '../../core/time/calendar-day';
 
 /** An explicit range covers at most this many days (plus the lookback, always scanned). */
@@ -31,25 +32,23 @@ const MAX_PARTITION_HOURS = MAX_RANGE_DAYS * 24 + 50;
  * What a partition run of a fanning-out rollup absorbs (`fan-out.ts`): its hours, the written
  * marks' tokens its coordinator read before listing them, and when to stop starting objects.
  */
-export const partitionSchema = z
-  .object({
-    /** The coordinating run. */
-    parent: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'a ULID'),
-    index: z.number().int().min(0),
-    of: z.number().int().min(1),
-    /** 1 for the first worker of the partition; a retry after a worker was lost counts on. */
-    attempt: z.number().int().min(1),
-    hours: z.array(z.string().regex(HOUR_KEY, 'a UTC hour YYYY-MM-DDTHH')).min(1).max(MAX_PARTITION_HOURS),
-    written: z.record(z.string().regex(HOUR_KEY), z.string()),
-    stopBy: z.iso.datetime({ offset: true }),
-  })
-  .strict();
+export const partitionSchema = z.strictObject({
+  /** The coordinating run. */
+  parent: z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'a ULID')),
+  index: z.number().check(z.int(), z.gte(0)),
+  of: z.number().check(z.int(), z.gte(1)),
+  /** 1 for the first worker of the partition; a retry after a worker was lost counts on. */
+  attempt: z.number().check(z.int(), z.gte(1)),
+  hours: z.array(z.string().check(z.regex(HOUR_KEY, 'a UTC hour YYYY-MM-DDTHH'))).check(z.minLength(1), z.maxLength(MAX_PARTITION_HOURS)),
+  written: z.record(z.string().check(z.regex(HOUR_KEY)), z.string()),
+  stopBy: z.iso.datetime({ offset: true }),
+});
 
 export type RollupPartition = z.infer<typeof partitionSchema>;
 
-const rangeFields = { from: dayOrInstant.optional(), to: dayOrInstant.optional() };
+const rangeFields = { from: z.optional(dayOrInstant), to: z.optional(dayOrInstant) };
 
-function checkRange(params: { from?: string | undefined; to?: string | undefined }, ctx: z.RefinementCtx): void {
+function checkRange(params: { from?: string | undefined; to?: string | undefined }, ctx: z.core.$RefinementCtx): void {
   if (params.from === undefined || params.to === undefined) return;
   const { fromMs, toStartMs, toEndMs } = approximateSpan(params.from, params.to);
   if (fromMs > toStartMs) ctx.addIssue({ code: 'custom', path: ['from'], message: `from (${params.from}) is after to (${params.to})` });
@@ -63,17 +62,14 @@ function checkRange(params: { from?: string | undefined; to?: string | undefined
  * arrived later than the lookback covers. Days are inclusive; a missing `to` means now, a
  * missing `from` the lookback before `to`. `partition` is set only by a rollup that fans out.
  */
-export const rollupParams = z
-  .object({ ...rangeFields, partition: partitionSchema.optional() })
-  .strict()
-  .superRefine((params, ctx) => {
-    if (params.partition && (params.from !== undefined || params.to !== undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['partition'], message: 'a partition run takes its hours, not from/to' });
-    }
-    checkRange(params, ctx);
-  });
+export const rollupParams = z.strictObject({ ...rangeFields, partition: z.optional(partitionSchema) }).check(z.superRefine((params, ctx) => {
+  if (params.partition && (params.from !== undefined || params.to !== undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['partition'], message: 'a partition run takes its hours, not from/to' });
+  }
+  checkRange(params, ctx);
+}));
 
 /** What a caller may ask of a rollup (the API's contract): a range; partitions are the fan-out's own. */
-export const rollupRequestParams = z.object(rangeFields).strict().superRefine(checkRange);
+export const rollupRequestParams = z.strictObject(rangeFields).check(z.superRefine(checkRange));
 
 export type RollupParams = z.infer<typeof rollupParams>;

@@ -1,5 +1,6 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../core/zod-mini-english';
 
 /** The sweeper takes no parameters. */
-export const sweeperParams = z.object({}).strict();
+export const sweeperParams = z.strictObject({});
 export type SweeperParams = z.infer<typeof sweeperParams>;

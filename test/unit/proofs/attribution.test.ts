@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attributeChange, type Cell } from '../../../functions/core/proofs/attribution';
+import { attributeChange, explainsText, type Cell } from '../../../functions/core/proofs/attribution';
 import { formatHours } from '../../../functions/core/proofs/attribution-format';
 import { seededRandom } from '../../helpers/rollup-events';
 import { SHOP_DIMENSIONS, shopDay, shopSegments, type PlantedIncident } from '../../../bench/proofs/shop-cells';
@@ -76,6 +76,14 @@ describe('attribution', () => {
   it('has nothing to explain without a deviation', () => {
     const cells: Cell[] = [{ dimsKey: 'channel=web', hour: 3, value: 10 }];
     expect(attributeChange({ observed: { numerator: cells }, baseline: [{ numerator: cells }], dimensions: ['channel'] })).toBeUndefined();
+  });
+
+  it('says why a segment explains more than the whole change', () => {
+    // Act
+    const texts = [explainsText(0.98, -10), explainsText(1.004, -10), explainsText(1.05, -10), explainsText(1.2, 10)];
+
+    // Assess
+    expect(texts).toEqual(['explains 98% of the drop', 'explains 100% of the drop', 'explains 105% of the drop (the rest rose)', 'explains 120% of the rise (the rest fell)']);
   });
 
   it('writes hours as ranges', () => {

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../zod-mini-english';
 import type { JobDependencies } from '../definition';
 import type { Logger } from '../logger';
 import { zodMessage } from '../../validation';
@@ -37,12 +38,12 @@ export interface DeadLetteredSlot {
   scheduledFor: string;
 }
 
-const slotTime = z.iso.datetime({ offset: true }).transform((iso) => new Date(iso).toISOString());
+const slotTime = z.pipe(z.iso.datetime({ offset: true }), z.transform((iso) => new Date(iso).toISOString()));
 /** The target input the stack gives every schedule (infra/stacks/stateless-stack.ts). */
-const bodySchema = z.object({ scheduleName: z.string().min(1).max(64), scheduledFor: slotTime });
+const bodySchema = z.object({ scheduleName: z.string().check(z.minLength(1), z.maxLength(64)), scheduledFor: slotTime });
 /** `arn:aws:scheduler:<region>:<account>:schedule/<group>/<name>`. */
 const attributesSchema = z.object({
-  SCHEDULE_ARN: z.string().regex(/^arn:aws[a-z-]*:scheduler:[a-z0-9-]+:\d{12}:schedule\/[^/]+\/[^/]+$/, 'a schedule ARN'),
+  SCHEDULE_ARN: z.string().check(z.regex(/^arn:aws[a-z-]*:scheduler:[a-z0-9-]+:\d{12}:schedule\/[^/]+\/[^/]+$/, 'a schedule ARN')),
   SCHEDULED_TIME: slotTime,
 });
 
