@@ -20,25 +20,6 @@ type Json = Record<string, unknown>;
 type Resource = { Type: string; Properties: Json };
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
 
-/**
- * The modules a bundle imports (static, dynamic, `require`), read with TypeScript's parser. Its
- * import scanner (`preProcessFile`) loses its place in minified code and then reads text inside
- * strings as imports (the SDK's message naming `import "@aws-sdk/signature-v4-crt"`).
- */
-function importedSpecifiers(source: string): string[] {
-  const found: string[] = [];
-  const visit = (node: ts.Node): void => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) found.push(node.moduleSpecifier.text);
-    const callee = ts.isCallExpression(node) ? node.expression : undefined;
-    const calls = callee !== undefined && (callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require'));
-    const [first] = ts.isCallExpression(node) ? node.arguments : [];
-    if (calls && first !== undefined && ts.isStringLiteralLike(first)) found.push(first.text);
-    ts.forEachChild(node, visit);
-  };
-  visit(ts.createSourceFile('index.mjs', source, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS));
-  return found;
-}
-
 const functionName = (name: string) => `Nightshift-Stateless-${name}`;
 const zipFunctions = [...jobCatalog.map((entry) => entry.type).filter((type) => type !== 'script-run'), apiFunction.name, authorizerFunction.name];
 const allFunctions = [...jobCatalog.map((entry) => entry.type), apiFunction.name, authorizerFunction.name];
@@ -65,10 +46,10 @@ const wildcardResourceAllowList: Readonly<Record<string, string>> = {
  * (functions/runtime/wiring/) and only the operations it sends; the SDK is ~290–430 KB of each, zod
  * ~40 KB (64 KB in the API, whose OpenAPI document needs zod's JSON Schema; 20 KB in the
  * authorizer), luxon 71 KB, Powertools 32 KB, our code 110–180 KB (its own job's run only; none in
- * the API: the local cloud and the tests hand its test-only trigger the rollup). A named `import { z }` (+355 KB), date-holidays (+1 MB), a client
- * the function never calls (S3 +50 KB, Lambda +40 KB), the SDK's unshaken schemas (+40–100 KB),
- * zod's classic build (+60 KB) or every job's run in every function again (+40–90 KB) fails here
- * first.
+ * the API: the local cloud and the tests hand its test-only trigger the rollup). A named `import
+ * { z }` (+355 KB), date-holidays (+1 MB), a client the function never calls (S3 +50 KB, Lambda +40
+ * KB), the SDK's unshaken schemas (+40–100 KB), zod's classic build (+60 KB) or every job's run in
+ * every function again (+40–90 KB) fails here first.
  */
 const bundleBudgetBytes: Readonly<Record<string, number>> = {
   // The rollup also publishes the hourly watch's alerts (SNS client).
@@ -290,7 +271,7 @@ describe('JobFunction bundles', () => {
     // Bundled, not imported from the runtime's copy: the only packages left out are the SDK's
     // lazily imported credential providers, which Lambda's environment keys make unreachable.
     expect(bundle).not.toMatch(/from\s*["']@aws-sdk\//);
-    const packagesLeftOut = importedSpecifiers(bundle).filter((specifier) => !isBuiltin(specifier));
+    const packagesLeftOut = moduleSpecifiers(bundle).filter((specifier) => !isBuiltin(specifier));
     expect(packagesLeftOut.filter((specifier) => !lazyCredentialProviders.includes(specifier))).toEqual([]);
   });
 
@@ -431,4 +412,22 @@ function assetDirectory(fn: Resource): string {
   const asset = manifest.files[key.replace(/\.zip$/, '')];
   expect(asset, `asset for ${key}`).toBeDefined();
   return join(outdir, asset!.source.path);
+}
+
+/**
+ * The modules a bundle imports or requires, from its syntax tree: `ts.preProcessFile` only scans
+ * tokens and takes a `require("…")` quoted inside an SDK error message's template for a real one.
+ */
+function moduleSpecifiers(bundle: string): string[] {
+  const specifiers: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) specifiers.push(node.moduleSpecifier.text);
+    if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))) {
+      const [first] = node.arguments;
+      if (first && ts.isStringLiteralLike(first)) specifiers.push(first.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(ts.createSourceFile('index.mjs', bundle, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS));
+  return specifiers;
 }
