@@ -61,7 +61,7 @@ export function acceptedRules(entry: Pick<SubmittableType, 'periodTypes' | 'peri
 }
 
 function paramsProblemOf(config: NightshiftConfig, entry: SubmittableType, raw: Record<string, unknown>, periodType: PeriodType | undefined): string | undefined {
-  const params = entry.params.safeParse(raw);
+  const params = (entry.requestParams ?? entry.params).safeParse(raw);
   if (!params.success) return zodMessage(params.error, { prefix: 'params' });
   const period = periodType === undefined ? undefined : previousPeriod(periodType, SAMPLE_INSTANT, config).key;
   try {

@@ -17,6 +17,11 @@ export interface SubmittableType {
   /** A period job whose runs may also go without a period (they then name their range in params). */
   periodOptional?: boolean;
   params: z.ZodMiniType<Record<string, unknown>>;
+  /**
+   * What a caller may ask (the API, backfills, the config's schedules): `params` without the
+   * fields only the job itself sets on the runs it starts. Absent: `params`.
+   */
+  requestParams?: z.ZodMiniType<Record<string, unknown>>;
   /** Checks the config decides (declared names) and the period; throws `InvalidJobParamsError`. */
   checkParams?: (params: Record<string, unknown>, context: { config: NightshiftConfig; period?: string | undefined }) => void;
 }
@@ -42,7 +47,7 @@ export type SubmitResult =
  */
 export async function submitRun(deps: JobDependencies, request: SubmitRequest): Promise<SubmitResult> {
   const { entry } = request;
-  const params = entry.params.safeParse(request.params);
+  const params = (entry.requestParams ?? entry.params).safeParse(request.params);
   if (!params.success) {
     throw new InvalidJobParamsError(zodMessage(params.error, { prefix: 'params' }));
   }

@@ -1,7 +1,6 @@
 import type { FunctionAccess } from '../../function-access';
 import type { JobTypeDeclaration } from '../job-type-definition';
-import { rollupParams, type RollupParams, type RollupPartition } from './params';
-import { InvalidJobParamsError } from '../../core/jobs/errors';
+import { rollupParams, rollupRequestParams, type RollupParams, type RollupPartition } from './params';
 
 /**
  * Every rollup, and every run that brings the rollup up to date, holds this lease, renewed every
@@ -67,9 +66,8 @@ export const rollupJob = {
   singleFlight: ROLLUP_LEASE,
   // A partition run holds its partition's lease: its coordinator holds the rollup's.
   leaseFor: (params) => (params.partition ? partitionLease(params.partition) : undefined),
-  checkParams: (params) => {
-    if (params['partition'] !== undefined) throw new InvalidJobParamsError('params.partition: partition runs are started by a rollup that fans out, not by hand');
-  },
+  // A caller asks for a range; `partition` is set only by a coordinator on the runs it starts.
+  requestParams: rollupRequestParams,
   periodTypes: [],
   rowsSummaryField: 'events',
   function: {

@@ -173,6 +173,8 @@ describe('the API handler', () => {
       ['a body without a type', { params: {} }, { code: 'bad_request', message: expect.stringMatching(/^body\.type: /) }],
       ['a period for a type without periods', { type: 'sweeper', period: '2026-11-22' }, { code: 'invalid_params', message: 'sweeper runs do not take a period' }],
       ['params the type does not take', { type: 'sweeper', params: { depth: 3 } }, { code: 'invalid_params', message: expect.stringMatching(/^params: .*depth/) }],
+      // The fan-out's own field, whatever it holds: refused as unknown, not checked against the fan-out's shape.
+      ['a rollup partition', { type: 'rollup', params: { partition: {} } }, { code: 'invalid_params', message: expect.stringMatching(/^params: .*"partition"$/) }],
     ])('answers 400 to %s', async (_what, payload, error) => {
       // Prepare
       const body = JSON.stringify(payload);
