@@ -5,7 +5,7 @@ import { zodMessage } from '../validation';
 import { InvalidJobParamsError } from './errors';
 import type { JobType } from './job-types';
 import { periodTypeOfRule } from './schedule-period';
-import type { SubmittableType } from './submit-run';
+import { requestSchemaOf, type SubmittableType } from './submit-run';
 
 /**
  * Any period of the rule's kind will do for checking params: the checks are about names and
@@ -61,7 +61,7 @@ export function acceptedRules(entry: Pick<SubmittableType, 'periodTypes' | 'peri
 }
 
 function paramsProblemOf(config: NightshiftConfig, entry: SubmittableType, raw: Record<string, unknown>, periodType: PeriodType | undefined): string | undefined {
-  const params = (entry.requestParams ?? entry.params).safeParse(raw);
+  const params = requestSchemaOf(entry).safeParse(raw);
   if (!params.success) return zodMessage(params.error, { prefix: 'params' });
   const period = periodType === undefined ? undefined : previousPeriod(periodType, SAMPLE_INSTANT, config).key;
   try {

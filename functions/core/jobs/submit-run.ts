@@ -26,6 +26,11 @@ export interface SubmittableType {
   checkParams?: (params: Record<string, unknown>, context: { config: NightshiftConfig; period?: string | undefined }) => void;
 }
 
+/** The schema a caller's params are held to: the type's `requestParams`, else its `params`. */
+export function requestSchemaOf(entry: SubmittableType): z.ZodMiniType<Record<string, unknown>> {
+  return entry.requestParams ?? entry.params;
+}
+
 export interface SubmitRequest {
   entry: SubmittableType;
   trigger: JobTrigger;
@@ -47,7 +52,7 @@ export type SubmitResult =
  */
 export async function submitRun(deps: JobDependencies, request: SubmitRequest): Promise<SubmitResult> {
   const { entry } = request;
-  const params = (entry.requestParams ?? entry.params).safeParse(request.params);
+  const params = requestSchemaOf(entry).safeParse(request.params);
   if (!params.success) {
     throw new InvalidJobParamsError(zodMessage(params.error, { prefix: 'params' }));
   }
